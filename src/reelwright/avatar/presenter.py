@@ -1,0 +1,185 @@
+"""Draw a presenter bust (head and shoulders) for one pose into a reused RGBA buffer.
+
+Layers, back to front, with what moves them:
+
+=================  ==========================================  ===============
+layer              contents                                    moves with
+=================  ==========================================  ===============
+behind             back of the hair, bun                       head
+body               neck and its chin shadow, torso, clothing,  shoulders
+                   jewellery, hijab drape
+face               ears, face, nose, cheeks, eyes, beard       head
+animated           eyelids, brows, mouth                       head (per frame)
+front              fringe / hair cap / hijab wrap, glasses     head
+=================  ==========================================  ===============
+
+Every static layer is recorded once as a skia picture, so a frame is a handful of picture
+replays plus a few small paths for the lids and the mouth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import skia
+from PIL import Image
+
+from reelwright.avatar.accessories import draw_beard, draw_earrings, draw_glasses
+from reelwright.avatar.catalogue import get_avatar
+from reelwright.avatar.face import HEAD_PIVOT, MOUTH_Y, Face
+from reelwright.avatar.hair import make_hair
+from reelwright.avatar.looks import LOOKS
+from reelwright.avatar.mouth import MouthStyle, draw_mouth, shape_for
+from reelwright.avatar.outfit import draw_body
+from reelwright.avatar.vector import CX, record
+from reelwright.avatar.visemes import VISEMES
+from reelwright.errors import InputError
+
+DESIGN = 1000.0  # the art is drawn in a 1000 x 1000 space and scaled to the output size
+_STEPS = 64  # quantisation of openness and blink for the picture caches
+
+
+@dataclass(frozen=True)
+class Pose:
+    viseme: str = "rest"  # one of visemes.VISEMES
+    openness: float = 0.0  # 0..1 jaw opening (from loudness); 0 means lips closed whatever the viseme
+    blink: float = 0.0  # 0 open .. 1 closed
+    head_dx: float = 0.0  # head offset in units of canvas size (about ±0.01)
+    head_dy: float = 0.0
+    head_tilt: float = 0.0  # degrees, about ±3
+    brow: float = 0.0  # 0..1 eyebrow raise
+    shoulder_dy: float = 0.0  # breathing, units of canvas size
+
+
+class PresenterRenderer:
+    """Renders one avatar at a fixed square size; create one per avatar and size and reuse it."""
+
+    def __init__(self, avatar_id: str, size: int) -> None:
+        get_avatar(avatar_id)  # raises InputError with the list of valid ids
+        if size < 16:
+            raise InputError(f"presenter size must be at least 16 pixels, got {size}", param="size")
+        look = LOOKS[avatar_id]
+        self.avatar_id = avatar_id
+        self.size = size
+        self._scale = size / DESIGN
+
+        hair = make_hair(look)
+        self._face = face = Face(look, hair.front)
+        self._mouth_style = MouthStyle.for_look(look, face.shade)
+
+        def draw_face(c: skia.Canvas) -> None:
+            face.draw_base(c)
+            draw_earrings(c, look)
+            if look.beard:
+                draw_beard(c, look, face.head)
+
+        def draw_front(c: skia.Canvas) -> None:
+            hair.draw_front(c)
+            draw_glasses(c, look)
+
+        def draw_torso(c: skia.Canvas) -> None:
+            face.draw_neck(c)
+            draw_body(c, look)
+
+        self._behind = record(DESIGN, DESIGN, hair.draw_behind)
+        self._body = record(DESIGN, DESIGN, draw_torso)
+        self._face_pic = record(DESIGN, DESIGN, draw_face)
+        self._front = record(DESIGN, DESIGN, draw_front)
+        # Animated parts, cached per quantised value (at most 10 x 65 mouths and 65 eyes).
+        self._mouth_cache: dict[tuple[str, int], skia.Picture] = {}
+        self._eye_cache: dict[int, skia.Picture] = {}
+
+        # One pixel buffer and one surface for the renderer's lifetime; draw() returns a view
+        # of this buffer, so each frame costs no allocation.
+        self._pixels = np.zeros((size, size, 4), dtype=np.uint8)
+        self._surface = skia.Surface(self._pixels, skia.kRGBA_8888_ColorType, skia.kPremul_AlphaType)
+        self._canvas = self._surface.getCanvas()
+        self._view = self._pixels.data.cast("B").toreadonly()
+
+    def _mouth(self, viseme: str, openness: float) -> skia.Picture:
+        """The mouth as a picture, cached per viseme and openness step. 1/64 steps are far
+        below a pixel at any sensible size, and caching makes repeated shapes (silence, held
+        vowels) cost one replay instead of rebuilding a dozen paths in Python."""
+        key = (viseme, round(min(max(openness, 0.0), 1.0) * _STEPS))
+        pic = self._mouth_cache.get(key)
+        if pic is None:
+            shape = shape_for(viseme, key[1] / _STEPS)
+
+            def draw(c: skia.Canvas) -> None:
+                c.translate(CX, MOUTH_Y)
+                draw_mouth(c, self._mouth_style, shape)
+
+            pic = self._mouth_cache[key] = record(DESIGN, DESIGN, draw)
+        return pic
+
+    def _eyes(self, blink: float) -> skia.Picture:
+        key = round(min(max(blink, 0.0), 1.0) * _STEPS)
+        pic = self._eye_cache.get(key)
+        if pic is None:
+            pic = self._eye_cache[key] = record(
+                DESIGN, DESIGN, lambda c: self._face.draw_eyes(c, key / _STEPS)
+            )
+        return pic
+
+    @staticmethod
+    def _head_transform(canvas: skia.Canvas, pose: Pose) -> None:
+        canvas.translate(pose.head_dx * DESIGN, pose.head_dy * DESIGN)
+        canvas.rotate(pose.head_tilt, *HEAD_PIVOT)
+
+    def draw(self, pose: Pose) -> memoryview:
+        """Render ``pose``; returns ``size*size*4`` bytes of premultiplied RGBA.
+
+        The view is of the renderer's own buffer: it is overwritten by the next ``draw`` call,
+        so copy it (``bytes(view)``) to keep a frame.
+        """
+        if pose.viseme not in VISEMES:
+            raise InputError(
+                f"unknown viseme {pose.viseme!r}; choose one of: {', '.join(VISEMES)}", param="viseme"
+            )
+        c = self._canvas
+        c.clear(skia.ColorTRANSPARENT)
+        c.save()
+        c.scale(self._scale, self._scale)
+        body_dy = pose.shoulder_dy * DESIGN
+
+        c.save()
+        self._head_transform(c, pose)
+        c.drawPicture(self._behind)
+        c.restore()
+
+        c.save()
+        c.translate(0, body_dy)
+        c.drawPicture(self._body)
+        c.restore()
+
+        c.save()
+        self._head_transform(c, pose)
+        c.drawPicture(self._face_pic)
+        c.drawPicture(self._eyes(pose.blink))
+        self._face.draw_brows(c, pose.brow)
+        c.drawPicture(self._mouth(pose.viseme, pose.openness))
+        c.drawPicture(self._front)
+        c.restore()
+
+        c.restore()
+        return self._view
+
+    def image(self, pose: Pose = Pose()) -> Image.Image:
+        """An un-premultiplied RGBA copy of ``pose``, for thumbnails and previews."""
+        self.draw(pose)
+        snapshot = self._surface.makeImageSnapshot()
+        rgba = snapshot.toarray(colorType=skia.kRGBA_8888_ColorType, alphaType=skia.kUnpremul_AlphaType)
+        return Image.fromarray(np.ascontiguousarray(rgba), "RGBA")
+
+
+def mouth_box(size: int) -> tuple[int, int, int, int]:
+    """Where the mouth can be in a ``size``-pixel presenter square: ``(x, y, w, h)``.
+
+    Covers the lips at full opening plus the head's sway and tilt, so a caller that watches
+    this region (tests, a lip-sync check) sees every mouth movement and nothing of the eyes.
+    """
+    scale = size / DESIGN
+    x0, x1 = CX - 85.0, CX + 85.0
+    y0, y1 = MOUTH_Y - 30.0, MOUTH_Y + 75.0
+    return round(x0 * scale), round(y0 * scale), round((x1 - x0) * scale), round((y1 - y0) * scale)

@@ -1,0 +1,176 @@
+"""``reelwright bench``: the fixed reference job, timed stage by stage against the ffmpeg floor.
+
+Reference: 45 s at 1080p30, five scenes (title, bullets, a PDF page, a photo, a closing card),
+the presenter on screen throughout, captioned copy, thumbnail and GIF included.
+"""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+from rich.console import Console
+from rich.table import Table
+
+from reelwright import pipeline
+from reelwright.render import ffmpeg
+from reelwright.render.compose import EncodeSettings
+from reelwright.storyboard import BulletSlide, ImageScene, PdfPage, Scene, Storyboard, TitleCard
+
+_NARRATION = [
+    "Welcome to the quarterly update. In the next few minutes we will look at what shipped, "
+    "what we learned, and where we go next.",
+    "Three things stand out this quarter. Faster exports, a redesigned dashboard, and the new mobile app, "
+    "which many of you have already tried.",
+    "This page from the planning deck shows the roadmap. Each milestone lines up with a team, "
+    "and every team has a clear owner.",
+    "Here is the new office, where most of this work happened. "
+    "It is bright, quiet, and close to the station.",
+    "That is the update for this quarter. Thanks for watching, and see you next time.",
+]
+
+
+def _make_inputs(folder: Path) -> tuple[Path, Path]:
+    """A one-page PDF and a photo-like picture, generated so the bench needs no files."""
+    page = Image.new("RGB", (1240, 1754), "white")
+    d = ImageDraw.Draw(page)
+    d.rectangle((0, 0, 1240, 220), fill=(30, 64, 175))
+    for i in range(6):
+        y = 320 + i * 210
+        d.rectangle((120, y, 1120, y + 150), outline=(30, 64, 175), width=6)
+        d.rectangle((140, y + 20, 140 + 140 * (i + 2), y + 130), fill=(147, 180, 245))
+    pdf = folder / "deck.pdf"
+    page.save(pdf, "PDF", resolution=150)
+
+    h, w = 1600, 2400
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    sky = np.stack([120 + 60 * yy / h, 160 + 40 * yy / h, 220 - 30 * yy / h], axis=-1)
+    ground = (yy > h * 0.62)[..., None]
+    photo_arr = np.where(ground, np.stack([90 + 20 * np.sin(xx / 37), 120 + 0 * xx, 80 + 0 * xx], -1), sky)
+    rng = np.random.default_rng(7)
+    photo_arr += rng.normal(0, 6, photo_arr.shape)
+    photo = folder / "office.jpg"
+    Image.fromarray(np.clip(photo_arr, 0, 255).astype(np.uint8)).save(photo, "JPEG", quality=90)
+    return pdf, photo
+
+
+def reference_storyboard(pdf: Path, photo: Path) -> Storyboard:
+    return Storyboard(
+        title="Quarterly Update",
+        orientation="landscape",
+        style="clean",
+        avatar="ava",
+        scenes=[
+            Scene(
+                id="intro",
+                narration=_NARRATION[0],
+                presenter="full",
+                visual=TitleCard(heading="Quarterly Update", subheading="What shipped and what's next"),
+            ),
+            Scene(
+                id="points",
+                narration=_NARRATION[1],
+                presenter="side",
+                visual=BulletSlide(
+                    heading="This quarter",
+                    bullets=["Faster exports", "A redesigned dashboard", "The new mobile app"],
+                ),
+            ),
+            Scene(
+                id="deck", narration=_NARRATION[2], presenter="pip", visual=PdfPage(source=str(pdf), page=1)
+            ),
+            Scene(
+                id="photo",
+                narration=_NARRATION[3],
+                presenter="pip",
+                visual=ImageScene(source=str(photo), caption="The new office"),
+            ),
+            Scene(
+                id="close",
+                narration=_NARRATION[4],
+                presenter="full",
+                visual=TitleCard(heading="Thanks for watching", subheading="Quarterly Update"),
+            ),
+        ],
+    )
+
+
+def floor_seconds(frames: int, width: int, height: int, fps: int, folder: Path) -> float:
+    """ffmpeg alone: encode the same number of frames from one still, decoded once."""
+    still = folder / "still.rgba"
+    still.write_bytes(np.full((height, width, 4), 180, dtype=np.uint8).tobytes())
+    t = time.perf_counter()
+    ffmpeg.run(
+        [
+            "-f",
+            "rawvideo",
+            "-pixel_format",
+            "rgba",
+            "-video_size",
+            f"{width}x{height}",
+            "-framerate",
+            str(fps),
+            "-i",
+            str(still),
+            "-filter_complex",
+            f"format=yuv420p,loop=loop={frames - 1}:size=1:start=0",
+            *EncodeSettings.from_env().args(),
+            str(folder / "floor.mp4"),
+        ],
+        what="measuring the floor",
+    )
+    return time.perf_counter() - t
+
+
+def run_bench(console: Console, *, workdir: Path | None = None, seconds: float = 45.0) -> dict[str, float]:
+    own = workdir is None
+    folder = Path(tempfile.mkdtemp(prefix="reelwright-bench-")) if workdir is None else workdir
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        pdf, photo = _make_inputs(folder)
+        board = reference_storyboard(pdf, photo)
+        if seconds != 45.0:
+            board = board.model_copy(update={"voice_speed": round(45.0 / seconds, 3)})
+        sb = folder / "reference.json"
+        sb.write_text(board.to_json(), encoding="utf-8")
+        t0 = time.perf_counter()
+        result = pipeline.run(pipeline.RenderJob(output=folder / "bench.mp4", storyboard=sb))
+        total = time.perf_counter() - t0
+        frames = round(result.duration * board.fps)
+        floor = floor_seconds(frames, board.width, board.height, board.fps, folder)
+        self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+        table = Table("stage", "seconds", box=None)
+        for stage, secs in result.stage_seconds.items():
+            table.add_row(stage, f"{secs:.2f}")
+        table.add_row("[bold]total", f"[bold]{total:.2f}")
+        console.print(table)
+        figures = {
+            "video_seconds": result.duration,
+            "total_seconds": total,
+            "x_realtime": result.duration / total,
+            "floor_seconds": floor,
+            "ratio_to_floor": total / floor,
+            "peak_rss_mb_python": self_kb / 1024,
+            "peak_rss_mb_ffmpeg": child_kb / 1024,
+        }
+        console.print(
+            f"video {result.duration:.1f} s at {board.width}x{board.height}@{board.fps}, "
+            f"preset {EncodeSettings.from_env().preset}\n"
+            f"total {total:.2f} s = {figures['x_realtime']:.2f}× realtime\n"
+            f"floor (ffmpeg alone, {frames} frames from one still) {floor:.2f} s; "
+            f"pipeline / floor = {figures['ratio_to_floor']:.2f}\n"
+            f"peak memory: python {figures['peak_rss_mb_python']:.0f} MB, "
+            f"largest ffmpeg {figures['peak_rss_mb_ffmpeg']:.0f} MB",
+            highlight=False,
+        )
+        return figures
+    finally:
+        if own:
+            shutil.rmtree(folder, ignore_errors=True)

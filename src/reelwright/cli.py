@@ -1,0 +1,185 @@
+"""Command line: ``reelwright render | avatars | voices | styles | bench``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from reelwright.errors import ReelwrightError
+
+app = typer.Typer(
+    help="Reelwright: turn a prompt (and your slides, pictures, clips and music) into a narrated video.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+_STAGE_LABELS = {
+    "ingest": "Reading files",
+    "plan": "Writing the script",
+    "voice": "Recording the voice",
+    "render": "Rendering video",
+    "publish": "Saving files",
+}
+
+
+class _StageBars:
+    """One progress bar per stage, advanced by the pipeline's (stage, fraction) reports."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {
+            stage: progress.add_task(label, total=1.0) for stage, label in _STAGE_LABELS.items()
+        }
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        task = self.tasks.get(stage)
+        if task is not None:
+            self.progress.update(task, completed=max(0.0, min(1.0, fraction)))
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2 if isinstance(exc, ReelwrightError) else 1)
+
+
+@app.command()
+def render(
+    prompt: Annotated[Optional[str], typer.Argument(help="What the video should be about.")] = None,  # noqa: UP045
+    output: Annotated[Path, typer.Option("-o", "--output", help="Video file to write (.mp4).")] = Path(
+        "video.mp4"
+    ),
+    file: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option("--file", "-f", help="png, jpeg, mp4, webm, mp3, wav or pdf (repeatable)."),
+    ] = None,
+    storyboard: Annotated[
+        Optional[Path], typer.Option(help="Render this storyboard JSON instead of planning.")  # noqa: UP045
+    ] = None,
+    storyboard_out: Annotated[
+        Optional[Path], typer.Option(help="Also save the storyboard that was rendered.")  # noqa: UP045
+    ] = None,
+    orientation: Annotated[
+        Optional[str], typer.Option(help="landscape or portrait (default: from the prompt).")  # noqa: UP045
+    ] = None,
+    duration: Annotated[Optional[float], typer.Option(help="Target length in seconds (≥ 5).")] = None,  # noqa: UP045
+    avatar: Annotated[Optional[str], typer.Option(help="Presenter id (see `reelwright avatars`).")] = None,  # noqa: UP045
+    voice: Annotated[Optional[str], typer.Option(help="Voice id (see `reelwright voices`).")] = None,  # noqa: UP045
+    style: Annotated[Optional[str], typer.Option(help="Style id (see `reelwright styles`).")] = None,  # noqa: UP045
+    no_avatar: Annotated[bool, typer.Option("--no-avatar", help="Narrated slides, no presenter.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Render a video from a prompt, or from a storyboard."""
+    from reelwright import pipeline
+    from reelwright.errors import InputError
+
+    try:
+        if storyboard is None and prompt is None:
+            raise InputError("give a prompt, or --storyboard FILE")
+        if orientation is not None and orientation not in ("landscape", "portrait"):
+            raise InputError(f"--orientation must be landscape or portrait, not {orientation!r}")
+        if duration is not None and not 5 <= duration <= 3600:
+            raise InputError(f"--duration must be between 5 and 3600 seconds, not {duration:g}")
+        job = pipeline.RenderJob(
+            output=output,
+            prompt=prompt,
+            files=list(file or []),
+            storyboard=storyboard,
+            storyboard_out=storyboard_out,
+            orientation=orientation,  # type: ignore[arg-type]
+            duration=duration,
+            avatar=avatar,
+            voice=voice,
+            style=style,
+            no_avatar=no_avatar,
+        )
+        if quiet or not err.is_terminal:
+            result = pipeline.run(job)
+        else:
+            with Progress(
+                TextColumn("{task.description:<20}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f}%"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=False,
+            ) as progress:
+                result = pipeline.run(job, _StageBars(progress))
+    except ReelwrightError as exc:
+        raise _fail(exc) from None
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing was written")
+        raise typer.Exit(130) from None
+    out.print(f"[green]✓[/] {result.video} ({result.duration:.1f} s)", highlight=False)
+    for label, path in (
+        ("captioned", result.captioned),
+        ("captions", result.subtitles),
+        ("thumbnail", result.thumbnail),
+        ("preview", result.gif),
+    ):
+        out.print(f"  {label:<10} {path}", highlight=False)
+    if storyboard_out is not None:
+        out.print(f"  {'storyboard':<10} {storyboard_out}", highlight=False)
+
+
+@app.command()
+def avatars() -> None:
+    """List the built-in presenters."""
+    from reelwright.avatar.catalogue import AVATARS
+
+    table = Table("id", "name", "gender", "orientation", "voice", "description", box=None)
+    for a in AVATARS.values():
+        table.add_row(a.id, a.name, a.gender, a.preferred_orientation, a.default_voice, a.description)
+    out.print(table)
+
+
+@app.command()
+def voices(
+    language: Annotated[str | None, typer.Option(help="Only this language, e.g. de")] = None,
+) -> None:
+    """List the voices (Piper neural voices first, then espeak-ng)."""
+    from reelwright.voice.catalogue import VOICES
+
+    table = Table("id", "name", "language", "gender", "engine", "quality", box=None)
+    for v in VOICES.values():
+        if language and not v.language.lower().startswith(language.lower()):
+            continue
+        table.add_row(v.id, v.name, v.language, v.gender, v.engine, v.quality)
+    out.print(table)
+
+
+@app.command()
+def styles() -> None:
+    """List the visual styles."""
+    from reelwright.styles.catalogue import STYLES
+
+    table = Table("id", "name", "tags", "description", box=None)
+    for s in STYLES.values():
+        table.add_row(s.id, s.name, ", ".join(s.tags), s.description)
+    out.print(table)
+
+
+@app.command()
+def bench(
+    workdir: Annotated[Optional[Path], typer.Option(help="Keep the outputs here.")] = None,  # noqa: UP045
+    seconds: Annotated[float, typer.Option(help="Length of the reference video.")] = 45.0,
+) -> None:
+    """Render the fixed reference job and print each stage's time against the ffmpeg floor."""
+    from reelwright.bench import run_bench
+
+    try:
+        run_bench(out, workdir=workdir, seconds=seconds)
+    except ReelwrightError as exc:
+        raise _fail(exc) from None
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())

@@ -1,0 +1,379 @@
+"""The offline planner: a coherent storyboard from the prompt and files, with no model.
+
+It only says what the user gave it: the topic and points from the prompt, the text of their PDF
+pages, and their pictures and clips. The connective sentences around them (openings, links,
+closings) carry no facts. It meets the requested length by choosing how much of that material to
+say, never by stretching silence.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass, field
+
+from reelwright.avatar.catalogue import AVATARS, get_avatar
+from reelwright.plan.base import DEFAULT_DURATION, Pacing, PlanRequest
+from reelwright.plan.prompt import PromptBrief, read_prompt, title_case
+from reelwright.storyboard import (
+    BulletSlide,
+    ImageScene,
+    MusicTrack,
+    PdfPage,
+    PresenterLayout,
+    Scene,
+    Storyboard,
+    TitleCard,
+    VideoClip,
+    Visual,
+)
+from reelwright.styles.catalogue import get_style
+from reelwright.voice.catalogue import get_voice
+
+MIN_SCENE_SECONDS = 4.0
+
+_STYLE_FOR_TONE = {"upbeat": "keynote", "friendly": "clean", "formal": "clean", "calm": "midnight"}
+
+# Connective lines by tone. {topic} is the user's own words; nothing here asserts a fact.
+_OPENINGS = {
+    "friendly": "Hi there! In the next minute or so, we'll walk through {topic}.",
+    "upbeat": "Hey there! Let's dive right into {topic}!",
+    "formal": "Welcome. This video gives a short overview of {topic}.",
+    "calm": "Hello, and welcome. Let's take a calm look at {topic}.",
+}
+_OPENING_EXTRAS = {
+    "friendly": [
+        "We'll keep it short and clear, so you can get the most out of it.",
+        "Whether this is all new to you or you just want a refresher, this is for you.",
+        "So grab a coffee, and let's get started.",
+    ],
+    "upbeat": [
+        "We've packed the highlights into a quick tour, so let's get going!",
+        "Stick around, because there's a lot to cover!",
+    ],
+    "formal": [
+        "It covers the key points in a few minutes of your time.",
+        "Each section builds on the previous one.",
+    ],
+    "calm": [
+        "There's no rush. We'll go through it one step at a time.",
+        "Take a breath, and let's begin.",
+    ],
+}
+_CLOSINGS = {
+    "friendly": "And that's a quick look at {topic}. Thanks for watching!",
+    "upbeat": "That's {topic} in a nutshell. Thanks for watching, and see you soon!",
+    "formal": "That concludes this overview of {topic}. Thank you for your attention.",
+    "calm": "That's all for this look at {topic}. Thank you for taking the time.",
+}
+_CLOSING_EXTRAS = {
+    "friendly": [
+        "Feel free to come back to this video whenever you need a refresher.",
+        "If anything is unclear, don't hesitate to ask.",
+    ],
+    "upbeat": ["Share it with anyone who'd enjoy it!", "Come back any time for a quick refresher!"],
+    "formal": ["Please revisit this video whenever you need a reference.", "Questions are always welcome."],
+    "calm": ["Come back to it whenever you like.", "Take care, and until next time."],
+}
+_SHORT_OPENINGS = {
+    "friendly": "Hi! Here's {topic}.",
+    "upbeat": "Hey! Here's {topic}!",
+    "formal": "Welcome. This is {topic}.",
+    "calm": "Hello. This is {topic}.",
+}
+_SHORT_CLOSINGS = {
+    "friendly": "Thanks for watching!",
+    "upbeat": "Thanks for watching!",
+    "formal": "Thank you.",
+    "calm": "Thank you for watching.",
+}
+_AGENDA_LINES = {
+    "friendly": "Here's what we'll cover: what {topic} is about, why it matters to you, and what comes next.",
+    "upbeat": "Here's the plan: what {topic} is all about, why it matters, and what's coming next!",
+    "formal": "This overview is in three parts: the context of {topic}, why it matters, and the next steps.",
+    "calm": "We'll look at three things: what {topic} is about, why it matters, and what comes next.",
+}
+_AGENDA_EXTRAS = [
+    "Keep these three questions in mind as we go.",
+    "Each one matters, so let's take them one at a time.",
+    "Think about how {topic} connects to what you do every day.",
+    "By the end, you'll know which questions to ask, and where to look for the details.",
+    "And if something here raises a question, write it down and bring it up afterwards.",
+]
+_POINTS_INTRO = {
+    "friendly": "Here are the key points.",
+    "upbeat": "Here's what you need to know!",
+    "formal": "The key points are as follows.",
+    "calm": "Let's go through the key points.",
+}
+_ORDINALS = ["First,", "Next,", "Then,", "After that,", "Also,", "Plus,", "And", "Finally,"]
+_VISUAL_LINES = {
+    "image": [
+        "Take a look at this picture.",
+        "Here's a closer look.",
+    ],
+    "video": [
+        "Let's watch this clip.",
+        "Here it is in motion.",
+    ],
+}
+
+
+@dataclass
+class _Block:
+    """A scene being planned: its visual, layout and the sentences it may say."""
+
+    id: str
+    visual: Visual
+    presenter: PresenterLayout
+    required: list[str]
+    optional: list[str] = field(default_factory=list)
+    chosen: list[str] = field(default_factory=list)
+    priority: int = 1  # lower is filled first when there is time to say more
+    short: list[str] | None = None  # what to say instead when time is very short
+    droppable: bool = False  # carries no material of the user's, so it may go when time is short
+
+    def words(self) -> int:
+        return sum(_count_words(s) for s in self.chosen)
+
+
+def _count_words(text: str) -> int:
+    return len(text.split())
+
+
+def _sentence(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" -–•*")
+    if not text:
+        return ""
+    if text[-1] not in ".!?":
+        text += "."
+    return text[0].upper() + text[1:]
+
+
+def _fill(template: str, brief: PromptBrief) -> str:
+    return template.format(topic=brief.topic)
+
+
+_URL_RE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
+
+
+def page_sentences(text: str) -> tuple[str | None, list[str]]:
+    """A heading (a short first line) and readable sentences from a PDF page's text."""
+    text = _URL_RE.sub("", text)
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    heading = None
+    if lines and len(lines[0].split()) <= 9 and not lines[0].endswith((".", ",")):
+        heading = lines.pop(0).strip(" :")
+    body = " ".join(lines) if any(ln.endswith((".", "!", "?")) for ln in lines) else "\n".join(lines)
+    pieces = re.split(r"(?<=[.!?])\s+|\n+|\s*[•▪●◦]\s*", body)
+    sentences: list[str] = []
+    for piece in pieces:
+        piece = piece.strip()
+        letters = sum(c.isalpha() for c in piece)
+        if len(piece.split()) < 3 or letters < 0.5 * len(piece) or len(piece.split()) > 45:
+            continue
+        sentences.append(_sentence(piece))
+    return heading, sentences
+
+
+def _choose_avatar(request: PlanRequest, brief: PromptBrief, orientation: str) -> str | None:
+    if request.no_avatar:
+        return None
+    if request.avatar:
+        return get_avatar(request.avatar).id
+    # Deterministic, prompt-dependent choice among presenters suited to the orientation.
+    suited = [a.id for a in AVATARS.values() if a.preferred_orientation == orientation] or list(AVATARS)
+    return suited[zlib.crc32(brief.prompt.encode("utf-8")) % len(suited)]
+
+
+class OfflinePlanner:
+    name = "offline"
+
+    def plan(self, request: PlanRequest, pacing: Pacing) -> Storyboard:
+        brief = read_prompt(request.prompt)
+        target = request.duration or brief.duration or DEFAULT_DURATION
+        orientation = request.orientation or brief.orientation or "landscape"
+        style = get_style(request.style or _STYLE_FOR_TONE.get(brief.tone, "clean")).id
+        avatar = _choose_avatar(request, brief, orientation)
+        voice = get_voice(request.voice or (get_avatar(avatar).default_voice if avatar else "en_US-joe"))
+        layout = (lambda kind: kind) if avatar else (lambda _kind: "none")
+
+        blocks = self._blocks(request, brief, layout)
+        blocks = self._fit_scene_count(blocks, target)
+        self._choose_sentences(blocks, target, pacing)
+
+        music = next((f for f in request.files if f.kind == "audio"), None)
+        scenes = [
+            Scene(id=b.id, narration=" ".join(b.chosen), visual=b.visual, presenter=b.presenter)
+            for b in blocks
+        ]
+        return Storyboard(
+            title=brief.title,
+            orientation=orientation,
+            style=style,
+            avatar=avatar,
+            voice=voice.id,
+            language=voice.language.split("-")[0].lower(),
+            tone=brief.tone,
+            target_duration=target,
+            music=MusicTrack(source=str(music.path)) if music else None,
+            scenes=scenes,
+        )
+
+    # --- which scenes -------------------------------------------------------------------------
+
+    def _blocks(self, request: PlanRequest, brief: PromptBrief, layout: object) -> list[_Block]:
+        lay = layout  # (kind) -> layout; "none" when there is no presenter
+        assert callable(lay)
+        tone = brief.tone
+        subheading = brief.kind.capitalize() + " video" if brief.kind else None
+        if brief.audience and not subheading:
+            subheading = f"For {brief.audience}"
+        blocks = [
+            _Block(
+                "intro",
+                TitleCard(heading=brief.title, subheading=subheading),
+                lay("full"),
+                [_fill(_OPENINGS[tone], brief)],
+                list(_OPENING_EXTRAS[tone]),
+                priority=3,
+                short=[_fill(_SHORT_OPENINGS[tone], brief)],
+            )
+        ]
+        has_material = False
+        image_n = video_n = 0
+        for f in request.files:
+            if f.kind == "pdf":
+                for page_no, text in enumerate(f.page_texts, start=1):
+                    heading, sentences = page_sentences(text)
+                    if not sentences and not heading:
+                        continue
+                    has_material = True
+                    said = [_sentence(heading)] if heading else []
+                    first, rest = (said + sentences)[:1], (said + sentences)[1:]
+                    blocks.append(
+                        _Block(
+                            f"pdf{f.index + 1}-p{page_no}",
+                            PdfPage(source=str(f.path), page=page_no, heading=heading),
+                            lay("pip"),
+                            first,
+                            rest,
+                            priority=1,
+                        )
+                    )
+            elif f.kind in ("image", "video"):
+                has_material = True
+                n = image_n if f.kind == "image" else video_n
+                lines = _VISUAL_LINES[f.kind]
+                line = lines[n % len(lines)]
+                if f.kind == "image":
+                    image_n += 1
+                    visual: Visual = ImageScene(source=str(f.path))
+                else:
+                    video_n += 1
+                    visual = VideoClip(source=str(f.path))
+                blocks.append(_Block(f"{f.kind}{f.index + 1}", visual, lay("pip"), [line], priority=2))
+        if brief.points:
+            has_material = True
+            said = [_POINTS_INTRO[tone]]
+            for i, point in enumerate(brief.points):
+                ordinal = _ORDINALS[-1] if i == len(brief.points) - 1 and i > 0 else _ORDINALS[min(i, 6)]
+                said.append(_sentence(f"{ordinal} {point}"))
+            blocks.append(
+                _Block(
+                    "points",
+                    BulletSlide(
+                        heading="Key points", bullets=[p[:1].upper() + p[1:] for p in brief.points[:6]]
+                    ),
+                    lay("side"),
+                    said,
+                    priority=0,
+                )
+            )
+        if not has_material:
+            agenda = BulletSlide(
+                heading="What we'll cover",
+                bullets=[f"What {brief.topic} is about", "Why it matters", "What comes next"],
+            )
+            blocks.append(
+                _Block(
+                    "overview",
+                    agenda,
+                    lay("side"),
+                    [_fill(_AGENDA_LINES[tone], brief)],
+                    [_fill(x, brief) for x in _AGENDA_EXTRAS],
+                    priority=1,
+                    droppable=True,
+                )
+            )
+        blocks.append(
+            _Block(
+                "close",
+                TitleCard(heading="Thanks for watching", subheading=title_case(brief.title)),
+                lay("full"),
+                [_fill(_CLOSINGS[tone], brief)],
+                list(_CLOSING_EXTRAS[tone]),
+                priority=4,
+                short=[_SHORT_CLOSINGS[tone]],
+            )
+        )
+        return blocks
+
+    def _fit_scene_count(self, blocks: list[_Block], target: float) -> list[_Block]:
+        """Keep as many content scenes as the length allows (each needs a few seconds)."""
+        max_scenes = max(2, int(target // MIN_SCENE_SECONDS))
+        if len(blocks) <= max_scenes:
+            return blocks
+        intro, content, close = blocks[0], blocks[1:-1], blocks[-1]
+        keep = max_scenes - 2
+        if keep <= 0:
+            return [intro, close] if target >= 2 * MIN_SCENE_SECONDS else [intro]
+        # Evenly spread what we keep (a long deck is sampled across, not just its first pages).
+        step = len(content) / keep
+        picked = [content[int(i * step)] for i in range(keep)]
+        return [intro, *picked, close]
+
+    # --- how much to say ----------------------------------------------------------------------
+
+    def _choose_sentences(self, blocks: list[_Block], target: float, pacing: Pacing) -> None:
+        def budget() -> float:
+            return max(4.0, (target - pacing.scene_overhead * len(blocks)) * pacing.words_per_second)
+
+        for b in blocks:
+            b.chosen = list(b.required)
+        total = sum(b.words() for b in blocks)
+        if total > budget():
+            # Very short video: first drop scenes that carry none of the user's material, then
+            # use the short openings and closings, then shorten the longest sentences.
+            for b in [x for x in blocks if x.droppable]:
+                if total > budget() and len(blocks) > 2:
+                    blocks.remove(b)
+                    total -= b.words()
+            for b in blocks:
+                if total > budget() and b.short is not None:
+                    total += sum(_count_words(x) for x in b.short) - b.words()
+                    b.chosen = list(b.short)
+            for b in sorted(blocks, key=lambda x: -x.words()):
+                if total <= budget():
+                    break
+                words = b.chosen[0].split()
+                if len(words) > 22:
+                    total -= len(words) - 22
+                    b.chosen = [" ".join(words[:22]).rstrip(",;:") + "…"]
+            return
+        # Add optional sentences in priority order, one per scene per round, while they fit.
+        order = sorted(blocks, key=lambda x: x.priority)
+        progressed = True
+        while progressed:
+            progressed = False
+            for b in order:
+                if not b.optional:
+                    continue
+                for i, candidate in enumerate(b.optional):
+                    n = _count_words(candidate)
+                    if total + n <= budget() * 1.03:
+                        b.chosen.append(candidate)
+                        b.optional.pop(i)
+                        total += n
+                        progressed = True
+                        break

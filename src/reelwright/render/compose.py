@@ -1,0 +1,304 @@
+"""Compose and encode the video, one scene segment at a time.
+
+Each scene is one ffmpeg process: its static layer is decoded once and repeated inside the
+filter graph, the presenter sprite (the only thing drawn per frame, in Python) streams in on
+stdin at the exact size the layout wants, a zooming picture or a clip is animated by ffmpeg, and
+one graph feeds two encoders (plain and captioned) so composition is never done twice. The
+segments are then joined without re-encoding. Memory stays flat whatever the video's length.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from reelwright.avatar.motion import PresenterTrack
+from reelwright.avatar.presenter import PresenterRenderer
+from reelwright.render import ffmpeg
+from reelwright.render.fonts import font_dirs
+from reelwright.render.layout import Frame, Rect
+from reelwright.render.slides import SceneLayer
+from reelwright.render.timeline import SceneTiming
+from reelwright.storyboard import ImageScene, Scene, VideoClip
+
+
+@dataclass(frozen=True)
+class EncodeSettings:
+    preset: str = "ultrafast"
+    crf: int = 20
+    threads: int = 0  # 0 = let x264 decide (all cores)
+
+    @classmethod
+    def from_env(cls) -> EncodeSettings:
+        return cls(
+            preset=os.environ.get("REELWRIGHT_X264_PRESET", cls.preset),
+            crf=int(os.environ.get("REELWRIGHT_X264_CRF", cls.crf)),
+        )
+
+    def args(self) -> list[str]:
+        return [
+            "-c:v",
+            "libx264",
+            "-preset",
+            self.preset,
+            "-crf",
+            str(self.crf),
+            "-pix_fmt",
+            "yuv420p",
+            "-profile:v",
+            "high",
+            "-threads",
+            str(self.threads),
+        ]
+
+
+@dataclass(frozen=True)
+class SegmentOutputs:
+    plain: Path
+    captioned: Path
+    last_frame: Path  # raw RGBA of the final frame: the next scene crossfades from it
+
+
+def _raw_input(path: Path, w: int, h: int, fps: int) -> list[str]:
+    return [
+        "-f",
+        "rawvideo",
+        "-pixel_format",
+        "rgba",
+        "-video_size",
+        f"{w}x{h}",
+        "-framerate",
+        str(fps),
+        "-i",
+        str(path),
+    ]
+
+
+def ass_fonts_dir(workdir: Path) -> Path:
+    """One folder holding every packaged font, because libass takes a single ``fontsdir``."""
+    folder = workdir / "fonts"
+    if not folder.exists():
+        folder.mkdir()
+        for source in font_dirs():
+            for ttf in source.glob("*.ttf"):
+                (folder / ttf.name).symlink_to(ttf)
+    return folder
+
+
+def _ass_filter_arg(path: Path, fonts: Path) -> str:
+    # The filter-graph parser needs ':' and '\' escaped inside option values.
+    def esc(p: Path) -> str:
+        return str(p).replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'")
+
+    return f"ass=filename='{esc(path)}':fontsdir='{esc(fonts)}'"
+
+
+def prepare_picture(source: str, box: Rect, zoom: float, out: Path) -> tuple[int, int]:
+    """Crop the picture to the box's aspect and scale it to ``box × zoom`` once, up front.
+
+    ffmpeg then only has to shrink it a little each frame, which is cheap and never upsamples.
+    """
+    with Image.open(source) as im:
+        img = im.convert("RGB")
+    tw, th = round(box.w * zoom / 2) * 2, round(box.h * zoom / 2) * 2
+    scale = max(tw / img.width, th / img.height)
+    w, h = max(tw, round(img.width * scale)), max(th, round(img.height * scale))
+    img = img.resize((w, h), Image.Resampling.LANCZOS)
+    left, top = (w - tw) // 2, (h - th) // 2
+    img = img.crop((left, top, left + tw, top + th))
+    out.write_bytes(np.asarray(img.convert("RGBA")).tobytes())
+    return tw, th
+
+
+def render_segment(
+    *,
+    scene: Scene,
+    layer: SceneLayer,
+    frame: Frame,
+    timing: SceneTiming,
+    fps: int,
+    workdir: Path,
+    ass_path: Path,
+    previous_last_frame: Path | None,
+    presenter: tuple[PresenterRenderer, PresenterTrack] | None,
+    settings: EncodeSettings,
+) -> SegmentOutputs:
+    n = timing.n_frames
+    w, h = frame.width, frame.height
+    stem = workdir / f"seg{timing.index:03d}"
+    bg_path = stem.with_suffix(".bg.rgba")
+    bg_path.write_bytes(layer.image.tobytes())
+
+    inputs: list[str] = []
+    graph: list[str] = []
+    idx = 0
+
+    def add_input(args: list[str]) -> int:
+        nonlocal idx
+        inputs.extend(args)
+        idx += 1
+        return idx - 1
+
+    sprite_in = -1
+    if presenter is not None and frame.presenter is not None:
+        s = frame.presenter.w
+        sprite_in = add_input(
+            [
+                "-f",
+                "rawvideo",
+                "-pixel_format",
+                "rgba",
+                "-video_size",
+                f"{s}x{s}",
+                "-framerate",
+                str(fps),
+                "-i",
+                "pipe:0",
+            ]
+        )
+    bg_in = add_input(_raw_input(bg_path, w, h, fps))
+    # Convert once, then repeat the same frame in the graph (no per-frame decode or conversion).
+    graph.append(f"[{bg_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB[base0]")
+    base = "base0"
+
+    visual = scene.visual
+    box = layer.media_box
+    if isinstance(visual, ImageScene) and box is not None:
+        pic_path = stem.with_suffix(".pic.rgba")
+        pw, ph = prepare_picture(visual.source, box, visual.zoom, pic_path)
+        pic_in = add_input(_raw_input(pic_path, pw, ph, fps))
+        dur = n / fps
+        z = f"(1+({visual.zoom}-1)*t/{dur:.4f})/{visual.zoom}"
+        graph.append(
+            f"[{pic_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB,"
+            f"scale=w='max({box.w},2*ceil({pw}*{z}/2))':h='max({box.h},2*ceil({ph}*{z}/2))'"
+            f":eval=frame:flags=bilinear,"
+            f"crop={box.w}:{box.h}:(iw-{box.w})/2:(ih-{box.h})/2[media]"
+        )
+        graph.append(f"[{base}][media]overlay={box.x}:{box.y}:format=yuv420[base1]")
+        base = "base1"
+    elif isinstance(visual, VideoClip) and box is not None:
+        clip_in = add_input(["-stream_loop", "-1", "-ss", f"{visual.start:.3f}", "-an", "-i", visual.source])
+        graph.append(
+            f"[{clip_in}:v]fps={fps},scale={box.w}:{box.h}:force_original_aspect_ratio=increase,"
+            f"crop={box.w}:{box.h},format=yuv420p,trim=end_frame={n},setpts=N/{fps}/TB[media]"
+        )
+        graph.append(f"[{base}][media]overlay={box.x}:{box.y}:format=yuv420:eof_action=repeat[base1]")
+        base = "base1"
+
+    if sprite_in >= 0 and frame.presenter is not None:
+        p = frame.presenter
+        graph.append(
+            f"[{base}][{sprite_in}:v]overlay={p.x}:{p.y}:format=yuv420:alpha=premultiplied:shortest=1[scene]"
+        )
+    else:
+        graph.append(f"[{base}]null[scene]")
+    out = "scene"
+
+    if previous_last_frame is not None and timing.transition_frames > 0:
+        prev_in = add_input(_raw_input(previous_last_frame, w, h, fps))
+        t = timing.transition_frames / fps
+        graph.append(
+            f"[{prev_in}:v]format=yuv420p,loop=loop={timing.transition_frames + 1}:size=1:start=0,"
+            f"setpts=N/{fps}/TB[prev]"
+        )
+        graph.append(f"[prev][{out}]xfade=transition=fade:duration={t:.4f}:offset=0[faded]")
+        out = "faded"
+
+    graph.append(f"[{out}]trim=end_frame={n},setpts=N/{fps}/TB,split=3[plain][tocap][tolast]")
+    graph.append(f"[tocap]{_ass_filter_arg(ass_path, ass_fonts_dir(workdir))}[cap]")
+    graph.append(f"[tolast]trim=start_frame={n - 1},format=rgba[last]")
+
+    outputs = SegmentOutputs(
+        stem.with_suffix(".plain.mp4"), stem.with_suffix(".cap.mp4"), stem.with_suffix(".last.rgba")
+    )
+    enc = settings.args()
+    args = [
+        *inputs,
+        "-filter_complex",
+        ";".join(graph),
+        "-map",
+        "[plain]",
+        *enc,
+        "-r",
+        str(fps),
+        "-an",
+        str(outputs.plain),
+        "-map",
+        "[cap]",
+        *enc,
+        "-r",
+        str(fps),
+        "-an",
+        str(outputs.captioned),
+        "-map",
+        "[last]",
+        "-frames:v",
+        "1",
+        "-f",
+        "rawvideo",
+        str(outputs.last_frame),
+    ]
+    what = f"rendering scene {timing.index + 1} ({scene.id})"
+    if sprite_in < 0:
+        ffmpeg.run(args, what=what)
+        return outputs
+
+    assert presenter is not None
+    renderer, track = presenter
+    proc = ffmpeg.Piped(args, what=what)
+    try:
+        for f in range(timing.start_frame, timing.start_frame + n):
+            proc.write(renderer.draw(track.pose_at(f)))
+    except BaseException:
+        proc.kill()
+        raise
+    proc.finish()
+    return outputs
+
+
+def concat_segments(segments: list[Path], workdir: Path, name: str) -> Path:
+    """Join encoded segments into one video stream without re-encoding."""
+    listing = workdir / f"{name}.concat.txt"
+    listing.write_text("".join(f"file '{p.as_posix()}'\n" for p in segments), encoding="utf-8")
+    return listing
+
+
+def mux(video_list: Path, audio: Path, out: Path, *, title: str) -> None:
+    """Concat the segments, add AAC audio and move the index to the front (+faststart)."""
+    part = out.with_name(f".{out.stem}.part{out.suffix}")
+    ffmpeg.run(
+        [
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            str(video_list),
+            "-i",
+            str(audio),
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-c:v",
+            "copy",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "160k",
+            "-ar",
+            "48000",
+            "-metadata",
+            f"title={title}",
+            "-movflags",
+            "+faststart",
+            str(part),
+        ],
+        what=f"writing {out.name}",
+    )
+    part.replace(out)

@@ -1,0 +1,99 @@
+"""Where things go on screen: the content box and the presenter for each scene layout.
+
+All geometry lives here so that slides, the compositor and the thumbnail agree on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reelwright.storyboard import PresenterLayout
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: int
+    y: int
+    w: int
+    h: int
+
+    @property
+    def right(self) -> int:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> int:
+        return self.y + self.h
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Geometry of one scene: the content area, the presenter sprite and its backdrop card."""
+
+    width: int
+    height: int
+    content: Rect  # where slide content (text, pictures, pages, clips) goes
+    presenter: Rect | None  # square where the presenter sprite is drawn (bottom-aligned bust)
+    presenter_card: Rect | None  # the rounded card behind a picture-in-picture presenter
+    caption_box: Rect  # where burned-in captions may sit
+
+    @property
+    def portrait(self) -> bool:
+        return self.height > self.width
+
+
+def _even(v: float) -> int:
+    # yuv420p overlays want even coordinates and sizes.
+    return round(v / 2.0) * 2
+
+
+def frame_for(width: int, height: int, layout: PresenterLayout) -> Frame:
+    portrait = height > width
+    margin = _even(min(width, height) * 0.075)
+    if portrait:
+        caption = Rect(margin, _even(height * 0.70), width - 2 * margin, _even(height * 0.12))
+    else:
+        caption_w = _even(width * 0.56)
+        caption = Rect((width - caption_w) // 2, _even(height * 0.80), caption_w, _even(height * 0.14))
+
+    if layout == "none":
+        return Frame(
+            width, height, Rect(margin, margin, width - 2 * margin, height - 2 * margin), None, None, caption
+        )
+
+    if layout == "full":
+        if portrait:
+            size = _even(width * 0.96)
+            presenter = Rect((width - size) // 2, height - size, size, size)
+            content = Rect(margin, _even(height * 0.09), width - 2 * margin, _even(height * 0.30))
+        else:
+            size = _even(height * 0.92)
+            presenter = Rect(width - size - _even(width * 0.02), height - size, size, size)
+            content = Rect(margin, margin, _even(width * 0.50), height - 2 * margin)
+        return Frame(width, height, content, presenter, None, caption)
+
+    if layout == "side":
+        if portrait:
+            size = _even(width * 0.74)
+            presenter = Rect((width - size) // 2, height - size, size, size)
+            content = Rect(margin, margin, width - 2 * margin, _even(height * 0.56) - margin)
+        else:
+            size = _even(height * 0.74)
+            presenter = Rect(_even(width * 0.01), height - size, size, size)
+            left = _even(width * 0.01) + size - _even(size * 0.08)
+            content = Rect(left, margin, width - left - margin, height - 2 * margin)
+        return Frame(width, height, content, presenter, None, caption)
+
+    # pip: content takes the frame, the presenter sits in a card anchored to a bottom corner.
+    if portrait:
+        card_w = _even(width * 0.36)
+        card = Rect(width - card_w - margin // 2, height - card_w - _even(height * 0.035), card_w, card_w)
+        content = Rect(margin, margin, width - 2 * margin, card.y - 2 * margin)
+    else:
+        card_w = _even(height * 0.34)
+        card = Rect(width - card_w - _even(margin * 0.5), height - card_w, card_w, card_w)
+        content = Rect(margin, margin, card.x - 2 * margin + _even(margin * 0.5), height - 2 * margin)
+    inset = _even(card.w * 0.04)
+    presenter = Rect(card.x + inset, card.y + inset, card.w - 2 * inset, card.h - inset)
+    presenter = Rect(presenter.x, card.bottom - presenter.w, presenter.w, presenter.w)
+    return Frame(width, height, content, presenter, card, caption)

@@ -1,0 +1,73 @@
+"""The finished audio track: narration placed on the timeline, music ducked under it, -16 LUFS."""
+
+from __future__ import annotations
+
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from reelwright.render.timeline import Timeline
+from reelwright.storyboard import Storyboard
+from reelwright.voice.mix import decode_audio, duck_music, normalize_loudness, speech_envelope, write_wav
+
+TARGET_LUFS = -16.0
+
+
+@dataclass(frozen=True)
+class Soundtrack:
+    path: Path
+    sample_rate: int
+    envelope: np.ndarray  # per video frame, 0..1, how loud the narration is (drives the mouth)
+
+
+def _read_wav(path: Path) -> tuple[np.ndarray, int]:
+    with wave.open(str(path), "rb") as w:
+        rate = w.getframerate()
+        raw = w.readframes(w.getnframes())
+        width, channels = w.getsampwidth(), w.getnchannels()
+    if width != 2:
+        raise ValueError(f"{path}: expected 16-bit PCM")
+    data = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
+    if channels > 1:
+        data = data.reshape(-1, channels).mean(axis=1)
+    return data, rate
+
+
+def build_soundtrack(board: Storyboard, timeline: Timeline, out_wav: Path) -> Soundtrack:
+    rate = 0
+    placed: list[tuple[int, np.ndarray]] = []
+    for scene, timing in zip(board.scenes, timeline.scenes, strict=True):
+        if scene.audio is None:
+            continue
+        samples, r = _read_wav(Path(scene.audio.path))
+        if rate and r != rate:
+            raise ValueError("all narration must share one sample rate")
+        rate = r
+        placed.append((round(timing.speech_start * r), samples))
+    rate = rate or 22050
+    # Exactly as long as the video, so the streams end together.
+    total = round(timeline.n_frames * rate / timeline.fps)
+    speech = np.zeros(total, dtype=np.float32)
+    for offset, samples in placed:
+        end = min(total, offset + len(samples))
+        speech[offset:end] += samples[: end - offset]
+    envelope = speech_envelope(speech, rate, timeline.fps, timeline.n_frames)
+
+    mix = speech
+    if board.music is not None:
+        music = decode_audio(Path(board.music.source), rate)
+        if len(music) == 0:
+            raise ValueError("music file has no audio")
+        reps = int(np.ceil(total / len(music)))
+        music = np.tile(music, reps)[:total]
+        # Fade the music in and out so a loop point or the video's end never clicks.
+        fade = min(total // 4, rate)
+        ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
+        music[:fade] *= ramp
+        music[total - fade :] *= ramp[::-1]
+        mix = speech + duck_music(music, speech, rate, volume_db=board.music.volume_db)
+    mix = normalize_loudness(mix, rate, target_lufs=TARGET_LUFS)
+    write_wav(out_wav, mix, rate)
+    return Soundtrack(out_wav, rate, envelope)

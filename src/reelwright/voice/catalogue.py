@@ -1,0 +1,172 @@
+"""The voices Reelwright can speak with, all of them offline.
+
+One natural-sounding neural voice (Piper "joe", American English) and one eSpeak NG voice for
+every language the bundled espeak-ng data knows. eSpeak NG is a formant synthesizer: it is
+intelligible in 100+ languages but sounds robotic, and the catalogue says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, Literal
+
+from reelwright.errors import InputError
+
+Gender = Literal["male", "female", "neutral"]
+Engine = Literal["piper", "espeak"]
+Quality = Literal["natural", "robotic"]
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    id: str
+    name: str
+    language: str  # BCP-47, e.g. "en-US", "de", "pt-BR"
+    gender: Gender
+    engine: Engine
+    quality: Quality
+    # Both engines honour "[pause 0.8s]" markers, because narrate() inserts the silence itself.
+    support_pause: bool
+    description: str
+
+
+PIPER_VOICES: Final[dict[str, VoiceInfo]] = {
+    "en_US-joe": VoiceInfo(
+        id="en_US-joe",
+        name="Joe",
+        language="en-US",
+        gender="male",
+        engine="piper",
+        quality="natural",
+        support_pause=True,
+        description="Neural (Piper VITS) American English male voice, medium quality, runs on CPU.",
+    ),
+}
+
+# espeak-ng's own test voice; it is not a language anyone would narrate in.
+_SKIPPED_ESPEAK_FILES: Final = frozenset({"xex"})
+
+# voice id -> every language tag (lower case) the voice declares, with espeak-ng's priority
+# (lower is a better fit; 5 is espeak's default). ``zh`` is declared by the Mandarin voice, so a
+# macrolanguage tag finds a voice even though the voice's main tag is ``cmn``.
+_LANGUAGE_TAGS: dict[str, list[tuple[str, int]]] = {"en_US-joe": [("en-us", 1), ("en", 1)]}
+
+# voice id -> espeak-ng voice identifier (the path under espeak-ng-data/lang, e.g. "gmw/de"),
+# which espeak_SetVoiceByName accepts and which is unambiguous, unlike language codes.
+_ESPEAK_IDENTIFIERS: dict[str, str] = {}
+
+
+def bcp47(tag: str) -> str:
+    """espeak-ng writes ``en-gb-x-rp``; BCP-47 casing is ``en-GB-x-rp``."""
+    parts = tag.replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    private = False
+    for part in parts[1:]:
+        if private or part.lower() == "x":
+            private = True
+            out.append(part.lower())
+        elif len(part) == 2 and part.isalpha():
+            out.append(part.upper())  # region
+        elif len(part) == 4 and part.isalpha():
+            out.append(part.title())  # script
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
+def _espeak_data_dir() -> Path | None:
+    try:
+        import espeakng_loader
+
+        return Path(espeakng_loader.get_data_path())
+    except (ImportError, RuntimeError):
+        return None
+
+
+def _read_espeak_voices() -> dict[str, VoiceInfo]:
+    """One voice per language file in the bundled espeak-ng data (no library call needed)."""
+    data = _espeak_data_dir()
+    if data is None or not (data / "lang").is_dir():
+        return {}
+    voices: dict[str, VoiceInfo] = {}
+    for path in sorted((data / "lang").rglob("*")):
+        if not path.is_file() or path.name in _SKIPPED_ESPEAK_FILES:
+            continue
+        name = ""
+        tags: list[tuple[str, int]] = []
+        gender: Gender = "male"  # espeak-ng's default formant voice is male
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            key, _, value = line.strip().partition(" ")
+            words = value.split()
+            if key == "name" and not name:
+                # Some names carry a trailing "//comment".
+                name = value.split("//")[0].strip()
+            elif key == "language" and words:
+                priority = int(words[1]) if len(words) > 1 and words[1].isdigit() else 5
+                tags.append((words[0].lower(), priority))
+            elif key == "gender" and words and words[0] == "female":
+                gender = "female"
+        if not name or not tags:
+            continue
+        language = tags[0][0]
+        voice_id = f"espeak-{path.name.lower()}"
+        if voice_id in voices:
+            continue
+        identifier = path.relative_to(data / "lang").as_posix()
+        _ESPEAK_IDENTIFIERS[voice_id] = identifier
+        _LANGUAGE_TAGS[voice_id] = tags
+        voices[voice_id] = VoiceInfo(
+            id=voice_id,
+            name=f"{name} (eSpeak NG)",
+            language=bcp47(language),
+            gender=gender,
+            engine="espeak",
+            quality="robotic",
+            support_pause=True,
+            description=f"eSpeak NG formant voice for {name}: intelligible but robotic.",
+        )
+    return voices
+
+
+VOICES: Final[dict[str, VoiceInfo]] = {**PIPER_VOICES, **_read_espeak_voices()}
+
+
+def espeak_identifier(voice: VoiceInfo) -> str:
+    """The espeak-ng voice name to pass to ``espeak_SetVoiceByName`` for an espeak voice."""
+    return _ESPEAK_IDENTIFIERS[voice.id]
+
+
+def get_voice(voice_id: str) -> VoiceInfo:
+    try:
+        return VOICES[voice_id]
+    except KeyError:
+        examples = ", ".join(v for v in ("en_US-joe", "espeak-de", "espeak-fr", "espeak-es") if v in VOICES)
+        raise InputError(
+            f"unknown voice {voice_id!r}; valid voices include {examples} ({len(VOICES)} in all)",
+            param="voice_id",
+        ) from None
+
+
+def default_voice_for(language: str) -> VoiceInfo:
+    """The best voice for a language tag such as ``en``, ``en-GB``, ``de``, ``zh`` or ``pt-BR``.
+
+    A natural voice wins over a robotic one even when its region differs (joe serves every
+    English), then a voice declaring the exact tag, then espeak-ng's own preference among the
+    voices of the base language (``pt`` -> Portugal before Brazil), then the shortest id.
+    """
+    wanted = language.strip().replace("_", "-").lower()
+    base = wanted.split("-")[0]
+    best: tuple[tuple[bool, bool, int, int, str], VoiceInfo] | None = None
+    for voice in VOICES.values():
+        tags = _LANGUAGE_TAGS.get(voice.id, [(voice.language.lower(), 5)])
+        exact = [prio for tag, prio in tags if tag == wanted]
+        related = [prio for tag, prio in tags if tag.split("-")[0] == base]
+        if not base or not (exact or related):
+            continue
+        rank = (voice.quality != "natural", not exact, min(exact or related), len(voice.id), voice.id)
+        if best is None or rank < best[0]:
+            best = (rank, voice)
+    if best is None:
+        raise InputError(f"no voice speaks language {language!r}", param="language")
+    return best[1]

@@ -1,0 +1,149 @@
+"""The offline planner: structure, length, orientation, use of the user's files, honesty."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from reelwright.ingest.files import inspect_files
+from reelwright.plan.base import Pacing, PlanRequest
+from reelwright.plan.offline import OfflinePlanner, page_sentences
+from reelwright.storyboard import BulletSlide, ImageScene, PdfPage, Storyboard, TitleCard, VideoClip
+from tests.media import make_jpeg, make_pdf, make_video, make_wav
+
+PACING = Pacing(words_per_second=3.0, scene_overhead=0.75)
+
+DECK = [
+    (
+        "Q3 Highlights",
+        ["Revenue grew 14 percent over the second quarter", "Two new regions opened in Europe"],
+    ),
+    (
+        "The Launch Plan",
+        ["Beta opens to 500 customers in October", "General availability follows in November"],
+    ),
+    ("Team Changes", ["The support team doubled in size", "A new office opened in Lisbon"]),
+]
+
+
+def _plan(prompt: str, **kw: object) -> Storyboard:
+    return OfflinePlanner().plan(PlanRequest(prompt=prompt, **kw), PACING)  # type: ignore[arg-type]
+
+
+def _spoken_estimate(board: Storyboard) -> float:
+    return board.narration_words() / PACING.words_per_second + PACING.scene_overhead * len(board.scenes)
+
+
+def test_prompt_only_has_opening_content_and_close() -> None:
+    board = _plan("Create a 45-second explainer about our Q3 product launch. Use a friendly, upbeat tone.")
+    assert board.title == "Q3 Product Launch"
+    assert board.target_duration == 45
+    assert board.orientation == "landscape"
+    assert isinstance(board.scenes[0].visual, TitleCard)
+    assert isinstance(board.scenes[-1].visual, TitleCard)
+    assert len(board.scenes) >= 3
+    assert "Q3 product launch" in board.scenes[0].narration
+    assert board.avatar is not None
+    assert abs(_spoken_estimate(board) - 45) / 45 < 0.12
+
+
+def test_default_length_is_about_fifty_seconds() -> None:
+    board = _plan("A welcome video for new employees")
+    assert board.target_duration == 50
+
+
+@pytest.mark.parametrize(
+    ("prompt", "orientation"),
+    [
+        ("A TikTok about our bakery's new sourdough", "portrait"),
+        ("An explainer about our bakery", "landscape"),
+    ],
+)
+def test_orientation_from_prompt(prompt: str, orientation: str) -> None:
+    assert _plan(prompt).orientation == orientation
+
+
+def test_explicit_options_win() -> None:
+    board = _plan("A TikTok about our bakery", orientation="landscape", duration=20.0, no_avatar=True)
+    assert board.orientation == "landscape"
+    assert board.target_duration == 20
+    assert board.avatar is None
+    assert all(s.presenter == "none" for s in board.scenes)
+
+
+def test_tone_changes_the_words() -> None:
+    formal = _plan("A formal overview of the travel policy")
+    upbeat = _plan("An upbeat overview of the travel policy")
+    assert formal.scenes[0].narration != upbeat.scenes[0].narration
+    assert formal.tone == "formal" and upbeat.tone == "upbeat"
+
+
+def test_points_become_a_bullet_slide() -> None:
+    board = _plan("A video about our app. Highlight offline mode, dark theme and faster sync.")
+    slides = [s for s in board.scenes if isinstance(s.visual, BulletSlide)]
+    assert slides and slides[0].visual.bullets == ["Offline mode", "Dark theme", "Faster sync"]  # type: ignore[union-attr]
+    assert "offline mode" in slides[0].narration
+
+
+def test_files_become_scenes(tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "deck.pdf", DECK)
+    photo = make_jpeg(tmp_path / "team.jpg", 800, 600)
+    clip = make_video(tmp_path / "demo.mp4", 2.0, 320, 240)
+    music = make_wav(tmp_path / "music.wav", 3.0)
+    files = inspect_files([pdf, photo, clip, music])
+    board = _plan("A 60-second update about Q3", files=files)
+    kinds = [type(s.visual) for s in board.scenes]
+    assert kinds.count(PdfPage) == 3
+    assert ImageScene in kinds and VideoClip in kinds
+    assert board.music is not None and board.music.source == str(music)
+    # Each page is narrated from its own text.
+    pages = [s for s in board.scenes if isinstance(s.visual, PdfPage)]
+    assert "Q3 Highlights" in pages[0].narration and "14 percent" in pages[0].narration
+    assert "Lisbon" in pages[2].narration or "support team" in pages[2].narration
+
+
+def test_never_invents_numbers(tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "deck.pdf", DECK)
+    files = inspect_files([pdf])
+    prompt = "A 40-second briefing about our Q3 results for investors, professional tone."
+    board = _plan(prompt, files=files)
+    source = prompt + " ".join(" ".join([h, *b]) for h, b in DECK)
+    allowed = set(re.findall(r"\d+", source))
+    for scene in board.scenes:
+        for number in re.findall(r"\d+", scene.narration):
+            assert number in allowed, f"{number!r} in {scene.narration!r} is not in the inputs"
+
+
+def test_length_scales_with_duration(tmp_path: Path) -> None:
+    pages = [
+        (
+            f"Section {i}",
+            [
+                f"Point {i} is explained in this sentence with several more words",
+                "A second line of supporting detail follows here for the reader",
+                "And a third line closes the section with a summary of it",
+            ],
+        )
+        for i in range(1, 9)
+    ]
+    files = inspect_files([make_pdf(tmp_path / "long.pdf", pages)])
+    for target in (20.0, 45.0, 90.0):
+        board = _plan("An overview of the handbook", files=files, duration=target)
+        assert abs(_spoken_estimate(board) - target) / target < 0.12, target
+
+
+def test_short_target_keeps_few_scenes(tmp_path: Path) -> None:
+    pages = [(f"Page {i}", ["Some words on this page to read aloud"]) for i in range(1, 31)]
+    files = inspect_files([make_pdf(tmp_path / "big.pdf", pages)])
+    board = _plan("Summarise the deck", files=files, duration=15.0)
+    assert len(board.scenes) <= 4
+
+
+def test_page_sentences_drop_noise() -> None:
+    heading, sentences = page_sentences(
+        "Roadmap\nShip the beta to early customers\n12\nhttps://example.com/x\n"
+    )
+    assert heading == "Roadmap"
+    assert sentences == ["Ship the beta to early customers."]

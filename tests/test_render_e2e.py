@@ -1,0 +1,257 @@
+"""End to end: render real storyboards and check the files the way a viewer's player would.
+
+Probing uses PyAV (libav itself: the same library ffprobe is a front end for).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from reelwright import pipeline
+from reelwright.ingest.media import MediaInfo, extract_frame, probe
+from reelwright.render.layout import frame_for
+from reelwright.render.timeline import build_timeline
+from reelwright.storyboard import BulletSlide, ImageScene, PdfPage, Scene, Storyboard, TitleCard, VideoClip
+from reelwright.styles.catalogue import get_style
+from tests.media import make_jpeg, make_pdf, make_video, make_wav
+
+pytestmark = pytest.mark.slow
+
+
+def _srt_cues(text: str) -> list[tuple[float, float, str]]:
+    def secs(stamp: str) -> float:
+        h, m, rest = stamp.split(":")
+        s, ms = rest.split(",")
+        return int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+
+    cues = []
+    for block in text.strip().split("\n\n"):
+        lines = block.splitlines()
+        start, end = lines[1].split(" --> ")
+        cues.append((secs(start), secs(end), " ".join(lines[2:])))
+    return cues
+
+
+def _check_av(info: MediaInfo, size: tuple[int, int]) -> None:
+    assert info.video is not None and info.audio is not None
+    assert info.video.codec == "h264"
+    assert info.video.pix_fmt == "yuv420p"
+    assert (info.video.width, info.video.height) == size
+    assert info.video.fps is not None and abs(info.video.fps - 30) < 0.01
+    assert info.audio.codec == "aac"
+    assert info.video.duration is not None and info.audio.duration is not None
+    # Streams of equal length: A/V in sync within 50 ms.
+    assert abs(info.video.duration - info.audio.duration) < 0.05
+
+
+def _faststart(path: Path) -> bool:
+    head = path.read_bytes()[:4096]
+    moov, mdat = head.find(b"moov"), head.find(b"mdat")
+    return moov != -1 and (mdat == -1 or moov < mdat)
+
+
+@pytest.fixture(scope="module")
+def landscape(tmp_path_factory: pytest.TempPathFactory) -> tuple[pipeline.JobResult, Path, Storyboard]:
+    d = tmp_path_factory.mktemp("landscape")
+    pdf = make_pdf(d / "deck.pdf", [("Roadmap", ["Beta in October", "Launch in November"])])
+    photo = make_jpeg(d / "photo.jpg", 1200, 800)
+    clip = make_video(d / "clip.mp4", 1.0, 320, 240)
+    music = make_wav(d / "music.wav", 2.0, freq=330.0)
+    board = Storyboard(
+        title="Render Test",
+        avatar="ava",
+        music={"source": str(music)},  # type: ignore[arg-type]
+        scenes=[
+            Scene(
+                id="intro",
+                narration="Hello and welcome. This is a quick test.",
+                presenter="full",
+                visual=TitleCard(heading="Render Test", subheading="Checking every output"),
+            ),
+            Scene(
+                id="points",
+                narration="Here are two points.",
+                presenter="side",
+                visual=BulletSlide(heading="Two points", bullets=["The first point", "The second point"]),
+            ),
+            Scene(
+                id="deck",
+                narration="This page shows the roadmap.",
+                presenter="pip",
+                visual=PdfPage(source=str(pdf), page=1),
+            ),
+            Scene(
+                id="photo",
+                narration="A photo, zooming in.",
+                presenter="pip",
+                visual=ImageScene(source=str(photo), caption="A photo"),
+            ),
+            Scene(
+                id="clip",
+                narration="And a clip.",
+                presenter="pip",
+                pause_after=1.0,
+                visual=VideoClip(source=str(clip)),
+            ),
+        ],
+    )
+    sb = d / "in.json"
+    sb.write_text(board.to_json())
+    out = d / "out"
+    out.mkdir()
+    result = pipeline.run(
+        pipeline.RenderJob(output=out / "video.mp4", storyboard=sb, storyboard_out=out / "video.json")
+    )
+    return result, out, result.storyboard
+
+
+def test_outputs_exist_and_nothing_else(landscape: tuple[pipeline.JobResult, Path, Storyboard]) -> None:
+    _, out, _ = landscape
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["video.captioned.mp4", "video.gif", "video.jpg", "video.json", "video.mp4", "video.srt"]
+
+
+def test_video_streams(landscape: tuple[pipeline.JobResult, Path, Storyboard]) -> None:
+    result, out, board = landscape
+    for name in ("video.mp4", "video.captioned.mp4"):
+        info = probe(out / name)
+        _check_av(info, (1920, 1080))
+        assert _faststart(out / name)
+        assert info.duration is not None and abs(info.duration - result.duration) < 0.1
+    timeline = build_timeline(board, get_style(board.style).transition_seconds)
+    assert abs(result.duration - timeline.duration) < 1e-6
+
+
+def test_captions_ordered_and_inside(landscape: tuple[pipeline.JobResult, Path, Storyboard]) -> None:
+    result, out, board = landscape
+    cues = _srt_cues((out / "video.srt").read_text())
+    assert len(cues) >= 5
+    for (s1, e1, _), (s2, _e2, _) in itertools.pairwise(cues):
+        assert s1 < e1 <= s2
+    assert cues[-1][1] <= result.duration
+    spoken = " ".join(t for _, _, t in cues)
+    assert spoken == " ".join(s.narration for s in board.scenes)
+
+
+def test_thumbnail_and_gif(landscape: tuple[pipeline.JobResult, Path, Storyboard]) -> None:
+    _, out, _ = landscape
+    with Image.open(out / "video.jpg") as thumb:
+        assert thumb.format == "JPEG" and thumb.width == 1280
+    with Image.open(out / "video.gif") as gif:
+        assert gif.format == "GIF" and gif.width <= 480
+        frames = getattr(gif, "n_frames", 1)
+        total_ms = 0
+        for i in range(frames):
+            gif.seek(i)
+            total_ms += gif.info.get("duration", 100)
+        assert frames > 10 and total_ms <= 6000
+
+
+def test_captions_burned_only_in_captioned_copy(
+    landscape: tuple[pipeline.JobResult, Path, Storyboard],
+) -> None:
+    result, out, _board = landscape
+    frame = frame_for(1920, 1080, "side")
+    t = result.storyboard.scenes[0].audio.duration / 2 if result.storyboard.scenes[0].audio else 1.0  # type: ignore[union-attr]
+    plain = np.asarray(extract_frame(out / "video.mp4", t).convert("L"), dtype=np.int16)
+    captioned = np.asarray(extract_frame(out / "video.captioned.mp4", t).convert("L"), dtype=np.int16)
+    box = frame.caption_box
+    region = (slice(box.y - 40, box.bottom + 40), slice(box.x, box.right))
+    assert np.abs(plain[region] - captioned[region]).mean() > 3  # the caption is there
+    top = (slice(0, 300), slice(0, 1920))
+    assert np.abs(plain[top] - captioned[top]).mean() < 2  # and nowhere else
+
+
+def test_slide_text_inside_frame(landscape: tuple[pipeline.JobResult, Path, Storyboard]) -> None:
+    _result, out, board = landscape
+    timeline = build_timeline(board, get_style(board.style).transition_seconds)
+    points = timeline.scenes[1]
+    img = np.asarray(
+        extract_frame(out / "video.mp4", (points.start_frame + points.n_frames - 3) / 30).convert("L")
+    )
+    frame = frame_for(1920, 1080, "side")
+    c = frame.content
+    card = img[c.y + 20 : c.bottom - 20, c.x + 20 : c.right - 20]
+    dark = card < 100  # text on the white card
+    assert dark.mean() > 0.01
+    # Nothing dark touches the card's inner edges: the text was laid out inside it.
+    assert not dark[:, -5:].any() and not dark[-5:, :].any()
+
+
+def test_presenter_mouth_moves_only_while_speaking(
+    landscape: tuple[pipeline.JobResult, Path, Storyboard],
+) -> None:
+    _result, out, board = landscape
+    from reelwright.avatar.presenter import mouth_box
+
+    timeline = build_timeline(board, get_style(board.style).transition_seconds)
+    clip = timeline.scenes[4]
+    frame = frame_for(1920, 1080, "pip")
+    assert frame.presenter is not None
+    mx, my, mw, mh = mouth_box(frame.presenter.w)
+    x0, y0 = frame.presenter.x + mx, frame.presenter.y + my
+
+    def mouth(t: float) -> np.ndarray:
+        img = np.asarray(extract_frame(out / "video.mp4", t).convert("L"), dtype=np.int16)
+        return img[y0 - 6 : y0 + mh + 6, x0 - 6 : x0 + mw + 6]
+
+    speech_start = clip.speech_start
+    speaking = [mouth(speech_start + 0.1 + 0.1 * i) for i in range(6)]
+    silent_from = speech_start + clip.speech_duration + 0.3
+    silent = [mouth(silent_from + 0.1 * i) for i in range(5)]
+    moving = max(np.abs(a - b).mean() for a, b in itertools.pairwise(speaking))
+    still = max(np.abs(a - b).mean() for a, b in itertools.pairwise(silent))
+    assert moving > 4 * max(still, 0.5), (moving, still)
+
+
+def test_storyboard_out_rerenders_deterministically(
+    landscape: tuple[pipeline.JobResult, Path, Storyboard], tmp_path: Path
+) -> None:
+    result, out, _ = landscape
+    again = pipeline.run(pipeline.RenderJob(output=tmp_path / "again.mp4", storyboard=out / "video.json"))
+    assert abs(again.duration - result.duration) < 1e-6
+    assert (tmp_path / "again.srt").read_text() == (out / "video.srt").read_text()
+
+
+def test_portrait_without_presenter(tmp_path: Path) -> None:
+    board = Storyboard(
+        title="Portrait",
+        orientation="portrait",
+        style="keynote",
+        avatar=None,
+        scenes=[
+            Scene(id="a", narration="A vertical video.", visual=TitleCard(heading="Vertical")),
+            Scene(
+                id="b", narration="With a list.", visual=BulletSlide(heading="List", bullets=["One", "Two"])
+            ),
+        ],
+    )
+    sb = tmp_path / "p.json"
+    sb.write_text(board.to_json())
+    result = pipeline.run(pipeline.RenderJob(output=tmp_path / "p.mp4", storyboard=sb))
+    info = probe(result.video)
+    _check_av(info, (1080, 1920))
+    with Image.open(result.gif) as gif:
+        assert gif.width <= 480 and gif.height > gif.width
+
+
+def test_prompt_to_video_honours_duration(tmp_path: Path) -> None:
+    result = pipeline.run(
+        pipeline.RenderJob(
+            output=tmp_path / "p.mp4",
+            prompt="A 12-second vertical teaser about our bakery. Upbeat tone.",
+        )
+    )
+    assert result.storyboard.orientation == "portrait"
+    assert abs(result.duration - 12) / 12 <= 0.10, result.duration
+    info = probe(result.video)
+    _check_av(info, (1080, 1920))
+    assert re.search(r"bakery", (tmp_path / "p.srt").read_text())
+    shutil.rmtree(tmp_path, ignore_errors=True)

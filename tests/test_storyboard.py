@@ -1,0 +1,81 @@
+"""The storyboard model: valid ones round-trip, invalid ones name the offending field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reelwright.errors import InputError
+from reelwright.storyboard import BulletSlide, ImageScene, Scene, Storyboard, TitleCard
+
+
+def _board(**kw: object) -> Storyboard:
+    scenes = [Scene(id="a", narration="Hello there.", visual=TitleCard(heading="Hi"))]
+    return Storyboard(title="T", scenes=scenes, **kw)  # type: ignore[arg-type]
+
+
+def test_round_trip_and_standard_sizes() -> None:
+    board = _board(orientation="portrait")
+    assert board.size == (1080, 1920)
+    again = Storyboard.from_json(board.to_json())
+    assert again == board
+    assert _board().size == (1920, 1080)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (lambda d: d["scenes"][0]["visual"].update(bullets=[]), "scenes.0.visual.bullets.bullets"),
+        (lambda d: d.update(orientation="diagonal"), "orientation"),
+        (lambda d: d.update(fps=31), "fps"),
+        (lambda d: d["scenes"][0].update(id="has space"), "scenes.0.id"),
+        (lambda d: d.update(scenes=[]), "scenes"),
+        (lambda d: d.update(width=1280, height=720), "(root)"),
+        (lambda d: d.update(surprise=1), "surprise"),
+        (lambda d: d.update(version=2), "version"),
+    ],
+)
+def test_invalid_storyboards_name_the_field(mutate: object, field: str) -> None:
+    data = json.loads(
+        Storyboard(
+            title="T", scenes=[Scene(id="s1", visual=BulletSlide(heading="H", bullets=["one"]))]
+        ).to_json()
+    )
+    assert callable(mutate)
+    mutate(data)
+    with pytest.raises(InputError) as exc:
+        Storyboard.from_json(json.dumps(data))
+    message = str(exc.value)
+    assert message.startswith("invalid storyboard: ")
+    assert f" {field}:" in message or f": {field}" in message
+
+
+def test_duplicate_scene_ids_rejected() -> None:
+    text = json.dumps(
+        {
+            "title": "T",
+            "scenes": [
+                {"id": "x", "visual": {"kind": "title", "heading": "a"}},
+                {"id": "x", "visual": {"kind": "title", "heading": "b"}},
+            ],
+        }
+    )
+    with pytest.raises(InputError, match="used twice"):
+        Storyboard.from_json(text)
+
+
+def test_not_json() -> None:
+    with pytest.raises(InputError, match="not valid JSON"):
+        Storyboard.from_json("{nope")
+
+
+def test_relative_paths_resolve_against_the_file(tmp_path: Path) -> None:
+    board = Storyboard(title="T", scenes=[Scene(id="p", visual=ImageScene(source="pics/a.png"))])
+    path = tmp_path / "sb.json"
+    path.write_text(board.to_json())
+    loaded = Storyboard.load(path)
+    visual = loaded.scenes[0].visual
+    assert isinstance(visual, ImageScene)
+    assert visual.source == str(tmp_path / "pics" / "a.png")

@@ -18,8 +18,8 @@ from reelwright.render.slides import draw_scene_layer
 from reelwright.render.soundtrack import build_soundtrack
 from reelwright.render.timeline import Timeline, build_timeline
 from reelwright.storyboard import Storyboard
-from reelwright.voice.mix import FloatArray
 from reelwright.styles.catalogue import get_style
+from reelwright.voice.mix import FloatArray
 
 Progress = Callable[[float], None]
 

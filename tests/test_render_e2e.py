@@ -159,7 +159,9 @@ def test_captions_burned_only_in_captioned_copy(
 ) -> None:
     result, out, _board = landscape
     frame = frame_for(1920, 1080, "side")
-    t = result.storyboard.scenes[0].audio.duration / 2 if result.storyboard.scenes[0].audio else 1.0  # type: ignore[union-attr]
+    # Halfway through the first caption, so the caption is certainly on screen.
+    start, end, _text = _srt_cues((out / "video.srt").read_text())[0]
+    t = (start + end) / 2
     plain = np.asarray(extract_frame(out / "video.mp4", t).convert("L"), dtype=np.int16)
     captioned = np.asarray(extract_frame(out / "video.captioned.mp4", t).convert("L"), dtype=np.int16)
     box = frame.caption_box

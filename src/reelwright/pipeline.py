@@ -143,7 +143,7 @@ def fit_duration(
 def run(job: RenderJob, progress: ProgressFn | None = None, *, planner: Planner | None = None) -> JobResult:
     report = progress or (lambda _s, _f: None)
     timings: dict[str, float] = {}
-    outputs = output_paths(job.output)
+    outputs = output_paths(job.output.absolute())
     out_dir = outputs["video"].parent
     if not out_dir.is_dir():
         raise InputError(f"output folder {out_dir} does not exist", param="output")

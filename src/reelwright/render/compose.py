@@ -264,7 +264,7 @@ def render_segment(
 def concat_segments(segments: list[Path], workdir: Path, name: str) -> Path:
     """Join encoded segments into one video stream without re-encoding."""
     listing = workdir / f"{name}.concat.txt"
-    listing.write_text("".join(f"file '{p.as_posix()}'\n" for p in segments), encoding="utf-8")
+    listing.write_text("".join(f"file '{p.resolve().as_posix()}'\n" for p in segments), encoding="utf-8")
     return listing
 
 

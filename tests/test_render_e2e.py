@@ -157,7 +157,7 @@ def test_thumbnail_and_gif(landscape: tuple[pipeline.JobResult, Path, Storyboard
 def test_captions_burned_only_in_captioned_copy(
     landscape: tuple[pipeline.JobResult, Path, Storyboard],
 ) -> None:
-    result, out, _board = landscape
+    _result, out, _board = landscape
     frame = frame_for(1920, 1080, "side")
     # Halfway through the first caption, so the caption is certainly on screen.
     start, end, _text = _srt_cues((out / "video.srt").read_text())[0]

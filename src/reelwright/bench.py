@@ -24,13 +24,13 @@ from reelwright.storyboard import BulletSlide, ImageScene, PdfPage, Scene, Story
 
 _NARRATION = [
     "Welcome to the quarterly update. In the next few minutes we will look at what shipped, "
-    "what we learned, and where we go next.",
-    "Three things stand out this quarter. Faster exports, a redesigned dashboard, and the new mobile app, "
-    "which many of you have already tried.",
+    "what we learned along the way, and where the team goes next.",
+    "Three things stand out this quarter. Exports are faster, the dashboard has a new design, "
+    "and the mobile app is out, which many of you have already tried and written to us about.",
     "This page from the planning deck shows the roadmap. Each milestone lines up with a team, "
-    "and every team has a clear owner.",
+    "and every team has a clear owner. The dates on the right are the ones we committed to.",
     "Here is the new office, where most of this work happened. "
-    "It is bright, quiet, and close to the station.",
+    "It is bright, quiet, and close to the station, and there is room for everyone to sit together.",
     "That is the update for this quarter. Thanks for watching, and see you next time.",
 ]
 

@@ -127,18 +127,23 @@ class PresenterRenderer:
         canvas.translate(pose.head_dx * DESIGN, pose.head_dy * DESIGN)
         canvas.rotate(pose.head_tilt, *HEAD_PIVOT)
 
-    def draw(self, pose: Pose) -> memoryview:
+    def draw(self, pose: Pose, backdrop: np.ndarray | None = None) -> memoryview:
         """Render ``pose``; returns ``size*size*4`` bytes of premultiplied RGBA.
 
-        The view is of the renderer's own buffer: it is overwritten by the next ``draw`` call,
-        so copy it (``bytes(view)``) to keep a frame.
+        With a ``backdrop`` (an opaque ``size`` x ``size`` RGBA array of what lies behind the
+        presenter) the result is opaque, which spares the video compositor an alpha blend of
+        every frame. The view is of the renderer's own buffer: it is overwritten by the next
+        ``draw`` call, so copy it (``bytes(view)``) to keep a frame.
         """
         if pose.viseme not in VISEMES:
             raise InputError(
                 f"unknown viseme {pose.viseme!r}; choose one of: {', '.join(VISEMES)}", param="viseme"
             )
         c = self._canvas
-        c.clear(skia.ColorTRANSPARENT)
+        if backdrop is None:
+            c.clear(skia.ColorTRANSPARENT)
+        else:
+            np.copyto(self._pixels, backdrop)  # a memcpy: far cheaper than a skia image draw
         c.save()
         c.scale(self._scale, self._scale)
         body_dy = pose.shoulder_dy * DESIGN

@@ -97,6 +97,21 @@ def _ass_filter_arg(path: Path, fonts: Path) -> str:
     return f"ass=filename='{esc(path)}':fontsdir='{esc(fonts)}'"
 
 
+def _presenter_backdrop(layer: SceneLayer, spot: Rect) -> np.ndarray | None:
+    """What lies behind the presenter, when that is static: the presenter can then be drawn
+    opaque. ``None`` when moving media shows through the presenter's square."""
+    box = layer.media_box
+    if (
+        box is not None
+        and box.x < spot.right
+        and spot.x < box.right
+        and box.y < spot.bottom
+        and spot.y < box.bottom
+    ):
+        return None
+    return np.ascontiguousarray(layer.image[spot.y : spot.bottom, spot.x : spot.right])
+
+
 def prepare_picture(source: str, box: Rect, zoom: float, out: Path) -> tuple[int, int]:
     """Crop the picture to the box's aspect and scale it to ``box × zoom`` once, up front.
 
@@ -144,14 +159,17 @@ def render_segment(
         return idx - 1
 
     sprite_in = -1
+    backdrop: np.ndarray | None = None
     if presenter is not None and frame.presenter is not None:
         s = frame.presenter.w
+        backdrop = _presenter_backdrop(layer, frame.presenter)
         sprite_in = add_input(
             [
                 "-f",
                 "rawvideo",
                 "-pixel_format",
-                "rgba",
+                # An opaque sprite is declared without alpha so the overlay is a plain copy.
+                "rgba" if backdrop is None else "rgb0",
                 "-video_size",
                 f"{s}x{s}",
                 "-framerate",
@@ -192,21 +210,27 @@ def render_segment(
 
     if sprite_in >= 0 and frame.presenter is not None:
         p = frame.presenter
-        graph.append(
-            f"[{base}][{sprite_in}:v]overlay={p.x}:{p.y}:format=yuv420:alpha=premultiplied:shortest=1[scene]"
-        )
+        if backdrop is None:
+            graph.append(
+                f"[{base}][{sprite_in}:v]overlay={p.x}:{p.y}:format=yuv420:alpha=premultiplied:shortest=1[scene]"
+            )
+        else:
+            graph.append(f"[{sprite_in}:v]format=yuv420p[sprite]")
+            graph.append(f"[{base}][sprite]overlay={p.x}:{p.y}:format=yuv420:shortest=1[scene]")
     else:
         graph.append(f"[{base}]null[scene]")
     out = "scene"
 
     if previous_last_frame is not None and timing.transition_frames > 0:
+        # A crossfade: the previous scene's last frame, fading out, laid over the first frames.
+        # (Cheaper than xfade, which costs every frame of the segment, not just the fade's.)
         prev_in = add_input(_raw_input(previous_last_frame, w, h, fps))
-        t = timing.transition_frames / fps
+        tf = timing.transition_frames
         graph.append(
-            f"[{prev_in}:v]format=yuv420p,loop=loop={timing.transition_frames + 1}:size=1:start=0,"
-            f"setpts=N/{fps}/TB[prev]"
+            f"[{prev_in}:v]format=yuva420p,loop=loop={tf - 1}:size=1:start=0,setpts=N/{fps}/TB,"
+            f"fade=t=out:s=0:n={tf + 1}:alpha=1[prev]"
         )
-        graph.append(f"[prev][{out}]xfade=transition=fade:duration={t:.4f}:offset=0[faded]")
+        graph.append(f"[{out}][prev]overlay=0:0:format=yuv420:eof_action=pass[faded]")
         out = "faded"
 
     graph.append(f"[{out}]trim=end_frame={n},setpts=N/{fps}/TB,split=3[plain][tocap][tolast]")
@@ -253,7 +277,7 @@ def render_segment(
     proc = ffmpeg.Piped(args, what=what)
     try:
         for f in range(timing.start_frame, timing.start_frame + n):
-            proc.write(renderer.draw(track.pose_at(f)))
+            proc.write(renderer.draw(track.pose_at(f), backdrop))
     except BaseException:
         proc.kill()
         raise
@@ -268,8 +292,20 @@ def concat_segments(segments: list[Path], workdir: Path, name: str) -> Path:
     return listing
 
 
+def encode_audio(wav: Path, out: Path) -> Path:
+    """AAC-encode the soundtrack once; both copies of the video then carry it unchanged."""
+    ffmpeg.run(
+        ["-i", str(wav), "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-f", "mp4", str(out)],
+        what="encoding the soundtrack",
+    )
+    return out
+
+
 def mux(video_list: Path, audio: Path, out: Path, *, title: str) -> None:
-    """Concat the segments, add AAC audio and move the index to the front (+faststart)."""
+    """Join the segments with the AAC soundtrack; the index goes to the front (+faststart).
+
+    Nothing is re-encoded here, so this costs little more than copying the bytes.
+    """
     part = out.with_name(f".{out.stem}.part{out.suffix}")
     ffmpeg.run(
         [
@@ -285,14 +321,8 @@ def mux(video_list: Path, audio: Path, out: Path, *, title: str) -> None:
             "0:v",
             "-map",
             "1:a",
-            "-c:v",
+            "-c",
             "copy",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "160k",
-            "-ar",
-            "48000",
             "-metadata",
             f"title={title}",
             "-movflags",

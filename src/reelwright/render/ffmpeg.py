@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import subprocess
 import threading
 from collections.abc import Sequence
@@ -45,6 +46,10 @@ class Piped:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        # Frames are megabytes: a 1 MiB pipe (Linux allows it unprivileged) instead of 64 KiB
+        # cuts the context switches per frame from dozens to a few.
+        with contextlib.suppress(OSError, AttributeError):
+            fcntl.fcntl(self.stdin.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
         self._stderr: list[bytes] = []
         self._drain = threading.Thread(target=self._read_stderr, daemon=True)
         self._drain.start()

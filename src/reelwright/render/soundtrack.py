@@ -16,8 +16,10 @@ TARGET_LUFS = -16.0
 
 
 @dataclass(frozen=True)
-class Soundtrack:
-    path: Path
+class Speech:
+    """The narration placed on the timeline, before music and loudness."""
+
+    samples: np.ndarray  # mono float32, exactly as long as the video
     sample_rate: int
     envelope: np.ndarray  # per video frame, 0..1, how loud the narration is (drives the mouth)
 
@@ -35,7 +37,8 @@ def _read_wav(path: Path) -> tuple[np.ndarray, int]:
     return data, rate
 
 
-def build_soundtrack(board: Storyboard, timeline: Timeline, out_wav: Path) -> Soundtrack:
+def place_speech(board: Storyboard, timeline: Timeline) -> Speech:
+    """Put each scene's narration at its place on the timeline (cheap: the mouth needs it first)."""
     rate = 0
     placed: list[tuple[int, np.ndarray]] = []
     for scene, timing in zip(board.scenes, timeline.scenes, strict=True):
@@ -54,8 +57,13 @@ def build_soundtrack(board: Storyboard, timeline: Timeline, out_wav: Path) -> So
         end = min(total, offset + len(samples))
         speech[offset:end] += samples[: end - offset]
     envelope = speech_envelope(speech, rate, timeline.fps, timeline.n_frames)
+    return Speech(speech, rate, envelope)
 
-    mix = speech
+
+def mix_soundtrack(board: Storyboard, speech: Speech, out_wav: Path) -> Path:
+    """Music ducked under the narration, the whole normalised to -16 LUFS, written as WAV."""
+    rate, total = speech.sample_rate, len(speech.samples)
+    mix = speech.samples
     if board.music is not None:
         music = decode_audio(Path(board.music.source), rate)
         if len(music) == 0:
@@ -67,7 +75,7 @@ def build_soundtrack(board: Storyboard, timeline: Timeline, out_wav: Path) -> So
         ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
         music[:fade] *= ramp
         music[total - fade :] *= ramp[::-1]
-        mix = speech + duck_music(music, speech, rate, volume_db=board.music.volume_db)
+        mix = mix + duck_music(music, mix, rate, volume_db=board.music.volume_db)
     mix = normalize_loudness(mix, rate, target_lufs=TARGET_LUFS)
     write_wav(out_wav, mix, rate)
-    return Soundtrack(out_wav, rate, envelope)
+    return out_wav

@@ -5,17 +5,18 @@ from __future__ import annotations
 import time
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from reelwright.avatar.motion import PresenterTrack
 from reelwright.avatar.presenter import PresenterRenderer
 from reelwright.render.captions import Cue, TimedWord, build_cues, to_ass, to_srt, write_text_atomic
-from reelwright.render.compose import EncodeSettings, concat_segments, mux, render_segment
+from reelwright.render.compose import EncodeSettings, concat_segments, encode_audio, mux, render_segment
 from reelwright.render.layout import frame_for
 from reelwright.render.previews import GIF_SECONDS, write_gif, write_thumbnail
 from reelwright.render.slides import draw_scene_layer
-from reelwright.render.soundtrack import build_soundtrack
+from reelwright.render.soundtrack import mix_soundtrack, place_speech
 from reelwright.render.timeline import Timeline, build_timeline
 from reelwright.storyboard import Storyboard
 from reelwright.styles.catalogue import get_style
@@ -83,79 +84,103 @@ def render_video(
 
     style = get_style(board.style)
     timeline = build_timeline(board, style.transition_seconds)
-    soundtrack = build_soundtrack(board, timeline, workdir / "soundtrack.wav")
-    lap("render.soundtrack")
-
-    cues = build_cues(timed_words(board, timeline), timeline.duration)
-    srt = workdir / f"{stem}.srt"
-    write_text_atomic(srt, to_srt(cues))
-
-    uses_presenter = board.avatar is not None and any(s.presenter != "none" for s in board.scenes)
-    track = _presenter_track(board, timeline, soundtrack.envelope) if uses_presenter else None
-    renderers: dict[int, PresenterRenderer] = {}
-
-    plain_parts: list[Path] = []
-    cap_parts: list[Path] = []
-    previous_last: Path | None = None
-    thumb_source: Path | None = None
-    total_frames = timeline.n_frames
-    for scene, timing in zip(board.scenes, timeline.scenes, strict=True):
-        layout = scene.presenter if uses_presenter else "none"
-        frame = frame_for(board.width, board.height, layout)
-        layer = draw_scene_layer(scene, frame, style, seed=_seed(board) + timing.index)
-        lap("render.layers")
-        ass = workdir / f"seg{timing.index:03d}.ass"
-        ass.write_text(
-            to_ass(
-                cues, style, board.width, board.height, frame.caption_box, offset=timing.start(timeline.fps)
-            ),
-            encoding="utf-8",
+    speech = place_speech(board, timeline)
+    # Two workers run beside the scene renders: the soundtrack (mix, loudness, AAC) now, the
+    # muxes and the GIF at the end. Both cores stay busy and no output waits on another.
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="reelwright-render")
+    try:
+        audio = pool.submit(
+            lambda: encode_audio(
+                mix_soundtrack(board, speech, workdir / "soundtrack.wav"), workdir / "audio.m4a"
+            )
         )
-        presenter = None
-        if track is not None and frame.presenter is not None:
-            size = frame.presenter.w
-            if size not in renderers:
-                assert board.avatar is not None
-                renderers[size] = PresenterRenderer(board.avatar, size)
-            presenter = (renderers[size], track)
-        seg = render_segment(
-            scene=scene,
-            layer=layer,
-            frame=frame,
-            timing=timing,
-            fps=timeline.fps,
-            workdir=workdir,
-            ass_path=ass,
-            previous_last_frame=previous_last,
-            presenter=presenter,
-            settings=settings,
+        lap("render.soundtrack")
+
+        cues = build_cues(timed_words(board, timeline), timeline.duration)
+        srt = workdir / f"{stem}.srt"
+        write_text_atomic(srt, to_srt(cues))
+
+        uses_presenter = board.avatar is not None and any(s.presenter != "none" for s in board.scenes)
+        track = _presenter_track(board, timeline, speech.envelope) if uses_presenter else None
+        renderers: dict[int, PresenterRenderer] = {}
+
+        plain_parts: list[Path] = []
+        cap_parts: list[Path] = []
+        previous_last: Path | None = None
+        thumb_source: Path | None = None
+        total_frames = timeline.n_frames
+        for scene, timing in zip(board.scenes, timeline.scenes, strict=True):
+            layout = scene.presenter if uses_presenter else "none"
+            frame = frame_for(board.width, board.height, layout)
+            layer = draw_scene_layer(scene, frame, style, seed=_seed(board) + timing.index)
+            lap("render.layers")
+            ass = workdir / f"seg{timing.index:03d}.ass"
+            ass.write_text(
+                to_ass(
+                    cues,
+                    style,
+                    board.width,
+                    board.height,
+                    frame.caption_box,
+                    offset=timing.start(timeline.fps),
+                ),
+                encoding="utf-8",
+            )
+            presenter = None
+            if track is not None and frame.presenter is not None:
+                size = frame.presenter.w
+                if size not in renderers:
+                    assert board.avatar is not None
+                    renderers[size] = PresenterRenderer(board.avatar, size)
+                presenter = (renderers[size], track)
+            seg = render_segment(
+                scene=scene,
+                layer=layer,
+                frame=frame,
+                timing=timing,
+                fps=timeline.fps,
+                workdir=workdir,
+                ass_path=ass,
+                previous_last_frame=previous_last,
+                presenter=presenter,
+                settings=settings,
+            )
+            plain_parts.append(seg.plain)
+            cap_parts.append(seg.captioned)
+            previous_last = seg.last_frame
+            if thumb_source is None:
+                thumb_source = seg.last_frame
+            report((timing.start_frame + timing.n_frames) / total_frames * 0.92)
+            lap("render.compose+encode")
+
+        video = workdir / f"{stem}.mp4"
+        captioned = workdir / f"{stem}.captioned.mp4"
+        gif = workdir / f"{stem}.gif"
+        audio_path = audio.result()
+        lap("render.soundtrack")
+        plain_done = pool.submit(
+            mux, concat_segments(plain_parts, workdir, "plain"), audio_path, video, title=board.title
         )
-        plain_parts.append(seg.plain)
-        cap_parts.append(seg.captioned)
-        previous_last = seg.last_frame
-        if thumb_source is None:
-            thumb_source = seg.last_frame
-        report((timing.start_frame + timing.n_frames) / total_frames * 0.92)
-        lap("render.compose+encode")
-
-    video = workdir / f"{stem}.mp4"
-    captioned = workdir / f"{stem}.captioned.mp4"
-    mux(concat_segments(plain_parts, workdir, "plain"), soundtrack.path, video, title=board.title)
-    mux(concat_segments(cap_parts, workdir, "captioned"), soundtrack.path, captioned, title=board.title)
-    report(0.96)
-    lap("render.mux")
-
-    thumbnail = workdir / f"{stem}.jpg"
-    assert thumb_source is not None
-    write_thumbnail(thumb_source, board.width, board.height, thumbnail)
-    gif = workdir / f"{stem}.gif"
-    write_gif(
-        video,
-        gif,
-        start=0.0,
-        seconds=min(GIF_SECONDS, timeline.duration),
-        portrait=board.orientation == "portrait",
-    )
+        cap_done = pool.submit(
+            mux, concat_segments(cap_parts, workdir, "captioned"), audio_path, captioned, title=board.title
+        )
+        plain_done.result()
+        gif_done = pool.submit(
+            write_gif,
+            video,
+            gif,
+            start=0.0,
+            seconds=min(GIF_SECONDS, timeline.duration),
+            portrait=board.orientation == "portrait",
+        )
+        thumbnail = workdir / f"{stem}.jpg"
+        assert thumb_source is not None
+        write_thumbnail(thumb_source, board.width, board.height, thumbnail)
+        cap_done.result()
+        report(0.96)
+        gif_done.result()
+        lap("render.mux+previews")
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     report(1.0)
-    lap("render.previews")
     return RenderedFiles(video, captioned, srt, thumbnail, gif, timeline.duration, cues, timings)

@@ -172,7 +172,8 @@ class PresenterTrack:
         nod = _pulses([o - 0.05 for o in onsets], t, 0.18, 0.45)
         dy += 0.006 * nod
         tilt += 0.8 * nod * (1.0 if rng.random() < 0.5 else -1.0)
-        return dx, dy, tilt
+        # Hard limits the presenter renderer relies on to know which pixels can move.
+        return np.clip(dx, -0.01, 0.01), np.clip(dy, -0.01, 0.01), np.clip(tilt, -3.5, 3.5)
 
     def _brows(
         self, rng: np.random.Generator, t: FloatArray, loud: FloatArray, onsets: list[float]

@@ -38,6 +38,10 @@ from reelwright.errors import InputError
 
 DESIGN = 1000.0  # the art is drawn in a 1000 x 1000 space and scaled to the output size
 _STEPS = 64  # quantisation of openness and blink for the picture caches
+# Bounds on the head's motion (motion.py stays well inside them): tilt in degrees, and sway
+# plus nod in units of the canvas size.
+_MAX_TILT_DEG = 4.0
+_MAX_SHIFT = 0.012
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,10 @@ class PresenterRenderer:
         self._surface = skia.Surface(self._pixels, skia.kRGBA_8888_ColorType, skia.kPremul_AlphaType)
         self._canvas = self._surface.getCanvas()
         self._view = self._pixels.data.cast("B").toreadonly()
+        self._moving_box: tuple[int, int, int, int] | None = None
+        self._box_surface: skia.Surface | None = None
+        self._box_pixels = np.zeros((0, 0, 4), dtype=np.uint8)
+        self._box_view = memoryview(b"")
 
     def _mouth(self, viseme: str, openness: float) -> skia.Picture:
         """The mouth as a picture, cached per viseme and openness step. 1/64 steps are far
@@ -127,34 +135,21 @@ class PresenterRenderer:
         canvas.translate(pose.head_dx * DESIGN, pose.head_dy * DESIGN)
         canvas.rotate(pose.head_tilt, *HEAD_PIVOT)
 
-    def draw(self, pose: Pose, backdrop: np.ndarray | None = None) -> memoryview:
-        """Render ``pose``; returns ``size*size*4`` bytes of premultiplied RGBA.
-
-        With a ``backdrop`` (an opaque ``size`` x ``size`` RGBA array of what lies behind the
-        presenter) the result is opaque, which spares the video compositor an alpha blend of
-        every frame. The view is of the renderer's own buffer: it is overwritten by the next
-        ``draw`` call, so copy it (``bytes(view)``) to keep a frame.
-        """
+    def _paint(self, c: skia.Canvas, pose: Pose, *, breathe: bool = True) -> None:
         if pose.viseme not in VISEMES:
             raise InputError(
                 f"unknown viseme {pose.viseme!r}; choose one of: {', '.join(VISEMES)}", param="viseme"
             )
-        c = self._canvas
-        if backdrop is None:
-            c.clear(skia.ColorTRANSPARENT)
-        else:
-            np.copyto(self._pixels, backdrop)  # a memcpy: far cheaper than a skia image draw
         c.save()
         c.scale(self._scale, self._scale)
-        body_dy = pose.shoulder_dy * DESIGN
-
         c.save()
         self._head_transform(c, pose)
         c.drawPicture(self._behind)
         c.restore()
 
         c.save()
-        c.translate(0, body_dy)
+        if breathe:
+            c.translate(0, pose.shoulder_dy * DESIGN)
         c.drawPicture(self._body)
         c.restore()
 
@@ -166,9 +161,78 @@ class PresenterRenderer:
         c.drawPicture(self._mouth(pose.viseme, pose.openness))
         c.drawPicture(self._front)
         c.restore()
-
         c.restore()
+
+    def draw(self, pose: Pose, backdrop: np.ndarray | None = None) -> memoryview:
+        """Render ``pose``; returns ``size*size*4`` bytes of premultiplied RGBA.
+
+        With a ``backdrop`` (an opaque ``size`` x ``size`` RGBA array of what lies behind the
+        presenter) the result is opaque. The view is of the renderer's own buffer: it is
+        overwritten by the next ``draw`` call, so copy it (``bytes(view)``) to keep a frame.
+        """
+        if backdrop is None:
+            self._canvas.clear(skia.ColorTRANSPARENT)
+        else:
+            np.copyto(self._pixels, backdrop)  # a memcpy: far cheaper than a skia image draw
+        self._paint(self._canvas, pose)
         return self._view
+
+    def moving_box(self) -> tuple[int, int, int, int]:
+        """``(x, y, w, h)`` of the part of the square that can change from frame to frame.
+
+        Everything the head carries (hair, face, glasses) is measured from its own pixels and
+        grown by the largest sway, nod and tilt the motion track produces; the torso does not
+        move in :meth:`draw_moving`. Outside this box every frame equals the rest pose, so a
+        video only needs the box per frame. Sizes and positions are even (for yuv420).
+        """
+        if self._moving_box is None:
+            probe = 256
+            pixels = np.zeros((probe, probe, 4), dtype=np.uint8)
+            surface = skia.Surface(pixels, skia.kRGBA_8888_ColorType, skia.kPremul_AlphaType)
+            c = surface.getCanvas()
+            c.scale(probe / DESIGN, probe / DESIGN)
+            for pic in (self._behind, self._face_pic, self._front, self._eyes(0.0), self._mouth("ah", 1.0)):
+                c.drawPicture(pic)
+            ys, xs = np.nonzero(pixels[:, :, 3])
+            unit = DESIGN / probe
+            x0, x1 = xs.min() * unit - unit, (xs.max() + 2) * unit
+            y0, y1 = ys.min() * unit - unit, (ys.max() + 2) * unit
+            # Rotating the head's bounding box by the largest tilt either way, then shifting it by
+            # the largest sway and nod, bounds every pixel the head can reach.
+            px, py = HEAD_PIVOT
+            xs_r, ys_r = [], []
+            for angle in (-_MAX_TILT_DEG, 0.0, _MAX_TILT_DEG):
+                rad = np.radians(angle)
+                for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
+                    xs_r.append(px + (x - px) * np.cos(rad) - (y - py) * np.sin(rad))
+                    ys_r.append(py + (x - px) * np.sin(rad) + (y - py) * np.cos(rad))
+            m = _MAX_SHIFT * DESIGN
+            k = self._scale
+            bx0 = max(0, int(np.floor((min(xs_r) - m) * k / 2)) * 2)
+            by0 = max(0, int(np.floor((min(ys_r) - m) * k / 2)) * 2)
+            bx1 = min(self.size // 2 * 2, int(np.ceil((max(xs_r) + m) * k / 2)) * 2)
+            by1 = min(self.size // 2 * 2, int(np.ceil((max(ys_r) + m) * k / 2)) * 2)
+            self._moving_box = (bx0, by0, bx1 - bx0, by1 - by0)
+        return self._moving_box
+
+    def draw_moving(self, pose: Pose, backdrop: np.ndarray) -> memoryview:
+        """Only the :meth:`moving_box` of ``pose`` over ``backdrop`` (that box of the scene behind
+        the presenter, opaque RGBA); the torso holds still. Returns the box's RGBA bytes, in a
+        buffer the next call overwrites."""
+        x, y, w, h = self.moving_box()
+        if self._box_surface is None:
+            self._box_pixels = np.zeros((h, w, 4), dtype=np.uint8)
+            self._box_surface = skia.Surface(
+                self._box_pixels, skia.kRGBA_8888_ColorType, skia.kPremul_AlphaType
+            )
+            self._box_view = self._box_pixels.data.cast("B").toreadonly()
+        np.copyto(self._box_pixels, backdrop)
+        c = self._box_surface.getCanvas()
+        c.save()
+        c.translate(-x, -y)
+        self._paint(c, pose, breathe=False)
+        c.restore()
+        return self._box_view
 
     def image(self, pose: Pose = Pose()) -> Image.Image:
         """An un-premultiplied RGBA copy of ``pose``, for thumbnails and previews."""

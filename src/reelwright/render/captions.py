@@ -1,4 +1,4 @@
-"""Captions: group timed words into readable cues, write SRT, and style them for libass.
+"""Captions: group timed words into readable cues and write them as SRT.
 
 Cues follow the usual broadcast guidance: at most two short lines (~42 characters each),
 never across a sentence end, shown at least ~0.8 s, and never past the video's end.
@@ -8,10 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-from reelwright.render.fonts import ASS_FAMILY
-from reelwright.render.layout import Rect
-from reelwright.styles.catalogue import Style
 
 MAX_CUE_CHARS = 64
 MIN_CUE_SECONDS = 0.8
@@ -31,20 +27,57 @@ class Cue:
     text: str
 
 
+def _text_len(words: list[TimedWord]) -> int:
+    return sum(len(w.word) for w in words) + max(0, len(words) - 1)
+
+
+def _balanced_chunks(sentence: list[TimedWord], max_chars: int) -> list[list[TimedWord]]:
+    """Split a long sentence into the fewest cues that fit, as even in length as possible and
+    preferring breaks after a comma, so no cue is left holding one stray word.
+
+    A small dynamic programme over break points: fewest cues first, then the least squared
+    distance from the even length, plus a penalty for each break that is not at a comma.
+    """
+    total = _text_len(sentence)
+    if total <= max_chars:
+        return [sentence]
+    n = len(sentence)
+    target = total / -(-total // max_chars)
+    no_comma = (0.3 * target) ** 2
+    inf = (n + 1, 0.0)
+    best: list[tuple[int, float]] = [(0, 0.0)] + [inf] * n
+    back = [0] * (n + 1)
+    for i in range(1, n + 1):
+        for j in range(i - 1, -1, -1):
+            length = _text_len(sentence[j:i])
+            if length > max_chars and i - j > 1:
+                break
+            if best[j] == inf:
+                continue
+            at_comma = i == n or sentence[i - 1].word.endswith((",", ";", ":"))
+            cost = best[j][1] + (length - target) ** 2 + (0.0 if at_comma else no_comma)
+            candidate = (best[j][0] + 1, cost)
+            if candidate < best[i]:
+                best[i], back[i] = candidate, j
+    chunks: list[list[TimedWord]] = []
+    i = n
+    while i > 0:
+        chunks.append(sentence[back[i] : i])
+        i = back[i]
+    return chunks[::-1]
+
+
 def build_cues(words: list[TimedWord], duration: float, *, max_chars: int = MAX_CUE_CHARS) -> list[Cue]:
-    groups: list[list[TimedWord]] = []
+    sentences: list[list[TimedWord]] = []
     current: list[TimedWord] = []
     for w in words:
-        text_len = sum(len(x.word) + 1 for x in current) + len(w.word)
-        if current and text_len > max_chars:
-            groups.append(current)
-            current = []
         current.append(w)
         if w.word.endswith((".", "!", "?")):
-            groups.append(current)
+            sentences.append(current)
             current = []
     if current:
-        groups.append(current)
+        sentences.append(current)
+    groups = [chunk for sentence in sentences for chunk in _balanced_chunks(sentence, max_chars)]
 
     cues: list[Cue] = []
     for i, g in enumerate(groups):
@@ -69,55 +102,6 @@ def _srt_time(t: float) -> str:
 def to_srt(cues: list[Cue]) -> str:
     blocks = [f"{i}\n{_srt_time(c.start)} --> {_srt_time(c.end)}\n{c.text}\n" for i, c in enumerate(cues, 1)]
     return "\n".join(blocks)
-
-
-def _ass_time(t: float) -> str:
-    cs = round(t * 100)
-    h, cs = divmod(cs, 360_000)
-    m, cs = divmod(cs, 6000)
-    s, cs = divmod(cs, 100)
-    return f"{h}:{m:02d}:{s:02d}.{cs:02d}"
-
-
-def _ass_color(rgb: tuple[int, int, int], alpha: float = 1.0) -> str:
-    a = round((1 - alpha) * 255)
-    return f"&H{a:02X}{rgb[2]:02X}{rgb[1]:02X}{rgb[0]:02X}"
-
-
-def _ass_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("{", "(").replace("}", ")").replace("\n", " ")
-
-
-def to_ass(cues: list[Cue], style: Style, width: int, height: int, box: Rect, *, offset: float = 0.0) -> str:
-    """An ASS script drawing each cue in a rounded-looking box inside ``box``.
-
-    ``offset`` shifts cue times so a scene segment can burn its own slice of the captions.
-    """
-    font_size = int(min(width, height) * (0.052 if height > width else 0.05))
-    margin_lr = (width - box.w) // 2
-    margin_v = height - box.bottom
-    family = ASS_FAMILY[style.body_family]
-    header = (
-        "[Script Info]\nScriptType: v4.00+\nWrapStyle: 0\nScaledBorderAndShadow: yes\n"
-        f"PlayResX: {width}\nPlayResY: {height}\n\n"
-        "[V4+ Styles]\n"
-        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, "
-        "Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, "
-        "Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n"
-        f"Style: Caption,{family},{font_size},{_ass_color(style.caption_text)},&H000000FF,"
-        f"{_ass_color(style.caption_box, style.caption_box_alpha)},&H00000000,-1,0,0,0,100,100,0,0,3,"
-        f"{max(6, font_size // 4)},0,2,{margin_lr},{margin_lr},{margin_v},1\n\n"
-        "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
-    )
-    lines = []
-    for c in cues:
-        start, end = c.start - offset, c.end - offset
-        if end <= 0:
-            continue
-        lines.append(
-            f"Dialogue: 0,{_ass_time(max(0.0, start))},{_ass_time(end)},Caption,,0,0,0,,{_ass_escape(c.text)}"
-        )
-    return header + "\n".join(lines) + "\n"
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -17,9 +17,9 @@ import numpy as np
 from PIL import Image
 
 from reelwright.avatar.motion import PresenterTrack
-from reelwright.avatar.presenter import PresenterRenderer
+from reelwright.avatar.presenter import Pose, PresenterRenderer
 from reelwright.render import ffmpeg
-from reelwright.render.fonts import font_dirs
+from reelwright.render.caption_art import CaptionArt
 from reelwright.render.layout import Frame, Rect
 from reelwright.render.slides import SceneLayer
 from reelwright.render.timeline import SceneTiming
@@ -57,6 +57,15 @@ class EncodeSettings:
 
 
 @dataclass(frozen=True)
+class ShownCaption:
+    """A drawn caption and the segment's frames it shows on (inclusive, counted from 0)."""
+
+    art: CaptionArt
+    first_frame: int
+    last_frame: int
+
+
+@dataclass(frozen=True)
 class SegmentOutputs:
     plain: Path
     captioned: Path
@@ -76,25 +85,6 @@ def _raw_input(path: Path, w: int, h: int, fps: int) -> list[str]:
         "-i",
         str(path),
     ]
-
-
-def ass_fonts_dir(workdir: Path) -> Path:
-    """One folder holding every packaged font, because libass takes a single ``fontsdir``."""
-    folder = workdir / "fonts"
-    if not folder.exists():
-        folder.mkdir()
-        for source in font_dirs():
-            for ttf in source.glob("*.ttf"):
-                (folder / ttf.name).symlink_to(ttf)
-    return folder
-
-
-def _ass_filter_arg(path: Path, fonts: Path) -> str:
-    # The filter-graph parser needs ':' and '\' escaped inside option values.
-    def esc(p: Path) -> str:
-        return str(p).replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'")
-
-    return f"ass=filename='{esc(path)}':fontsdir='{esc(fonts)}'"
 
 
 def _presenter_backdrop(layer: SceneLayer, spot: Rect) -> np.ndarray | None:
@@ -137,7 +127,7 @@ def render_segment(
     timing: SceneTiming,
     fps: int,
     workdir: Path,
-    ass_path: Path,
+    captions: list[ShownCaption],
     previous_last_frame: Path | None,
     presenter: tuple[PresenterRenderer, PresenterTrack] | None,
     settings: EncodeSettings,
@@ -145,8 +135,7 @@ def render_segment(
     n = timing.n_frames
     w, h = frame.width, frame.height
     stem = workdir / f"seg{timing.index:03d}"
-    bg_path = stem.with_suffix(".bg.rgba")
-    bg_path.write_bytes(layer.image.tobytes())
+    background = layer.image
 
     inputs: list[str] = []
     graph: list[str] = []
@@ -158,26 +147,45 @@ def render_segment(
         idx += 1
         return idx - 1
 
+    # The presenter sprite: where nothing moves behind the presenter, only the box the head can
+    # reach is drawn per frame, opaque over its own backdrop (the rest of the bust, at rest, goes
+    # into the static background); otherwise the whole bust, premultiplied, over the media.
     sprite_in = -1
-    backdrop: np.ndarray | None = None
+    sprite_at = (0, 0)
+    moving_backdrop: np.ndarray | None = None
     if presenter is not None and frame.presenter is not None:
-        s = frame.presenter.w
-        backdrop = _presenter_backdrop(layer, frame.presenter)
+        renderer = presenter[0]
+        spot = frame.presenter
+        backdrop = _presenter_backdrop(layer, spot)
+        if backdrop is None:
+            sprite_w = sprite_h = spot.w
+            sprite_at = (spot.x, spot.y)
+        else:
+            bx, by, sprite_w, sprite_h = renderer.moving_box()
+            sprite_at = (spot.x + bx, spot.y + by)
+            moving_backdrop = np.ascontiguousarray(backdrop[by : by + sprite_h, bx : bx + sprite_w])
+            at_rest = np.frombuffer(renderer.draw(Pose(), backdrop), dtype=np.uint8).reshape(
+                spot.h, spot.w, 4
+            )
+            background = background.copy()
+            background[spot.y : spot.bottom, spot.x : spot.right] = at_rest
         sprite_in = add_input(
             [
                 "-f",
                 "rawvideo",
                 "-pixel_format",
                 # An opaque sprite is declared without alpha so the overlay is a plain copy.
-                "rgba" if backdrop is None else "rgb0",
+                "rgba" if moving_backdrop is None else "rgb0",
                 "-video_size",
-                f"{s}x{s}",
+                f"{sprite_w}x{sprite_h}",
                 "-framerate",
                 str(fps),
                 "-i",
                 "pipe:0",
             ]
         )
+    bg_path = stem.with_suffix(".bg.rgba")
+    bg_path.write_bytes(background.tobytes())
     bg_in = add_input(_raw_input(bg_path, w, h, fps))
     # Convert once, then repeat the same frame in the graph (no per-frame decode or conversion).
     graph.append(f"[{bg_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB[base0]")
@@ -208,33 +216,50 @@ def render_segment(
         graph.append(f"[{base}][media]overlay={box.x}:{box.y}:format=yuv420:eof_action=repeat[base1]")
         base = "base1"
 
-    if sprite_in >= 0 and frame.presenter is not None:
-        p = frame.presenter
-        if backdrop is None:
+    if sprite_in >= 0:
+        sx, sy = sprite_at
+        if moving_backdrop is None:
             graph.append(
-                f"[{base}][{sprite_in}:v]overlay={p.x}:{p.y}:format=yuv420:alpha=premultiplied:shortest=1[scene]"
+                f"[{base}][{sprite_in}:v]overlay={sx}:{sy}:format=yuv420:alpha=premultiplied:shortest=1[scene]"
             )
         else:
             graph.append(f"[{sprite_in}:v]format=yuv420p[sprite]")
-            graph.append(f"[{base}][sprite]overlay={p.x}:{p.y}:format=yuv420:shortest=1[scene]")
+            graph.append(f"[{base}][sprite]overlay={sx}:{sy}:format=yuv420:shortest=1[scene]")
     else:
         graph.append(f"[{base}]null[scene]")
     out = "scene"
 
     if previous_last_frame is not None and timing.transition_frames > 0:
-        # A crossfade: the previous scene's last frame, fading out, laid over the first frames.
-        # (Cheaper than xfade, which costs every frame of the segment, not just the fade's.)
+        # A crossfade: the previous scene's last frame, fading out, laid over the first frames
+        # only. (xfade, or an overlay left in the graph after the fade, costs every frame of the
+        # segment a full-frame blend; split + concat costs nothing after the fade.)
         prev_in = add_input(_raw_input(previous_last_frame, w, h, fps))
         tf = timing.transition_frames
         graph.append(
             f"[{prev_in}:v]format=yuva420p,loop=loop={tf - 1}:size=1:start=0,setpts=N/{fps}/TB,"
             f"fade=t=out:s=0:n={tf + 1}:alpha=1[prev]"
         )
-        graph.append(f"[{out}][prev]overlay=0:0:format=yuv420:eof_action=pass[faded]")
+        graph.append(f"[{out}]split[head][rest]")
+        graph.append(f"[head]trim=end_frame={tf}[headcut]")
+        graph.append(f"[rest]trim=start_frame={tf},setpts=PTS-STARTPTS[restcut]")
+        graph.append("[headcut][prev]overlay=0:0:format=yuv420[headfaded]")
+        graph.append("[headfaded][restcut]concat=n=2:v=1:a=0[faded]")
         out = "faded"
 
     graph.append(f"[{out}]trim=end_frame={n},setpts=N/{fps}/TB,split=3[plain][tocap][tolast]")
-    graph.append(f"[tocap]{_ass_filter_arg(ass_path, ass_fonts_dir(workdir))}[cap]")
+    # Each caption is one still, blended in only on the frames where it shows.
+    cap = "tocap"
+    for i, shown in enumerate(captions):
+        art_path = stem.with_suffix(f".cap{i:03d}.rgba")
+        art_path.write_bytes(shown.art.pixels.tobytes())
+        art_in = add_input(_raw_input(art_path, shown.art.width, shown.art.height, fps))
+        graph.append(f"[{art_in}:v]format=yuva420p[capart{i}]")
+        graph.append(
+            f"[{cap}][capart{i}]overlay={shown.art.x}:{shown.art.y}:format=yuv420:"
+            f"enable='between(n,{shown.first_frame},{shown.last_frame})'[capped{i}]"
+        )
+        cap = f"capped{i}"
+    graph.append(f"[{cap}]null[cap]")
     graph.append(f"[tolast]trim=start_frame={n - 1},format=rgba[last]")
 
     outputs = SegmentOutputs(
@@ -277,7 +302,11 @@ def render_segment(
     proc = ffmpeg.Piped(args, what=what)
     try:
         for f in range(timing.start_frame, timing.start_frame + n):
-            proc.write(renderer.draw(track.pose_at(f), backdrop))
+            pose = track.pose_at(f)
+            if moving_backdrop is None:
+                proc.write(renderer.draw(pose))
+            else:
+                proc.write(renderer.draw_moving(pose, moving_backdrop))
     except BaseException:
         proc.kill()
         raise

@@ -1,4 +1,4 @@
-"""Running the packaged ffmpeg (imageio-ffmpeg ships a static build with libx264 and libass)."""
+"""Running the packaged ffmpeg (imageio-ffmpeg ships a static build with libx264 and AAC)."""
 
 from __future__ import annotations
 

@@ -34,16 +34,9 @@ _FILES: dict[tuple[str, str], Path] = {
     ("source-sans", "black"): _SOURCE_SANS / "SourceSansPro-Black.ttf",
 }
 
-# The names libass sees (the fonts' own family names) for burned-in captions.
-ASS_FAMILY: dict[str, str] = {"roboto": "Roboto", "source-sans": "Source Sans Pro"}
-
 
 def font_path(family: Family, weight: Weight) -> Path:
     return _FILES[(family, weight)]
-
-
-def font_dirs() -> list[Path]:
-    return [_ROBOTO, _SOURCE_SANS]
 
 
 @cache

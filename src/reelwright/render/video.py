@@ -11,15 +11,23 @@ from pathlib import Path
 
 from reelwright.avatar.motion import PresenterTrack
 from reelwright.avatar.presenter import PresenterRenderer
-from reelwright.render.captions import Cue, TimedWord, build_cues, to_ass, to_srt, write_text_atomic
-from reelwright.render.compose import EncodeSettings, concat_segments, encode_audio, mux, render_segment
-from reelwright.render.layout import frame_for
+from reelwright.render.caption_art import CaptionArt, draw_caption
+from reelwright.render.captions import Cue, TimedWord, build_cues, to_srt, write_text_atomic
+from reelwright.render.compose import (
+    EncodeSettings,
+    ShownCaption,
+    concat_segments,
+    encode_audio,
+    mux,
+    render_segment,
+)
+from reelwright.render.layout import Frame, Rect, frame_for
 from reelwright.render.previews import GIF_SECONDS, write_gif, write_thumbnail
 from reelwright.render.slides import draw_scene_layer
 from reelwright.render.soundtrack import mix_soundtrack, place_speech
-from reelwright.render.timeline import Timeline, build_timeline
+from reelwright.render.timeline import SceneTiming, Timeline, build_timeline
 from reelwright.storyboard import Storyboard
-from reelwright.styles.catalogue import get_style
+from reelwright.styles.catalogue import Style, get_style
 from reelwright.voice.mix import FloatArray
 
 Progress = Callable[[float], None]
@@ -63,6 +71,30 @@ def _presenter_track(board: Storyboard, timeline: Timeline, envelope: FloatArray
     )
 
 
+def _captions_for(
+    cues: list[Cue],
+    timing: SceneTiming,
+    fps: int,
+    style: Style,
+    frame: Frame,
+    cache: dict[tuple[str, Rect], CaptionArt],
+) -> list[ShownCaption]:
+    """The cues that show during this scene's segment, drawn, with the segment's frames they cover."""
+    shown: list[ShownCaption] = []
+    for cue in cues:
+        first = round(cue.start * fps) - timing.start_frame
+        last = round(cue.end * fps) - 1 - timing.start_frame
+        first, last = max(first, 0), min(last, timing.n_frames - 1)
+        if first > last:
+            continue
+        key = (cue.text, frame.caption_box)
+        art = cache.get(key)
+        if art is None:
+            art = cache[key] = draw_caption(cue.text, style, frame.width, frame.height, frame.caption_box)
+        shown.append(ShownCaption(art, first, last))
+    return shown
+
+
 def render_video(
     board: Storyboard,
     workdir: Path,
@@ -103,6 +135,7 @@ def render_video(
         uses_presenter = board.avatar is not None and any(s.presenter != "none" for s in board.scenes)
         track = _presenter_track(board, timeline, speech.envelope) if uses_presenter else None
         renderers: dict[int, PresenterRenderer] = {}
+        art_cache: dict[tuple[str, Rect], CaptionArt] = {}
 
         plain_parts: list[Path] = []
         cap_parts: list[Path] = []
@@ -114,18 +147,7 @@ def render_video(
             frame = frame_for(board.width, board.height, layout)
             layer = draw_scene_layer(scene, frame, style, seed=_seed(board) + timing.index)
             lap("render.layers")
-            ass = workdir / f"seg{timing.index:03d}.ass"
-            ass.write_text(
-                to_ass(
-                    cues,
-                    style,
-                    board.width,
-                    board.height,
-                    frame.caption_box,
-                    offset=timing.start(timeline.fps),
-                ),
-                encoding="utf-8",
-            )
+            shown = _captions_for(cues, timing, timeline.fps, style, frame, art_cache)
             presenter = None
             if track is not None and frame.presenter is not None:
                 size = frame.presenter.w
@@ -140,7 +162,7 @@ def render_video(
                 timing=timing,
                 fps=timeline.fps,
                 workdir=workdir,
-                ass_path=ass,
+                captions=shown,
                 previous_last_frame=previous_last,
                 presenter=presenter,
                 settings=settings,

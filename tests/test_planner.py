@@ -147,3 +147,43 @@ def test_page_sentences_drop_noise() -> None:
     )
     assert heading == "Roadmap"
     assert sentences == ["Ship the beta to early customers."]
+
+
+def test_cover_colon_lists_points_and_one_item_is_not_a_list() -> None:
+    board = _plan("A training video on passwords. Cover: use a password manager, turn on two-factor.")
+    slide = next(s.visual for s in board.scenes if s.id == "points")
+    assert isinstance(slide, BulletSlide)
+    assert [b.lower() for b in slide.bullets] == ["use a password manager", "turn on two-factor"]
+    assert all(s.id != "points" for s in _plan("Explain our roadmap").scenes)
+
+
+def test_long_video_dwells_on_the_points_it_was_given() -> None:
+    prompt = (
+        "Create a two-minute training video about password hygiene. "
+        "Cover: use a password manager, turn on two-factor, never reuse passwords."
+    )
+    board = _plan(prompt)
+    ids = [s.id for s in board.scenes]
+    assert ids[:5] == ["intro", "points", "point1", "point2", "point3"]
+    assert ids[-2:] == ["recap", "close"]
+    assert "never reuse passwords" in board.scenes[ids.index("point3")].narration
+    # The same prompt at 20 s has no room for them.
+    short = _plan(prompt, duration=20.0)
+    assert not any(s.id.startswith("point") and s.id != "points" for s in short.scenes)
+
+
+def test_long_video_from_a_bare_topic_follows_its_agenda() -> None:
+    board = _plan("A 2 minute video about our bakery")
+    ids = [s.id for s in board.scenes]
+    assert ids == ["intro", "overview", "section1", "section2", "section3", "close"]
+    # At the default length the agenda is not followed by a lone section.
+    assert not any(s.id.startswith("section") for s in _plan("Quick calm intro to meditation").scenes)
+
+
+def test_length_notes_say_when_material_runs_out() -> None:
+    from reelwright.pipeline import _length_notes
+
+    board = _plan("A 2 minute video about our bakery")
+    assert _length_notes(board, 118.0) == []
+    (note,) = _length_notes(board, 60.0)
+    assert "60 s of the 120 s" in note

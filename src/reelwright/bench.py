@@ -6,7 +6,6 @@ the presenter on screen throughout, captioned copy, thumbnail and GIF included.
 
 from __future__ import annotations
 
-import resource
 import shutil
 import tempfile
 import time
@@ -18,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from reelwright import pipeline
+from reelwright.memwatch import PeakMemory
 from reelwright.render import ffmpeg
 from reelwright.render.compose import EncodeSettings
 from reelwright.storyboard import BulletSlide, ImageScene, PdfPage, Scene, Storyboard, TitleCard
@@ -127,7 +127,9 @@ def floor_seconds(frames: int, width: int, height: int, fps: int, folder: Path) 
     return time.perf_counter() - t
 
 
-def run_bench(console: Console, *, workdir: Path | None = None, seconds: float = 45.0) -> dict[str, float]:
+def run_bench(
+    console: Console, *, workdir: Path | None = None, seconds: float = 45.0, warm: bool = False
+) -> dict[str, float]:
     own = workdir is None
     folder = Path(tempfile.mkdtemp(prefix="reelwright-bench-")) if workdir is None else workdir
     folder.mkdir(parents=True, exist_ok=True)
@@ -138,13 +140,16 @@ def run_bench(console: Console, *, workdir: Path | None = None, seconds: float =
             board = board.model_copy(update={"voice_speed": round(45.0 / seconds, 3)})
         sb = folder / "reference.json"
         sb.write_text(board.to_json(), encoding="utf-8")
-        t0 = time.perf_counter()
-        result = pipeline.run(pipeline.RenderJob(output=folder / "bench.mp4", storyboard=sb))
-        total = time.perf_counter() - t0
+        # Cold by default: the voice stage loads Piper and speaks every sentence, as a new job would.
+        cache = None if warm else folder / "cold-cache"
+        with PeakMemory() as peak:
+            t0 = time.perf_counter()
+            result = pipeline.run(
+                pipeline.RenderJob(output=folder / "bench.mp4", storyboard=sb, cache_dir=cache)
+            )
+            total = time.perf_counter() - t0
         frames = round(result.duration * board.fps)
         floor = floor_seconds(frames, board.width, board.height, board.fps, folder)
-        self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
         table = Table("stage", "seconds", box=None)
         for stage, secs in result.stage_seconds.items():
@@ -157,17 +162,18 @@ def run_bench(console: Console, *, workdir: Path | None = None, seconds: float =
             "x_realtime": result.duration / total,
             "floor_seconds": floor,
             "ratio_to_floor": total / floor,
-            "peak_rss_mb_python": self_kb / 1024,
-            "peak_rss_mb_ffmpeg": child_kb / 1024,
+            "peak_rss_mb_total": peak.total / 2**20,
+            "peak_rss_mb_python": peak.python / 2**20,
+            "peak_rss_mb_ffmpeg": peak.children / 2**20,
         }
         console.print(
             f"video {result.duration:.1f} s at {board.width}x{board.height}@{board.fps}, "
-            f"preset {EncodeSettings.from_env().preset}\n"
+            f"preset {EncodeSettings.from_env().preset}, speech cache {'warm' if warm else 'cold'}\n"
             f"total {total:.2f} s = {figures['x_realtime']:.2f}× realtime\n"
             f"floor (ffmpeg alone, {frames} frames from one still) {floor:.2f} s; "
             f"pipeline / floor = {figures['ratio_to_floor']:.2f}\n"
-            f"peak memory: python {figures['peak_rss_mb_python']:.0f} MB, "
-            f"largest ffmpeg {figures['peak_rss_mb_ffmpeg']:.0f} MB",
+            f"peak memory (process tree, sampled every 20 ms): {figures['peak_rss_mb_total']:.0f} MB "
+            f"(python {figures['peak_rss_mb_python']:.0f} MB, ffmpeg {figures['peak_rss_mb_ffmpeg']:.0f} MB)",
             highlight=False,
         )
         return figures

@@ -128,6 +128,8 @@ def render(
         out.print(f"  {label:<10} {path}", highlight=False)
     if storyboard_out is not None:
         out.print(f"  {'storyboard':<10} {storyboard_out}", highlight=False)
+    for note in result.notes:
+        err.print(f"note: {note}", highlight=False)
 
 
 @app.command()
@@ -171,12 +173,15 @@ def styles() -> None:
 def bench(
     workdir: Annotated[Optional[Path], typer.Option(help="Keep the outputs here.")] = None,  # noqa: UP045
     seconds: Annotated[float, typer.Option(help="Length of the reference video.")] = 45.0,
+    warm: Annotated[
+        bool, typer.Option(help="Reuse the speech cache (default: synthesise every sentence afresh).")
+    ] = False,
 ) -> None:
     """Render the fixed reference job and print each stage's time against the ffmpeg floor."""
     from reelwright.bench import run_bench
 
     try:
-        run_bench(out, workdir=workdir, seconds=seconds)
+        run_bench(out, workdir=workdir, seconds=seconds, warm=warm)
     except ReelwrightError as exc:
         raise _fail(exc) from None
 

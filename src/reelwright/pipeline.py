@@ -46,6 +46,7 @@ class RenderJob:
     voice: str | None = None
     style: str | None = None
     no_avatar: bool = False
+    cache_dir: Path | None = None  # speech cache; None means default_cache_dir()
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class JobResult:
     storyboard: Storyboard
     duration: float
     stage_seconds: dict[str, float]
+    notes: list[str] = field(default_factory=list)  # things the user should know, e.g. a short script
 
 
 def default_cache_dir() -> Path:
@@ -149,7 +151,7 @@ def run(job: RenderJob, progress: ProgressFn | None = None, *, planner: Planner 
         raise InputError(f"output folder {out_dir} does not exist", param="output")
     if job.storyboard is None:
         prompt = validate_prompt(job.prompt or "")
-    cache = default_cache_dir()
+    cache = job.cache_dir or default_cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
 
     # Everything is written inside a hidden folder next to the outputs (same filesystem, so the
@@ -191,9 +193,30 @@ def run(job: RenderJob, progress: ProgressFn | None = None, *, planner: Planner 
         published = _publish(rendered, outputs, board, job.storyboard_out, workdir)
         report("publish", 1.0)
         timings["publish"] = time.perf_counter() - t
-        return JobResult(**published, storyboard=board, duration=rendered.duration, stage_seconds=timings)
+        return JobResult(
+            **published,
+            storyboard=board,
+            duration=rendered.duration,
+            stage_seconds=timings,
+            notes=_length_notes(board, rendered.duration),
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _length_notes(board: Storyboard, duration: float) -> list[str]:
+    """Say so when the material could not honestly fill the requested length."""
+    target = board.target_duration
+    if target is None or abs(duration - target) / target <= DURATION_TOLERANCE:
+        return []
+    if duration < target:
+        return [
+            f"the prompt and files gave enough to say for {duration:.0f} s of the {target:.0f} s asked for; "
+            "add points to the prompt or files (a PDF, pictures) for a longer video"
+        ]
+    return [
+        f"the video is {duration:.0f} s of the {target:.0f} s asked for: the material could not be cut"
+    ]
 
 
 def _check_sources(board: Storyboard) -> None:

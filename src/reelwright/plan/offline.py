@@ -107,6 +107,74 @@ _POINTS_INTRO = {
     "calm": "Let's go through the key points.",
 }
 _ORDINALS = ["First,", "Next,", "Then,", "After that,", "Also,", "Plus,", "And", "Finally,"]
+_ORDINAL_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"]
+# Spoken around a point or a page when there is time to dwell on it. Framing only: each asks
+# the viewer to reflect or look, none states a fact about the subject.
+_DWELL = {
+    "friendly": [
+        "Take a moment to think about what this means for you.",
+        "It's worth pausing on this one.",
+        "Keep this in mind as we go on.",
+    ],
+    "upbeat": [
+        "This one's worth a second look!",
+        "Think about what this could mean for you!",
+        "Keep it in mind, because it all fits together!",
+    ],
+    "formal": [
+        "Consider how this applies to your own work.",
+        "This point deserves particular attention.",
+        "Keep it in mind for the sections that follow.",
+    ],
+    "calm": [
+        "Take a moment with this one.",
+        "Notice how it relates to what you already do.",
+        "There's no need to rush past it.",
+    ],
+}
+_PAGE_DWELL = {
+    "friendly": ["Have a look at the page.", "Take a moment to read it through."],
+    "upbeat": ["Check out this page!", "Take a good look!"],
+    "formal": ["The page is shown here for reference.", "Take a moment to review it."],
+    "calm": ["Take your time with this page.", "Let it sink in for a moment."],
+}
+# Three sections that follow the agenda ("what it is about, why it matters, what comes next")
+# when a long video has nothing but a topic to go on. Questions for the viewer, no claims.
+_SECTIONS = [
+    (
+        "What it's about",
+        "First, what is {topic} about?",
+        [
+            "Think about the problem it sets out to solve.",
+            "Ask yourself who it is for, and what they need from it.",
+            "If you can sum it up in one sentence, you're off to a good start.",
+        ],
+    ),
+    (
+        "Why it matters",
+        "Next, why does {topic} matter?",
+        [
+            "Consider what changes for the people it touches.",
+            "Think about what would be different without it.",
+            "Your answer here is the best reason to keep going.",
+        ],
+    ),
+    (
+        "What comes next",
+        "Finally, what comes next?",
+        [
+            "Think about one step you could take today.",
+            "Write down any questions you still have, and find someone to ask.",
+            "And share what you've learned with someone who would find it useful.",
+        ],
+    ),
+]
+_RECAP = {
+    "friendly": "Let's recap.",
+    "upbeat": "Quick recap!",
+    "formal": "To summarise.",
+    "calm": "Let's look back at what we covered.",
+}
 _VISUAL_LINES = {
     "image": [
         "Take a look at this picture.",
@@ -132,6 +200,7 @@ class _Block:
     priority: int = 1  # lower is filled first when there is time to say more
     short: list[str] | None = None  # what to say instead when time is very short
     droppable: bool = False  # carries no material of the user's, so it may go when time is short
+    spare: bool = False  # only added when the rest cannot fill the requested length
 
     def words(self) -> int:
         return sum(_count_words(s) for s in self.chosen)
@@ -198,9 +267,11 @@ class OfflinePlanner:
         voice = get_voice(request.voice or (get_avatar(avatar).default_voice if avatar else "en_US-joe"))
         layout = (lambda kind: kind) if avatar else (lambda _kind: "none")
 
-        blocks = self._blocks(request, brief, layout)
-        blocks = self._fit_scene_count(blocks, target)
+        planned = self._blocks(request, brief, layout)
+        spares = [b for b in planned if b.spare]
+        blocks = self._fit_scene_count([b for b in planned if not b.spare], target)
         self._choose_sentences(blocks, target, pacing)
+        self._add_spares(blocks, spares, target, pacing)
 
         music = next((f for f in request.files if f.kind == "audio"), None)
         scenes = [
@@ -251,13 +322,14 @@ class OfflinePlanner:
                     has_material = True
                     said = [_sentence(heading)] if heading else []
                     first, rest = (said + sentences)[:1], (said + sentences)[1:]
+                    dwell = [_PAGE_DWELL[tone][(page_no + j) % len(_PAGE_DWELL[tone])] for j in range(2)]
                     blocks.append(
                         _Block(
                             f"pdf{f.index + 1}-p{page_no}",
                             PdfPage(source=str(f.path), page=page_no, heading=heading),
                             lay("pip"),
                             first,
-                            rest,
+                            [*rest, *dwell],
                             priority=1,
                         )
                     )
@@ -290,6 +362,37 @@ class OfflinePlanner:
                     priority=0,
                 )
             )
+            for i, point in enumerate(brief.points[:6]):
+                nth = _ORDINAL_WORDS[i]
+                blocks.append(
+                    _Block(
+                        f"point{i + 1}",
+                        TitleCard(
+                            heading=point[:1].upper() + point[1:],
+                            subheading=f"Point {i + 1} of {len(brief.points[:6])}",
+                        ),
+                        lay("side"),
+                        [_sentence(f"The {nth} point: {point}")],
+                        [_DWELL[tone][(i + j) % len(_DWELL[tone])] for j in range(2)],
+                        priority=2,
+                        spare=True,
+                    )
+                )
+        headings = [b.visual.heading for b in blocks if isinstance(b.visual, PdfPage) and b.visual.heading]
+        recap_items = brief.points[:6] or headings[:6]
+        if len(recap_items) >= 2:
+            items = [x[:1].lower() + x[1:] if not x[:2].isupper() else x for x in recap_items]
+            listed = ", ".join(items[:-1]) + ", and " + items[-1]
+            blocks.append(
+                _Block(
+                    "recap",
+                    BulletSlide(heading="Recap", bullets=[x[:1].upper() + x[1:] for x in recap_items]),
+                    lay("side"),
+                    [_RECAP[tone], _sentence(f"We covered {listed}")],
+                    priority=3,
+                    spare=True,
+                )
+            )
         if not has_material:
             agenda = BulletSlide(
                 heading="What we'll cover",
@@ -306,6 +409,18 @@ class OfflinePlanner:
                     droppable=True,
                 )
             )
+            for i, (heading, opening, more) in enumerate(_SECTIONS):
+                blocks.append(
+                    _Block(
+                        f"section{i + 1}",
+                        TitleCard(heading=heading, subheading=title_case(brief.title)),
+                        lay("side"),
+                        [_fill(opening, brief)],
+                        list(more),
+                        priority=2,
+                        spare=True,
+                    )
+                )
         blocks.append(
             _Block(
                 "close",
@@ -342,13 +457,13 @@ class OfflinePlanner:
         for b in blocks:
             b.chosen = list(b.required)
         total = sum(b.words() for b in blocks)
+        # Very short video: first drop scenes that carry none of the user's material; if that is
+        # not enough, use the short openings and closings, then shorten the longest sentences.
+        for b in [x for x in blocks if x.droppable]:
+            if total > budget() and len(blocks) > 2:
+                blocks.remove(b)
+                total -= b.words()
         if total > budget():
-            # Very short video: first drop scenes that carry none of the user's material, then
-            # use the short openings and closings, then shorten the longest sentences.
-            for b in [x for x in blocks if x.droppable]:
-                if total > budget() and len(blocks) > 2:
-                    blocks.remove(b)
-                    total -= b.words()
             for b in blocks:
                 if total > budget() and b.short is not None:
                     total += sum(_count_words(x) for x in b.short) - b.words()
@@ -361,6 +476,48 @@ class OfflinePlanner:
                     total -= len(words) - 22
                     b.chosen = [" ".join(words[:22]).rstrip(",;:") + "…"]
             return
+        self._add_optional(blocks, total, budget())
+
+    @staticmethod
+    def _budget(blocks: list[_Block], target: float, pacing: Pacing) -> float:
+        return max(4.0, (target - pacing.scene_overhead * len(blocks)) * pacing.words_per_second)
+
+    def _add_spares(self, blocks: list[_Block], spares: list[_Block], target: float, pacing: Pacing) -> None:
+        """When the material cannot fill the length, dwell on it: a scene per point, then a recap."""
+        max_scenes = max(2, int(target // MIN_SCENE_SECONDS))
+        sections = [b for b in spares if b.id.startswith("section")]
+        for spare in spares:
+            total = sum(b.words() for b in blocks)
+            if total >= 0.93 * self._budget(blocks, target, pacing) or len(blocks) >= max_scenes:
+                return
+            if sections and spare is sections[0]:
+                # The agenda promises all three sections: add them together or not at all.
+                need = sum(_count_words(" ".join(b.required)) for b in sections)
+                room = self._budget(blocks + sections, target, pacing) * 1.03 - total
+                if need > room or len(blocks) + len(sections) > max_scenes:
+                    return
+            spare.chosen = list(spare.required)
+            if spare.id.startswith("point"):
+                # Right after the points slide and any earlier point scenes.
+                at = max(i for i, b in enumerate(blocks) if b.id == "points" or b.id.startswith("point")) + 1
+            elif spare.id.startswith("section"):
+                # In agenda order, after the agenda (or the opening, if the agenda was dropped).
+                at = (
+                    max(
+                        i
+                        for i, b in enumerate(blocks)
+                        if b.id in ("intro", "overview") or b.id.startswith("section")
+                    )
+                    + 1
+                )
+            else:
+                at = len(blocks) - 1  # before the close
+            blocks.insert(at, spare)
+            total += spare.words()
+            self._add_optional(blocks, total, self._budget(blocks, target, pacing))
+
+    @staticmethod
+    def _add_optional(blocks: list[_Block], total: int, budget: float) -> None:
         # Add optional sentences in priority order, one per scene per round, while they fit.
         order = sorted(blocks, key=lambda x: x.priority)
         progressed = True
@@ -371,7 +528,7 @@ class OfflinePlanner:
                     continue
                 for i, candidate in enumerate(b.optional):
                     n = _count_words(candidate)
-                    if total + n <= budget() * 1.03:
+                    if total + n <= budget * 1.03:
                         b.chosen.append(candidate)
                         b.optional.pop(i)
                         total += n

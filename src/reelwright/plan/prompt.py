@@ -71,10 +71,17 @@ TONES: dict[str, tuple[str, ...]] = {
 
 _TOPIC_RE = re.compile(
     r"\b(?:video|explainer|presentation|overview|tutorial|introduction|intro|walkthrough|walk-through|update|"
-    r"announcement|promo|ad|clip|summary|briefing|guide|training|lesson|pitch|recap|short|reel)s?\b"
+    r"announcement|promo|ad|clip|summary|briefing|guide|training|lesson|pitch|recap|short|reel|tiktok|teaser|"
+    r"trailer|demo|spot|commercial|story|post|message|film|piece|segment|snippet|primer|explanation)s?\b"
     r"\s+(?:about|on|for|explaining|introducing|covering|of|that explains|to explain|to introduce|showing|"
     r"describing|announcing|welcoming)\s+(.+?)(?=[.!?;]|,|\s+(?:with|using|in a|in an|that|which|and use|"
     r"and keep|and make|lasting|under|in under)\b|$)",
+    re.IGNORECASE,
+)
+# Any "about X" when the sentence names no kind of video we know ("a 20-second TikTok about X").
+_ABOUT_RE = re.compile(
+    r"\babout\s+(.+?)(?=[.!?;]|,|\s+(?:with|using|in a|in an|that|which|and use|and keep|and make|lasting|"
+    r"under|in under)\b|$)",
     re.IGNORECASE,
 )
 _KIND_RE = re.compile(
@@ -86,7 +93,7 @@ _KIND_RE = re.compile(
 _POINTS_RE = re.compile(
     r"\b(?:highlight(?:ing)?|cover(?:ing)?|mention(?:ing)?|include|including|explain(?:ing)?|"
     r"focus(?:ing)? on|"
-    r"talk about|walk through|show(?:ing)?|feature|featuring|touch on|key points?:?|points?:)\s+(.+)",
+    r"talk about|walk through|show(?:ing)?|feature|featuring|touch on|key points?|points?):?\s+(.+)",
     re.IGNORECASE,
 )
 _INSTRUCTION_RE = re.compile(
@@ -203,14 +210,15 @@ def parse_points(text: str) -> list[str]:
             item = _clean_phrase(m.group(1))
             if item and item.lower() not in (p.lower() for p in points):
                 points.append(item)
-    return points[:8]
+    # One "point" is the subject itself ("explain our roadmap"), not a list to go through.
+    return points[:8] if len(points) >= 2 else []
 
 
 def parse_topic(text: str) -> tuple[str, str | None]:
     """The subject of the video and, if stated, what kind of video it is ("welcome", "training")."""
     kind_match = _KIND_RE.search(text)
     kind = _clean_phrase(kind_match.group(1)).lower() if kind_match else None
-    m = _TOPIC_RE.search(text)
+    m = _TOPIC_RE.search(text) or _ABOUT_RE.search(text)
     if m:
         topic = _clean_phrase(m.group(1))
     else:

@@ -40,9 +40,16 @@ def font_path(family: Family, weight: Weight) -> Path:
 
 
 @cache
+def _font_manager() -> skia.FontMgr:
+    # An empty manager: we load our packaged files by path and never look up system fonts, so
+    # the host's fontconfig (whose config skia's bundled copy may not parse) is never touched.
+    return skia.FontMgr.New_Custom_Empty()
+
+
+@cache
 def typeface(family: Family, weight: Weight) -> skia.Typeface:
     path = font_path(family, weight)
-    face = skia.Typeface.MakeFromFile(str(path))
+    face = _font_manager().makeFromFile(str(path))
     if face is None:  # a broken install, not a user error
         raise RuntimeError(f"cannot load font {path}")
     return face

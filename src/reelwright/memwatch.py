@@ -1,0 +1,78 @@
+"""Peak memory of this process and every process it started, sampled from /proc.
+
+``ru_maxrss`` of children is useless for this: a forked child inherits the parent's RSS
+before it execs ffmpeg, so it reports Python's size. Sampling the live process tree every few
+milliseconds measures what a machine actually has to hold at once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from types import TracebackType
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            text = (task / "children").read_text()
+            out.extend(int(c) for c in text.split())
+    except OSError:
+        pass
+    return out
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def tree_rss(root: int) -> tuple[int, int]:
+    """(RSS of ``root``, RSS of all its descendants), in bytes."""
+    own = _rss_bytes(root)
+    rest = 0
+    stack = _children(root)
+    while stack:
+        pid = stack.pop()
+        rest += _rss_bytes(pid)
+        stack.extend(_children(pid))
+    return own, rest
+
+
+class PeakMemory:
+    """``with PeakMemory() as peak: ...`` then ``peak.total`` / ``peak.python`` / ``peak.children``."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        self.interval = interval
+        self.total = self.python = self.children = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="reelwright-memwatch")
+
+    def _sample(self) -> None:
+        own, rest = tree_rss(os.getpid())
+        self.python = max(self.python, own)
+        self.children = max(self.children, rest)
+        self.total = max(self.total, own + rest)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def __enter__(self) -> PeakMemory:
+        self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()

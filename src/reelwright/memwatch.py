@@ -1,4 +1,4 @@
-"""Peak memory of this process and every process it started, sampled from /proc.
+"""Peak memory (PSS) of this process and every process it started, sampled from /proc.
 
 ``ru_maxrss`` of children is useless for this: a forked child inherits the parent's RSS
 before it execs ffmpeg, so it reports Python's size. Sampling the live process tree every few
@@ -25,12 +25,18 @@ def _children(pid: int) -> list[int]:
 
 
 def _rss_bytes(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
+    """Proportional set size (shared pages split between their users), else plain RSS.
+
+    PSS matters here: a child between fork and exec shares all of Python's pages, and summing
+    RSS would count them twice.
+    """
+    for name, key in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+        try:
+            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                if line.startswith(key):
+                    return int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            continue
     return 0
 
 
@@ -38,12 +44,23 @@ def tree_rss(root: int) -> tuple[int, int]:
     """(RSS of ``root``, RSS of all its descendants), in bytes."""
     own = _rss_bytes(root)
     rest = 0
+    me = _exe(root)
     stack = _children(root)
     while stack:
         pid = stack.pop()
-        rest += _rss_bytes(pid)
+        # A child still running our own executable is a fork that has not exec'd yet: its pages
+        # are ours, already counted.
+        if _exe(pid) != me:
+            rest += _rss_bytes(pid)
         stack.extend(_children(pid))
     return own, rest
+
+
+def _exe(pid: int) -> str:
+    try:
+        return os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return ""
 
 
 class PeakMemory:

@@ -214,9 +214,7 @@ def _length_notes(board: Storyboard, duration: float) -> list[str]:
             f"the prompt and files gave enough to say for {duration:.0f} s of the {target:.0f} s asked for; "
             "add points to the prompt or files (a PDF, pictures) for a longer video"
         ]
-    return [
-        f"the video is {duration:.0f} s of the {target:.0f} s asked for: the material could not be cut"
-    ]
+    return [f"the video is {duration:.0f} s of the {target:.0f} s asked for: the material could not be cut"]
 
 
 def _check_sources(board: Storyboard) -> None:

@@ -36,7 +36,7 @@ _STYLE_FOR_TONE = {"upbeat": "keynote", "friendly": "clean", "formal": "clean", 
 
 # Connective lines by tone. {topic} is the user's own words; nothing here asserts a fact.
 _OPENINGS = {
-    "friendly": "Hi there! In the next minute or so, we'll walk through {topic}.",
+    "friendly": "Hi there! Today we'll walk through {topic}.",
     "upbeat": "Hey there! Let's dive right into {topic}!",
     "formal": "Welcome. This video gives a short overview of {topic}.",
     "calm": "Hello, and welcome. Let's take a calm look at {topic}.",
@@ -388,7 +388,7 @@ class OfflinePlanner:
                     "recap",
                     BulletSlide(heading="Recap", bullets=[x[:1].upper() + x[1:] for x in recap_items]),
                     lay("side"),
-                    [_RECAP[tone], _sentence(f"We covered {listed}")],
+                    [_RECAP[tone], _sentence(f"We covered: {listed}")],
                     priority=3,
                     spare=True,
                 )

@@ -172,7 +172,7 @@ def run_bench(
             f"total {total:.2f} s = {figures['x_realtime']:.2f}× realtime\n"
             f"floor (ffmpeg alone, {frames} frames from one still) {floor:.2f} s; "
             f"pipeline / floor = {figures['ratio_to_floor']:.2f}\n"
-            f"peak memory (process tree, sampled every 20 ms): {figures['peak_rss_mb_total']:.0f} MB "
+            f"peak memory (process tree, sampled every 100 ms): {figures['peak_rss_mb_total']:.0f} MB "
             f"(python {figures['peak_rss_mb_python']:.0f} MB, ffmpeg {figures['peak_rss_mb_ffmpeg']:.0f} MB)",
             highlight=False,
         )

@@ -40,10 +40,10 @@ def _rss_bytes(pid: int) -> int:
     return 0
 
 
-def tree_rss(root: int) -> tuple[int, int]:
-    """(RSS of ``root``, RSS of all its descendants), in bytes."""
+def tree_rss(root: int) -> tuple[int, dict[int, int]]:
+    """PSS of ``root`` and of each of its descendants (by pid), in bytes."""
     own = _rss_bytes(root)
-    rest = 0
+    rest: dict[int, int] = {}
     me = _exe(root)
     stack = _children(root)
     while stack:
@@ -51,7 +51,7 @@ def tree_rss(root: int) -> tuple[int, int]:
         # A child still running our own executable is a fork that has not exec'd yet: its pages
         # are ours, already counted.
         if _exe(pid) != me:
-            rest += _rss_bytes(pid)
+            rest[pid] = _rss_bytes(pid)
         stack.extend(_children(pid))
     return own, rest
 
@@ -66,14 +66,19 @@ def _exe(pid: int) -> str:
 class PeakMemory:
     """``with PeakMemory() as peak: ...`` then ``peak.total`` / ``peak.python`` / ``peak.children``."""
 
-    def __init__(self, interval: float = 0.02) -> None:
+    def __init__(self, interval: float = 0.1) -> None:
         self.interval = interval
         self.total = self.python = self.children = 0
+        self._last: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="reelwright-memwatch")
 
     def _sample(self) -> None:
-        own, rest = tree_rss(os.getpid())
+        own, now = tree_rss(os.getpid())
+        # A child is counted at the lower of two consecutive readings: one taken in the instant
+        # of its exec can still see the parent's pages, and that must not pass for ffmpeg's.
+        rest = sum(min(size, self._last.get(pid, 0)) for pid, size in now.items())
+        self._last = now
         self.python = max(self.python, own)
         self.children = max(self.children, rest)
         self.total = max(self.total, own + rest)

@@ -186,5 +186,51 @@ def bench(
         raise _fail(exc) from None
 
 
+keys_app = typer.Typer(help="API keys for the server.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+def keys_create(name: Annotated[str, typer.Option(help="Who the key is for.")]) -> None:
+    """Create an owner and an API key; the key is the last line printed (it is not stored)."""
+    from reelwright.config import Settings
+    from reelwright.store.db import Database, migrate
+    from reelwright.store.keys import create_key
+
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate(settings.resolved_database_url)
+    owner_id, key = create_key(Database(settings.resolved_database_url), name)
+    err.print(f"created a key for {name!r} (owner {owner_id}); keep it, it cannot be shown again:")
+    print(key)
+
+
+@app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="Default: REELWRIGHT_HOST or 127.0.0.1.")] = None,  # noqa: UP045
+    port: Annotated[Optional[int], typer.Option(help="Default: REELWRIGHT_PORT or 8000.")] = None,  # noqa: UP045
+) -> None:
+    """Run the API with embedded workers (REELWRIGHT_WORKERS, default 1; 0 for API only)."""
+    import uvicorn
+
+    from reelwright.api.app import create_app
+    from reelwright.config import Settings
+
+    settings = Settings()
+    app_ = create_app(settings, embedded_workers=settings.workers)
+    uvicorn.run(app_, host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+@app.command()
+def worker(workers: Annotated[int, typer.Option(help="Jobs to run at once.")] = 1) -> None:
+    """Run workers only (another machine, same REELWRIGHT_DATABASE_URL and REELWRIGHT_QUEUE_URL)."""
+    from reelwright.config import Settings
+    from reelwright.jobs.queue import huey
+    from reelwright.store.db import migrate
+
+    migrate(Settings().resolved_database_url)
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())

@@ -1,0 +1,1 @@
+"""The HeyGen-compatible HTTP API (FastAPI)."""

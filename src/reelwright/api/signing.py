@@ -1,0 +1,20 @@
+"""Signed, expiring download URLs (HMAC-SHA256 over the path and the expiry)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+
+
+def sign(secret: bytes, path: str, expires: int) -> str:
+    return hmac.new(secret, f"{path}\n{expires}".encode(), hashlib.sha256).hexdigest()
+
+
+def signed_url(base: str, secret: bytes, path: str, ttl: int) -> str:
+    expires = int(time.time()) + ttl
+    return f"{base}{path}?expires={expires}&sig={sign(secret, path, expires)}"
+
+
+def verify(secret: bytes, path: str, expires: int, sig: str) -> bool:
+    return expires >= time.time() and hmac.compare_digest(sign(secret, path, expires), sig)

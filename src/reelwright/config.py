@@ -1,0 +1,41 @@
+"""One settings object for the server, the workers and the CLI (``REELWRIGHT_*`` variables)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REELWRIGHT_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("reelwright-data"), description="files, SQLite database, queue")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; SQLite in data_dir when unset"
+    )
+    queue_url: str | None = Field(default=None, description="redis://… to share the queue across machines")
+    public_url: str = Field(default="http://127.0.0.1:8000", description="base of every URL handed out")
+    url_allowlist: str = Field(default="", description="comma-separated hosts or CIDRs file URLs may reach")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = Field(default=1, ge=0, description="embedded workers in `serve` (0: none)")
+    max_concurrent_jobs: int = Field(default=10, ge=1, description="running or queued jobs per API key")
+    link_ttl_seconds: int = Field(
+        default=7 * 24 * 3600, ge=60, description="lifetime of signed download URLs"
+    )
+    stale_job_seconds: int = Field(default=120, ge=10, description="a job silent this long is run again")
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'reelwright.db').absolute()}"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def public_base(self) -> str:
+        return self.public_url.rstrip("/")

@@ -7,13 +7,14 @@ import re
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reelwright.api.errors import ApiError, api_error_handler, http_handler, validation_handler
@@ -71,6 +72,20 @@ def current_owner(
 
 
 OwnerId = Annotated[str, Depends(current_owner)]
+
+_Owned = TypeVar("_Owned", AgentSession, Video)
+
+
+def _owned(s: Session, model: type[_Owned], row_id: str, owner_id: str, what: str) -> _Owned:
+    """The caller's row, or 404: another owner's id is indistinguishable from a missing one."""
+    row = s.get(model, row_id)
+    if row is None or row.owner_id != owner_id:
+        raise ApiError(404, f"no {what} {row_id!r}")
+    return row
+
+
+def _message(role: str, kind: str, content: str, created_at: int) -> dict[str, Any]:
+    return {"role": role, "type": kind, "content": content, "created_at": created_at, "resource_ids": []}
 
 
 def create_app(settings: Settings | None = None, *, embedded_workers: int = 0) -> FastAPI:
@@ -207,29 +222,10 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int = 0) -
     @app.get("/v3/video-agents/{session_id}")
     def get_agent(session_id: str, owner_id: OwnerId) -> dict[str, Any]:
         with db.session() as s:
-            row = s.get(AgentSession, session_id)
-            if row is None or row.owner_id != owner_id:
-                raise ApiError(404, f"no video agent session {session_id!r}")
-            messages: list[dict[str, Any]] = [
-                {
-                    "role": "user",
-                    "type": "text",
-                    "content": row.prompt,
-                    "created_at": row.created_at,
-                    "resource_ids": [],
-                }
-            ]
+            row = _owned(s, AgentSession, session_id, owner_id, "video agent session")
+            messages = [_message("user", "text", row.prompt, row.created_at)]
             if row.status == "failed" and row.error:
-                messages.insert(
-                    0,
-                    {
-                        "role": "model",
-                        "type": "error",
-                        "content": row.error,
-                        "created_at": row.updated_at,
-                        "resource_ids": [],
-                    },
-                )
+                messages.insert(0, _message("model", "error", row.error, row.updated_at))  # newest first
             return {
                 "data": {
                     "session_id": row.id,
@@ -245,10 +241,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int = 0) -
     @app.get("/v3/videos/{video_id}")
     def get_video(video_id: str, owner_id: OwnerId) -> dict[str, Any]:
         with db.session() as s:
-            video = s.get(Video, video_id)
-            if video is None or video.owner_id != owner_id:
-                raise ApiError(404, f"no video {video_id!r}")
-            return {"data": video_json(video)}
+            return {"data": video_json(_owned(s, Video, video_id, owner_id, "video"))}
 
     @app.get("/files/{video_id}/{name}", include_in_schema=False)
     def download(

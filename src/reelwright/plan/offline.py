@@ -451,8 +451,8 @@ class OfflinePlanner:
     # --- how much to say ----------------------------------------------------------------------
 
     def _choose_sentences(self, blocks: list[_Block], target: float, pacing: Pacing) -> None:
-        def budget() -> float:
-            return max(4.0, (target - pacing.scene_overhead * len(blocks)) * pacing.words_per_second)
+        def budget() -> float:  # re-read as scenes are dropped
+            return self._budget(blocks, target, pacing)
 
         for b in blocks:
             b.chosen = list(b.required)
@@ -480,6 +480,7 @@ class OfflinePlanner:
 
     @staticmethod
     def _budget(blocks: list[_Block], target: float, pacing: Pacing) -> float:
+        """How many words fit: the target less each scene's fixed overhead, at the speaking rate."""
         return max(4.0, (target - pacing.scene_overhead * len(blocks)) * pacing.words_per_second)
 
     def _add_spares(self, blocks: list[_Block], spares: list[_Block], target: float, pacing: Pacing) -> None:

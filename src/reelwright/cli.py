@@ -215,20 +215,35 @@ def serve(
 
     from reelwright.api.app import create_app
     from reelwright.config import Settings
+    from reelwright.logs import configure_logging
 
+    configure_logging()
     settings = Settings()
     app_ = create_app(settings, embedded_workers=settings.workers)
-    uvicorn.run(app_, host=host or settings.host, port=port or settings.port, log_level="info")
+    # Our middleware writes one structured line per request, so uvicorn's access log is off.
+    uvicorn.run(
+        app_, host=host or settings.host, port=port or settings.port, log_config=None, access_log=False
+    )
 
 
 @app.command()
 def worker(workers: Annotated[int, typer.Option(help="Jobs to run at once.")] = 1) -> None:
     """Run workers only (another machine, same REELWRIGHT_DATABASE_URL and REELWRIGHT_QUEUE_URL)."""
     from reelwright.config import Settings
-    from reelwright.jobs.queue import huey
+    from reelwright.jobs.queue import huey, render_session
+    from reelwright.jobs.runner import stale_sessions
+    from reelwright.logs import configure_logging
     from reelwright.store.db import migrate
+    from reelwright.webhooks.dispatcher import start_dispatcher
 
-    migrate(Settings().resolved_database_url)
+    configure_logging()
+    settings = Settings()
+    migrate(settings.resolved_database_url)
+    # Jobs whose worker died (SIGKILL, power loss) are taken up at once rather than at the next
+    # periodic sweep.
+    for session_id in stale_sessions(settings):
+        render_session(session_id)
+    start_dispatcher(settings)  # a daemon thread: it ends with the consumer's process
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 
 

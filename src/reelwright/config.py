@@ -17,6 +17,7 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; SQLite in data_dir when unset"
     )
     queue_url: str | None = Field(default=None, description="redis://… to share the queue across machines")
+    queue_name: str = Field(default="reelwright", description="queue name (Redis key prefix)")
     public_url: str = Field(default="http://127.0.0.1:8000", description="base of every URL handed out")
     url_allowlist: str = Field(default="", description="comma-separated hosts or CIDRs file URLs may reach")
     host: str = "127.0.0.1"
@@ -27,6 +28,16 @@ class Settings(BaseSettings):
         default=7 * 24 * 3600, ge=60, description="lifetime of signed download URLs"
     )
     stale_job_seconds: int = Field(default=120, ge=10, description="a job silent this long is run again")
+    fetch_timeout_seconds: float = Field(default=60.0, gt=0, description="whole-download limit per file URL")
+    max_request_mb: int = Field(default=200, ge=1, description="largest request body (base64 files)")
+    max_upload_mb: int = Field(default=32, ge=1, description="largest asset upload")
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, description="a 2xx within this counts")
+    webhook_retry_seconds: float = Field(
+        default=30.0, gt=0, description="first retry delay; doubles per attempt (capped at 1 h)"
+    )
+    webhook_retry_hours: float = Field(
+        default=26.0, gt=0, description="how long undelivered events are retried"
+    )
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -47,6 +47,9 @@ class RenderJob:
     style: str | None = None
     no_avatar: bool = False
     cache_dir: Path | None = None  # speech cache; None means default_cache_dir()
+    # Where to save the planned storyboard as soon as it exists, so a job run again after a crash
+    # can resume from it (``storyboard=``) instead of planning again.
+    checkpoint: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,10 @@ def run(job: RenderJob, progress: ProgressFn | None = None, *, planner: Planner 
             )
             board = fit_duration(planner or OfflinePlanner(), request, workdir, cache, report)
             timings["plan+voice"] = time.perf_counter() - t
+            if job.checkpoint is not None:
+                part = job.checkpoint.with_name(f".{job.checkpoint.name}.part")
+                part.write_text(storyboard_for_export(board).to_json() + "\n", encoding="utf-8")
+                os.replace(part, job.checkpoint)
 
         t = time.perf_counter()
         rendered = render_video(board, workdir, "out", progress=lambda f: report("render", f))

@@ -18,11 +18,11 @@ log = logging.getLogger("reelwright.jobs")
 def make_huey(settings: Settings) -> Huey:
     url = settings.queue_url
     if url and url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("reelwright", url=url)
+        return RedisHuey(settings.queue_name, url=url)
     if url:
         raise ValueError(f"REELWRIGHT_QUEUE_URL must be a redis:// URL, got {url!r}")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("reelwright", filename=str(settings.data_dir / "queue.db"))
+    return SqliteHuey(settings.queue_name, filename=str(settings.data_dir / "queue.db"))
 
 
 settings = Settings()

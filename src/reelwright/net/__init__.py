@@ -1,0 +1,1 @@
+"""Outbound network access to user-supplied URLs, guarded against SSRF."""

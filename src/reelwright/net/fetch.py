@@ -1,0 +1,325 @@
+"""Fetch user-supplied URLs (and vet webhook URLs) without letting them reach our own network.
+
+A URL given to the API is attacker-controlled: left unchecked it could make the server read its
+cloud metadata service, an internal admin page or a database port (SSRF). So:
+
+* only ``http`` and ``https``;
+* every address the host name resolves to must be public, unless the operator allowlisted the
+  name or the address (``REELWRIGHT_URL_ALLOWLIST``);
+* we connect to an address we checked, not to whatever the name resolves to a moment later (DNS
+  rebinding), keeping the name for the ``Host`` header and for TLS (SNI and certificate check);
+* redirects are followed by hand so that every hop is checked again;
+* size and one overall deadline are enforced while streaming, and the file only appears at its
+  destination once complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import ipaddress
+import os
+import re
+import secrets
+import socket
+import ssl
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+USER_AGENT = "Reelwright/0.1 (+file fetch)"
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Carrier-grade NAT space: neither private nor global to Python, but internal all the same.
+_SHARED = ipaddress.IPv4Network("100.64.0.0/10")
+# NAT64 embeds an IPv4 address in the low 32 bits; a NAT64 gateway would take us there.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_HINT = "to REELWRIGHT_URL_ALLOWLIST to allow it"
+
+
+class UnsafeUrl(Exception):
+    """The URL may not be fetched: wrong scheme, malformed, or it leads to a non-public address."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class FetchFailed(Exception):
+    """The URL was allowed but could not be fetched (resolution, connection, HTTP status, limits)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Allowlist:
+    """Host names (exact, case-insensitive) and networks that may be reached although not public."""
+
+    hosts: frozenset[str] = field(default_factory=frozenset)
+    networks: tuple[IPNetwork, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> Allowlist:
+        """Parse ``"localhost,10.0.0.0/8,::1,files.internal"``; a bare address is a /32 or /128."""
+        hosts: set[str] = set()
+        networks: list[IPNetwork] = []
+        for raw in text.split(","):
+            entry = raw.strip().lower()
+            if not entry:
+                continue
+            try:
+                networks.append(ipaddress.ip_network(entry.removeprefix("[").removesuffix("]"), strict=False))
+            except ValueError:
+                hosts.add(entry.rstrip("."))
+        return cls(frozenset(hosts), tuple(networks))
+
+    def allows_host(self, host: str) -> bool:
+        return host.lower().rstrip(".") in self.hosts
+
+    def allows_ip(self, ip: IPAddress) -> bool:
+        # An IPv4-mapped IPv6 address reaches the IPv4 one, so an IPv4 entry covers it too.
+        candidates: list[IPAddress] = [ip]
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            candidates.append(ip.ipv4_mapped)
+        return any(c in net for c in candidates for net in self.networks)
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    path: Path
+    size: int
+    content_type: str | None
+    final_url: str
+    name: str
+
+
+def _why_unsafe(ip: IPAddress) -> str | None:
+    """Why ``ip`` must not be reached without an allowlist entry, or None when it is public."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        # IPv6 forms that carry an IPv4 address lead to that address: judge it instead.
+        inner = ip.ipv4_mapped or ip.sixtofour
+        if inner is None and ip in _NAT64:
+            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if inner is not None and (why := _why_unsafe(inner)) is not None:
+            return why
+    # Most specific first: 127.0.0.1, 169.254.x and 0.0.0.0 are also "private" to Python.
+    if ip.is_loopback:
+        return "a loopback address"
+    if ip.is_link_local:
+        return "a link-local address (where cloud metadata services live)"
+    if ip.is_unspecified:
+        return "the unspecified address"
+    if ip.is_multicast:
+        return "a multicast address"
+    if ip in _SHARED:
+        return "a shared (carrier-grade NAT) address"
+    if ip.is_private:
+        return "a private address"
+    if ip.is_reserved:
+        return "a reserved address"
+    if not ip.is_global:
+        return "not a public address"
+    return None
+
+
+def _parse(url: str) -> httpx.URL:
+    # Parse with httpx, the same parser that will send the request: two parsers could disagree
+    # about which host a tricky URL names.
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        raise UnsafeUrl("not a valid URL") from None
+    if parsed.scheme not in _DEFAULT_PORTS:
+        raise UnsafeUrl(f"scheme {parsed.scheme or '(none)'!r} is not allowed; use http or https")
+    if not parsed.raw_host:
+        raise UnsafeUrl("the URL has no host")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise UnsafeUrl(f"port {parsed.port} is out of range")
+    return parsed
+
+
+def check_url(url: str, allowlist: Allowlist) -> list[str]:
+    """Check that ``url`` may be fetched and return the addresses its host resolves to.
+
+    Every address must be public (or allowlisted), not just the first: the connection may go to
+    any of them. Raises UnsafeUrl, or FetchFailed when the name does not resolve.
+    """
+    parsed = _parse(url)
+    host = parsed.raw_host.decode("ascii")  # IDNA-encoded, lower case, IPv6 without brackets
+    try:
+        # Also turns IP literals (even odd ones such as "2130706433") into the address they mean.
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise FetchFailed(f"could not resolve host {host}") from None
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    if not addresses:
+        raise FetchFailed(f"could not resolve host {host}")
+    if allowlist.allows_host(host) or allowlist.allows_host(parsed.host):
+        return addresses
+    for address in addresses:
+        ip = ipaddress.ip_address(address)
+        why = _why_unsafe(ip)
+        if why is None or allowlist.allows_ip(ip):
+            continue
+        if address == host:
+            raise UnsafeUrl(f"address {address} is {why}; add it {_HINT}")
+        raise UnsafeUrl(f"host {host} resolves to {address}, which is {why}; add the host or address {_HINT}")
+    return addresses
+
+
+def _human(n: int) -> str:
+    mb = 1024 * 1024
+    if n >= mb:
+        return f"{n / mb:.0f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n} bytes"
+
+
+def _safe_name(url: httpx.URL) -> str:
+    """A file name from the last path segment, safe to show and to use on disk; else "file"."""
+    segment = url.path.rsplit("/", 1)[-1]  # httpx has already percent-decoded the path
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", segment).strip("._-")  # no ".." or hidden files
+    if len(name) > 100:
+        stem, dot, ext = name.rpartition(".")
+        name = stem[: 100 - len(ext) - 1] + dot + ext if dot and len(ext) <= 10 else name[:100]
+    return name or "file"
+
+
+def _timeout(deadline: float, total: float) -> httpx.Timeout:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise FetchFailed(f"timed out after {total:g} s")
+    return httpx.Timeout(remaining)
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    # Built once: it costs ~30 ms. SSL_CERT_FILE / SSL_CERT_DIR are honoured so that an operator can
+    # trust an internal CA for allowlisted hosts; they affect trust only, never where we connect.
+    return httpx.create_ssl_context(trust_env=True)
+
+
+@contextlib.contextmanager
+def _open(url: httpx.URL, addresses: list[str], deadline: float, total: float) -> Iterator[httpx.Response]:
+    """GET ``url`` from one of its checked ``addresses``, streaming; the next is tried if one refuses.
+
+    Pinning: the request goes to ``http(s)://<address>:<port>/...`` with the real ``Host`` header, and
+    for https httpcore's ``sni_hostname`` extension makes TLS send the name as SNI and verify the
+    certificate against it (it becomes ``server_hostname`` for the ssl module).
+    """
+    headers = {
+        "Host": url.netloc.decode("ascii"),  # host[:port], no userinfo
+        "User-Agent": USER_AGENT,
+        # Stored as sent; also keeps a small compressed body from inflating past the size limit.
+        "Accept-Encoding": "identity",
+    }
+    extensions = {"sni_hostname": url.raw_host.decode("ascii")} if url.scheme == "https" else {}
+    # A fresh client per hop, ignoring proxy settings from the environment: a pooled connection is
+    # never reused for another host name, and nothing is sent anywhere but the checked address.
+    with httpx.Client(follow_redirects=False, trust_env=False, verify=_tls()) as client:
+        for i, address in enumerate(addresses):
+            request = client.build_request(
+                "GET",
+                url.copy_with(host=address),
+                headers=headers,
+                extensions=extensions,
+                timeout=_timeout(deadline, total),
+            )
+            try:
+                response = client.send(request, stream=True)
+            except httpx.ConnectError:
+                if i == len(addresses) - 1:
+                    raise
+                continue  # e.g. "localhost" gives ::1 and 127.0.0.1 but the server listens on one
+            try:
+                yield response
+            finally:
+                response.close()
+            return
+
+
+def _save(response: httpx.Response, dest: Path, max_bytes: int, deadline: float, total: float) -> int:
+    """Stream the body into ``dest`` via a temporary file beside it; return its size."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchFailed(f"larger than {_human(max_bytes)}")
+    tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(6)}.part")
+    size = 0
+    try:
+        with tmp.open("xb") as out:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > max_bytes:  # Content-Length may be absent or wrong
+                    raise FetchFailed(f"larger than {_human(max_bytes)}")
+                # httpx's read timeout only bounds each read; a trickling server would never hit it.
+                if time.monotonic() > deadline:
+                    raise FetchFailed(f"timed out after {total:g} s")
+                out.write(chunk)
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return size
+
+
+def fetch_url(
+    url: str,
+    allowlist: Allowlist,
+    *,
+    max_bytes: int,
+    timeout: float = 30.0,
+    max_redirects: int = 5,
+    dest: Path,
+) -> FetchResult:
+    """Download ``url`` to ``dest`` under the SSRF rules above.
+
+    ``timeout`` bounds the whole fetch, every hop and the body together. It is checked between
+    chunks and passed to httpx as the connect/read limit for each hop, so a server that goes silent
+    can overrun it by at most one read (itself capped at the time that was left when the hop began).
+    Raises UnsafeUrl or FetchFailed; on failure nothing is left at or beside ``dest``.
+    """
+    deadline = time.monotonic() + timeout
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    current = url
+    for hop in range(max_redirects + 1):
+        addresses = check_url(current, allowlist)  # again on every hop: a redirect may point inward
+        target = httpx.URL(current)
+        host = target.host
+        try:
+            with _open(target, addresses, deadline, timeout) as response:
+                if response.is_redirect:  # 301/302/303/307/308 with a Location
+                    if hop == max_redirects:
+                        break
+                    try:
+                        current = str(target.join(response.headers["location"]))
+                    except httpx.InvalidURL:
+                        raise FetchFailed(f"invalid redirect from {host}") from None
+                    continue
+                if not response.is_success:
+                    raise FetchFailed(f"HTTP {response.status_code} from {host}")
+                size = _save(response, dest, max_bytes, deadline, timeout)
+                return FetchResult(
+                    path=dest,
+                    size=size,
+                    content_type=response.headers.get("content-type"),
+                    final_url=current,
+                    name=_safe_name(target),
+                )
+        except httpx.TimeoutException:
+            raise FetchFailed(f"timed out after {timeout:g} s") from None
+        except httpx.ConnectError as exc:
+            # Messages from the OS or TLS ("Connection refused", "certificate verify failed").
+            raise FetchFailed(f"could not connect to {host}: {exc}"[:300]) from None
+        except httpx.HTTPError as exc:
+            # Only the type: protocol-error messages can quote what the server sent.
+            raise FetchFailed(f"download from {host} failed ({type(exc).__name__})") from None
+    raise FetchFailed(f"too many redirects (more than {max_redirects})")

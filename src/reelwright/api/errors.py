@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -12,7 +14,7 @@ _CODES = {
     401: "unauthorized",
     403: "forbidden",
     404: "not_found",
-    405: "not_found",
+    405: "method_not_allowed",
     409: "conflict",
     413: "payload_too_large",
     429: "rate_limit_exceeded",
@@ -53,10 +55,24 @@ async def api_error_handler(_request: Request, exc: Exception) -> JSONResponse:
 async def validation_handler(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
-    loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header")]
-    param = ".".join(loc) or None
+    param = _param_name(first.get("loc", ()))
     message = f"{param}: {first.get('msg')}" if param else str(first.get("msg"))
     return JSONResponse(error_body("validation_error", message, param), status_code=400)
+
+
+def _param_name(loc: Sequence[object]) -> str | None:
+    """``("body", "files", 1, "url")`` → ``files[1].url``, the way API.md names a field."""
+    parts: list[str] = []
+    for i, part in enumerate(loc):
+        if i == 0 and part in ("body", "query", "path", "header", "cookie"):
+            continue
+        if isinstance(part, int):
+            if not parts:
+                return None  # the body itself is not an object: no field to name
+            parts[-1] += f"[{part}]"
+        else:
+            parts.append(str(part))
+    return ".".join(parts) or None
 
 
 async def http_handler(_request: Request, exc: Exception) -> JSONResponse:

@@ -1,0 +1,69 @@
+"""Storing uploaded assets: recognised from the bytes, size-limited, written atomically."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import AsyncIterator
+
+from reelwright.api.context import ApiContext
+from reelwright.api.errors import ApiError
+from reelwright.errors import FileRejected
+from reelwright.ingest.files import inspect_file
+from reelwright.store.models import Asset, new_id
+
+
+def safe_name(name: str | None, fallback: str) -> str:
+    base = os.path.basename((name or "").replace("\\", "/")).strip()
+    base = re.sub(r"[^\w.\- ]+", "_", base)[:200]
+    return base or fallback
+
+
+async def store_asset(
+    ctx: ApiContext, owner_id: str, chunks: AsyncIterator[bytes], name: str | None, param: str
+) -> Asset:
+    """Stream an upload to disk (refusing it once past the limit), check it, and record it."""
+    limit = ctx.settings.max_upload_mb * 1024 * 1024
+    tmp_dir = ctx.settings.files_dir / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+    tmp = ctx.settings.files_dir / "tmp" / os.path.basename(tmp_name)
+    try:
+        size = 0
+        with os.fdopen(fd, "wb") as out:
+            async for chunk in chunks:
+                size += len(chunk)
+                if size > limit:
+                    raise ApiError(
+                        413, f"uploads are limited to {ctx.settings.max_upload_mb} MB", param=param
+                    )
+                out.write(chunk)
+        if size == 0:
+            raise ApiError(400, "the upload is empty", param=param)
+        shown = safe_name(name, "upload")
+        try:
+            info = inspect_file(0, tmp, name=shown)
+        except FileRejected as exc:
+            raise ApiError(400, f"{shown}: {exc.problem}", param=param) from None
+        asset_id = new_id()
+        key = f"assets/{asset_id}"
+        ctx.blobs.put_file(key, tmp)
+        try:
+            with ctx.db.session() as s:
+                asset = Asset(
+                    id=asset_id,
+                    owner_id=owner_id,
+                    name=shown,
+                    kind=info.kind,
+                    mime_type=info.mime,
+                    size_bytes=size,
+                    blob_key=key,
+                )
+                s.add(asset)
+        except BaseException:
+            ctx.blobs.delete_prefix(key)
+            raise
+        return asset
+    finally:
+        tmp.unlink(missing_ok=True)

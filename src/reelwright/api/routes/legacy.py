@@ -1,0 +1,63 @@
+"""Legacy v1 Video Agent: generate, and the video status that HeyGen's older clients poll."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from reelwright.api.deps import Ctx, OwnerId, owned
+from reelwright.api.schemas import AssetFile, LegacyGenerateRequest
+from reelwright.api.sessions import create_session
+from reelwright.store.models import AgentSession, Video
+
+router = APIRouter(prefix="/v1", tags=["Legacy v1"])
+
+
+@router.post("/video_agent/generate", summary="Create a video from a prompt (legacy)")
+def generate(body: LegacyGenerateRequest, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
+    config = body.config.model_dump() if body.config else {}
+    created = create_session(
+        ctx,
+        owner_id,
+        prompt=body.prompt,
+        options={"api": "v1", **{k: config.get(k) for k in ("avatar_id", "duration_sec", "orientation")}},
+        files=[AssetFile(type="asset_id", asset_id=f.asset_id) for f in body.files],
+        callback_url=body.callback_url,
+        callback_id=body.callback_id,
+        with_video=True,
+    )
+    return {"error": None, "data": {"video_id": created.video_id}}
+
+
+@router.get("/video_status.get", summary="Get a video's status (legacy)")
+def video_status(
+    video_id: Annotated[str, Query(min_length=1)], owner_id: OwnerId, ctx: Ctx
+) -> dict[str, Any]:
+    with ctx.db.session() as s:
+        video = owned(s, Video, video_id, owner_id, "video")
+        sess = s.get(AgentSession, video.session_id) if video.session_id else None
+        urls = ctx.video_urls(video)
+        error = (
+            {"code": video.failure_code, "message": video.failure_message, "detail": video.failure_message}
+            if video.status == "failed"
+            else None
+        )
+        return {
+            "code": 100,
+            "message": "Success",
+            "data": {
+                "id": video.id,
+                "status": video.status,
+                "video_url": urls["video_url"],
+                "video_url_caption": urls["captioned_video_url"],
+                "caption_url": urls["subtitle_url"],
+                "thumbnail_url": urls["thumbnail_url"],
+                "gif_url": urls["gif_url"],
+                "video_page_url": urls["video_page_url"],
+                "duration": video.duration,
+                "callback_id": sess.callback_id if sess else None,
+                "created_at": video.created_at,
+                "error": error,
+            },
+        }

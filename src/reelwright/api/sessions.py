@@ -1,0 +1,117 @@
+"""Creating agent sessions: the one code path behind v3, legacy v1 and the web app."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from reelwright.api.context import ApiContext
+from reelwright.api.errors import ApiError
+from reelwright.api.files_in import store_request_files
+from reelwright.api.schemas import AssetFile, Base64File, UrlFile
+from reelwright.avatar.catalogue import AVATARS
+from reelwright.jobs.runner import ACTIVE
+from reelwright.net.fetch import Allowlist, FetchFailed, UnsafeUrl, check_url
+from reelwright.store.models import AgentSession, Video, new_id
+from reelwright.styles.catalogue import STYLES
+from reelwright.voice.catalogue import VOICES
+
+
+@dataclass(frozen=True)
+class NewSession:
+    session_id: str
+    status: str
+    video_id: str | None
+    created_at: int
+
+
+def check_ids(avatar_id: str | None, voice_id: str | None, style_id: str | None) -> None:
+    for param, value, known in (
+        ("avatar_id", avatar_id, AVATARS),
+        ("voice_id", voice_id, VOICES),
+        ("style_id", style_id, STYLES),
+    ):
+        if value is not None and value not in known:
+            raise ApiError(400, f"unknown {param} {value!r}", param=param)
+
+
+def check_callback_url(ctx: ApiContext, url: str | None, param: str = "callback_url") -> None:
+    """Callback URLs follow the same address rules as file URLs (no loopback, private, metadata...)."""
+    if url is None:
+        return
+    try:
+        check_url(url, Allowlist.parse(ctx.settings.url_allowlist))
+    except UnsafeUrl as exc:
+        raise ApiError(400, f"{param}: {exc.reason}", param=param) from None
+    except FetchFailed:
+        # The receiver's name does not resolve right now. Accept it: delivery checks the address
+        # again on every attempt and retries for a day.
+        return
+
+
+def check_capacity(ctx: ApiContext, owner_id: str) -> None:
+    with ctx.db.session() as s:
+        running = s.scalar(
+            select(func.count())
+            .select_from(AgentSession)
+            .where(AgentSession.owner_id == owner_id, AgentSession.status.in_(ACTIVE))
+        )
+    limit = ctx.settings.max_concurrent_jobs
+    if (running or 0) >= limit:
+        raise ApiError(
+            429,
+            f"{running} jobs are already running for this key (limit {limit}); retry when one finishes",
+            headers={"Retry-After": "30"},
+        )
+
+
+def create_session(
+    ctx: ApiContext,
+    owner_id: str,
+    *,
+    prompt: str,
+    options: dict[str, Any],
+    files: Sequence[UrlFile | AssetFile | Base64File] = (),
+    callback_url: str | None = None,
+    callback_id: str | None = None,
+    with_video: bool = False,
+) -> NewSession:
+    """Validate, store the files, record the session and queue it. Raises ApiError on bad input.
+
+    ``with_video`` creates the video row at once (legacy v1 hands out a video_id immediately).
+    """
+    check_ids(options.get("avatar_id"), options.get("voice_id"), options.get("style_id"))
+    check_callback_url(ctx, callback_url)
+    check_capacity(ctx, owner_id)
+    session_id = new_id()
+    folder = ctx.settings.files_dir / "inputs" / session_id
+    file_keys = store_request_files(ctx, owner_id, files, folder)
+    try:
+        with ctx.db.session() as s:
+            row = AgentSession(
+                id=session_id,
+                owner_id=owner_id,
+                prompt=prompt,
+                request={**options, "file_keys": file_keys},
+                callback_id=callback_id,
+                callback_url=callback_url,
+            )
+            s.add(row)
+            if with_video:
+                video = Video(owner_id=owner_id, session_id=session_id, status="pending")
+                s.add(video)
+                s.flush()
+                row.video_id = video.id
+            s.flush()
+            created = NewSession(row.id, row.status, row.video_id, row.created_at)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    from reelwright.jobs.queue import render_session
+
+    render_session(session_id)
+    return created

@@ -2,102 +2,43 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
 from reelwright.ingest.media import probe
+from tests.server import Server, wait_done
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _cli(*args: str, env: dict[str, str]) -> str:
-    proc = subprocess.run(
-        [sys.executable, "-m", "reelwright", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return proc.stdout.strip().splitlines()[-1]
-
-
-class Server:
-    def __init__(self, base: str, keys: list[str]) -> None:
-        self.base, self.keys = base, keys
+@dataclass
+class Running:
+    base: str
+    keys: list[str]
+    server: Running
 
     def client(self, key: str | None = None) -> httpx.Client:
-        headers = {"X-Api-Key": key} if key else {}
-        return httpx.Client(base_url=self.base, headers=headers, timeout=30)
+        return self.server.client(key)
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data = tmp_path_factory.mktemp("data")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "REELWRIGHT_DATA_DIR": str(data),
-        "REELWRIGHT_PORT": str(port),
-        "REELWRIGHT_PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "REELWRIGHT_CACHE_DIR": str(data / "cache"),
-    }
-    keys = [_cli("keys", "create", "--name", name, env=env) for name in ("alice", "bob")]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "reelwright", "serve"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    srv = Server(tmp_path_factory.mktemp("data"))
+    keys = [srv.key(name) for name in ("alice", "bob")]
+    srv.start()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.3)
-        yield Server(base, keys)
+        yield Running(srv.base, keys, srv)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        srv.stop()
 
 
-def _wait_done(client: httpx.Client, session_id: str, timeout: float = 180) -> dict[str, object]:
-    deadline = time.monotonic() + timeout
-    seen: set[str] = set()
-    while time.monotonic() < deadline:
-        data = client.get(f"/v3/video-agents/{session_id}").json()["data"]
-        seen.add(str(data["status"]))
-        if data["status"] in ("completed", "failed"):
-            data["seen"] = sorted(seen)
-            return dict(data)
-        time.sleep(0.5)
-    raise AssertionError(f"session {session_id} did not finish; saw {seen}")
+_wait_done = wait_done
 
 
 @pytest.mark.slow
-def test_prompt_to_downloaded_video(server: Server, tmp_path: Path) -> None:
+def test_prompt_to_downloaded_video(server: Running, tmp_path: Path) -> None:
     with server.client(server.keys[0]) as c:
         r = c.post(
             "/v3/video-agents", json={"prompt": "A 6-second teaser about our bakery", "callback_id": "b-1"}
@@ -130,7 +71,7 @@ def test_prompt_to_downloaded_video(server: Server, tmp_path: Path) -> None:
         assert other.get(f"/v3/videos/{session['video_id']}").json()["error"]["code"] == "not_found"
 
 
-def test_auth_and_validation_errors(server: Server) -> None:
+def test_auth_and_validation_errors(server: Running) -> None:
     with server.client() as anon:
         r = anon.post("/v3/video-agents", json={"prompt": "hi"})
         assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"

@@ -1,0 +1,2 @@
+curl -X GET "https://api.heygen.com/v3/videos/vid_xyz789" \
+  -H "X-Api-Key: $HEYGEN_API_KEY"

@@ -181,3 +181,47 @@ class StageStat(Base):
     stage: Mapped[str] = mapped_column(String(32), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
     total_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class BrandKit(Base):
+    """A caller's logo, colours and font, laid over a style when a request names ``brand_kit_id``."""
+
+    __tablename__ = "brand_kits"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("owners.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    logo_asset_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    primary_color: Mapped[str | None] = mapped_column(String(7), nullable=True)  # "#rrggbb"
+    secondary_color: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    font_asset_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[int] = mapped_column(Integer, default=now)
+
+    __table_args__ = (Index("ix_brand_kits_owner_created", "owner_id", "created_at"),)
+
+
+class PhotoAvatar(Base):
+    """A talking-photo look made from a caller's portrait asset; ``face`` holds what was located in it."""
+
+    __tablename__ = "photo_avatars"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("owners.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    asset_id: Mapped[str] = mapped_column(String(32))
+    gender: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    default_voice_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    face: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[int] = mapped_column(Integer, default=now)
+
+    __table_args__ = (Index("ix_photo_avatars_owner_created", "owner_id", "created_at"),)
+
+
+class WebSession(Base):
+    """A browser sign-in: the cookie carries a random token whose hash is kept here, never the key."""
+
+    __tablename__ = "web_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("owners.id", ondelete="CASCADE"), index=True)
+    api_key_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[int] = mapped_column(Integer, default=now)
+    expires_at: Mapped[int] = mapped_column(Integer)

@@ -22,7 +22,18 @@ from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError, api_error_handler, error_body, http_handler, validation_handler
 from reelwright.api.idempotency import idempotency_middleware
 from reelwright.api.metrics import Metrics
-from reelwright.api.routes import account, agents, assets, avatars, files, legacy, videos, voices, webhooks
+from reelwright.api.routes import (
+    account,
+    agents,
+    assets,
+    avatars,
+    files,
+    legacy,
+    styles,
+    videos,
+    voices,
+    webhooks,
+)
 from reelwright.config import Settings
 from reelwright.jobs.runner import blob_store, database
 from reelwright.logs import request_id
@@ -143,6 +154,6 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int = 0) -
     def prometheus_metrics() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    for module in (agents, videos, assets, avatars, voices, account, legacy, webhooks, files):
+    for module in (styles, agents, videos, assets, avatars, voices, account, legacy, webhooks, files):
         app.include_router(module.router)
     return app

@@ -1,4 +1,4 @@
-"""v3 Video Agent: create, get and list sessions, and the style catalogue."""
+"""v3 Video Agent: create, get and list sessions."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from reelwright.api.pagination import list_envelope, page
 from reelwright.api.schemas import CreateAgentRequest
 from reelwright.api.sessions import create_session
 from reelwright.store.models import AgentSession
-from reelwright.styles.catalogue import STYLES
 
 router = APIRouter(prefix="/v3/video-agents", tags=["Video Agent"])
 
@@ -49,38 +48,6 @@ def create_agent(body: CreateAgentRequest, owner_id: OwnerId, ctx: Ctx) -> dict[
             "created_at": created.created_at,
         }
     }
-
-
-@router.get("/styles", summary="List visual styles")
-def list_styles(
-    ctx: Ctx,
-    _owner: OwnerId,
-    tag: str | None = None,
-    limit: Limit20 = 20,
-    token: str | None = None,
-) -> dict[str, Any]:
-    styles = [s for s in STYLES.values() if tag is None or tag in s.tags]
-    start = 0
-    if token:
-        ids = [s.id for s in styles]
-        if token not in ids:
-            raise ApiError(400, "token is not a next_token from this API", param="token")
-        start = ids.index(token) + 1
-    chunk = styles[start : start + limit]
-    has_more = start + limit < len(styles)
-    items = [
-        {
-            "style_id": s.id,
-            "name": s.name,
-            "description": s.description,
-            "thumbnail_url": None,
-            "preview_video_url": None,
-            "tags": list(s.tags),
-            "aspect_ratio": "16:9",
-        }
-        for s in chunk
-    ]
-    return list_envelope(items, has_more, chunk[-1].id if has_more and chunk else None)
 
 
 @router.get("", summary="List sessions, newest first")

@@ -247,5 +247,30 @@ def worker(workers: Annotated[int, typer.Option(help="Jobs to run at once.")] = 
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 
 
+@app.command()
+def previews(
+    kind: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Only this kind: avatar, voice or style."),
+    ] = None,
+) -> None:
+    """Render every catalogue preview now (otherwise each is drawn on its first request)."""
+    import time
+
+    from reelwright.config import Settings
+    from reelwright.previews import KINDS, PreviewCache, catalogue_ids
+
+    if kind is not None and kind not in KINDS:
+        raise _fail(ValueError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}"))
+    cache = PreviewCache(Settings().data_dir / "previews")
+    for k in KINDS:
+        if kind is not None and k != kind:
+            continue
+        for item_id in catalogue_ids(k):
+            started = time.perf_counter()
+            folder = cache.ensure(k, item_id)
+            out.print(f"{k:6} {item_id:28} {time.perf_counter() - started:6.1f} s  {folder}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())

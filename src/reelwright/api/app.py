@@ -22,6 +22,7 @@ from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError, api_error_handler, error_body, http_handler, validation_handler
 from reelwright.api.idempotency import idempotency_middleware
 from reelwright.api.metrics import Metrics
+from reelwright.api.previews import router as previews_router
 from reelwright.api.routes import (
     account,
     agents,
@@ -156,4 +157,5 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int = 0) -
 
     for module in (styles, agents, videos, assets, avatars, voices, account, legacy, webhooks, files):
         app.include_router(module.router)
+    app.include_router(previews_router)
     return app

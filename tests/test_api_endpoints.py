@@ -180,6 +180,14 @@ def test_bad_files_name_their_index(env: Env, file: dict[str, str], status: int,
         assert c.get("/v3/video-agents", params={"limit": 100}).json()["data"] == before
 
 
+def test_nul_characters_are_refused_at_the_edge(env: Env) -> None:
+    # PostgreSQL cannot store NUL in text; the answer is a 400 on every database, never a 500.
+    with env.client(env.alice) as c:
+        _err(c.post("/v3/video-agents", json={"prompt": "a\u0000b"}), 400, "validation_error")
+        _err(c.get("/v3/videos", params={"title": "a\x00b"}), 400, "validation_error")
+        _err(c.get("/v3/videos/abc%00def"), 400, "validation_error")
+
+
 def test_request_size_limits(env: Env) -> None:
     with env.client(env.alice) as c:
         blob = base64.b64encode(b"\0" * (3 * 1024 * 1024)).decode()

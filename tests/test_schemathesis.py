@@ -20,6 +20,7 @@ import base64
 import os
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import pytest
@@ -34,6 +35,7 @@ from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from tests.server import Server
+from tests.services import postgres_database
 
 # The statuses API.md names: validation/download 400, 401, 403, 404, 409, 413, 429.
 CONTRACT_STATUSES = {400, 401, 403, 404, 409, 413, 429}
@@ -52,11 +54,22 @@ ERROR_CODES = {
 }
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    # PostgreSQL refuses things SQLite takes (NUL in text, out-of-range integers): fuzz both.
+    with ExitStack() as stack:
+        db: dict[str, str] = {}
+        if request.param == "postgres":
+            db = {"REELWRIGHT_DATABASE_URL": stack.enter_context(postgres_database())}
+        yield stack.enter_context(_running(tmp_path_factory, db))
+
+
+@contextmanager
+def _running(tmp_path_factory: pytest.TempPathFactory, db: dict[str, str]) -> Iterator[Server]:
     srv = Server(
         tmp_path_factory.mktemp("schemathesis"),
         {
+            **db,
             "REELWRIGHT_WORKERS": "0",
             "REELWRIGHT_URL_ALLOWLIST": "",
             # Creates must get past the per-key job limit, or every later one is a 429 and the

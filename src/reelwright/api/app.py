@@ -97,6 +97,22 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int = 0) -
     app.middleware("http")(idempotency_middleware)
 
     @app.middleware("http")
+    async def refuse_nul(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # PostgreSQL text cannot hold NUL: refuse it at the edge rather than fail in the database.
+        if "\x00" in request.url.path or "%00" in request.url.query or "\x00" in request.url.query:
+            return JSONResponse(
+                error_body("validation_error", "the URL contains a NUL character"), status_code=400
+            )
+        # JSON bodies are small (the size limit ran first), and Starlette replays a body read here.
+        is_json = request.headers.get("content-type", "").startswith("application/json")
+        if is_json and b"\\u0000" in await request.body():
+            return JSONResponse(
+                error_body("validation_error", "the body contains a NUL character (\\u0000)"),
+                status_code=400,
+            )
+        return await call_next(request)
+
+    @app.middleware("http")
     async def size_limit(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         length = request.headers.get("content-length")
         if length and length.isdigit():

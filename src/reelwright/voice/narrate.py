@@ -38,9 +38,15 @@ _TRIM_MARGIN = 0.03  # kept around each sentence's detected speech
 _FADE = 0.005  # at each cut, so trimming never clicks
 _REST_MIN_GAP = 0.08  # shorter gaps between words keep the mouth moving instead of closing it
 
+# "[pause]", "[pause 0.8s]", "[pause 800ms]", and HeyGen's (SSML's) '<break time="1s"/>'. A marker is
+# silence, never spoken, and never reaches the captions (they come from the spoken words).
 _PAUSE_MARKER = re.compile(
-    r"\[\s*pause(?:\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(ms|s|secs?|seconds?)?)?\s*\]", re.IGNORECASE
+    r"\[\s*pause(?:\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(ms|s|secs?|seconds?)?)?\s*\]"
+    r"|<\s*break\b(?:[^>]*?\btime\s*=\s*[\"']?\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*[\"']?)?[^>]*>",
+    re.IGNORECASE,
 )
+# '<break ...></break>' is the same pause written long-hand; the closing tag adds nothing.
+_BREAK_END = re.compile(r"<\s*/\s*break\s*>", re.IGNORECASE)
 _CLOSERS = "\"'”’»)]}"
 # Never the end of a sentence: titles and Latin abbreviations, which a name or phrase follows.
 # ("etc.", "Inc." and "U.S." do end sentences often, so they are left out: missing a split only
@@ -60,6 +66,20 @@ _BEFORE_NUMBER = frozenset(
 # followed by closing quotes or brackets.
 _SENTENCE_END = re.compile(r"([.!?…。！？।؟]+)([" + re.escape(_CLOSERS) + r"]*)(\s*)")
 _CJK_END = frozenset("。！？")
+
+
+def pause_seconds(match: re.Match[str]) -> float:
+    """How long a pause marker asks to be silent (0.5 s when it names no time)."""
+    number = match.group(1) or match.group(3)
+    if number is None:
+        return _PAUSE_DEFAULT
+    unit = (match.group(2) or match.group(4) or "").lower()
+    return float(number) / (1000.0 if unit == "ms" else 1.0)
+
+
+def strip_pause_markers(text: str) -> str:
+    """The text as spoken: pause markers removed (for word counts, captions and previews)."""
+    return re.sub(r"[ \t]{2,}", " ", _PAUSE_MARKER.sub(" ", _BREAK_END.sub(" ", text))).strip()
 
 
 def split_sentences(text: str) -> list[str]:
@@ -112,15 +132,13 @@ class _Say:
 
 def _plan(text: str) -> tuple[float, list[_Say], float]:
     """(silence before the first sentence, sentences with the gap after each, silence after)."""
+    text = _BREAK_END.sub(" ", text)
     lead = 0.0
     says: list[_Say] = []
     pos = 0
     pieces: list[tuple[str, float]] = []  # (text, pause after it)
     for match in _PAUSE_MARKER.finditer(text):
-        if match.group(1) is None:
-            seconds = _PAUSE_DEFAULT
-        else:
-            seconds = float(match.group(1)) / (1000.0 if (match.group(2) or "").lower() == "ms" else 1.0)
+        seconds = pause_seconds(match)
         if seconds > _PAUSE_MAX:
             raise InputError(
                 f"pause of {seconds:g} s is too long (at most {_PAUSE_MAX:g} s)", param="narration"
@@ -257,7 +275,8 @@ def narrate(
 ) -> SceneAudio:
     """Speak ``text`` with a voice into a 16-bit mono WAV at the engine's sample rate.
 
-    ``[pause]`` (0.5 s) and ``[pause 0.8s]`` / ``[pause 800ms]`` markers add that much silence.
+    ``[pause]`` (0.5 s), ``[pause 0.8s]`` / ``[pause 800ms]`` and ``<break time="1s"/>`` markers
+    add that much silence.
     Sentences are synthesized one at a time and, with ``cache_dir``, cached by (voice, speed,
     sentence), so editing one sentence of a scene re-synthesizes only that sentence. Loudness is
     left as the voice produces it; normalise the whole narration track once (mix.py).

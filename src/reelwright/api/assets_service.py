@@ -12,6 +12,7 @@ from reelwright.api.errors import ApiError
 from reelwright.errors import FileRejected
 from reelwright.ingest.files import inspect_file
 from reelwright.store.models import Asset, new_id
+from reelwright.styles.brand_kits import font_mime
 
 
 def safe_name(name: str | None, fallback: str) -> str:
@@ -42,10 +43,15 @@ async def store_asset(
         if size == 0:
             raise ApiError(400, "the upload is empty", param=param)
         shown = safe_name(name, "upload")
-        try:
-            info = inspect_file(0, tmp, name=shown)
-        except FileRejected as exc:
-            raise ApiError(400, f"{shown}: {exc.problem}", param=param) from None
+        # Fonts are accepted as assets (for brand kits) though never as files of a video.
+        mime = font_mime(tmp)
+        kind = "font"
+        if mime is None:
+            try:
+                info = inspect_file(0, tmp, name=shown)
+            except FileRejected as exc:
+                raise ApiError(400, f"{shown}: {exc.problem}", param=param) from None
+            kind, mime = info.kind, info.mime
         asset_id = new_id()
         key = f"assets/{asset_id}"
         ctx.blobs.put_file(key, tmp)
@@ -55,8 +61,8 @@ async def store_asset(
                     id=asset_id,
                     owner_id=owner_id,
                     name=shown,
-                    kind=info.kind,
-                    mime_type=info.mime,
+                    kind=kind,
+                    mime_type=mime,
                     size_bytes=size,
                     blob_key=key,
                 )

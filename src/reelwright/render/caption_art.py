@@ -49,7 +49,7 @@ def draw_caption(text: str, style: Style, width: int, height: int, box: Rect) ->
     fitted = fit_text(
         text,
         style.body_family,
-        "semibold",
+        "semibold" if style.body_weight != "light" else "medium",
         max_width=box.w - 2 * pad_x,
         max_height=box.h - 2 * pad_y,
         max_size=size,
@@ -66,11 +66,23 @@ def draw_caption(text: str, style: Style, width: int, height: int, box: Rect) ->
     pixels = np.zeros((plate_h, plate_w, 4), dtype=np.uint8)
     surface = skia.Surface(pixels, skia.kRGBA_8888_ColorType, skia.kPremul_AlphaType)
     canvas = surface.getCanvas()
-    r, g, b = style.caption_box
-    plate = skia.Paint(Color=skia.Color(r, g, b, round(style.caption_box_alpha * 255)), AntiAlias=True)
-    canvas.drawRoundRect(skia.Rect.MakeWH(plate_w, plate_h), size * 0.3, size * 0.3, plate)
     tr, tg, tb = style.caption_text
     ink = skia.Paint(Color=skia.Color(tr, tg, tb, 255), AntiAlias=True)
+    r, g, b = style.caption_box
+    if style.caption_plate == "outline":
+        # No plate: the words carry their own dark edge, as film subtitles do.
+        edge = skia.Paint(
+            Color=skia.Color(r, g, b, 235),
+            AntiAlias=True,
+            Style=skia.Paint.kStroke_Style,
+            StrokeWidth=max(2.0, size * 0.14),
+            StrokeJoin=skia.Paint.kRound_Join,
+        )
+        draw_lines(canvas, fitted, pad_x, pad_y, edge, align="center", box_width=plate_w - 2 * pad_x)
+    else:
+        plate = skia.Paint(Color=skia.Color(r, g, b, round(style.caption_box_alpha * 255)), AntiAlias=True)
+        radius = size * 0.3 if style.caption_plate == "rounded" else 0.0
+        canvas.drawRoundRect(skia.Rect.MakeWH(plate_w, plate_h), radius, radius, plate)
     draw_lines(canvas, fitted, pad_x, pad_y, ink, align="center", box_width=plate_w - 2 * pad_x)
     straight = surface.makeImageSnapshot().toarray(
         colorType=skia.kRGBA_8888_ColorType, alphaType=skia.kUnpremul_AlphaType

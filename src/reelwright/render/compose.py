@@ -17,10 +17,11 @@ import numpy as np
 from PIL import Image
 
 from reelwright.avatar.motion import PresenterTrack
-from reelwright.avatar.presenter import Pose, PresenterRenderer
+from reelwright.avatar.presenter import Pose, Presenter
 from reelwright.render import ffmpeg
 from reelwright.render.caption_art import CaptionArt
 from reelwright.render.layout import Frame, Rect
+from reelwright.render.motion import MotionOverlay
 from reelwright.render.slides import SceneLayer
 from reelwright.render.timeline import SceneTiming
 from reelwright.storyboard import ImageScene, Scene, VideoClip
@@ -129,8 +130,10 @@ def render_segment(
     workdir: Path,
     captions: list[ShownCaption],
     previous_last_frame: Path | None,
-    presenter: tuple[PresenterRenderer, PresenterTrack] | None,
+    presenter: tuple[Presenter, PresenterTrack] | None,
     settings: EncodeSettings,
+    motion: MotionOverlay | None = None,
+    transition: str = "crossfade",
 ) -> SegmentOutputs:
     n = timing.n_frames
     w, h = frame.width, frame.height
@@ -216,6 +219,17 @@ def render_segment(
         graph.append(f"[{base}][media]overlay={box.x}:{box.y}:format=yuv420:eof_action=repeat[base1]")
         base = "base1"
 
+    if motion is not None:
+        motion_path = stem.with_suffix(".motion.rgba")
+        motion_path.write_bytes(motion.pixels.tobytes())
+        mh, mw = motion.pixels.shape[:2]
+        motion_in = add_input(_raw_input(motion_path, mw, mh, fps))
+        graph.append(
+            f"[{motion_in}:v]format=yuva420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB[motion]"
+        )
+        graph.append(f"[{base}][motion]overlay=x='{motion.x}':y={motion.y}:eval=frame:format=yuv420[based]")
+        base = "based"
+
     if sprite_in >= 0:
         sx, sy = sprite_at
         if moving_backdrop is None:
@@ -230,19 +244,29 @@ def render_segment(
     out = "scene"
 
     if previous_last_frame is not None and timing.transition_frames > 0:
-        # A crossfade: the previous scene's last frame, fading out, laid over the first frames
-        # only. (xfade, or an overlay left in the graph after the fade, costs every frame of the
-        # segment a full-frame blend; split + concat costs nothing after the fade.)
+        # The previous scene's last frame, laid over the first frames only: fading out (a
+        # crossfade) or sliding away to the left (a push). (xfade, or an overlay left in the graph
+        # after the transition, costs every frame of the segment a full-frame blend; split +
+        # concat costs nothing after it.)
         prev_in = add_input(_raw_input(previous_last_frame, w, h, fps))
         tf = timing.transition_frames
-        graph.append(
-            f"[{prev_in}:v]format=yuva420p,loop=loop={tf - 1}:size=1:start=0,setpts=N/{fps}/TB,"
-            f"fade=t=out:s=0:n={tf + 1}:alpha=1[prev]"
-        )
+        if transition == "slide":
+            graph.append(
+                f"[{prev_in}:v]format=yuv420p,loop=loop={tf - 1}:size=1:start=0,setpts=N/{fps}/TB[prev]"
+            )
+            # Eased: starts and ends gently (half a cosine).
+            slide_x = f"-{w}*(1-cos(PI*min(1,(t*{fps}+1)/{tf})))/2"
+            over = f"overlay=x='{slide_x}':y=0:eval=frame:format=yuv420"
+        else:
+            graph.append(
+                f"[{prev_in}:v]format=yuva420p,loop=loop={tf - 1}:size=1:start=0,setpts=N/{fps}/TB,"
+                f"fade=t=out:s=0:n={tf + 1}:alpha=1[prev]"
+            )
+            over = "overlay=0:0:format=yuv420"
         graph.append(f"[{out}]split[head][rest]")
         graph.append(f"[head]trim=end_frame={tf}[headcut]")
         graph.append(f"[rest]trim=start_frame={tf},setpts=PTS-STARTPTS[restcut]")
-        graph.append("[headcut][prev]overlay=0:0:format=yuv420[headfaded]")
+        graph.append(f"[headcut][prev]{over}[headfaded]")
         graph.append("[headfaded][restcut]concat=n=2:v=1:a=0[faded]")
         out = "faded"
 

@@ -47,7 +47,28 @@ def _even(v: float) -> int:
     return round(v / 2.0) * 2
 
 
-def frame_for(width: int, height: int, layout: PresenterLayout) -> Frame:
+def _below_face(width: int, height: int, margin: int) -> Rect:
+    """Captions over a large portrait presenter's chest: the usual spot would cover the mouth."""
+    return Rect(margin, _even(height * 0.83), width - 2 * margin, _even(height * 0.11))
+
+
+def _mirror(r: Rect | None, width: int) -> Rect | None:
+    return None if r is None else Rect(width - r.x - r.w, r.y, r.w, r.h)
+
+
+def frame_for(width: int, height: int, layout: PresenterLayout, side: str = "right") -> Frame:
+    """The geometry for ``layout``; ``side="left"`` mirrors it, putting the presenter on the left
+    of a picture-in-picture (and on the right of a side-by-side) scene."""
+    frame = _frame_right(width, height, layout)
+    if side != "left" or frame.presenter is None:
+        return frame
+    content = _mirror(frame.content, width)
+    presenter = _mirror(frame.presenter, width)
+    assert content is not None
+    return Frame(width, height, content, presenter, _mirror(frame.presenter_card, width), frame.caption_box)
+
+
+def _frame_right(width: int, height: int, layout: PresenterLayout) -> Frame:
     portrait = height > width
     margin = _even(min(width, height) * 0.075)
     if portrait:
@@ -66,6 +87,7 @@ def frame_for(width: int, height: int, layout: PresenterLayout) -> Frame:
             size = _even(width * 0.96)
             presenter = Rect((width - size) // 2, height - size, size, size)
             content = Rect(margin, _even(height * 0.09), width - 2 * margin, _even(height * 0.30))
+            caption = _below_face(width, height, margin)
         else:
             size = _even(height * 0.92)
             presenter = Rect(width - size - _even(width * 0.02), height - size, size, size)
@@ -77,6 +99,7 @@ def frame_for(width: int, height: int, layout: PresenterLayout) -> Frame:
             size = _even(width * 0.74)
             presenter = Rect((width - size) // 2, height - size, size, size)
             content = Rect(margin, margin, width - 2 * margin, _even(height * 0.56) - margin)
+            caption = _below_face(width, height, margin)
         else:
             size = _even(height * 0.74)
             presenter = Rect(_even(width * 0.01), height - size, size, size)

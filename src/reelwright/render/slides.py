@@ -1,7 +1,8 @@
-"""Draw each scene's static layer once: background, text, pictures, PDF page, presenter card.
+"""Draw each scene's static layer once: background, text, pictures, PDF page, presenter card, logo.
 
 Everything that does not move in a scene is painted here into one RGBA image; the compositor
-only adds what moves (the presenter, a zooming picture, a clip) on top of it.
+only adds what moves (the presenter, a zooming picture, a clip, background motion) on top of it.
+How things look (fonts, ornaments, markers, cards) comes from the Style, never from here.
 """
 
 from __future__ import annotations
@@ -13,10 +14,14 @@ import skia
 from PIL import Image
 
 from reelwright.ingest.pdf import render_page
+from reelwright.render.decor import color as _color
+from reelwright.render.decor import draw_background, margin, stroke
+from reelwright.render.decor import paint as _paint
+from reelwright.render.fonts import font
 from reelwright.render.layout import Frame, Rect
 from reelwright.render.text import FittedText, draw_lines, fit_text
 from reelwright.storyboard import BulletSlide, ImageScene, PdfPage, Scene, TitleCard, VideoClip
-from reelwright.styles.catalogue import RGB, Style
+from reelwright.styles.catalogue import Style
 
 
 @dataclass(frozen=True)
@@ -27,33 +32,8 @@ class SceneLayer:
     media_box: Rect | None  # where a zooming picture or a clip is overlaid
 
 
-def _color(rgb: RGB, alpha: float = 1.0) -> int:
-    return int(skia.Color(rgb[0], rgb[1], rgb[2], round(alpha * 255)))
-
-
-def _paint(rgb: RGB, alpha: float = 1.0) -> skia.Paint:
-    return skia.Paint(Color=_color(rgb, alpha), AntiAlias=True)
-
-
 def _skrect(r: Rect) -> skia.Rect:
     return skia.Rect.MakeXYWH(r.x, r.y, r.w, r.h)
-
-
-def _draw_background(canvas: skia.Canvas, style: Style, w: int, h: int, seed: int) -> None:
-    shader = skia.GradientShader.MakeLinear(
-        [skia.Point(0, 0), skia.Point(w * 0.3, h)],
-        [_color(style.background_top), _color(style.background_bottom)],
-    )
-    canvas.drawPaint(skia.Paint(Shader=shader))
-    # Two large soft shapes give depth without competing with the content; their placement
-    # varies per scene (seeded) so consecutive scenes do not look copy-pasted.
-    rng = np.random.default_rng(seed)
-    s = max(w, h)
-    for i in range(2):
-        cx = w * (0.85 if i == 0 else 0.08) + rng.uniform(-0.06, 0.06) * w
-        cy = h * (0.12 if i == 0 else 0.92) + rng.uniform(-0.05, 0.05) * h
-        radius = s * (0.30 if i == 0 else 0.22)
-        canvas.drawCircle(cx, cy, radius, _paint(style.accent_2, 0.16 if i == 0 else 0.10))
 
 
 def _card(canvas: skia.Canvas, r: Rect, style: Style, *, shadow: bool = True) -> None:
@@ -79,82 +59,211 @@ def _fit_heading(style: Style, text: str, box_w: float, box_h: float, max_size: 
     return fit_text(
         _heading_text(style, text),
         style.heading_family,
-        style.heading_weight,  # type: ignore[arg-type]
+        style.heading_weight,
         max_width=box_w,
         max_height=box_h,
-        max_size=max_size,
+        max_size=max_size * style.heading_scale,
         min_size=max_size * 0.45,
         max_lines=4,
         line_spacing=1.12,
     )
 
 
+def _line_x(fitted: FittedText, line: str, x: float, box_w: float, align: str) -> float:
+    return x + (box_w - fitted.font.measureText(line)) / 2 if align == "center" else x
+
+
+def _wobbly_line(canvas: skia.Canvas, x0: float, x1: float, y: float, width: float, style: Style) -> None:
+    """A marker stroke: slightly uneven, like one drawn by hand."""
+    path = skia.Path()
+    path.moveTo(x0, y + width * 0.3)
+    mid = (x0 + x1) / 2
+    path.quadTo((x0 + mid) / 2, y - width * 0.5, mid, y)
+    path.quadTo((mid + x1) / 2, y + width * 0.45, x1, y - width * 0.25)
+    canvas.drawPath(path, stroke(style.accent, width))
+
+
 def _draw_title(
-    canvas: skia.Canvas, visual: TitleCard, box: Rect, style: Style, centered: bool, portrait: bool
+    canvas: skia.Canvas, visual: TitleCard, box: Rect, style: Style, portrait: bool, text_bottom: float
 ) -> None:
-    unit = min(box.w * (0.9 if portrait else 0.55 if centered else 1.0), box.h) / 10
-    heading = _fit_heading(style, visual.heading, box.w, box.h * 0.55, max_size=unit * 1.9)
+    # Centred in the space above the subtitles' zone, so the captioned copy never covers it.
+    box = Rect(box.x, box.y, box.w, int(min(box.bottom, text_bottom)) - box.y)
+    centered = style.title_align == "center"
+    # A centred title across a wide box would grow huge: size it to about half the width there.
+    wide = box.w > 1.5 * box.h
+    unit = min(box.w * (0.55 if centered and wide else 0.9 if portrait or centered else 1.0), box.h) / 10
+    ornament = style.title_ornament
+    # Room the ornament needs beside the text: the band's padding, the cursor's block.
+    side_room = unit * 0.9 if ornament in ("band", "cursor") else 0.0
+    heading = _fit_heading(style, visual.heading, box.w - side_room, box.h * 0.55, max_size=unit * 1.9)
     sub: FittedText | None = None
     if visual.subheading:
         sub = fit_text(
             visual.subheading,
             style.body_family,
-            "regular",
+            style.body_weight,
             max_width=box.w,
             max_height=box.h * 0.25,
-            max_size=heading.size * 0.5,
+            max_size=min(heading.size, unit * 1.9) * 0.5,
             min_size=heading.size * 0.25,
             max_lines=3,
         )
     rule_h = max(6, int(unit * 0.12))
     gap = unit * 0.45
-    total = heading.height + gap + rule_h + (gap + sub.height if sub else 0)
+    if ornament == "lines":
+        hair = max(2.0, unit * 0.03)
+        total = hair + gap + heading.height + gap + (sub.height + gap if sub else 0) + hair
+    elif ornament == "rule":
+        total = heading.height + gap + rule_h + (gap + sub.height if sub else 0)
+    else:
+        total = heading.height + (gap * 1.4 + sub.height if sub else 0)
     y = box.y + (box.h - total) / 2
     align = "center" if centered else "left"
-    y = draw_lines(canvas, heading, box.x, y, _paint(style.text), align=align, box_width=box.w)
-    y += gap
-    rule_w = unit * 2.2
-    rx = box.x + (box.w - rule_w) / 2 if centered else box.x
-    canvas.drawRoundRect(
-        skia.Rect.MakeXYWH(rx, y, rule_w, rule_h), rule_h / 2, rule_h / 2, _paint(style.accent)
-    )
-    y += rule_h + gap
+    text_x = box.x + (side_room / 2 if ornament == "band" and not centered else 0)
+    text_w = box.w - (side_room if ornament == "band" else 0)
+    block_w = heading.width()
+    block_x = box.x + (box.w - block_w) / 2 if centered else text_x
+
+    if ornament == "lines":
+        line_w = min(box.w, max(block_w, sub.width() if sub else 0.0))
+        lx = box.x + (box.w - line_w) / 2 if centered else box.x
+        canvas.drawRect(skia.Rect.MakeXYWH(lx, y, line_w, hair), _paint(style.accent))
+        y += hair + gap
+    if ornament == "band":
+        # One accent bar per line, like a highlighter over the words.
+        pad_x, pad_y = heading.size * 0.28, heading.size * 0.06
+        ly = y
+        for line in heading.lines:
+            lx = _line_x(heading, line, text_x, text_w, align)
+            w = heading.font.measureText(line)
+            canvas.drawRect(
+                skia.Rect.MakeXYWH(lx - pad_x, ly + pad_y, w + 2 * pad_x, heading.line_height - 2 * pad_y),
+                _paint(style.accent),
+            )
+            ly += heading.line_height
+        ink = style.on_accent
+    else:
+        ink = style.text
+    y_end = draw_lines(canvas, heading, text_x, y, _paint(ink), align=align, box_width=text_w)
+    if ornament == "cursor":
+        last = heading.lines[-1]
+        cx = (
+            _line_x(heading, last, text_x, text_w, align)
+            + heading.font.measureText(last)
+            + heading.size * 0.12
+        )
+        ch = heading.line_height * 0.72
+        canvas.drawRect(
+            skia.Rect.MakeXYWH(
+                cx, y_end - heading.line_height + (heading.line_height - ch) / 2, heading.size * 0.5, ch
+            ),
+            _paint(style.accent),
+        )
+    y = y_end
+    if ornament == "rule":
+        y += gap
+        rule_w = unit * 2.2
+        rx = box.x + (box.w - rule_w) / 2 if centered else box.x
+        canvas.drawRoundRect(
+            skia.Rect.MakeXYWH(rx, y, rule_w, rule_h), rule_h / 2, rule_h / 2, _paint(style.accent)
+        )
+        y += rule_h + gap
+    elif ornament == "underline":
+        width = max(4.0, heading.size * 0.09)
+        under_w = min(block_w, box.w) * 0.8
+        ux = block_x + (block_w - under_w) / 2 if centered else block_x
+        _wobbly_line(canvas, ux, ux + under_w, y + gap * 0.35, width, style)
+        y += gap * 1.4
+    elif ornament == "band":
+        y += gap * 1.4
+    else:
+        y += gap
     if sub:
         draw_lines(canvas, sub, box.x, y, _paint(style.muted), align=align, box_width=box.w)
+        y += sub.height + gap
+    if ornament == "lines":
+        canvas.drawRect(skia.Rect.MakeXYWH(lx, y, line_w, hair), _paint(style.accent))
 
 
-def _draw_bullets(canvas: skia.Canvas, visual: BulletSlide, box: Rect, style: Style) -> None:
-    _card(canvas, box, style)
-    pad = int(min(box.w, box.h) * 0.08)
+def _marker_width(style: Style, count: int, size: float) -> float:
+    if style.bullet_marker == "number":
+        digits = "0" * len(str(count)) + "."
+        return float(font(style.heading_family, style.heading_weight, size).measureText(digits))
+    return size * 0.55
+
+
+def _draw_marker(
+    canvas: skia.Canvas, style: Style, index: int, x: float, y_mid: float, size: float, width: float
+) -> None:
+    kind = style.bullet_marker
+    accent = _paint(style.accent)
+    r = size * 0.16
+    cx = x + r
+    if kind == "dot":
+        canvas.drawCircle(cx, y_mid, r, accent)
+    elif kind == "square":
+        canvas.drawRect(skia.Rect.MakeXYWH(x, y_mid - r, 2 * r, 2 * r), accent)
+    elif kind == "dash":
+        canvas.drawRect(skia.Rect.MakeXYWH(x, y_mid - size * 0.04, width, size * 0.08), accent)
+    elif kind == "chevron":
+        path = skia.Path()
+        path.moveTo(x, y_mid - r * 1.4)
+        path.lineTo(x + r * 1.6, y_mid)
+        path.lineTo(x, y_mid + r * 1.4)
+        canvas.drawPath(path, stroke(style.accent, size * 0.09))
+    elif kind == "check":
+        path = skia.Path()
+        path.moveTo(x, y_mid)
+        path.lineTo(x + width * 0.35, y_mid + size * 0.2)
+        path.lineTo(x + width, y_mid - size * 0.28)
+        canvas.drawPath(path, stroke(style.accent, size * 0.1))
+    else:  # number
+        fnt = font(style.heading_family, style.heading_weight, size)
+        metrics = fnt.getMetrics()
+        baseline = y_mid + (-metrics.fAscent - metrics.fDescent) / 2
+        canvas.drawString(f"{index + 1}.", x, baseline, fnt, accent)
+
+
+def _draw_bullets(
+    canvas: skia.Canvas, visual: BulletSlide, box: Rect, style: Style, text_bottom: float
+) -> None:
+    """``text_bottom``: where the list must end so the captioned copy's subtitles never cover it."""
+    if style.bullet_card:
+        _card(canvas, box, style)
+        pad = int(min(box.w, box.h) * 0.08)
+        ink = style.surface_text
+    else:
+        pad = int(min(box.w, box.h) * 0.03)
+        ink = style.text
     inner = Rect(box.x + pad, box.y + pad, box.w - 2 * pad, box.h - 2 * pad)
     unit = min(inner.w, inner.h) / 10
     heading = fit_text(
         _heading_text(style, visual.heading),
         style.heading_family,
-        style.heading_weight,  # type: ignore[arg-type]
+        style.heading_weight,
         max_width=inner.w,
         max_height=inner.h * 0.28,
-        max_size=unit * 1.05,
+        max_size=unit * 1.05 * style.heading_scale,
         min_size=unit * 0.5,
         max_lines=2,
         line_spacing=1.1,
     )
-    y = draw_lines(canvas, heading, inner.x, inner.y, _paint(style.surface_text))
+    y = draw_lines(canvas, heading, inner.x, inner.y, _paint(ink))
     y += unit * 0.3
     canvas.drawRect(skia.Rect.MakeXYWH(inner.x, y, unit * 1.6, max(4, unit * 0.08)), _paint(style.accent))
     y += unit * 0.55
     # One size for every bullet: shrink together until all fit the space left.
-    avail_h = inner.bottom - y
-    dot = unit * 0.16
-    text_x = inner.x + dot * 2 + unit * 0.35
-    text_w = inner.right - text_x
-    size = heading.size * 0.78
+    avail_h = min(inner.bottom, text_bottom) - y
+    size = min(heading.size / style.heading_scale, unit * 1.05) * 0.78
     while True:
+        marker_w = _marker_width(style, len(visual.bullets), size)
+        text_x = inner.x + marker_w + size * 0.5
+        text_w = inner.right - text_x
         fitted = [
             fit_text(
                 b,
                 style.body_family,
-                "regular",
+                style.body_weight,
                 max_width=text_w,
                 max_height=1e9,
                 max_size=size,
@@ -169,9 +278,9 @@ def _draw_bullets(canvas: skia.Canvas, visual: BulletSlide, box: Rect, style: St
             break
         size *= 0.95
     y += max(0.0, (avail_h - need) / 2.5)  # sit the list a little above the middle of the space left
-    for f in fitted:
-        canvas.drawCircle(inner.x + dot, y + f.line_height / 2, dot, _paint(style.accent))
-        y = draw_lines(canvas, f, text_x, y, _paint(style.surface_text)) + spacing
+    for i, f in enumerate(fitted):
+        _draw_marker(canvas, style, i, inner.x, y + f.line_height / 2, size, marker_w)
+        y = draw_lines(canvas, f, text_x, y, _paint(ink)) + spacing
 
 
 def _draw_image_fit(canvas: skia.Canvas, img: Image.Image, box: Rect) -> Rect:
@@ -214,10 +323,10 @@ def _media_with_caption(canvas: skia.Canvas, box: Rect, caption: str | None, sty
     fitted = fit_text(
         caption,
         style.heading_family,
-        style.heading_weight,  # type: ignore[arg-type]
+        style.heading_weight,
         max_width=box.w,
         max_height=strip_h * 0.9,
-        max_size=strip_h * 0.62,
+        max_size=strip_h * 0.62 * min(style.heading_scale, 1.2),
         min_size=strip_h * 0.25,
         max_lines=2,
     )
@@ -232,7 +341,8 @@ def _presenter_backdrop(canvas: skia.Canvas, frame: Frame, style: Style) -> None
     p = frame.presenter
     if frame.presenter_card is not None:
         card = frame.presenter_card
-        radius = style.corner_radius
+        # A circle is a card with the largest corner radius.
+        radius = card.w / 2 if style.presenter_frame == "circle" else style.corner_radius
         rr = skia.RRect.MakeRectXY(_skrect(card), radius, radius)
         shadow = skia.Paint(
             Color=skia.Color(0, 0, 0, 70),
@@ -250,25 +360,43 @@ def _presenter_backdrop(canvas: skia.Canvas, frame: Frame, style: Style) -> None
     canvas.drawCircle(p.x + p.w / 2, p.y + p.h * 0.42, p.w * 0.40, _paint(style.accent_2, 0.35))
 
 
-def draw_scene_layer(scene: Scene, frame: Frame, style: Style, seed: int) -> SceneLayer:
+def unit_gap(frame: Frame) -> float:
+    return min(frame.width, frame.height) * 0.015
+
+
+def _draw_logo(canvas: skia.Canvas, logo: Image.Image, frame: Frame) -> None:
+    """The brand's logo in the top margin, right-aligned with the content; it never covers text."""
+    m = margin(frame.width, frame.height)
+    box_h = m * 0.62
+    box_w = frame.width * 0.18
+    scale = min(box_w / logo.width, box_h / logo.height)
+    w, h = max(1, round(logo.width * scale)), max(1, round(logo.height * scale))
+    x = frame.width - m - w
+    y = (m - h) / 2
+    pixels = np.ascontiguousarray(np.asarray(logo.convert("RGBA").resize((w, h), Image.Resampling.LANCZOS)))
+    img = skia.Image.fromarray(
+        pixels, colorType=skia.kRGBA_8888_ColorType, alphaType=skia.kUnpremul_AlphaType
+    )
+    canvas.drawImageRect(img, skia.Rect.MakeXYWH(x, y, w, h), skia.SamplingOptions(skia.FilterMode.kLinear))
+
+
+def draw_scene_layer(
+    scene: Scene, frame: Frame, style: Style, seed: int, logo: Image.Image | None = None
+) -> SceneLayer:
     surface = skia.Surface(frame.width, frame.height)
     canvas = surface.getCanvas()
-    _draw_background(canvas, style, frame.width, frame.height, seed)
+    draw_background(canvas, style, frame.width, frame.height, seed)
     _presenter_backdrop(canvas, frame, style)
     visual = scene.visual
     box = frame.content
     media_box: Rect | None = None
+    cap = frame.caption_box
+    overlaps = cap.x < box.right and box.x < cap.right and cap.y < box.bottom
+    text_bottom = cap.y - unit_gap(frame) if overlaps else box.bottom
     if isinstance(visual, TitleCard):
-        _draw_title(
-            canvas,
-            visual,
-            box,
-            style,
-            centered=frame.presenter is None or frame.portrait,
-            portrait=frame.portrait,
-        )
+        _draw_title(canvas, visual, box, style, frame.portrait, text_bottom)
     elif isinstance(visual, BulletSlide):
-        _draw_bullets(canvas, visual, box, style)
+        _draw_bullets(canvas, visual, box, style, text_bottom)
     elif isinstance(visual, PdfPage):
         _draw_pdf_page(canvas, visual, box, style)
     elif isinstance(visual, ImageScene | VideoClip):
@@ -277,5 +405,7 @@ def draw_scene_layer(scene: Scene, frame: Frame, style: Style, seed: int) -> Sce
             media_box.x // 2 * 2, media_box.y // 2 * 2, media_box.w // 2 * 2, media_box.h // 2 * 2
         )
         canvas.drawRect(_skrect(media_box), _paint((0, 0, 0)))
+    if logo is not None:
+        _draw_logo(canvas, logo, frame)
     pixels = surface.makeImageSnapshot().toarray(colorType=skia.kRGBA_8888_ColorType)
     return SceneLayer(np.ascontiguousarray(pixels), media_box)

@@ -46,6 +46,25 @@ def wrap(text: str, fnt: skia.Font, max_width: float) -> list[str] | None:
     return lines
 
 
+def balance(text: str, fnt: skia.Font, max_width: float, lines: list[str]) -> list[str]:
+    """The same number of lines, as even in length as possible: no lone word on the last line.
+
+    Searches the narrowest width that still wraps into as many lines as the greedy wrap did.
+    """
+    if len(lines) < 2 or "\n" in text:
+        return lines
+    lo, hi = max_width * 0.4, max_width
+    best = lines
+    for _ in range(10):
+        mid = (lo + hi) / 2
+        trial = wrap(text, fnt, mid)
+        if trial is not None and len(trial) <= len(lines):
+            best, hi = trial, mid
+        else:
+            lo = mid
+    return best
+
+
 def fit_text(
     text: str,
     family: Family,
@@ -66,7 +85,7 @@ def fit_text(
         lines = wrap(text, fnt, max_width)
         line_height = size * line_spacing
         if lines is not None and len(lines) <= max_lines and line_height * len(lines) <= max_height:
-            return FittedText(lines, size, line_height, fnt)
+            return FittedText(balance(text, fnt, max_width, lines), size, line_height, fnt)
         if size <= floor:
             # Still too big at the floor: the caller gave far too much text. Keep whole words,
             # drop trailing lines and mark the cut, rather than draw outside the box.

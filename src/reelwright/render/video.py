@@ -9,8 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from PIL import Image
+
+from reelwright.avatar.factory import make_presenter
 from reelwright.avatar.motion import PresenterTrack
-from reelwright.avatar.presenter import PresenterRenderer
+from reelwright.avatar.photo import PhotoLook
+from reelwright.avatar.presenter import Presenter
 from reelwright.render.caption_art import CaptionArt, draw_caption
 from reelwright.render.captions import Cue, TimedWord, build_cues, to_srt, write_text_atomic
 from reelwright.render.compose import (
@@ -22,11 +26,13 @@ from reelwright.render.compose import (
     render_segment,
 )
 from reelwright.render.layout import Frame, Rect, frame_for
+from reelwright.render.motion import background_motion
 from reelwright.render.previews import GIF_SECONDS, write_gif, write_thumbnail
 from reelwright.render.slides import draw_scene_layer
 from reelwright.render.soundtrack import mix_soundtrack, place_speech
 from reelwright.render.timeline import SceneTiming, Timeline, build_timeline
 from reelwright.storyboard import Storyboard
+from reelwright.styles.brand import Brand, apply_brand
 from reelwright.styles.catalogue import Style, get_style
 from reelwright.voice.mix import FloatArray
 
@@ -95,12 +101,22 @@ def _captions_for(
     return shown
 
 
+def load_logo(brand: Brand | None) -> Image.Image | None:
+    if brand is None or brand.logo is None:
+        return None
+    with Image.open(brand.logo) as im:
+        im.load()
+        return im.convert("RGBA")
+
+
 def render_video(
     board: Storyboard,
     workdir: Path,
     stem: str,
     progress: Progress | None = None,
     settings: EncodeSettings | None = None,
+    brand: Brand | None = None,
+    photo: PhotoLook | None = None,
 ) -> RenderedFiles:
     """Render every output file into ``workdir`` (the caller moves them into place)."""
     settings = settings or EncodeSettings.from_env()
@@ -114,7 +130,8 @@ def render_video(
         timings[name] = timings.get(name, 0.0) + now - clock
         clock = now
 
-    style = get_style(board.style)
+    style = apply_brand(get_style(board.style), brand)
+    logo = load_logo(brand)
     timeline = build_timeline(board, style.transition_seconds)
     speech = place_speech(board, timeline)
     # Two workers run beside the scene renders: the soundtrack (mix, loudness, AAC) now, the
@@ -134,7 +151,7 @@ def render_video(
 
         uses_presenter = board.avatar is not None and any(s.presenter != "none" for s in board.scenes)
         track = _presenter_track(board, timeline, speech.envelope) if uses_presenter else None
-        renderers: dict[int, PresenterRenderer] = {}
+        renderers: dict[int, Presenter] = {}
         art_cache: dict[tuple[str, Rect], CaptionArt] = {}
 
         plain_parts: list[Path] = []
@@ -144,8 +161,8 @@ def render_video(
         total_frames = timeline.n_frames
         for scene, timing in zip(board.scenes, timeline.scenes, strict=True):
             layout = scene.presenter if uses_presenter else "none"
-            frame = frame_for(board.width, board.height, layout)
-            layer = draw_scene_layer(scene, frame, style, seed=_seed(board) + timing.index)
+            frame = frame_for(board.width, board.height, layout, style.presenter_side)
+            layer = draw_scene_layer(scene, frame, style, seed=_seed(board) + timing.index, logo=logo)
             lap("render.layers")
             shown = _captions_for(cues, timing, timeline.fps, style, frame, art_cache)
             presenter = None
@@ -153,7 +170,7 @@ def render_video(
                 size = frame.presenter.w
                 if size not in renderers:
                     assert board.avatar is not None
-                    renderers[size] = PresenterRenderer(board.avatar, size)
+                    renderers[size] = make_presenter(board.avatar, size, photo)
                 presenter = (renderers[size], track)
             seg = render_segment(
                 scene=scene,
@@ -166,6 +183,10 @@ def render_video(
                 previous_last_frame=previous_last,
                 presenter=presenter,
                 settings=settings,
+                motion=background_motion(
+                    style, board.width, board.height, timeline.fps, timing.start_frame, total_frames
+                ),
+                transition=style.transition,
             )
             plain_parts.append(seg.plain)
             cap_parts.append(seg.captioned)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from reelwright.api.deps import Ctx, OwnerId
 from reelwright.api.errors import ApiError
 from reelwright.api.pagination import list_envelope
+from reelwright.api.previews import preview_url
 from reelwright.styles.catalogue import STYLES
 
 # Registered before the agents router, so "styles" is never taken for a session id.
@@ -39,9 +40,11 @@ def list_styles(
             "style_id": s.id,
             "name": s.name,
             "description": s.description,
-            "thumbnail_url": None,
-            "preview_video_url": None,
+            # Rendered by the product on first request (a title card, and title then bullets).
+            "thumbnail_url": preview_url(ctx, "style", s.id, "image.png"),
+            "preview_video_url": preview_url(ctx, "style", s.id, "video.mp4"),
             "tags": list(s.tags),
+            # Every style lays out both orientations; its previews are landscape.
             "aspect_ratio": "16:9",
         }
         for s in chunk

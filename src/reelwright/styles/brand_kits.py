@@ -1,0 +1,63 @@
+"""Brand kits in the store: checking what a caller may put in one, and resolving one for a render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from reelwright.errors import InputError
+from reelwright.render.fonts import load_typeface
+from reelwright.store.blobs import LocalBlobStore
+from reelwright.store.db import Database
+from reelwright.store.models import Asset, BrandKit
+from reelwright.styles.brand import HEX_COLOUR, Brand
+
+FONT_MIME = {b"\x00\x01\x00\x00": "font/ttf", b"true": "font/ttf", b"OTTO": "font/otf"}
+
+
+def font_mime(path: Path) -> str | None:
+    """``font/ttf`` or ``font/otf`` when ``path`` is a TrueType/OpenType font skia can draw with."""
+    with path.open("rb") as f:
+        mime = FONT_MIME.get(f.read(4))
+    if mime is None or load_typeface(path) is None:
+        return None
+    return mime
+
+
+def colour_problem(value: str | None) -> str | None:
+    if value is None or HEX_COLOUR.fullmatch(value):
+        return None
+    return f"{value!r} is not a colour like #1a2b3c"
+
+
+def owned_kit(s: Session, kit_id: str, owner_id: str) -> BrandKit | None:
+    kit = s.get(BrandKit, kit_id)
+    return kit if kit is not None and kit.owner_id == owner_id else None
+
+
+def _asset_file(s: Session, blobs: LocalBlobStore, asset_id: str | None, what: str) -> Path | None:
+    if asset_id is None:
+        return None
+    asset = s.get(Asset, asset_id)
+    path = blobs.local_path(asset.blob_key) if asset is not None else None
+    if path is None:
+        raise InputError(f"the brand kit's {what} (asset {asset_id}) was deleted", param="brand_kit_id")
+    return path
+
+
+def load_brand(db: Database, files_dir: Path, owner_id: str, kit_id: str | None) -> Brand | None:
+    """The caller's kit, resolved to files and colours; None when the request named none."""
+    if kit_id is None:
+        return None
+    blobs = LocalBlobStore(files_dir)
+    with db.session() as s:
+        kit = owned_kit(s, kit_id, owner_id)
+        if kit is None:
+            raise InputError(f"brand kit {kit_id!r} no longer exists", param="brand_kit_id")
+        return Brand(
+            logo=_asset_file(s, blobs, kit.logo_asset_id, "logo"),
+            primary=kit.primary_color,
+            secondary=kit.secondary_color,
+            font=_asset_file(s, blobs, kit.font_asset_id, "font"),
+        )

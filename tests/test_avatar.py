@@ -8,12 +8,13 @@ import time
 import numpy as np
 import pytest
 
-from reelwright.avatar.catalogue import AVATARS, get_avatar
+from reelwright.avatar.catalogue import AVATARS, DEFAULT_VOICES, GROUPS, get_avatar, pick_avatar
 from reelwright.avatar.face import EYE_DX, EYE_Y, MOUTH_Y
 from reelwright.avatar.motion import PresenterTrack
 from reelwright.avatar.presenter import DESIGN, Pose, PresenterRenderer
 from reelwright.avatar.visemes import VISEMES
 from reelwright.errors import InputError
+from reelwright.voice.catalogue import VOICES
 
 
 def _pixels(renderer: PresenterRenderer, pose: Pose) -> np.ndarray:
@@ -30,13 +31,37 @@ def _region(img: np.ndarray, cx: float, cy: float, half_w: float, half_h: float)
 
 
 def test_catalogue_has_distinct_presenters() -> None:
-    assert len(AVATARS) >= 5
-    assert {a.gender for a in AVATARS.values()} == {"female", "male"}
+    assert len(GROUPS) >= 10
+    assert {g.gender for g in GROUPS.values()} == {"female", "male"}
+    assert {g.age for g in GROUPS.values()} == {"young adult", "adult", "senior"}
+    assert sum(len(g.look_ids) > 1 for g in GROUPS.values()) >= 3  # outfit changes
+    # The ids from before looks existed are still valid, each its person's default look.
+    for old in ("ava", "marcus", "lena", "hiro", "grace", "noor"):
+        assert GROUPS[old].look_ids[0] == old == AVATARS[old].group_id
     for avatar_id, info in AVATARS.items():
         assert info.id == avatar_id
-        assert info.default_voice == "en_US-joe"
+        assert avatar_id in GROUPS[info.group_id].look_ids
+        assert info.gender == GROUPS[info.group_id].gender
+        assert info.default_voice in VOICES
+        assert info.tones and info.look_name
         assert info.description and "\n" not in info.description
+    assert set(DEFAULT_VOICES.values()) <= set(VOICES)
     assert get_avatar("ava").name == "Ava"
+
+
+def test_pick_avatar_matches_voice_tone_and_orientation() -> None:
+    for gender in ("female", "male"):
+        for orientation in ("landscape", "portrait"):
+            for tone in ("friendly", "upbeat", "formal", "calm"):
+                picked = {
+                    pick_avatar(gender=gender, orientation=orientation, tone=tone, seed=s) for s in "abcdefgh"
+                }
+                for look_id in picked:
+                    info = AVATARS[look_id]
+                    assert info.gender == gender and look_id == GROUPS[info.group_id].look_ids[0]
+                    assert tone in info.tones
+    assert pick_avatar(seed="same prompt") == pick_avatar(seed="same prompt")
+    assert len({pick_avatar(seed=str(i)) for i in range(40)}) >= 5  # everyone gets airtime
 
 
 def test_unknown_avatar_lists_choices() -> None:
@@ -117,7 +142,10 @@ def test_avatars_differ() -> None:
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
             differing = (np.abs(images[a] - images[b]).max(axis=-1) > 30).mean()
-            assert differing > 0.25, f"{a} and {b} look too alike ({differing:.1%} of pixels differ)"
+            same_person = AVATARS[a].group_id == AVATARS[b].group_id
+            # Different people differ all over; one person's looks differ in the outfit.
+            least = 0.08 if same_person else 0.2
+            assert differing > least, f"{a} and {b} look too alike ({differing:.1%} of pixels differ)"
 
 
 def test_head_moves_and_shoulders_breathe() -> None:
@@ -129,6 +157,34 @@ def test_head_moves_and_shoulders_breathe() -> None:
     breath = _pixels(renderer, Pose(shoulder_dy=-0.01))
     assert breath[-1, 180, 3] == 255
     assert not np.array_equal(still[300:], breath[300:])
+    # A shrug lifts the shoulders' outline; a lean lifts one more than the other.
+    shrug = _pixels(renderer, Pose(shoulder_lift=0.015))
+    lean = _pixels(renderer, Pose(shoulder_lift=0.008, shoulder_tilt=0.008))
+    top = slice(200, 300)
+    assert (shrug[top, :, 3].astype(int) - still[top, :, 3]).sum() > 0
+    assert not np.array_equal(lean[top, :180], lean[top, 180:][:, ::-1])
+
+
+@pytest.mark.parametrize("avatar_id", ["ava", "noor", "daniel"])
+def test_everything_that_moves_is_inside_the_moving_box(avatar_id: str) -> None:
+    """The compositor draws only the moving box per frame: outside it, every pose (head turned,
+    shoulders up, mouth open, eyes shut) must equal the rest pose pixel for pixel."""
+    size = 400
+    renderer = PresenterRenderer(avatar_id, size)
+    backdrop = np.full((size, size, 4), 255, np.uint8)
+    rest = np.frombuffer(renderer.draw(Pose(), backdrop), np.uint8).reshape(size, size, 4).copy()
+    x, y, w, h = renderer.moving_box()
+    extreme = Pose("ah", 1.0, blink=1.0, head_dx=0.01, head_dy=0.01, head_tilt=3.5, brow=1.0,
+                   shoulder_lift=0.02, shoulder_tilt=0.01)  # fmt: skip
+    full = np.frombuffer(renderer.draw(extreme, backdrop), np.uint8).reshape(size, size, 4).copy()
+    outside = np.ones((size, size), bool)
+    outside[y : y + h, x : x + w] = False
+    assert np.array_equal(full[outside], rest[outside])
+    part = np.frombuffer(renderer.draw_moving(extreme, backdrop[y : y + h, x : x + w]), np.uint8)
+    # The same drawing, shifted by the box's corner: skia's anti-aliasing may round a few edge
+    # pixels differently, by a few levels.
+    diff = np.abs(part.reshape(h, w, 4).astype(int) - full[y : y + h, x : x + w]).max(axis=-1)
+    assert diff.max() <= 32 and (diff > 0).mean() < 0.01
 
 
 def test_image_is_unpremultiplied_rgba() -> None:
@@ -205,8 +261,25 @@ def test_track_motion_is_small_and_alive() -> None:
     assert max(abs(p.head_dx) for p in poses) < 0.015
     assert max(abs(p.head_tilt) for p in poses) < 4
     assert max(abs(p.shoulder_dy) for p in poses) < 0.005
+    assert 0 < max(p.shoulder_lift for p in poses) < 0.004  # breathing only: no gestures in silence
     assert len({round(p.head_dx, 5) for p in poses}) > 100  # it sways
     assert all((p.viseme, p.openness) == ("rest", 0.0) for p in poses)
+
+
+def test_track_gestures_now_and_then_while_speaking() -> None:
+    fps = 25
+    n = fps * 40
+    loud = np.zeros(n, np.float32)
+    for start in range(1, 40, 4):  # a phrase every 4 s
+        loud[start * fps : (start + 3) * fps] = 0.6
+    track = PresenterTrack(fps=fps, n_frames=n, visemes=[], loudness=loud, seed=3)
+    poses = [track.pose_at(i) for i in range(n)]
+    lifted = [i for i, p in enumerate(poses) if p.shoulder_lift > 0.006 or abs(p.shoulder_tilt) > 0.004]
+    assert lifted, "no gesture in 40 s of speech"
+    starts = [i for i in lifted if i - 1 not in lifted]
+    assert 2 <= len(starts) <= 7  # occasional: one every 6–12 s
+    assert max(p.shoulder_lift + abs(p.shoulder_tilt) for p in poses) <= 0.02  # the renderer's bound
+    assert max(abs(p.head_tilt) for p in poses) <= 3.5 and max(abs(p.head_dx) for p in poses) <= 0.01
 
 
 def test_track_validates_inputs() -> None:

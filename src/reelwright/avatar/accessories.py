@@ -37,8 +37,10 @@ def draw_beard(canvas: skia.Canvas, look: Look, head: skia.Path) -> None:
     )
     beard = intersect(region, head)
     hair = look.hair
-    canvas.drawPath(beard, fill(hair, 0.92))
-    canvas.drawPath(moustache, fill(hair, 0.92))
+    # Stubble is the same shape as a light shadow of the hair colour over the skin.
+    alpha = 0.28 if look.stubble and not look.beard else 0.92
+    canvas.drawPath(beard, fill(hair, alpha))
+    canvas.drawPath(moustache, fill(hair, alpha))
 
 
 def draw_earrings(canvas: skia.Canvas, look: Look) -> None:

@@ -300,6 +300,71 @@ def _hijab(look: Look) -> Hair:
     return Hair(wrap, behind, draw_front)
 
 
+def _bob(look: Look) -> Hair:
+    """A chin-length bob with a side-swept fringe; the sides cover the ears."""
+    base, shade, light = _colours(look)
+    back = blob(
+        _pts((-190, 520), (-196, 380), (-186, 220), (-130, 100), (0, 70), (130, 100), (186, 220),
+             (196, 380), (190, 520), (0, 560)),
+        tension=0.9,
+    )  # fmt: skip
+    front = blob(
+        _pts(
+            (-184, 526), (-192, 400), (-188, 262), (-162, 150), (-100, 84), (0, 62), (100, 82),
+            (162, 148), (190, 262), (192, 400), (184, 526), (160, 534), (150, 440), (148, 330),
+            (140, 246), (112, 204), (50, 194), (-20, 186), (-84, 176), (-128, 196), (-146, 250),
+            (-150, 340), (-154, 440), (-162, 534),
+        ),
+        tension=0.85,
+    )  # fmt: skip
+
+    def behind(canvas: skia.Canvas) -> None:
+        canvas.drawPath(back, fill(shade))
+
+    def draw_front(canvas: skia.Canvas) -> None:
+        canvas.drawPath(front, fill(base))
+        _strands(
+            canvas,
+            light,
+            [
+                _pts((-120, 110), (-40, 84), (60, 92), (130, 140)),
+                _pts((150, 200), (172, 300), (172, 420)),
+                _pts((-150, 220), (-170, 330), (-168, 450)),
+            ],
+            4.5,
+            0.45,
+        )
+        # The fringe's swept edge and the line where the ends turn under.
+        _strands(canvas, shade, [_pts((-60, 100), (20, 150), (90, 192))], 3.0, 0.7)
+        _strands(canvas, shade, [_pts((-178, 512), (-168, 524)), _pts((178, 512), (168, 524))], 4.0, 0.8)
+
+    return Hair(front, behind, draw_front)
+
+
+def _receding(look: Look) -> Hair:
+    """Short hair with a high hairline and recessed temples, as many older men wear it."""
+    base, _shade, light = _colours(look)
+    front = blob(
+        _pts(
+            (-146, 318), (-158, 250), (-152, 160), (-112, 104), (-40, 80), (40, 80), (112, 104),
+            (152, 160), (158, 250), (146, 318), (140, 250), (130, 186), (104, 150), (56, 140),
+            (0, 132), (-56, 140), (-104, 150), (-130, 186), (-140, 250),
+        ),
+        tension=0.8,
+    )  # fmt: skip
+    gloss = smooth_open(_pts((-96, 128), (-40, 104), (30, 102), (92, 118)))
+
+    def draw_front(canvas: skia.Canvas) -> None:
+        canvas.drawPath(front, fill(base))
+        canvas.drawPath(gloss, stroke(mix(base, light, 0.7), 12, 0.4))
+        canvas.drawPath(smooth_open(_pts((-140, 200), (-148, 260), (-142, 310))), stroke(light, 3, 0.5))
+
+    def behind(canvas: skia.Canvas) -> None:
+        return None
+
+    return Hair(front, behind, draw_front)
+
+
 _STYLES: dict[str, Callable[[Look], Hair]] = {
     "long": _long,
     "crop": _crop,
@@ -307,6 +372,8 @@ _STYLES: dict[str, Callable[[Look], Hair]] = {
     "side_part": _side_part,
     "curly": _curly,
     "hijab": _hijab,
+    "bob": _bob,
+    "receding": _receding,
 }
 
 

@@ -6,10 +6,10 @@ drawing data only the renderer reads. Lengths are in design units (the bust is 1
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Literal
 
-HairStyle = Literal["long", "crop", "bun", "side_part", "curly", "hijab"]
+HairStyle = Literal["long", "crop", "bun", "side_part", "curly", "hijab", "bob", "receding"]
 Outfit = Literal["blazer", "sweater", "turtleneck", "cardigan"]
 Under = Literal["crew", "shirt", "open_shirt", "none"]
 
@@ -44,6 +44,7 @@ class Look:
     hair_light: str | None = None  # highlight colour; derived from ``hair`` when None
     glasses: str | None = None  # frame colour
     beard: bool = False
+    stubble: bool = False  # a light shadow of beard instead of a full one
     earrings: str | None = None
     necklace: Literal["pearls", "pendant"] | None = None
     age_lines: bool = False
@@ -51,7 +52,7 @@ class Look:
     accent: str | None = None  # pocket square, pendant, buttons
 
 
-LOOKS: Final[dict[str, Look]] = {
+_PEOPLE: Final[dict[str, Look]] = {
     "ava": Look(
         skin="#f0c4a4",
         lips="#c4666a",
@@ -167,5 +168,147 @@ LOOKS: Final[dict[str, Look]] = {
         neck=56,
         shoulders=332,
         headscarf="#3e7771",
+    ),
+    "daniel": Look(
+        skin="#e8b99a",
+        lips="#a86a5e",
+        iris="#5a7088",
+        hair="#b9b4ae",
+        hair_style="receding",
+        brow="#8f8a84",
+        outfit="blazer",
+        outfit_main="#6e5640",
+        under="open_shirt",
+        under_colour="#cfe0f1",
+        feminine=False,
+        face=FaceShape(cheek=154, jaw=130, chin=52, chin_y=552, jaw_y=464),
+        brow_weight=1.2,
+        lid=0.26,
+        neck=64,
+        shoulders=370,
+        hair_light="#dedbd6",
+        glasses="#2d2d30",
+        beard=True,
+        age_lines=True,
+    ),
+    "priya": Look(
+        skin="#b57a56",
+        lips="#94484c",
+        iris="#2e1c12",
+        hair="#16100e",
+        hair_style="long",
+        brow="#1c1410",
+        outfit="blazer",
+        outfit_main="#1f5e4b",
+        under="crew",
+        under_colour="#f3ead9",
+        feminine=True,
+        face=FaceShape(cheek=148, jaw=114, chin=40, chin_y=538),
+        brow_weight=1.0,
+        lid=0.14,
+        neck=54,
+        shoulders=330,
+        hair_light="#4a3a34",
+        earrings="#d9b35b",
+    ),
+    "kofi": Look(
+        skin="#66402b",
+        lips="#8a4a3c",
+        iris="#24160f",
+        hair="#141010",
+        hair_style="crop",
+        brow="#141010",
+        outfit="sweater",
+        outfit_main="#25365c",
+        under="shirt",
+        under_colour="#f5f6f8",
+        feminine=False,
+        face=FaceShape(cheek=152, jaw=124, chin=50, chin_y=546, jaw_y=458),
+        brow_weight=1.1,
+        lid=0.1,
+        neck=64,
+        shoulders=368,
+        hair_light="#3a3434",
+    ),
+    "sofia": Look(
+        skin="#d9a27c",
+        lips="#b0545a",
+        iris="#4a2e1c",
+        hair="#3b2418",
+        hair_style="curly",
+        brow="#2e1c14",
+        outfit="turtleneck",
+        outfit_main="#b0563a",
+        under="none",
+        under_colour="#b0563a",
+        feminine=True,
+        face=FaceShape(cheek=150, jaw=118, chin=42, chin_y=540),
+        brow_weight=0.95,
+        lid=0.1,
+        neck=55,
+        shoulders=328,
+        hair_light="#6b4630",
+        earrings="#d9b35b",
+    ),
+    "mei": Look(
+        skin="#f1cfae",
+        lips="#c06a6c",
+        iris="#2a1a12",
+        hair="#121014",
+        hair_style="bob",
+        brow="#1e1a1c",
+        outfit="blazer",
+        outfit_main="#9fb6d1",
+        under="crew",
+        under_colour="#fbfbfb",
+        feminine=True,
+        face=FaceShape(cheek=146, jaw=112, chin=40, chin_y=536),
+        brow_weight=0.8,
+        lid=0.18,
+        neck=53,
+        shoulders=322,
+        hair_light="#3a3640",
+    ),
+    "leo": Look(
+        skin="#f2c6a8",
+        lips="#b86e64",
+        iris="#4f7a58",
+        hair="#8a4322",
+        hair_style="side_part",
+        brow="#7a3c20",
+        outfit="sweater",
+        outfit_main="#8d9095",
+        under="shirt",
+        under_colour="#6f8fb3",
+        feminine=False,
+        face=FaceShape(cheek=152, jaw=126, chin=50, chin_y=550, jaw_y=460),
+        brow_weight=1.05,
+        lid=0.14,
+        neck=64,
+        shoulders=366,
+        hair_light="#b8683c",
+        stubble=True,
+    ),
+}
+
+# Further looks of the same people: an outfit change, everything else kept.
+LOOKS: Final[dict[str, Look]] = {
+    **_PEOPLE,
+    "ava_casual": replace(
+        _PEOPLE["ava"], outfit="sweater", outfit_main="#8c6bb0", under="shirt", under_colour="#f7f3ec"
+    ),
+    "marcus_suit": replace(
+        _PEOPLE["marcus"], outfit="blazer", outfit_main="#a07c55", under="open_shirt", under_colour="#f6f7f9"
+    ),
+    "hiro_casual": replace(
+        _PEOPLE["hiro"],
+        outfit="sweater",
+        outfit_main="#cfc6b4",
+        under="shirt",
+        under_colour="#5d6f8a",
+        accent=None,
+    ),
+    "priya_cardigan": replace(
+        _PEOPLE["priya"], outfit="cardigan", outfit_main="#c9952e", under="crew", under_colour="#fbf8f2"
     ),
 }

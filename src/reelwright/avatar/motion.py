@@ -98,8 +98,10 @@ class PresenterTrack:
         self._dx, self._dy, self._tilt = self._head(rng, t, speaking, onsets)
         self._brow = self._brows(rng, t, loud, onsets)
         phase = rng.uniform(0, 2 * math.pi)
-        # Breathing: ~15 breaths a minute; negative is up (the inhale lifts the shoulders).
-        self._shoulder = -0.0015 * (0.5 + 0.5 * np.sin(2 * math.pi * t / 4.0 + phase))
+        # Breathing: ~15 breaths a minute; the inhale lifts the shoulders a little.
+        self._lift = 0.002 * (0.5 + 0.5 * np.sin(2 * math.pi * t / 4.0 + phase))
+        self._lean = np.zeros_like(t)
+        self._gestures(rng, t, onsets)
 
     # -- components -------------------------------------------------------------------------
 
@@ -193,6 +195,28 @@ class PresenterTrack:
             raise_ = np.maximum(raise_, float(rng.uniform(0.5, 1.0)) * hold)
         return raise_
 
+    def _gestures(self, rng: np.random.Generator, t: FloatArray, onsets: list[float]) -> None:
+        """Now and then, as a phrase starts, a gesture: a shrug (shoulders up, brows up, a small
+        head tilt) or a lean (one shoulder rises and the head tilts towards the other side).
+        At most one every 6–12 s, so it reads as emphasis rather than a tic."""
+        next_at = float(rng.uniform(1.5, 4.0))
+        for onset in onsets:
+            if onset < next_at:
+                continue
+            next_at = onset + float(rng.uniform(6.0, 12.0))
+            if rng.random() < 0.5:
+                bump = _pulses([onset], t, 0.3, 0.8)
+                self._lift = self._lift + 0.011 * bump
+                self._brow = np.maximum(self._brow, 0.8 * bump)
+                self._tilt = np.clip(self._tilt + float(rng.choice([-1.0, 1.0])) * 1.2 * bump, -3.5, 3.5)
+            else:
+                side = float(rng.choice([-1.0, 1.0]))
+                hold = _pulses([onset], t, 0.45, 1.6)
+                self._lean = self._lean + side * 0.007 * hold
+                self._lift = self._lift + 0.004 * hold
+                self._tilt = np.clip(self._tilt - side * 1.6 * hold, -3.5, 3.5)
+                self._dx = np.clip(self._dx - side * 0.004 * hold, -0.01, 0.01)
+
     # -- lookup -----------------------------------------------------------------------------
 
     def pose_at(self, frame: int) -> Pose:
@@ -214,5 +238,6 @@ class PresenterTrack:
             head_dy=float(self._dy[frame]),
             head_tilt=float(self._tilt[frame]),
             brow=float(self._brow[frame]),
-            shoulder_dy=float(self._shoulder[frame]),
+            shoulder_lift=float(self._lift[frame]),
+            shoulder_tilt=float(self._lean[frame]),
         )

@@ -45,6 +45,39 @@ def torso_path(look: Look) -> skia.Path:
     )
 
 
+SHOULDER_BAND_BOTTOM = 830.0  # a shrug reshapes the outline above this line only
+
+
+def lifted_shoulders(look: Look, left: float, right: float) -> skia.Path:
+    """The torso above :data:`SHOULDER_BAND_BOTTOM` with the shoulders raised by ``left`` and
+    ``right`` design units (viewer's left and right). The lift is full on the trapezius and fades
+    to nothing down the arm, so the outline meets the resting torso below the band exactly."""
+    n, s = look.neck, look.shoulders
+    # torso_path's right-hand outline as (x offset from the axis, y, share of the lift): the neck
+    # point, then three cubics (two controls and an end each) down to the upper arm.
+    outline = [
+        (0.0, 596.0, 0.0),
+        (n * 0.6, 596.0, 0.1), (n, 600.0, 0.2), (n + 14, 606.0, 0.3),
+        (n + 70, 632.0, 0.6), (s - 170, 656.0, 1.0), (s - 90, 684.0, 0.9),
+        (s - 30, 704.0, 0.6), (s - 2, 740.0, 0.25), (s + 4, 810.0, 0.0),
+    ]  # fmt: skip
+
+    def side(sign: int, lift: float) -> list[tuple[float, float]]:
+        return [(CX + sign * x, y - lift * w) for x, y, w in outline]
+
+    lp, rp = side(-1, left), side(1, right)
+    path = skia.Path()
+    path.moveTo(CX - s - 5, SHOULDER_BAND_BOTTOM)
+    path.lineTo(*lp[9])
+    for k in (7, 4, 1):  # the left half, walked upwards: controls in reverse order
+        path.cubicTo(*lp[k + 1], *lp[k], *lp[k - 1])
+    for k in (1, 4, 7):
+        path.cubicTo(*rp[k], *rp[k + 1], *rp[k + 2])
+    path.lineTo(CX + s + 5, SHOULDER_BAND_BOTTOM)
+    path.close()
+    return path
+
+
 def _v_opening(look: Look, spread: float, bottom_half: float) -> skia.Path:
     """The V between jacket fronts, from the neck down past the bottom edge."""
     n = look.neck

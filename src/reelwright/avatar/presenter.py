@@ -20,6 +20,7 @@ replays plus a few small paths for the lids and the mouth.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import skia
@@ -31,8 +32,8 @@ from reelwright.avatar.face import HEAD_PIVOT, MOUTH_Y, Face
 from reelwright.avatar.hair import make_hair
 from reelwright.avatar.looks import LOOKS
 from reelwright.avatar.mouth import MouthStyle, draw_mouth, shape_for
-from reelwright.avatar.outfit import draw_body
-from reelwright.avatar.vector import CX, record
+from reelwright.avatar.outfit import draw_body, lifted_shoulders
+from reelwright.avatar.vector import CX, colour, record
 from reelwright.avatar.visemes import VISEMES
 from reelwright.errors import InputError
 
@@ -42,6 +43,7 @@ _STEPS = 64  # quantisation of openness and blink for the picture caches
 # plus nod in units of the canvas size.
 _MAX_TILT_DEG = 4.0
 _MAX_SHIFT = 0.012
+_MAX_LIFT = 0.02  # shoulder lift either side, units of canvas size
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,29 @@ class Pose:
     head_dy: float = 0.0
     head_tilt: float = 0.0  # degrees, about ±3
     brow: float = 0.0  # 0..1 eyebrow raise
-    shoulder_dy: float = 0.0  # breathing, units of canvas size
+    shoulder_dy: float = 0.0  # whole-torso shift, units of canvas size (full draws only)
+    # Shoulder lift (breathing, a shrug) in units of canvas size, >= 0; ``shoulder_tilt`` lifts the
+    # viewer's right shoulder by that much more and the left by that much less (a lean).
+    shoulder_lift: float = 0.0
+    shoulder_tilt: float = 0.0
+
+
+class Presenter(Protocol):
+    """What the compositor needs from a presenter, illustrated or photo: a square sprite per pose.
+
+    ``draw`` gives the whole square (premultiplied RGBA, or opaque over a backdrop);
+    ``draw_moving`` only the ``moving_box`` part that can change, opaque over its backdrop.
+    Both return a view of the renderer's own buffer, overwritten by the next call."""
+
+    size: int
+
+    def draw(self, pose: Pose, backdrop: np.ndarray | None = None) -> memoryview: ...
+
+    def moving_box(self) -> tuple[int, int, int, int]: ...
+
+    def draw_moving(self, pose: Pose, backdrop: np.ndarray) -> memoryview: ...
+
+    def image(self, pose: Pose = ...) -> Image.Image: ...
 
 
 class PresenterRenderer:
@@ -69,13 +93,14 @@ class PresenterRenderer:
         self._scale = size / DESIGN
 
         hair = make_hair(look)
+        self._look = look
         self._face = face = Face(look, hair.front)
         self._mouth_style = MouthStyle.for_look(look, face.shade)
 
         def draw_face(c: skia.Canvas) -> None:
             face.draw_base(c)
             draw_earrings(c, look)
-            if look.beard:
+            if look.beard or look.stubble:
                 draw_beard(c, look, face.head)
 
         def draw_front(c: skia.Canvas) -> None:
@@ -88,6 +113,7 @@ class PresenterRenderer:
 
         self._behind = record(DESIGN, DESIGN, hair.draw_behind)
         self._body = record(DESIGN, DESIGN, draw_torso)
+        self._torso_paint = skia.Paint(AntiAlias=True, Color=colour(look.outfit_main))
         self._face_pic = record(DESIGN, DESIGN, draw_face)
         self._front = record(DESIGN, DESIGN, draw_front)
         # Animated parts, cached per quantised value (at most 10 x 65 mouths and 65 eyes).
@@ -150,6 +176,19 @@ class PresenterRenderer:
         c.save()
         if breathe:
             c.translate(0, pose.shoulder_dy * DESIGN)
+        left = pose.shoulder_lift - pose.shoulder_tilt
+        right = pose.shoulder_lift + pose.shoulder_tilt
+        if left > 0 or right > 0:
+            # Raised shoulders: the torso's upper outline, lifted, under the body at rest (which
+            # covers it wherever the shoulder stays put). Only lifts show, so both are >= 0.
+            c.drawPath(
+                lifted_shoulders(
+                    self._look,
+                    min(max(left, 0.0), _MAX_LIFT) * DESIGN,
+                    min(max(right, 0.0), _MAX_LIFT) * DESIGN,
+                ),
+                self._torso_paint,
+            )
         c.drawPicture(self._body)
         c.restore()
 
@@ -181,9 +220,10 @@ class PresenterRenderer:
         """``(x, y, w, h)`` of the part of the square that can change from frame to frame.
 
         Everything the head carries (hair, face, glasses) is measured from its own pixels and
-        grown by the largest sway, nod and tilt the motion track produces; the torso does not
-        move in :meth:`draw_moving`. Outside this box every frame equals the rest pose, so a
-        video only needs the box per frame. Sizes and positions are even (for yuv420).
+        grown by the largest sway, nod and tilt the motion track produces; of the torso only the
+        shoulders' outline moves (a lift), and the box covers it at its highest. Outside this box
+        every frame equals the rest pose, so a video only needs the box per frame. Sizes and
+        positions are even (for yuv420).
         """
         if self._moving_box is None:
             probe = 256
@@ -197,6 +237,10 @@ class PresenterRenderer:
             unit = DESIGN / probe
             x0, x1 = xs.min() * unit - unit, (xs.max() + 2) * unit
             y0, y1 = ys.min() * unit - unit, (ys.max() + 2) * unit
+            # The shoulders' outline, at its highest, must be inside the box as well.
+            top = lifted_shoulders(self._look, _MAX_LIFT * DESIGN, _MAX_LIFT * DESIGN).getBounds()
+            x0, x1 = min(x0, top.left() - unit), max(x1, top.right() + unit)
+            y1 = max(y1, top.bottom() + unit)
             # Rotating the head's bounding box by the largest tilt either way, then shifting it by
             # the largest sway and nod, bounds every pixel the head can reach.
             px, py = HEAD_PIVOT

@@ -1,65 +1,159 @@
-"""Presenters: v3 looks and groups, legacy v2 avatars."""
+"""Presenters: v3 looks and groups, legacy v2 avatars, and talking-photo looks made from a portrait.
+
+Built-in looks are the same for everyone; photo looks belong to the caller and are listed only to
+them, with ``avatar_type: "photo_avatar"`` (v3) or under ``talking_photos`` (v2).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
 
-from reelwright.api.deps import OwnerId
+from reelwright.api.context import ApiContext
+from reelwright.api.deps import Ctx, OwnerId, owned
+from reelwright.api.errors import ApiError
 from reelwright.api.listing import all_items
-from reelwright.avatar.catalogue import AVATARS, AvatarInfo
+from reelwright.api.previews import preview_url
+from reelwright.api.signing import verify
+from reelwright.avatar.catalogue import AVATARS, GROUPS, AvatarGroup, AvatarInfo
+from reelwright.avatar.photo_looks import PORTRAIT, create_photo_look, delete_photo_look, portrait_key
+from reelwright.errors import InputError
+from reelwright.store.models import Asset, PhotoAvatar
 
 router = APIRouter(tags=["Avatars"])
 
-
-def _look(a: AvatarInfo) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "name": a.name,
-        "avatar_type": "studio_avatar",
-        "group_id": a.id,
-        "gender": a.gender,
-        "preview_image_url": None,
-        "preview_video_url": None,
-        "default_voice_id": a.default_voice,
-        "preferred_orientation": a.preferred_orientation,
-        "tags": list(a.tags),
-    }
+_ID = re.compile(r"[0-9a-f]{32}")
 
 
-@router.get("/v3/avatars/looks", summary="List presenter looks (the id is the avatar_id)")
-def list_looks(_owner: OwnerId) -> dict[str, Any]:
-    return all_items([_look(a) for a in AVATARS.values()])
-
-
-@router.get("/v3/avatars", summary="List presenter groups")
-def list_avatar_groups(_owner: OwnerId) -> dict[str, Any]:
-    return all_items(
-        [
-            {
-                "group_id": a.id,
-                "name": a.name,
-                "gender": a.gender,
-                "preview_image_url": None,
-                "looks_count": 1,
-                "default_look_id": a.id,
-                "tags": list(a.tags),
-            }
-            for a in AVATARS.values()
-        ]
+class CreateAvatarRequest(BaseModel):
+    type: Literal["photo"] = Field(description="only photo looks (talking photos) can be created")
+    asset_id: str = Field(min_length=1, max_length=64, description="an uploaded portrait (PNG or JPEG)")
+    name: str = Field(default="My photo", min_length=1, max_length=200)
+    gender: Literal["female", "male"] | None = Field(
+        default=None, description="chooses the look's default voice"
     )
 
 
-@router.get("/v2/avatars", summary="List avatars (legacy)")
-def list_avatars_v2(_owner: OwnerId) -> dict[str, Any]:
+# -- JSON shapes ----------------------------------------------------------------------------------
+
+
+def _look(ctx: ApiContext, a: AvatarInfo) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "name": a.name,
+        "look_name": a.look_name,
+        "avatar_type": "studio_avatar",
+        "group_id": a.group_id,
+        "gender": a.gender,
+        "preview_image_url": preview_url(ctx, "avatar", a.id, "image.png"),
+        "preview_video_url": preview_url(ctx, "avatar", a.id, "video.mp4"),
+        "default_voice_id": a.default_voice,
+        "preferred_orientation": a.preferred_orientation,
+        "tags": list(a.tags),
+        "description": a.description,
+    }
+
+
+def _portrait_url(ctx: ApiContext, row: PhotoAvatar) -> str:
+    return ctx.file_url(f"/files/photo_avatars/{row.id}/{PORTRAIT}")
+
+
+def _photo_look(ctx: ApiContext, row: PhotoAvatar) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "look_name": row.name,
+        "avatar_type": "photo_avatar",
+        "group_id": row.id,
+        "gender": row.gender,
+        "preview_image_url": _portrait_url(ctx, row),
+        "preview_video_url": None,
+        "default_voice_id": row.default_voice_id,
+        "preferred_orientation": "portrait",
+        "tags": ["photo"],
+        "asset_id": row.asset_id,
+        "created_at": row.created_at,
+    }
+
+
+def _group(ctx: ApiContext, g: AvatarGroup) -> dict[str, Any]:
+    return {
+        "group_id": g.id,
+        "name": g.name,
+        "avatar_type": "studio_avatar",
+        "gender": g.gender,
+        "age": g.age,
+        "preview_image_url": preview_url(ctx, "avatar", g.look_ids[0], "image.png"),
+        "looks_count": len(g.look_ids),
+        "default_look_id": g.look_ids[0],
+        "look_ids": list(g.look_ids),
+        "tags": list(g.tags),
+    }
+
+
+def _photo_group(ctx: ApiContext, row: PhotoAvatar) -> dict[str, Any]:
+    return {
+        "group_id": row.id,
+        "name": row.name,
+        "avatar_type": "photo_avatar",
+        "gender": row.gender,
+        "preview_image_url": _portrait_url(ctx, row),
+        "looks_count": 1,
+        "default_look_id": row.id,
+        "look_ids": [row.id],
+        "tags": ["photo"],
+    }
+
+
+def _photo_rows(ctx: ApiContext, owner_id: str) -> list[PhotoAvatar]:
+    with ctx.db.session() as s:
+        return list(
+            s.scalars(
+                select(PhotoAvatar)
+                .where(PhotoAvatar.owner_id == owner_id)
+                .order_by(PhotoAvatar.created_at, PhotoAvatar.id)
+            )
+        )
+
+
+# -- lists ----------------------------------------------------------------------------------------
+
+
+@router.get("/v3/avatars/looks", summary="List presenter looks (the id is the avatar_id)")
+def list_looks(
+    ctx: Ctx,
+    owner_id: OwnerId,
+    group_id: Annotated[str | None, Query(max_length=64, description="only this presenter's looks")] = None,
+    avatar_type: Annotated[Literal["studio_avatar", "photo_avatar"] | None, Query()] = None,
+) -> dict[str, Any]:
+    items: list[dict[str, Any]] = []
+    if avatar_type in (None, "studio_avatar"):
+        items += [_look(ctx, a) for a in AVATARS.values() if group_id in (None, a.group_id)]
+    if avatar_type in (None, "photo_avatar"):
+        items += [_photo_look(ctx, r) for r in _photo_rows(ctx, owner_id) if group_id in (None, r.id)]
+    return all_items(items)
+
+
+@router.get("/v3/avatars", summary="List presenter groups (a person and their looks)")
+def list_avatar_groups(ctx: Ctx, owner_id: OwnerId) -> dict[str, Any]:
+    groups = [_group(ctx, g) for g in GROUPS.values()]
+    return all_items(groups + [_photo_group(ctx, r) for r in _photo_rows(ctx, owner_id)])
+
+
+@router.get("/v2/avatars", summary="List avatars and talking photos (legacy)")
+def list_avatars_v2(ctx: Ctx, owner_id: OwnerId) -> dict[str, Any]:
     avatars = [
         {
             "avatar_id": a.id,
-            "avatar_name": a.name,
+            "avatar_name": a.name if a.group_id == a.id else f"{a.name} ({a.look_name})",
             "gender": a.gender,
-            "preview_image_url": None,
-            "preview_video_url": None,
+            "preview_image_url": preview_url(ctx, "avatar", a.id, "image.png"),
+            "preview_video_url": preview_url(ctx, "avatar", a.id, "video.mp4"),
             "premium": False,
             "type": None,
             "tags": list(a.tags),
@@ -67,4 +161,80 @@ def list_avatars_v2(_owner: OwnerId) -> dict[str, Any]:
         }
         for a in AVATARS.values()
     ]
-    return {"error": None, "data": {"avatars": avatars, "talking_photos": []}}
+    photos = [
+        {
+            "talking_photo_id": r.id,
+            "talking_photo_name": r.name,
+            "preview_image_url": _portrait_url(ctx, r),
+        }
+        for r in _photo_rows(ctx, owner_id)
+    ]
+    return {"error": None, "data": {"avatars": avatars, "talking_photos": photos}}
+
+
+# -- one look -------------------------------------------------------------------------------------
+
+
+@router.post("/v3/avatars", summary="Create a photo look (a talking photo) from an uploaded portrait")
+def create_avatar(body: CreateAvatarRequest, ctx: Ctx, owner_id: OwnerId) -> dict[str, Any]:
+    """The portrait must show exactly one face, front-facing and large enough to animate; a photo
+    with no face, several faces or a small face is refused with a 400 that says which."""
+    with ctx.db.session() as s:
+        asset = owned(s, Asset, body.asset_id, owner_id, "asset")
+        kind, key = asset.kind, asset.blob_key
+    if kind != "image":
+        raise ApiError(
+            400, f"asset {body.asset_id!r} is a {kind}, not a photo (PNG or JPEG)", param="asset_id"
+        )
+    source = ctx.blobs.local_path(key)
+    if source is None:
+        raise ApiError(404, f"no asset {body.asset_id!r}")
+    try:
+        row = create_photo_look(
+            ctx.db,
+            ctx.blobs,
+            owner_id=owner_id,
+            asset_id=body.asset_id,
+            source=source,
+            name=body.name,
+            gender=body.gender,
+            scratch=ctx.settings.files_dir / "tmp",
+        )
+    except InputError as exc:
+        raise ApiError(400, str(exc), param=exc.param or "asset_id") from None
+    return {"data": _photo_look(ctx, row)}
+
+
+@router.get("/v3/avatars/looks/{look_id}", summary="Get one look (built-in or your photo look)")
+def get_look(look_id: str, ctx: Ctx, owner_id: OwnerId) -> dict[str, Any]:
+    if look_id in AVATARS:
+        return {"data": _look(ctx, AVATARS[look_id])}
+    with ctx.db.session() as s:
+        row = s.get(PhotoAvatar, look_id)
+        if row is None or row.owner_id != owner_id:
+            raise ApiError(404, f"no avatar look {look_id!r}")
+        return {"data": _photo_look(ctx, row)}
+
+
+@router.delete("/v3/avatars/looks/{look_id}", summary="Delete one of your photo looks")
+def delete_look(look_id: str, ctx: Ctx, owner_id: OwnerId) -> dict[str, Any]:
+    if look_id in AVATARS:
+        raise ApiError(400, f"{look_id!r} is a built-in look and cannot be deleted", param="look_id")
+    with ctx.db.session() as s:
+        row = s.get(PhotoAvatar, look_id)
+        if row is None or row.owner_id != owner_id:
+            raise ApiError(404, f"no avatar look {look_id!r}")
+    delete_photo_look(ctx.db, ctx.blobs, look_id)
+    return {"data": {"id": look_id, "deleted": True}}
+
+
+@router.get(f"/files/photo_avatars/{{look_id}}/{PORTRAIT}", include_in_schema=False)
+def download_portrait(look_id: str, ctx: Ctx, expires: int = 0, sig: str = "") -> FileResponse:
+    """A photo look's portrait, by signed URL (like every other file link)."""
+    path = f"/files/photo_avatars/{look_id}/{PORTRAIT}"
+    if not _ID.fullmatch(look_id) or not verify(ctx.url_secret, path, expires, sig):
+        raise ApiError(403, "this link is invalid or has expired; GET the resource again for a fresh one")
+    file = ctx.blobs.local_path(portrait_key(look_id))
+    if file is None:
+        raise ApiError(404, "no such file")
+    return FileResponse(file, media_type="image/png")

@@ -1,0 +1,114 @@
+"""Talking-photo looks in the store: made from a caller's portrait, found again when rendering.
+
+A look keeps its own copy of the portrait (upright, size-limited PNG) under
+``photo_avatars/<id>/portrait.png``, so deleting the uploaded asset later does not break it, and
+the located face in its row, so renders never detect again.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from reelwright.avatar.catalogue import AVATARS, DEFAULT_VOICES
+from reelwright.avatar.photo import PhotoFace, PhotoLook, prepare_portrait
+from reelwright.errors import InputError
+from reelwright.store.blobs import LocalBlobStore
+from reelwright.store.db import Database
+from reelwright.store.models import PhotoAvatar, new_id
+
+PORTRAIT = "portrait.png"
+
+
+def portrait_key(look_id: str) -> str:
+    return f"photo_avatars/{look_id}/{PORTRAIT}"
+
+
+def default_voice_for(gender: str | None) -> str:
+    """A photo look speaks with the catalogue's voice for its gender (or the male one, which is
+    also the default narrator, when the gender is not given)."""
+    return DEFAULT_VOICES["female" if gender == "female" else "male"]
+
+
+def create_photo_look(
+    db: Database,
+    blobs: LocalBlobStore,
+    *,
+    owner_id: str,
+    asset_id: str,
+    source: Path,
+    name: str,
+    gender: str | None,
+    scratch: Path,
+) -> PhotoAvatar:
+    """Check the portrait (one face, large enough: else :class:`InputError`), store it, record it."""
+    look_id = new_id()
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch, prefix="portrait-") as tmp:
+        staged = Path(tmp) / PORTRAIT
+        face = prepare_portrait(source, staged)
+        key = portrait_key(look_id)
+        blobs.put_file(key, staged)
+    try:
+        with db.session() as s:
+            row = PhotoAvatar(
+                id=look_id,
+                owner_id=owner_id,
+                name=name,
+                asset_id=asset_id,
+                gender=gender,
+                default_voice_id=default_voice_for(gender),
+                face=face.to_json(),
+            )
+            s.add(row)
+            s.flush()
+    except BaseException:
+        blobs.delete_prefix(f"photo_avatars/{look_id}")
+        raise
+    return row
+
+
+def photo_look(row: PhotoAvatar, blobs: LocalBlobStore) -> PhotoLook:
+    """What a render needs from a stored look."""
+    portrait = blobs.local_path(portrait_key(row.id))
+    if portrait is None:
+        raise InputError(f"the portrait of photo look {row.id!r} is missing", param="avatar_id")
+    return PhotoLook(
+        id=row.id,
+        name=row.name,
+        portrait=portrait,
+        face=PhotoFace.from_json(row.face),
+        gender=row.gender,
+        default_voice=row.default_voice_id,
+    )
+
+
+def find_photo_look(
+    db: Database, blobs: LocalBlobStore, owner_id: str, avatar_id: str | None
+) -> PhotoLook | None:
+    """The caller's photo look named by ``avatar_id``; ``None`` for a catalogue id, no id, or an
+    id that is not theirs."""
+    if avatar_id is None or avatar_id in AVATARS:
+        return None
+    with db.session() as s:
+        row = s.get(PhotoAvatar, avatar_id)
+        if row is None or row.owner_id != owner_id:
+            return None
+        return photo_look(row, blobs)
+
+
+def delete_photo_look(db: Database, blobs: LocalBlobStore, row_id: str) -> None:
+    with db.session() as s:
+        row = s.get(PhotoAvatar, row_id)
+        if row is not None:
+            s.delete(row)
+    blobs.delete_prefix(f"photo_avatars/{row_id}")
+
+
+def owns_photo_look(db: Database, owner_id: str, avatar_id: str | None) -> bool:
+    """Whether ``avatar_id`` names one of this owner's photo looks (requests may pin those)."""
+    if avatar_id is None or avatar_id in AVATARS:
+        return False
+    with db.session() as s:
+        row = s.get(PhotoAvatar, avatar_id)
+        return row is not None and row.owner_id == owner_id

@@ -1,0 +1,320 @@
+"""Animate a portrait photo: the lips part with the speech, the eyes blink, the head moves.
+
+Every frame is the portrait resampled through a smooth displacement field (``cv2.remap``), built
+from three parts that all fade to nothing within the *moving box* around the head, so the frame
+outside that box never changes and there is no seam where the animated part meets the still one:
+
+* the head turns and sways about the neck, with a weight that is 1 on the head and falls off
+  smoothly across the hair, background and neck;
+* the lower lip and chin drop (and the upper lip lifts a little) by the viseme's opening, the
+  corners stay put, and the opening between the lips is painted as the inside of a mouth;
+  the lips also widen ("ee") or round ("oo");
+* for a blink the upper lid slides down to the lower lid, where a lash line is drawn.
+
+The frame is a square (the same contract as the illustrated presenters): the portrait is framed
+head-and-shoulders with the face at the same size and height as an illustrated presenter's, and
+the photo is a card with rounded top corners, a little narrower than the square, so it sits on
+a slide like a framed picture and leaves the slide's text column clear.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from reelwright.avatar.photo import PhotoLook, load_portrait
+from reelwright.avatar.presenter import Pose
+from reelwright.errors import InputError
+
+F32 = npt.NDArray[np.float32]
+
+_FACE_SHARE = 0.30  # face width / square side, as for the illustrated presenters
+_EYE_LINE = 0.36  # eye height / square side
+_CORNER = 0.06  # top corner radius / square side
+_INSET = 0.07  # the card leaves this share of the square clear either side (and half on top)
+_REST = Pose()
+
+# viseme -> (opening at full loudness, mouth width change): how far the lips part and whether
+# they spread (ee) or round (oo). Openings are shares of the largest opening.
+_SHAPES: dict[str, tuple[float, float]] = {
+    "rest": (0.0, 0.0),
+    "mbp": (0.0, -0.04),
+    "fv": (0.2, 0.0),
+    "th": (0.4, 0.02),
+    "ee": (0.45, 0.12),
+    "ah": (1.0, 0.0),
+    "oh": (0.8, -0.16),
+    "oo": (0.35, -0.24),
+    "ch": (0.3, -0.06),
+    "er": (0.55, -0.08),
+}
+
+
+def _smooth(t: F32) -> F32:
+    t = np.clip(t, 0.0, 1.0)
+    out: F32 = t * t * (3.0 - 2.0 * t)
+    return out
+
+
+class TalkingPhotoRenderer:
+    """A photo look at a fixed square size; the same drawing interface as ``PresenterRenderer``."""
+
+    def __init__(self, look: PhotoLook, size: int) -> None:
+        if size < 16:
+            raise InputError(f"presenter size must be at least 16 pixels, got {size}", param="size")
+        self.avatar_id = look.id
+        self.size = size
+        face = look.face
+        img = load_portrait(look.portrait)
+        if img.size != (face.width, face.height):
+            raise InputError(f"the portrait of look {look.id!r} changed since its face was located")
+
+        # Framing: a square around the face, as large as the photo allows.
+        fw = face.face_width
+        eye_y = (face.left_eye[1] + face.right_eye[1]) / 2
+        side = min(fw / _FACE_SHARE, face.width, face.height)
+        left = min(max(face.mouth[0] - side / 2, 0.0), face.width - side)
+        top = min(max(eye_y - _EYE_LINE * side, 0.0), face.height - side)
+        crop = img.crop((round(left), round(top), round(left + side), round(top + side)))
+        k = size / side
+        method = Image.Resampling.LANCZOS
+        rgb = np.asarray(crop.resize((size, size), method), dtype=np.uint8)
+
+        def at(p: tuple[float, float]) -> tuple[float, float]:
+            return ((p[0] - round(left)) * k, (p[1] - round(top)) * k)
+
+        self._eyes = (at(face.left_eye), at(face.right_eye))
+        self._eye_r = face.eye_radius * k
+        self._mouth = at(face.mouth)
+        self._mouth_hw = face.mouth_half_width * k
+        self._chin = at(face.chin)
+        self._fw = F = fw * k
+        cx, my = self._mouth
+        ey = (self._eyes[0][1] + self._eyes[1][1]) / 2
+
+        # The card's coverage (anti-aliased), and the still frame (premultiplied RGBA). The bottom
+        # is square: like a bust, the card stands on the frame's lower edge.
+        yy, xx = np.mgrid[0:size, 0:size].astype(np.float32)
+        r = _CORNER * size
+        left, right, top = _INSET * size, size - _INSET * size, _INSET * size / 2
+        dx = np.maximum(np.maximum(left + r - xx - 0.5, xx + 0.5 - (right - r)), 0.0)
+        dy = np.maximum(top + r - yy - 0.5, 0.0)
+        corner = np.clip(r - np.sqrt(dx * dx + dy * dy) + 0.5, 0.0, 1.0)
+        inside = np.clip(np.minimum(np.minimum(xx + 0.5 - left, right - xx + 0.5), yy + 0.5 - top), 0.0, 1.0)
+        self._cover = np.minimum(corner, inside).astype(np.float32)
+        self._rgb = rgb
+        self._still = self._premultiply(rgb.astype(np.float32), self._cover)
+
+        # The head: an ellipse from the top of the hair to the chin, and the region its weight
+        # fades over. The box around that region is all that ever changes.
+        head_top = ey - 0.85 * F
+        chin_y = self._chin[1]
+        self._head_c = (cx, (head_top + chin_y) / 2)
+        self._head_ax, self._head_ay = 0.82 * F, (chin_y - head_top) / 2 + 0.06 * F
+        reach = 1.5  # the weight reaches zero at 1.5 radii
+        x0 = max(0, (math.floor((cx - reach * self._head_ax) / 2)) * 2)
+        x1 = min(size // 2 * 2, (math.ceil((cx + reach * self._head_ax) / 2)) * 2)
+        y0 = max(0, (math.floor((self._head_c[1] - reach * self._head_ay) / 2)) * 2)
+        y1 = min(size // 2 * 2, (math.ceil((self._head_c[1] + reach * self._head_ay) / 2)) * 2)
+        self._box = (x0, y0, x1 - x0, y1 - y0)
+        bx, by, bw, bh = self._box
+        self._gx, self._gy = xx[by : by + bh, bx : bx + bw].copy(), yy[by : by + bh, bx : bx + bw].copy()
+        q = ((self._gx - self._head_c[0]) / self._head_ax) ** 2 + (
+            (self._gy - self._head_c[1]) / self._head_ay
+        ) ** 2
+        self._w_head = _smooth((reach - np.sqrt(q)) / (reach - 1.0))
+        self._pivot = (cx, chin_y + 0.3 * F)
+        self._box_cover = self._cover[by : by + bh, bx : bx + bw]
+        # The head's weight times each coordinate, for the per-frame warp (fewer array passes).
+        self._wx, self._wy = self._w_head * self._gx, self._w_head * self._gy
+        self._edge = np.nonzero(self._box_cover < 1.0)
+        self._edge_cover = self._box_cover[self._edge][:, None]
+
+        # Colours painted into the animation, taken from the photo itself.
+        seam = rgb[
+            int(min(max(my, 0), size - 1)),
+            int(max(cx - self._mouth_hw * 0.5, 0)) : int(cx + self._mouth_hw * 0.5) + 1,
+        ]
+        lip = (
+            seam.reshape(-1, 3).astype(np.float32).mean(axis=0)
+            if seam.size
+            else np.array([90, 40, 40], np.float32)
+        )
+        self._mouth_dark = (lip * 0.15 + np.array([28, 10, 12], np.float32) * 0.85).astype(np.float32)
+        self._mouth_tongue = (lip * 0.3 + np.array([110, 42, 44], np.float32) * 0.7).astype(np.float32)
+        lash = []
+        for ex, ey_ in self._eyes:
+            patch = rgb[
+                int(max(ey_ - self._eye_r * 0.5, 0)) : int(ey_ + self._eye_r * 0.5) + 1,
+                int(max(ex - self._eye_r, 0)) : int(ex + self._eye_r) + 1,
+            ].reshape(-1, 3)
+            lum = patch.astype(np.float32) @ np.array([0.3, 0.59, 0.11], np.float32)
+            lash.append(patch[lum <= np.percentile(lum, 10)].astype(np.float32).mean(axis=0))
+        self._lash = np.mean(lash, axis=0).astype(np.float32) * 0.8
+
+        self._pixels = np.zeros((size, size, 4), dtype=np.uint8)
+        self._view = self._pixels.data.cast("B").toreadonly()
+        self._box_pixels = np.zeros((bh, bw, 4), dtype=np.uint8)
+        self._box_view = self._box_pixels.data.cast("B").toreadonly()
+
+    @staticmethod
+    def _premultiply(rgb: F32, cover: F32) -> npt.NDArray[np.uint8]:
+        out = np.empty((*rgb.shape[:2], 4), dtype=np.uint8)
+        out[..., :3] = np.clip(rgb * cover[..., None] + 0.5, 0, 255).astype(np.uint8)
+        out[..., 3] = np.clip(cover * 255 + 0.5, 0, 255).astype(np.uint8)
+        return out
+
+    # -- the moving part ------------------------------------------------------------------------
+
+    def moving_box(self) -> tuple[int, int, int, int]:
+        """``(x, y, w, h)`` of the part of the square that can change; even, like the illustrated
+        presenters'. Outside it every frame is the still portrait."""
+        return self._box
+
+    def _window(self, x0: float, y0: float, x1: float, y1: float) -> tuple[slice, slice]:
+        """The slice of the moving box covering a region (square pixels), grown by the most the
+        head can move, so a local effect is computed only where it can show."""
+        bx, by, bw, bh = self._box
+        grow = 0.05 * self._fw + 0.015 * self.size
+        xs = slice(max(0, int(x0 - grow) - bx), max(0, min(bw, int(x1 + grow) + 1 - bx)))
+        ys = slice(max(0, int(y0 - grow) - by), max(0, min(bh, int(y1 + grow) + 1 - by)))
+        return ys, xs
+
+    def _animate(self, pose: Pose) -> npt.NDArray[np.uint8]:
+        """The moving box's RGB for ``pose`` (not yet masked by the card's shape)."""
+        gx, gy, F = self._gx, self._gy, self._fw
+        size = self.size
+        # Head: dst = P + R(tilt)(src - P) + shift, inverted and weighted.
+        theta = math.radians(pose.head_tilt)
+        c, s = math.cos(theta), math.sin(theta)
+        px, py = self._pivot
+        sx, sy = pose.head_dx * size, pose.head_dy * size
+        # src = p + w (P + R(-tilt)(p - shift - P) - p), expanded so each term is one array pass.
+        kx = px - c * (sx + px) - s * (sy + py)
+        ky = py + s * (sx + px) - c * (sy + py)
+        w = self._w_head
+        src_x: F32 = gx + (c - 1.0) * self._wx + s * self._wy + kx * w
+        src_y: F32 = gy + (c - 1.0) * self._wy - s * self._wx + ky * w
+        # The local effects below read the head-turned coordinates and change the sources.
+        ux, uy = src_x.copy(), src_y.copy()
+
+        cx, m = self._mouth
+        hw = self._mouth_hw
+        share, spread = _SHAPES.get(pose.viseme, (0.55, 0.0))
+        opening = min(max(pose.openness, 0.0), 1.0)
+        down = 0.09 * F * share * opening**0.8
+        up = 0.25 * down
+        mouth: tuple[slice, slice, F32] | None = None
+        if down > 0.05 or (spread != 0.0 and opening > 0):
+            ys, xs = self._window(cx - 0.7 * F, m - 0.25 * F, cx + 0.7 * F, self._chin[1] + 0.45 * F)
+            mx, my = ux[ys, xs], uy[ys, xs]
+            nx = (mx - cx) / hw
+            lip = np.clip(1.0 - nx * nx, 0.0, 1.0)
+            if down > 0.05:
+                # The lower lip drops by the lens-shaped opening; further down the whole jaw
+                # follows (a wider profile), blended over at least three openings' height so
+                # no point beside the mouth is pulled across the lip line.
+                jaw = np.clip(1.0 - ((mx - cx) / (0.6 * F)) ** 2, 0.0, 1.0)
+                g = _smooth(1.0 - (my - m) / max(0.14 * F, 3.0 * down))
+                fd = _smooth(1.0 - (my - self._chin[1]) / (0.4 * F))
+                fu = _smooth(1.0 - (m - my) / (0.16 * F))
+                below = my >= m
+                lower = down * (lip * g + jaw * (1.0 - g)) * fd
+                sy_ = np.where(below, my - lower, my + up * lip * fu)
+                src_y[ys, xs] += sy_ - my
+                # Where a pixel's source crosses the lip line, it looks into the open mouth.
+                depth = np.where(below, m - sy_, sy_ - m)
+                alpha = np.clip(depth * 0.6 + 0.2, 0.0, 1.0) * (lip > 0)
+                # Shade: darkest under the upper lip and towards the corners, the tongue low down.
+                t = _smooth((my - m + up) / max(down + up, 1.0)) * lip
+                mouth = (ys, xs, np.dstack([alpha, t]).astype(np.float32))
+            if spread != 0.0 and opening > 0:
+                bump = np.clip(1.0 - (nx / 1.7) ** 2, 0.0, 1.0) ** 2
+                bump *= np.clip(1.0 - ((my - m) / (0.16 * F)) ** 2, 0.0, 1.0) ** 2
+                src_x[ys, xs] -= spread * min(1.0, opening * 3) * (mx - cx) * bump
+
+        # Blinks: the upper lid slides down over the eye. The lid's skin (a band just above the
+        # lash line) stretches to cover it and the eye below the lid's edge stays as it is, so
+        # the brows never move; a lash line marks where the lids meet.
+        lashes: list[tuple[slice, slice, F32]] = []
+        blink = min(max(pose.blink, 0.0), 1.0)
+        if blink > 0.02:
+            r = self._eye_r
+            skin = 0.35 * r  # height of the lid's skin above the lash line
+            for ex, ey in self._eyes:
+                ys, xs = self._window(ex - 1.4 * r, ey - 1.2 * r, ex + 1.4 * r, ey + 0.6 * r)
+                ex_, ey_ = ux[ys, xs], uy[ys, xs]
+                dxn = (ex_ - ex) / r
+                wx = _smooth((1.3 - np.abs(dxn)) / 0.4)
+                bow = np.clip(1.0 - dxn * dxn, 0.0, 1.0)
+                lid = ey - 0.25 * r - 0.25 * r * bow  # the upper lash line, arched
+                meet = ey + 0.28 * r + 0.1 * r * bow  # where the lids meet, low in the middle
+                edge = lid + blink * wx * (meet - lid)  # the lid's edge in this frame
+                top = lid - skin
+                inside = (ey_ >= top) & (ey_ < edge)
+                stretched = top + (ey_ - top) * skin / np.maximum(edge - top, 1e-3)
+                src_y[ys, xs] += np.where(inside, stretched - ey_, 0.0)
+                fade = min(max((blink - 0.35) / 0.45, 0.0), 1.0)
+                seen = 0.8 * fade * fade * (3 - 2 * fade) * wx * (np.abs(dxn) < 1.05)
+                line = seen * np.clip(0.05 * r + 0.6 - np.abs(ey_ - meet), 0.0, 1.0)
+                lashes.append((ys, xs, line.astype(np.float32)))
+
+        rgb = np.asarray(
+            cv2.remap(self._rgb, src_x, src_y, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT),
+            dtype=np.uint8,
+        )
+        # What is painted over the warped photo is blended in its own small window only.
+        if mouth is not None:
+            # The inside of the mouth: dark under the upper lip, the tongue's colour low down.
+            ys, xs, at = mouth
+            cover, low = at[..., 0:1], at[..., 1:2]
+            inside = self._mouth_dark * (1 - low) + self._mouth_tongue * low
+            rgb[ys, xs] = rgb[ys, xs] * (1 - cover) + inside * cover + 0.5
+        for ys, xs, line in lashes:
+            la = line[..., None]
+            rgb[ys, xs] = rgb[ys, xs] * (1 - la) + self._lash * la + 0.5
+        return rgb
+
+    # -- the drawing interface ------------------------------------------------------------------
+
+    def draw(self, pose: Pose, backdrop: np.ndarray | None = None) -> memoryview:
+        """The whole square for ``pose``: premultiplied RGBA, or opaque over ``backdrop``."""
+        bx, by, bw, bh = self._box
+        frame = self._still.copy()
+        moving = self._animate(pose).astype(np.float32)
+        frame[by : by + bh, bx : bx + bw] = self._premultiply(moving, self._box_cover)
+        if backdrop is None:
+            np.copyto(self._pixels, frame)
+        else:
+            self._pixels[...] = self._over(frame, backdrop)
+        return self._view
+
+    def draw_moving(self, pose: Pose, backdrop: np.ndarray) -> memoryview:
+        """Only the moving box, opaque over ``backdrop`` (that box of the scene behind)."""
+        out = self._box_pixels
+        out[..., :3] = self._animate(pose)
+        out[..., 3] = 255
+        # Only the card's edge (anti-aliased) and what lies outside it show the backdrop.
+        ys, xs = self._edge
+        cover = self._edge_cover
+        out[ys, xs, :3] = out[ys, xs, :3] * cover + backdrop[ys, xs, :3] * (1 - cover) + 0.5
+        return self._box_view
+
+    @staticmethod
+    def _over(front: npt.NDArray[np.uint8], back: np.ndarray) -> npt.NDArray[np.uint8]:
+        a = front[..., 3:4].astype(np.uint16)
+        out = front.astype(np.uint16) + (back.astype(np.uint16) * (255 - a) + 127) // 255
+        out[..., 3] = 255
+        return np.minimum(out, 255).astype(np.uint8)
+
+    def image(self, pose: Pose = _REST) -> Image.Image:
+        """An un-premultiplied RGBA copy of ``pose``, for thumbnails and previews."""
+        bx, by, bw, bh = self._box
+        rgb = self._rgb.copy()
+        rgb[by : by + bh, bx : bx + bw] = self._animate(pose)
+        rgba = np.dstack([rgb, np.clip(self._cover * 255 + 0.5, 0, 255).astype(np.uint8)])
+        return Image.fromarray(rgba, "RGBA")

@@ -38,6 +38,18 @@ class Settings(BaseSettings):
     webhook_retry_hours: float = Field(
         default=26.0, gt=0, description="how long undelivered events are retried"
     )
+    # The language-model planner: any OpenAI-compatible chat API (OpenAI, Ollama, vLLM, llama.cpp's
+    # server, LM Studio). Unset base URL: the offline planner writes every storyboard.
+    llm_base_url: str | None = Field(default=None, description="e.g. http://127.0.0.1:11434/v1 (Ollama)")
+    llm_api_key: str = Field(default="none", description="sent as a Bearer token; local servers ignore it")
+    llm_model: str = Field(default="gpt-4o-mini", description="model name the server knows")
+    llm_timeout_seconds: float = Field(default=90.0, gt=0, description="limit for one model call")
+    llm_attempts: int = Field(default=3, ge=1, le=10, description="tries per call on timeouts, 429s, 5xx")
+    llm_repairs: int = Field(default=2, ge=0, le=5, description="asks to fix invalid output before giving up")
+    llm_backoff_seconds: float = Field(default=2.0, ge=0, description="first retry delay; doubles per try")
+    llm_budget_seconds: float = Field(
+        default=300.0, gt=0, description="all model calls of one planning step; then the offline planner"
+    )
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reelwright.avatar.photo import PhotoLook
 from reelwright.errors import InputError
 from reelwright.ingest.files import inspect_files
 from reelwright.plan.base import Pacing, Planner, PlanRequest
@@ -21,6 +22,7 @@ from reelwright.plan.offline import OfflinePlanner
 from reelwright.render.timeline import build_timeline
 from reelwright.render.video import RenderedFiles, render_video
 from reelwright.storyboard import Orientation, Storyboard
+from reelwright.styles.brand import Brand
 from reelwright.styles.catalogue import get_style
 from reelwright.voice.stage import voice_storyboard
 
@@ -50,6 +52,8 @@ class RenderJob:
     # Where to save the planned storyboard as soon as it exists, so a job run again after a crash
     # can resume from it (``storyboard=``) instead of planning again.
     checkpoint: Path | None = None
+    brand: Brand | None = None  # a brand kit's logo, colours and font, laid over the style
+    photo: PhotoLook | None = None  # the talking-photo look that ``avatar`` names, if it names one
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,68 @@ def fit_duration(
         board = voice_storyboard(board, workdir / "voice", cache)
         break
     progress("voice", 1.0)
+    if target is not None:
+        length = build_timeline(board, get_style(board.style).transition_seconds).duration
+        board = hold_visuals(board, target - length)
     return board
+
+
+# Scenes a viewer can look at longer without the voice: a page, a picture, a list.
+_HOLDABLE = ("pdf_page", "image", "bullets")
+MAX_HOLD = 4.0
+
+
+def hold_visuals(board: Storyboard, short_by: float) -> Storyboard:
+    """When the material runs out before the asked length, hold the visual scenes a little longer.
+
+    The planner never invents content to fill time, so a thin deck can leave the narration short
+    even at the slowest natural speaking rate; a few quiet seconds on each slide (which the viewer
+    is reading anyway) close the gap without padding the script.
+    """
+    target = board.target_duration
+    if target is None or short_by <= DURATION_TOLERANCE * target:
+        return board
+    scenes = list(board.scenes)
+    left = short_by
+    # Slides first; then, if they cannot take it all, a shorter breath on every scene.
+    passes = (
+        ([i for i, s in enumerate(scenes) if s.visual.kind in _HOLDABLE], MAX_HOLD),
+        (list(range(len(scenes))), MAX_HOLD / 2),
+    )
+    for indices, cap in passes:
+        if not indices or left <= 0:
+            continue
+        each = min(cap, left / len(indices))
+        for i in indices:
+            extra = min(each, 5.0 - scenes[i].pause_after)
+            scenes[i] = scenes[i].model_copy(update={"pause_after": round(scenes[i].pause_after + extra, 2)})
+            left -= extra
+    return board.model_copy(update={"scenes": scenes})
+
+
+@dataclass(frozen=True)
+class PlannedDraft:
+    storyboard: Storyboard  # as a person would edit it (no audio)
+    duration: float  # seconds, measured from the synthesised narration
+
+
+def plan_draft(
+    request: PlanRequest, planner: Planner, *, work_parent: Path, cache_dir: Path, progress: ProgressFn
+) -> PlannedDraft:
+    """Plan and fit the length, without rendering: the draft a chat session shows for review.
+
+    The narration is synthesised to measure it (and stays in the speech cache, so rendering the
+    approved draft does not speak it again).
+    """
+    work_parent.mkdir(parents=True, exist_ok=True)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix=".draft-", dir=work_parent))
+    try:
+        board = fit_duration(planner, request, workdir, cache_dir, progress)
+        duration = build_timeline(board, get_style(board.style).transition_seconds).duration
+        return PlannedDraft(storyboard_for_export(board), duration)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def run(job: RenderJob, progress: ProgressFn | None = None, *, planner: Planner | None = None) -> JobResult:
@@ -180,12 +245,14 @@ def run(job: RenderJob, progress: ProgressFn | None = None, *, planner: Planner 
                 files=files,
                 orientation=job.orientation,
                 duration=job.duration,
-                avatar=job.avatar,
-                voice=job.voice,
+                avatar=job.photo.stand_in() if job.photo else job.avatar,
+                voice=job.voice or (job.photo.default_voice if job.photo else None),
                 style=job.style,
                 no_avatar=job.no_avatar,
             )
             board = fit_duration(planner or OfflinePlanner(), request, workdir, cache, report)
+            if job.photo is not None and board.avatar is not None:
+                board = board.model_copy(update={"avatar": job.photo.id})  # planned with a stand-in
             timings["plan+voice"] = time.perf_counter() - t
             if job.checkpoint is not None:
                 part = job.checkpoint.with_name(f".{job.checkpoint.name}.part")
@@ -193,7 +260,9 @@ def run(job: RenderJob, progress: ProgressFn | None = None, *, planner: Planner 
                 os.replace(part, job.checkpoint)
 
         t = time.perf_counter()
-        rendered = render_video(board, workdir, "out", progress=lambda f: report("render", f))
+        rendered = render_video(
+            board, workdir, "out", progress=lambda f: report("render", f), brand=job.brand, photo=job.photo
+        )
         timings.update(rendered.timings)
 
         t = time.perf_counter()

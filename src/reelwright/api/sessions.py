@@ -14,8 +14,12 @@ from reelwright.api.errors import ApiError
 from reelwright.api.files_in import store_request_files
 from reelwright.api.schemas import AssetFile, Base64File, UrlFile
 from reelwright.avatar.catalogue import AVATARS
+from reelwright.avatar.photo_looks import owns_photo_look
+from reelwright.chat.conversation import add_message
+from reelwright.errors import InputError
 from reelwright.jobs.runner import ACTIVE
 from reelwright.net.fetch import Allowlist, FetchFailed, UnsafeUrl, check_url
+from reelwright.plan.language import check_voice_language
 from reelwright.store.models import AgentSession, Video, new_id
 from reelwright.styles.catalogue import STYLES
 from reelwright.voice.catalogue import VOICES
@@ -37,6 +41,14 @@ def check_ids(avatar_id: str | None, voice_id: str | None, style_id: str | None)
     ):
         if value is not None and value not in known:
             raise ApiError(400, f"unknown {param} {value!r}", param=param)
+
+
+def check_prompt_language(prompt: str, voice_id: str | None) -> None:
+    """A pinned voice must speak the prompt's language: say so now, not when the job fails."""
+    try:
+        check_voice_language(prompt, voice_id)
+    except InputError as exc:
+        raise ApiError(400, str(exc), param=exc.param) from None
 
 
 def check_callback_url(ctx: ApiContext, url: str | None, param: str = "callback_url") -> None:
@@ -84,7 +96,14 @@ def create_session(
 
     ``with_video`` creates the video row at once (legacy v1 hands out a video_id immediately).
     """
-    check_ids(options.get("avatar_id"), options.get("voice_id"), options.get("style_id"))
+    # The caller's own photo looks are valid avatar ids too (the catalogue lists only built-ins).
+    pinned = options.get("avatar_id")
+    check_ids(
+        None if owns_photo_look(ctx.db, owner_id, pinned) else pinned,
+        options.get("voice_id"),
+        options.get("style_id"),
+    )
+    check_prompt_language(prompt, options.get("voice_id"))
     check_callback_url(ctx, callback_url)
     check_capacity(ctx, owner_id)
     session_id = new_id()
@@ -101,6 +120,9 @@ def create_session(
                 callback_url=callback_url,
             )
             s.add(row)
+            s.flush()
+            # The prompt opens the conversation; in chat mode the agent reads it as its first message.
+            add_message(s, session_id, "user", prompt, handled=options.get("mode") != "chat")
             if with_video:
                 video = Video(owner_id=owner_id, session_id=session_id, status="pending")
                 s.add(video)

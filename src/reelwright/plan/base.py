@@ -1,4 +1,4 @@
-"""The planner interface: what every agent (offline rules today, an LLM later) is given and returns."""
+"""The planner interface: what every agent (offline rules, a language model) is given and returns."""
 
 from __future__ import annotations
 
@@ -21,6 +21,14 @@ class PlanRequest:
     voice: str | None = None
     style: str | None = None
     no_avatar: bool = False
+    # Chat revisions add these: a tone and speaking rate asked for, scenes the user dropped (by id),
+    # what they said so far (a language model reads it; the offline rules already turned it into
+    # the options above) and the draft being revised.
+    tone: str | None = None
+    voice_speed: float | None = None
+    drop_scenes: tuple[str, ...] = ()
+    instructions: tuple[str, ...] = ()
+    previous: Storyboard | None = None
 
 
 @dataclass(frozen=True)
@@ -33,5 +41,8 @@ class Pacing:
 
 class Planner(Protocol):
     name: str
+    # What the agent wants to tell the user (why it chose a presenter, that it fell back to the
+    # offline planner...); the caller takes them after planning and shows them as model messages.
+    messages: list[str]
 
     def plan(self, request: PlanRequest, pacing: Pacing) -> Storyboard: ...

@@ -9,11 +9,12 @@ say, never by stretching silence.
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import dataclass, field
 
-from reelwright.avatar.catalogue import AVATARS, get_avatar
+from reelwright.avatar.catalogue import get_avatar, pick_avatar
+from reelwright.errors import InputError
 from reelwright.plan.base import DEFAULT_DURATION, Pacing, PlanRequest
+from reelwright.plan.language import voice_for_prompt
 from reelwright.plan.prompt import PromptBrief, read_prompt, title_case
 from reelwright.storyboard import (
     BulletSlide,
@@ -28,7 +29,6 @@ from reelwright.storyboard import (
     Visual,
 )
 from reelwright.styles.catalogue import get_style
-from reelwright.voice.catalogue import get_voice
 
 MIN_SCENE_SECONDS = 4.0
 
@@ -236,12 +236,22 @@ def page_sentences(text: str) -> tuple[str | None, list[str]]:
     body = " ".join(lines) if any(ln.endswith((".", "!", "?")) for ln in lines) else "\n".join(lines)
     pieces = re.split(r"(?<=[.!?])\s+|\n+|\s*[•▪●◦]\s*", body)
     sentences: list[str] = []
+    short_items: list[str] = []
     for piece in pieces:
-        piece = piece.strip()
+        piece = piece.strip(" -–•*")
         letters = sum(c.isalpha() for c in piece)
-        if len(piece.split()) < 3 or letters < 0.5 * len(piece) or len(piece.split()) > 45:
+        if letters < 0.5 * len(piece) or len(piece.split()) > 45:
+            continue
+        if len(piece.split()) < 3:
+            if letters >= 3:
+                short_items.append(piece[0].lower() + piece[1:] if piece[1:2].islower() else piece)
             continue
         sentences.append(_sentence(piece))
+    # Terse bullets ("Faster setup", "New pricing") are too short to read out one by one, but
+    # together they say what the page is about.
+    if len(short_items) >= 2:
+        listed = ", ".join(short_items[:5][:-1]) + " and " + short_items[:5][-1]
+        sentences.append(_sentence(f"It covers {listed}"))
     return heading, sentences
 
 
@@ -250,28 +260,47 @@ def _choose_avatar(request: PlanRequest, brief: PromptBrief, orientation: str) -
         return None
     if request.avatar:
         return get_avatar(request.avatar).id
-    # Deterministic, prompt-dependent choice among presenters suited to the orientation.
-    suited = [a.id for a in AVATARS.values() if a.preferred_orientation == orientation] or list(AVATARS)
-    return suited[zlib.crc32(brief.prompt.encode("utf-8")) % len(suited)]
+    # Deterministic, prompt-dependent choice of a presenter whose gender matches the voice that will
+    # speak (the pinned one, else the best for the prompt's language), suited to tone and orientation.
+    gender = voice_for_prompt(request.prompt, request.voice).gender
+    return pick_avatar(gender=gender, orientation=orientation, tone=brief.tone, seed=brief.prompt)
 
 
 class OfflinePlanner:
     name = "offline"
 
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
     def plan(self, request: PlanRequest, pacing: Pacing) -> Storyboard:
         brief = read_prompt(request.prompt)
+        if request.tone in _OPENINGS:
+            brief.tone = request.tone
+        speed = request.voice_speed or 1.0
+        # The budget is in words at the speaking rate actually used.
+        pacing = Pacing(pacing.words_per_second * speed, pacing.scene_overhead)
         target = request.duration or brief.duration or DEFAULT_DURATION
         orientation = request.orientation or brief.orientation or "landscape"
         style = get_style(request.style or _STYLE_FOR_TONE.get(brief.tone, "clean")).id
         avatar = _choose_avatar(request, brief, orientation)
-        voice = get_voice(request.voice or (get_avatar(avatar).default_voice if avatar else "en_US-joe"))
+        # A pinned voice must speak the prompt's language; otherwise the presenter's own voice, or
+        # the best voice of the prompt's language when the presenter's does not speak it.
+        voice = voice_for_prompt(
+            request.prompt, request.voice, get_avatar(avatar).default_voice if avatar else None
+        )
         layout = (lambda kind: kind) if avatar else (lambda _kind: "none")
 
-        planned = self._blocks(request, brief, layout)
+        dropped = set(request.drop_scenes)
+        planned = [b for b in self._blocks(request, brief, layout) if b.id not in dropped]
+        if not planned:
+            raise InputError("every scene was dropped; nothing is left to say", param="message")
         spares = [b for b in planned if b.spare]
-        blocks = self._fit_scene_count([b for b in planned if not b.spare], target)
+        max_scenes = max(2, int(target // MIN_SCENE_SECONDS))
+        if brief.scenes:
+            max_scenes = min(max_scenes, brief.scenes)
+        blocks = self._fit_scene_count([b for b in planned if not b.spare], target, max_scenes)
         self._choose_sentences(blocks, target, pacing)
-        self._add_spares(blocks, spares, target, pacing)
+        self._add_spares(blocks, spares, target, pacing, max_scenes)
 
         music = next((f for f in request.files if f.kind == "audio"), None)
         scenes = [
@@ -287,6 +316,7 @@ class OfflinePlanner:
             language=voice.language.split("-")[0].lower(),
             tone=brief.tone,
             target_duration=target,
+            voice_speed=speed,
             music=MusicTrack(source=str(music.path)) if music else None,
             scenes=scenes,
         )
@@ -434,15 +464,14 @@ class OfflinePlanner:
         )
         return blocks
 
-    def _fit_scene_count(self, blocks: list[_Block], target: float) -> list[_Block]:
-        """Keep as many content scenes as the length allows (each needs a few seconds)."""
-        max_scenes = max(2, int(target // MIN_SCENE_SECONDS))
+    def _fit_scene_count(self, blocks: list[_Block], target: float, max_scenes: int) -> list[_Block]:
+        """Keep as many content scenes as the length (each needs a few seconds) and the user allow."""
         if len(blocks) <= max_scenes:
             return blocks
         intro, content, close = blocks[0], blocks[1:-1], blocks[-1]
         keep = max_scenes - 2
         if keep <= 0:
-            return [intro, close] if target >= 2 * MIN_SCENE_SECONDS else [intro]
+            return [intro, close] if target >= 2 * MIN_SCENE_SECONDS and max_scenes >= 2 else [intro]
         # Evenly spread what we keep (a long deck is sampled across, not just its first pages).
         step = len(content) / keep
         picked = [content[int(i * step)] for i in range(keep)]
@@ -483,9 +512,10 @@ class OfflinePlanner:
         """How many words fit: the target less each scene's fixed overhead, at the speaking rate."""
         return max(4.0, (target - pacing.scene_overhead * len(blocks)) * pacing.words_per_second)
 
-    def _add_spares(self, blocks: list[_Block], spares: list[_Block], target: float, pacing: Pacing) -> None:
+    def _add_spares(
+        self, blocks: list[_Block], spares: list[_Block], target: float, pacing: Pacing, max_scenes: int
+    ) -> None:
         """When the material cannot fill the length, dwell on it: a scene per point, then a recap."""
-        max_scenes = max(2, int(target // MIN_SCENE_SECONDS))
         sections = [b for b in spares if b.id.startswith("section")]
         for spare in spares:
             total = sum(b.words() for b in blocks)

@@ -116,6 +116,7 @@ class PromptBrief:
     tone_words: list[str] = field(default_factory=list)
     points: list[str] = field(default_factory=list)
     audience: str | None = None
+    scenes: int | None = None  # "in 4 scenes", "five slides"
 
 
 def parse_duration(text: str) -> float | None:
@@ -257,6 +258,23 @@ def parse_audience(text: str) -> str | None:
     return _clean_phrase(m.group(1)) if m else None
 
 
+_SCENE_COUNT_RE = re.compile(
+    _NUM + r"[\s-]+(?:short\s+|quick\s+)?(?:scenes?|slides?|parts?|sections?)\b", re.IGNORECASE
+)
+
+
+def parse_scene_count(text: str) -> int | None:
+    """How many scenes the user asked for ("in 4 scenes", "five slides"), if they said."""
+    m = _SCENE_COUNT_RE.search(text)
+    if not m:
+        return None
+    raw = m.group(1).lower()
+    if raw in ("a", "an"):  # "a scene about X" counts nothing
+        return None
+    value = float(raw) if raw[0].isdigit() else float(_NUMBER_WORDS[raw])
+    return int(value) if 1 <= value <= 40 and value == int(value) else None
+
+
 def read_prompt(prompt: str) -> PromptBrief:
     topic, kind = parse_topic(prompt)
     tone, tone_words = parse_tone(prompt)
@@ -272,4 +290,5 @@ def read_prompt(prompt: str) -> PromptBrief:
         tone_words=tone_words,
         points=parse_points(prompt),
         audience=parse_audience(prompt),
+        scenes=parse_scene_count(prompt),
     )

@@ -6,7 +6,7 @@ import secrets
 import time
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -72,6 +72,8 @@ class AgentSession(Base):
     heartbeat_at: Mapped[int | None] = mapped_column(Integer, nullable=True)  # set while a worker runs it
     # Stages finished so far ("plan", "voice"): a job run again resumes after the last one.
     checkpoint: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # Set by POST .../stop; the worker stops at its next checkpoint and clears it.
+    stop_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[int] = mapped_column(Integer, default=now)
     updated_at: Mapped[int] = mapped_column(Integer, default=now, onupdate=now)
 
@@ -79,6 +81,38 @@ class AgentSession(Base):
         Index("ix_agent_sessions_owner_created", "owner_id", "created_at"),
         Index("ix_agent_sessions_status", "status"),
     )
+
+
+class AgentMessage(Base):
+    """One turn of a session's conversation: the user's prompt and messages, the agent's answers."""
+
+    __tablename__ = "agent_messages"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)  # time-ordered
+    session_id: Mapped[str] = mapped_column(ForeignKey("agent_sessions.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(8))  # user | model
+    type: Mapped[str] = mapped_column(String(16), default="text")  # text | resource | error
+    content: Mapped[str] = mapped_column(Text)
+    resource_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A user message's extras (file keys, avatar_id, voice_id) and the run it started.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    run_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    handled: Mapped[bool] = mapped_column(Boolean, default=False)  # user messages the agent has read
+    created_at: Mapped[int] = mapped_column(Integer, default=now)
+
+    __table_args__ = (Index("ix_agent_messages_session", "session_id", "id"),)
+
+
+class AgentResource(Base):
+    """Something the agent made for review in a session; today the storyboard ``draft``."""
+
+    __tablename__ = "agent_resources"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    session_id: Mapped[str] = mapped_column(ForeignKey("agent_sessions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16), default="draft")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[int] = mapped_column(Integer, default=now)
+
+    __table_args__ = (Index("ix_agent_resources_session", "session_id", "id"),)
 
 
 class Video(Base):

@@ -1,40 +1,73 @@
-"""v3 Video Agent: create, get and list sessions."""
+"""v3 Video Agent: create, get and list sessions; chat mode's messages, drafts, videos and stop."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
+from pydantic import BaseModel, Field
+from sqlalchemy import select, update
 
 from reelwright.api.deps import Ctx, OwnerId, owned
 from reelwright.api.errors import ApiError
+from reelwright.api.files_in import store_request_files
 from reelwright.api.pagination import list_envelope, page
-from reelwright.api.schemas import CreateAgentRequest
-from reelwright.api.sessions import create_session
-from reelwright.store.models import AgentSession
+from reelwright.api.schemas import CreateAgentRequest, FileSpec
+from reelwright.api.sessions import check_capacity, check_ids, create_session
+from reelwright.chat.conversation import add_message, recent_messages
+from reelwright.jobs.runner import ACTIVE
+from reelwright.store.models import AgentMessage, AgentResource, AgentSession, Video, new_id
+from reelwright.styles.brand_kits import owned_kit
 
 router = APIRouter(prefix="/v3/video-agents", tags=["Video Agent"])
 
 Limit20 = Annotated[int, Query(ge=1, le=100)]
 
 
-def _message(role: str, kind: str, content: str, created_at: int) -> dict[str, Any]:
-    return {"role": role, "type": kind, "content": content, "created_at": created_at, "resource_ids": []}
+class ChatMessageRequest(BaseModel):
+    message: str = Field(min_length=1, max_length=10_000, description="a revision, an answer, or an approval")
+    avatar_id: str | None = None
+    voice_id: str | None = None
+    files: list[FileSpec] = Field(default_factory=list, max_length=20)
 
 
-@router.post("", summary="Create a video from a prompt")
+def _message(role: str, kind: str, content: str, created_at: int, resource_ids: list[str]) -> dict[str, Any]:
+    return {
+        "role": role,
+        "type": kind,
+        "content": content,
+        "created_at": created_at,
+        "resource_ids": resource_ids,
+    }
+
+
+def _message_json(m: AgentMessage) -> dict[str, Any]:
+    return _message(m.role, m.type, m.content, m.created_at, list(m.resource_ids or []))
+
+
+@router.post("", summary="Create a video from a prompt (mode=chat: review a storyboard first)")
 def create_agent(body: CreateAgentRequest, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
-    if body.mode == "chat":
-        raise ApiError(400, "chat mode is not available yet; use mode=generate", param="mode")
     if body.brand_kit_id is not None:
-        raise ApiError(400, f"unknown brand_kit_id {body.brand_kit_id!r}", param="brand_kit_id")
+        with ctx.db.session() as s:
+            if owned_kit(s, body.brand_kit_id, owner_id) is None:
+                raise ApiError(400, f"unknown brand_kit_id {body.brand_kit_id!r}", param="brand_kit_id")
     created = create_session(
         ctx,
         owner_id,
         prompt=body.prompt,
         options=body.model_dump(
-            include={"avatar_id", "voice_id", "style_id", "orientation", "duration_sec", "incognito_mode"}
+            include={
+                "avatar_id",
+                "voice_id",
+                "style_id",
+                "orientation",
+                "duration_sec",
+                "incognito_mode",
+                "mode",
+                "brand_kit_id",
+            }
         ),
         files=body.files,
         callback_url=body.callback_url,
@@ -69,9 +102,11 @@ def list_agents(ctx: Ctx, owner_id: OwnerId, limit: Limit20 = 20, token: str | N
 def get_agent(session_id: str, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as s:
         row = owned(s, AgentSession, session_id, owner_id, "video agent session")
-        messages = [_message("user", "text", row.prompt, row.created_at)]
-        if row.status == "failed" and row.error:
-            messages.insert(0, _message("model", "error", row.error, row.updated_at))  # newest first
+        messages = [_message_json(m) for m in recent_messages(s, session_id)]
+        if not messages:  # a session from before conversations were stored
+            messages = [_message("user", "text", row.prompt, row.created_at, [])]
+            if row.status == "failed" and row.error:
+                messages.insert(0, _message("model", "error", row.error, row.updated_at, []))
         return {
             "data": {
                 "session_id": row.id,
@@ -83,3 +118,106 @@ def get_agent(session_id: str, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
                 "messages": messages,
             }
         }
+
+
+@router.post("/{session_id}", summary="Chat mode: revise the draft, answer a question, or approve it")
+def send_message(session_id: str, body: ChatMessageRequest, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
+    check_ids(body.avatar_id, body.voice_id, None)
+    with ctx.db.session() as s:
+        row = owned(s, AgentSession, session_id, owner_id, "video agent session")
+        if (row.request or {}).get("mode") != "chat":
+            raise ApiError(
+                409, "this session was created with mode=generate; create one with mode=chat to revise"
+            )
+        if row.status in ACTIVE:
+            raise ApiError(
+                409, f"the agent is still working on this session ({row.status}); wait or stop it first"
+            )
+    check_capacity(ctx, owner_id)
+    run_id = new_id()
+    folder = ctx.settings.files_dir / "inputs" / session_id / f"m{run_id}"
+    file_keys = store_request_files(ctx, owner_id, body.files, folder)
+    extras: dict[str, Any] = {"file_keys": file_keys} if file_keys else {}
+    extras.update({k: v for k, v in (("avatar_id", body.avatar_id), ("voice_id", body.voice_id)) if v})
+    with ctx.db.session() as s:
+        # Only one turn at a time: the session must still be waiting when the message lands.
+        claimed = s.execute(
+            update(AgentSession)
+            .where(AgentSession.id == session_id, AgentSession.status.not_in(ACTIVE))
+            .values(status="thinking", progress=0, error=None, heartbeat_at=None)
+        )
+        if not claimed.rowcount:  # type: ignore[attr-defined]
+            shutil.rmtree(folder, ignore_errors=True)
+            raise ApiError(409, "the agent is already working on another message")
+        add_message(s, session_id, "user", body.message, data=extras, run_id=run_id)
+        title = s.scalar(select(AgentSession.title).where(AgentSession.id == session_id))
+    from reelwright.jobs.queue import render_session
+
+    render_session(session_id)
+    return {"data": {"session_id": session_id, "run_id": run_id, "title": title}}
+
+
+@router.post("/{session_id}/stop", summary="Stop at the next checkpoint, keeping what exists")
+def stop_agent(
+    session_id: str, owner_id: OwnerId, ctx: Ctx, body: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    with ctx.db.session() as s:
+        owned(s, AgentSession, session_id, owner_id, "video agent session")
+        s.execute(
+            update(AgentSession)
+            .where(AgentSession.id == session_id, AgentSession.status.in_(ACTIVE))
+            .values(stop_requested=True)
+        )
+    return {"data": {"session_id": session_id}}
+
+
+def _public_paths(value: Any, inputs: str) -> Any:
+    """File paths inside the session's inputs folder, shown relative to it (no server paths leak)."""
+    if isinstance(value, dict):
+        return {k: _public_paths(v, inputs) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_public_paths(v, inputs) for v in value]
+    if isinstance(value, str) and value.startswith(inputs):
+        return value[len(inputs) :]
+    return value
+
+
+@router.get(
+    "/{session_id}/resources/{resource_id}", summary="A resource of the session (the storyboard draft)"
+)
+def get_resource(session_id: str, resource_id: str, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
+    with ctx.db.session() as s:
+        owned(s, AgentSession, session_id, owner_id, "video agent session")
+        res = s.get(AgentResource, resource_id)
+        if res is None or res.session_id != session_id:
+            raise ApiError(404, f"no resource {resource_id!r} in this session")
+        inputs = str(Path(ctx.settings.files_dir / "inputs" / session_id).absolute()) + "/"
+        data = dict(res.data)
+        return {
+            "data": {
+                "resource_id": res.id,
+                "session_id": session_id,
+                "type": res.kind,
+                "created_at": res.created_at,
+                "duration": data.get("duration"),
+                "storyboard": _public_paths(data.get("storyboard"), inputs),
+            }
+        }
+
+
+@router.get("/{session_id}/videos", summary="The session's videos, newest first")
+def list_session_videos(
+    session_id: str, owner_id: OwnerId, ctx: Ctx, limit: Limit20 = 20, token: str | None = None
+) -> dict[str, Any]:
+    with ctx.db.session() as s:
+        owned(s, AgentSession, session_id, owner_id, "video agent session")
+        rows, has_more, next_token = page(
+            s,
+            select(Video).where(Video.session_id == session_id, Video.owner_id == owner_id),
+            Video.created_at,
+            Video.id,
+            limit=limit,
+            token=token,
+        )
+        items = [ctx.video_json(v) for v in rows]
+    return list_envelope(items, has_more, next_token)

@@ -1,0 +1,370 @@
+"""The language-model planner: a producer's storyboard from any OpenAI-compatible chat API.
+
+The model sees the prompt, the files (PDF text and page images, pictures, clip and music
+descriptions), the catalogue and a word budget from the voice's speaking rate, and answers with a
+:class:`~reelwright.plan.draft.DraftPlan` through structured output. Invalid answers are sent back
+with what is wrong, a bounded number of times. When the model cannot answer (timeouts, 429s, 5xx,
+refusals, still invalid after the repairs, the time budget spent) the offline planner writes the
+storyboard instead and the user is told so; a job never waits on a model for ever.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+from typing import Any, Literal
+
+from PIL import Image
+from pydantic import BaseModel, Field
+
+from reelwright.avatar.catalogue import AVATARS
+from reelwright.ingest import pdf
+from reelwright.ingest.files import InputFile
+from reelwright.llm.client import ChatClient, LlmUnavailable, Message
+from reelwright.plan.base import DEFAULT_DURATION, Pacing, Planner, PlanRequest
+from reelwright.plan.draft import (
+    DraftPlan,
+    DraftProblem,
+    draft_schema,
+    from_storyboard,
+    parse_draft,
+    to_storyboard,
+)
+from reelwright.plan.facts import invented_numbers
+from reelwright.plan.offline import OfflinePlanner
+from reelwright.plan.prompt import read_prompt
+from reelwright.storyboard import Storyboard
+from reelwright.styles.catalogue import STYLES
+from reelwright.voice.catalogue import VOICES
+
+log = logging.getLogger("reelwright.plan")
+
+MAX_PAGE_TEXT = 1500  # characters of each PDF page's text the model reads
+MAX_IMAGES = 6  # page renders and pictures sent as images
+IMAGE_SIDE = 768
+WORD_SLACK = 0.15  # a narration within ±15 % of the budget is accepted; the voice stage fine-tunes
+
+_SYSTEM = """You are a video producer. You write the storyboard of a short narrated video: what the \
+presenter says in each scene and what is on screen. Follow the user's brief exactly: its length, \
+orientation, tone, audience, style, pacing and number of scenes.
+
+Rules:
+- Say only what the user gave you (the prompt and the attached files). Never invent facts, names, \
+dates, prices or figures: every number you write must appear in the prompt or the files.
+- Narration is spoken English prose: no Markdown, no lists, no stage directions, no emoji.
+- The total narration must be about {words} words, because the voice speaks {wps:.1f} words a second \
+and the video must last {target:.0f} seconds. {scene_rule}
+- Show the user's files: use PDF pages as visuals where their content is narrated, and show every \
+picture and clip. Audio files play as background music by themselves; never show them.
+- Open with a title scene and close with a short closing scene.
+- Choose the presenter, voice and style from the catalogue that fit the brief and explain why in \
+"reason", unless the user chose them.
+Answer with one JSON object that follows the given schema, nothing else."""
+
+
+def _image_part(image: Image.Image) -> dict[str, Any]:
+    image = image.convert("RGB")
+    image.thumbnail((IMAGE_SIDE, IMAGE_SIDE))
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=80)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return {"type": "image_url", "image_url": {"url": f"data:image/jpeg;base64,{data}"}}
+
+
+def describe_files(files: list[InputFile]) -> tuple[str, list[dict[str, Any]]]:
+    """The files as the model reads them: text descriptions, and images of pages and pictures."""
+    lines: list[str] = []
+    images: list[dict[str, Any]] = []
+    for n, f in enumerate(files, start=1):
+        if f.kind == "pdf":
+            lines.append(f"File {n}: PDF {f.name!r}, {len(f.page_texts)} pages.")
+            for page, text in enumerate(f.page_texts, start=1):
+                snippet = " ".join(text.split())[:MAX_PAGE_TEXT]
+                lines.append(f"  File {n} page {page} text: {snippet or '(no text)'}")
+                if len(images) < MAX_IMAGES:
+                    try:
+                        images.append(_image_part(pdf.render_page(f.path, page, IMAGE_SIDE, IMAGE_SIDE)))
+                        lines.append(f"  (file {n} page {page} is attached as image {len(images)})")
+                    except Exception:  # an image is a bonus; its text is already there
+                        log.debug("could not render %s page %d", f.path, page, exc_info=True)
+        elif f.kind == "image":
+            lines.append(f"File {n}: picture {f.name!r}, {f.width}x{f.height}; shown with a slow zoom.")
+            if len(images) < MAX_IMAGES:
+                try:
+                    with Image.open(f.path) as im:
+                        images.append(_image_part(im))
+                    lines.append(f"  (attached as image {len(images)})")
+                except OSError:
+                    pass
+        elif f.kind == "video":
+            lines.append(
+                f"File {n}: video clip {f.name!r}, {f.duration or 0:.1f} s, {f.width}x{f.height}; "
+                "plays muted under the narration."
+            )
+        else:
+            lines.append(
+                f"File {n}: audio {f.name!r}, {f.duration or 0:.0f} s; background music (not shown)."
+            )
+    return "\n".join(lines), images
+
+
+def _catalogue(language: str | None) -> str:
+    avatars = "; ".join(
+        f"{a.id} ({a.gender}, {a.description}, suits {a.preferred_orientation})" for a in AVATARS.values()
+    )
+    styles = "; ".join(f"{s.id} ({s.name}: {s.description})" for s in STYLES.values())
+    natural = [v for v in VOICES.values() if v.quality == "natural"]
+    others = [
+        v for v in VOICES.values() if v.quality != "natural" and language and v.language.startswith(language)
+    ]
+    voices = "; ".join(f"{v.id} ({v.language}, {v.gender}, {v.quality})" for v in [*natural, *others[:5]])
+    return f"Presenters: {avatars}.\nStyles: {styles}.\nVoices: {voices}."
+
+
+class ChatDecision(BaseModel):
+    """How the model reads a chat message about a draft."""
+
+    action: Literal["approve", "revise", "ask"] = Field(
+        description="approve: render the draft as it is; revise: change it; ask: a question is needed"
+    )
+    reply: str = Field(description="one or two sentences to the user about what you will do")
+    question: str | None = Field(default=None, description="for ask: the question to the user")
+    duration_sec: float | None = Field(default=None, description="a new target length, if asked")
+    orientation: Literal["landscape", "portrait"] | None = None
+    avatar: str | None = Field(default=None, description="a presenter id, if the user asked for another")
+    no_avatar: bool | None = Field(default=None, description="true if the user wants no presenter")
+    voice: str | None = Field(default=None, description="a voice id, if the user asked for another")
+    voice_speed: float | None = Field(default=None, description="0.8-1.2; below 1 is slower and calmer")
+    style: str | None = None
+    tone: str | None = None
+    render_after: bool = Field(default=False, description="true if the user also asked to render it now")
+
+
+class LlmPlanner:
+    """Plans with a language model; the offline planner stands in whenever the model cannot."""
+
+    name = "llm"
+
+    def __init__(self, client: ChatClient, fallback: Planner | None = None) -> None:
+        self.client = client
+        self.fallback = fallback or OfflinePlanner()
+        self.messages: list[str] = []
+        # The last model storyboard, its request and system prompt: a re-plan for the same request
+        # (the narration, once heard, missed the length) revises it instead of starting over.
+        self._last: tuple[PlanRequest, DraftPlan, Storyboard, str] | None = None
+        self._fell_back: PlanRequest | None = None
+
+    # --- planning ------------------------------------------------------------------------------
+
+    def plan(self, request: PlanRequest, pacing: Pacing) -> Storyboard:
+        if self._fell_back is request:  # the model failed for this job: stay consistent and quick
+            return self.fallback.plan(request, pacing)
+        brief = read_prompt(request.prompt)
+        target = request.duration or brief.duration or DEFAULT_DURATION
+        scene_count = brief.scenes or max(2, min(12, round(target / 9)))
+        speed = request.voice_speed or 1.0
+        words = self._budget(target, scene_count, pacing, speed)
+        last = self._last
+        try:
+            if last is not None and last[0] is request:
+                board = self._adjust_length(request, last[1], last[2], last[3], words, target)
+            else:
+                self.client.start_budget()
+                board = self._first_plan(request, brief.scenes, scene_count, words, target, pacing, speed)
+        except LlmUnavailable as exc:
+            if last is not None and last[0] is request:
+                return last[2]  # keep the model's script; the voice stage adjusts the rate
+            self._fell_back = request
+            self.messages.append(
+                f"The language model could not write this storyboard ({exc.reason}), so the built-in "
+                "offline planner wrote it instead."
+            )
+            return self.fallback.plan(request, pacing)
+        return board
+
+    @staticmethod
+    def _budget(target: float, scenes: int, pacing: Pacing, speed: float) -> int:
+        return max(8, round((target - pacing.scene_overhead * scenes) * pacing.words_per_second * speed))
+
+    def _first_plan(
+        self,
+        request: PlanRequest,
+        asked_scenes: int | None,
+        scene_count: int,
+        words: int,
+        target: float,
+        pacing: Pacing,
+        speed: float,
+    ) -> Storyboard:
+        scene_rule = (
+            f"Write exactly {asked_scenes} scenes, as the user asked."
+            if asked_scenes
+            else f"About {scene_count} scenes suit this length (each at least 4 seconds)."
+        )
+        system = _SYSTEM.format(
+            words=words, wps=pacing.words_per_second * speed, target=target, scene_rule=scene_rule
+        )
+        files_text, images = describe_files(request.files)
+        pinned = [
+            f"{label}: {value}"
+            for label, value in (
+                ("orientation", request.orientation),
+                ("presenter", "none" if request.no_avatar else request.avatar),
+                ("voice", request.voice),
+                ("style", request.style),
+                ("tone", request.tone),
+            )
+            if value
+        ]
+        language = VOICES[request.voice].language.split("-")[0] if request.voice in VOICES else None
+        text = "\n\n".join(
+            part
+            for part in (
+                f"The brief:\n{request.prompt}",
+                f"Target length: {target:.0f} seconds (about {words} words of narration).",
+                "The user chose: " + ", ".join(pinned) + "." if pinned else "",
+                f"Attached files:\n{files_text}" if request.files else "No files are attached.",
+                "Catalogue:\n" + _catalogue(language),
+                self._revision_context(request),
+                "Answer with the storyboard JSON.",
+            )
+            if part
+        )
+        content: str | list[dict[str, Any]] = (
+            [{"type": "text", "text": text}, *images] if images and self.client.accepts_images else text
+        )
+        messages: list[Message] = [
+            {"role": "system", "content": system},
+            {"role": "user", "content": content},
+        ]
+        board, draft = self._ask(messages, request, target, words, asked_scenes)
+        self._last = (request, draft, board, system)
+        if request.previous is None and draft.reason.strip() and not (request.avatar and request.voice):
+            who = AVATARS[board.avatar].name if board.avatar else "no presenter"
+            self.messages.append(
+                f"I chose {who}, the voice {VOICES[board.voice].name} and the {STYLES[board.style].name} "
+                f"style: {draft.reason.strip()}"
+            )
+        return board
+
+    def _revision_context(self, request: PlanRequest) -> str:
+        if request.previous is None:
+            return ""
+        current = from_storyboard(request.previous, request.files).model_dump_json(exclude={"reason"})
+        asked = "\n".join(f"- {x}" for x in request.instructions) or "- (no new instruction)"
+        return (
+            f"This is a revision. The current storyboard:\n{current}\n"
+            f"The user asked for these changes (latest last):\n{asked}\n"
+            "Keep what the user did not ask to change."
+        )
+
+    def _adjust_length(
+        self,
+        request: PlanRequest,
+        draft: DraftPlan,
+        board: Storyboard,
+        system: str,
+        words: int,
+        target: float,
+    ) -> Storyboard:
+        """After hearing the narration: rewrite the same storyboard to a corrected word count."""
+        have = board.narration_words()
+        if abs(have - words) <= 0.05 * words:
+            return board
+        messages: list[Message] = [
+            {"role": "system", "content": system},
+            {"role": "user", "content": f"The brief:\n{request.prompt}"},
+            {"role": "assistant", "content": draft.model_dump_json()},
+            {
+                "role": "user",
+                "content": (
+                    f"Spoken aloud, this narration has the wrong length: it has {have} words and must have "
+                    f"about {words} words to last {target:.0f} seconds. Rewrite the narration to about "
+                    f"{words} words; keep the scenes, visuals and choices. Answer with the whole JSON."
+                ),
+            },
+        ]
+        new_board, new_draft = self._ask(messages, request, target, words, None)
+        self._last = (request, new_draft, new_board, system)
+        return new_board
+
+    def _ask(
+        self, messages: list[Message], request: PlanRequest, target: float, words: int, scenes: int | None
+    ) -> tuple[Storyboard, DraftPlan]:
+        """Ask, check, and send problems back for repair a bounded number of times."""
+        sources = [request.prompt, *request.instructions] + [t for f in request.files for t in f.page_texts]
+        problem = ""
+        for round_ in range(self.client.config.repairs + 1):
+            answer = self.client.complete_json(messages, "storyboard", draft_schema())
+            try:
+                draft = parse_draft(answer)
+                board = to_storyboard(draft, request, target)
+                invented = invented_numbers(board, sources)
+                if invented:
+                    raise DraftProblem(
+                        f"it states numbers that are not in the brief or the files ({', '.join(invented)}); "
+                        "remove them or use only figures the user gave"
+                    )
+                if scenes is not None and len(board.scenes) != scenes:
+                    raise DraftProblem(
+                        f"it has {len(board.scenes)} scenes; the user asked for exactly {scenes}"
+                    )
+                have = board.narration_words()
+                last_round = round_ == self.client.config.repairs
+                if abs(have - words) > WORD_SLACK * words and not last_round:
+                    raise DraftProblem(
+                        f"its narration has {have} words; it must have about {words} words "
+                        f"to last {target:.0f} seconds"
+                    )
+                return board, draft
+            except DraftProblem as exc:
+                problem = str(exc)
+                log.info("model storyboard rejected (%s); asking for a repair", problem)
+                messages = [
+                    *messages,
+                    {"role": "assistant", "content": answer[:20_000]},
+                    {
+                        "role": "user",
+                        "content": f"That storyboard cannot be used: {problem}. "
+                        "Answer again with the whole corrected JSON object.",
+                    },
+                ]
+        raise LlmUnavailable(
+            f"its storyboard was still invalid after {self.client.config.repairs} repairs: {problem}"
+        )
+
+    # --- chat ----------------------------------------------------------------------------------
+
+    def interpret(self, message: str, board: Storyboard, request: PlanRequest) -> ChatDecision:
+        """What the user wants done with the draft. Raises LlmUnavailable when the model cannot say."""
+        self.client.start_budget()
+        current = from_storyboard(board, request.files).model_dump_json(exclude={"reason"})
+        messages: list[Message] = [
+            {
+                "role": "system",
+                "content": (
+                    "You are a video producer reviewing a storyboard draft with the user. Decide what "
+                    "their message asks: approve (render as it is), revise (change it; fill in only the "
+                    "fields they asked to change), or ask (only when something real is undecided and "
+                    "you cannot reasonably choose). Answer with one JSON object following the schema.\n"
+                    + _catalogue(None)
+                ),
+            },
+            {"role": "user", "content": f"The draft:\n{current}\n\nThe user's message:\n{message}"},
+        ]
+        schema = ChatDecision.model_json_schema()
+        problem = ""
+        for _ in range(self.client.config.repairs + 1):
+            answer = self.client.complete_json(messages, "chat_decision", schema)
+            try:
+                start, end = answer.find("{"), answer.rfind("}")
+                return ChatDecision.model_validate_json(answer[start : end + 1])
+            except ValueError as exc:
+                problem = str(exc).splitlines()[0]
+                messages = [
+                    *messages,
+                    {"role": "assistant", "content": answer[:5000]},
+                    {"role": "user", "content": f"Invalid answer ({problem}); answer again with valid JSON."},
+                ]
+        raise LlmUnavailable(f"its answer was still invalid: {problem}")

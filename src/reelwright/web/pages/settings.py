@@ -1,0 +1,167 @@
+"""Settings: API keys (create, revoke) and webhook endpoints (add, events, rotate, deliveries).
+
+Webhook changes go through the API's own route functions; keys through the same store functions
+as ``reelwright keys create``. A new key or secret is shown once, on the page that answers the
+form, and never again (it is not stored in the clear).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from reelwright.api.context import ApiContext
+from reelwright.api.errors import ApiError
+from reelwright.api.routes.webhooks import (
+    WebhookEndpointCreate,
+    WebhookEndpointUpdate,
+    create_endpoint,
+    delete_endpoint,
+    list_endpoints,
+    list_events,
+    rotate_endpoint_secret,
+    update_endpoint,
+)
+from reelwright.store.keys import add_key, revoke_key
+from reelwright.store.models import ApiKey
+from reelwright.web.auth import WebUser
+from reelwright.web.pages.common import PageError, User, api_errors_as_pages, check_csrf
+from reelwright.web.templating import render
+from reelwright.webhooks.events import EVENT_TYPES
+
+router = APIRouter(include_in_schema=False)
+
+Csrf = Annotated[str, Form(max_length=100)]
+Events = Annotated[list[str] | None, Form()]
+
+
+def _ctx(request: Request) -> ApiContext:
+    ctx: ApiContext = request.app.state.ctx
+    return ctx
+
+
+def _keys(ctx: ApiContext, owner_id: str) -> list[dict[str, Any]]:
+    with ctx.db.session() as s:
+        rows = s.scalars(
+            select(ApiKey)
+            .where(ApiKey.owner_id == owner_id)
+            .order_by(ApiKey.created_at.desc(), ApiKey.id.desc())
+        )
+        return [
+            {"id": k.id, "name": k.name, "created_at": k.created_at, "revoked_at": k.revoked_at} for k in rows
+        ]
+
+
+def _settings_page(
+    request: Request,
+    user: WebUser,
+    *,
+    shown_once: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    ctx = _ctx(request)
+    endpoints = list_endpoints(ctx, user.owner_id, limit=100, token=None)["data"]
+    deliveries = list_events(ctx, user.owner_id, limit=20, token=None, endpoint_id=None, event_type=None)
+    return render(
+        request,
+        "settings.html",
+        user=user,
+        status_code=status,
+        title="Settings",
+        keys=_keys(ctx, user.owner_id),
+        endpoints=endpoints,
+        deliveries=deliveries["data"],
+        event_types=EVENT_TYPES,
+        shown_once=shown_once,
+        error=error,
+    )
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def settings_page(request: Request, user: User) -> Response:
+    return _settings_page(request, user)
+
+
+@router.post("/settings/keys")
+def create_key(
+    request: Request, user: User, csrf_token: Csrf = "", name: Annotated[str, Form(max_length=200)] = ""
+) -> Response:
+    check_csrf(user, csrf_token)
+    label = name.strip() or "web"
+    key = add_key(_ctx(request).db, user.owner_id, label)
+    return _settings_page(request, user, shown_once={"what": f"API key “{label}”", "value": key})
+
+
+@router.post("/settings/keys/{key_id}/revoke")
+def revoke(request: Request, key_id: str, user: User, csrf_token: Csrf = "") -> Response:
+    check_csrf(user, csrf_token)
+    if not revoke_key(_ctx(request).db, user.owner_id, key_id):
+        raise PageError(404, "No such key, or it was already revoked.")
+    # Revoking the key this browser signed in with ends the session: the next page asks again.
+    return RedirectResponse("/settings", status_code=303)
+
+
+def _endpoint_error(exc: ValidationError | ApiError) -> str:
+    if isinstance(exc, ApiError):
+        return exc.message
+    first = exc.errors()[0]
+    return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+
+
+@router.post("/settings/webhooks")
+def add_endpoint(
+    request: Request,
+    user: User,
+    csrf_token: Csrf = "",
+    url: Annotated[str, Form(max_length=4096)] = "",
+    events: Events = None,
+) -> Response:
+    check_csrf(user, csrf_token)
+    try:
+        body = WebhookEndpointCreate(url=url.strip(), events=events or [])
+        created: dict[str, Any] = create_endpoint(body, user.owner_id, _ctx(request))["data"]
+    except (ValidationError, ApiError) as exc:
+        return _settings_page(request, user, error=_endpoint_error(exc), status=400)
+    return _settings_page(
+        request,
+        user,
+        shown_once={"what": f"signing secret for {created['url']}", "value": created["secret"]},
+    )
+
+
+@router.post("/settings/webhooks/{endpoint_id}/events")
+def change_events(
+    request: Request, endpoint_id: str, user: User, csrf_token: Csrf = "", events: Events = None
+) -> Response:
+    check_csrf(user, csrf_token)
+    try:
+        body = WebhookEndpointUpdate(events=events or [])
+        update_endpoint(endpoint_id, body, user.owner_id, _ctx(request))
+    except (ValidationError, ApiError) as exc:
+        return _settings_page(request, user, error=_endpoint_error(exc), status=400)
+    return RedirectResponse("/settings#webhooks", status_code=303)
+
+
+@router.post("/settings/webhooks/{endpoint_id}/rotate")
+def rotate(request: Request, endpoint_id: str, user: User, csrf_token: Csrf = "") -> Response:
+    check_csrf(user, csrf_token)
+    with api_errors_as_pages():
+        rotated: dict[str, Any] = rotate_endpoint_secret(endpoint_id, user.owner_id, _ctx(request))["data"]
+    return _settings_page(
+        request,
+        user,
+        shown_once={"what": f"new signing secret for {rotated['url']}", "value": rotated["secret"]},
+    )
+
+
+@router.post("/settings/webhooks/{endpoint_id}/delete")
+def remove_endpoint(request: Request, endpoint_id: str, user: User, csrf_token: Csrf = "") -> Response:
+    check_csrf(user, csrf_token)
+    with api_errors_as_pages():
+        delete_endpoint(endpoint_id, user.owner_id, _ctx(request))
+    return RedirectResponse("/settings#webhooks", status_code=303)

@@ -1,0 +1,260 @@
+// Reelwright web app: progressive enhancement over server-rendered pages. No framework, no build.
+// Every call goes to /web/api (the public API's routes, signed in by cookie) with the CSRF header.
+"use strict";
+(() => {
+  const $ = (sel, root = document) => root.querySelector(sel);
+  const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
+  const csrf = ($('meta[name="csrf-token"]') || {}).content || "";
+  const LABELS = {
+    pending: "Queued", processing: "Rendering", completed: "Ready", failed: "Failed",
+    thinking: "Writing the script", generating: "Rendering", reviewing: "Waiting for your review",
+    waiting_for_input: "Waiting for you",
+  };
+
+  async function api(method, path, body) {
+    const init = { method, headers: { "X-CSRF-Token": csrf }, credentials: "same-origin" };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    const res = await fetch("/web/api" + path, init);
+    const json = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error((json.error && json.error.message) || `HTTP ${res.status}`);
+    return json;
+  }
+
+  // Times in the reader's own zone and language.
+  const fmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+  for (const t of $$("time[data-local]")) {
+    const d = new Date(t.dateTime);
+    if (!isNaN(d)) t.textContent = fmt.format(d);
+  }
+
+  // Destructive forms ask first.
+  document.addEventListener("submit", (e) => {
+    const msg = e.target.dataset && e.target.dataset.confirm;
+    if (msg && !window.confirm(msg)) e.preventDefault();
+  });
+
+  // Library: the GIF preview plays while a card is hovered or focused.
+  for (const card of $$(".card")) {
+    const thumb = $(".thumb[data-gif]", card);
+    const img = thumb && $("img", thumb);
+    if (!img) continue;
+    const still = img.src;
+    const show = () => { img.src = thumb.dataset.gif; };
+    const hide = () => { img.src = still; };
+    card.addEventListener("mouseenter", show);
+    card.addEventListener("mouseleave", hide);
+    card.addEventListener("focusin", show);
+    card.addEventListener("focusout", hide);
+  }
+
+  // Live progress: poll the session of every running job on the page.
+  function setBadge(root, status) {
+    const badge = $("[data-badge]", root);
+    if (badge) {
+      badge.className = "badge badge-" + status;
+      badge.textContent = LABELS[status] || status;
+    }
+  }
+  function watch(box, onDone) {
+    const id = box.dataset.session;
+    const bar = $("progress", box);
+    const text = $("[data-progress-text]", box);
+    const scope = box.closest(".card, .live, main");
+    let delay = 1500;
+    const tick = async () => {
+      let data;
+      try {
+        data = (await api("GET", `/v3/video-agents/${encodeURIComponent(id)}`)).data;
+      } catch (err) {
+        delay = Math.min(delay * 2, 15000);
+        return setTimeout(tick, delay);
+      }
+      bar.value = data.progress;
+      text.textContent = data.progress + " %";
+      setBadge(scope, data.status);
+      if (["completed", "failed", "reviewing", "waiting_for_input"].includes(data.status)) return onDone(data);
+      setTimeout(tick, document.hidden ? 5000 : 1500);
+    };
+    setTimeout(tick, 800);
+  }
+  const live = $("[data-live-session]");
+  for (const box of $$(".progress[data-session]")) {
+    watch(box, (data) => {
+      if (live && data.status === "completed" && data.video_id) {
+        window.location.assign(`/videos/${encodeURIComponent(data.video_id)}`);
+      } else {
+        window.location.reload(); // the server renders the finished state (thumbnail, player, review)
+      }
+    });
+  }
+
+  // Session page in review (chat mode): revise or approve through the agent's message route.
+  const chat = $("[data-chat-form]");
+  if (chat) {
+    const sessionId = $("[data-review]").dataset.review;
+    const errBox = $("[data-chat-error]", chat);
+    chat.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const approve = e.submitter && e.submitter.value === "approve";
+      const text = chat.elements.message.value.trim();
+      if (!approve && !text) {
+        errBox.hidden = false;
+        errBox.textContent = "Write what you would like changed.";
+        return chat.elements.message.focus();
+      }
+      for (const b of $$("button", chat)) b.disabled = true;
+      try {
+        // The agent reads approval from the words, as it does for API users.
+        const message = approve ? [text, "Looks good, render it."].filter(Boolean).join("\n\n") : text;
+        await api("POST", `/v3/video-agents/${encodeURIComponent(sessionId)}`, { message });
+        window.location.reload();
+      } catch (err) {
+        errBox.hidden = false;
+        errBox.textContent = err.message;
+        for (const b of $$("button", chat)) b.disabled = false;
+      }
+    });
+  }
+
+  // Presenter and style previews play while hovered or focused.
+  for (const v of $$("video[data-hover-play]")) {
+    const pick = v.closest(".pick");
+    const play = () => v.play().catch(() => {});
+    const stop = () => { v.pause(); };
+    pick.addEventListener("mouseenter", play);
+    pick.addEventListener("mouseleave", stop);
+    pick.addEventListener("focusin", play);
+    pick.addEventListener("focusout", stop);
+  }
+
+  // Voice sample.
+  const voiceSelect = $("[data-voice-select]");
+  if (voiceSelect) {
+    const button = $("[data-voice-play]");
+    const audio = new Audio();
+    const sample = () => {
+      const opt = voiceSelect.selectedOptions[0];
+      return opt && opt.dataset.preview;
+    };
+    const sync = () => {
+      audio.pause();
+      button.disabled = !sample();
+      button.textContent = "▶ Hear it";
+    };
+    voiceSelect.addEventListener("change", sync);
+    audio.addEventListener("ended", () => { button.textContent = "▶ Hear it"; });
+    button.addEventListener("click", () => {
+      if (!audio.paused) return sync();
+      audio.src = sample();
+      audio.play().then(() => { button.textContent = "■ Stop"; }).catch(() => {});
+    });
+    sync();
+  }
+
+  // Create: files upload as assets as soon as they are chosen or dropped, with progress.
+  const form = $("[data-create-form]");
+  if (form) {
+    const drop = $("[data-dropzone]", form);
+    const input = $("[data-file-input]", form);
+    const list = $("[data-uploads]", form);
+    const submit = $("[data-submit]", form);
+    const note = $("[data-submit-note]", form);
+    let pending = 0;
+    const syncSubmit = () => {
+      submit.disabled = pending > 0;
+      note.textContent = pending > 0 ? `Waiting for ${pending} upload${pending > 1 ? "s" : ""}…` : "";
+    };
+    const upload = (file) => {
+      const li = document.createElement("li");
+      li.className = "upload";
+      const name = document.createElement("span");
+      name.className = "upload-name";
+      name.textContent = file.name;
+      const bar = document.createElement("progress");
+      bar.max = 100;
+      bar.value = 0;
+      bar.setAttribute("aria-label", "Uploading " + file.name);
+      const state = document.createElement("span");
+      state.className = "upload-state";
+      state.textContent = "Uploading…";
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "btn btn-quiet";
+      remove.dataset.remove = "";
+      remove.textContent = "Remove";
+      li.append(name, bar, state, remove);
+      list.append(li);
+      const body = new FormData();
+      body.append("file", file, file.name);
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", "/web/api/v3/assets");
+      xhr.setRequestHeader("X-CSRF-Token", csrf);
+      xhr.upload.addEventListener("progress", (e) => {
+        if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
+      });
+      const finish = (ok, message) => {
+        pending -= 1;
+        syncSubmit();
+        bar.remove();
+        li.classList.add(ok ? "done" : "failed");
+        state.textContent = message;
+      };
+      xhr.addEventListener("load", () => {
+        let json = {};
+        try { json = JSON.parse(xhr.responseText); } catch (err) { /* not JSON: reported below */ }
+        if (xhr.status === 200 && json.data) {
+          const hidden = document.createElement("input");
+          hidden.type = "hidden";
+          hidden.name = "asset_id";
+          hidden.value = json.data.asset_id;
+          li.append(hidden);
+          finish(true, "Uploaded");
+        } else {
+          finish(false, (json.error && json.error.message) || `Upload failed (HTTP ${xhr.status})`);
+        }
+      });
+      xhr.addEventListener("error", () => finish(false, "Upload failed: the connection dropped"));
+      pending += 1;
+      syncSubmit();
+      xhr.send(body);
+    };
+    const addFiles = (files) => { for (const f of files) upload(f); };
+    input.addEventListener("change", () => { addFiles(input.files); input.value = ""; });
+    drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+    drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+    drop.addEventListener("drop", (e) => {
+      e.preventDefault();
+      drop.classList.remove("over");
+      addFiles(e.dataTransfer.files);
+    });
+    list.addEventListener("click", (e) => {
+      const btn = e.target.closest("[data-remove]");
+      if (btn) {
+        btn.closest("li").remove();
+        input.focus();
+      }
+    });
+    form.addEventListener("submit", (e) => {
+      if (pending > 0) return e.preventDefault();
+      submit.disabled = true;
+      note.textContent = "Starting…";
+    });
+  }
+
+  // Settings: copy a key or secret shown once.
+  for (const b of $$("[data-copy]")) {
+    b.addEventListener("click", async () => {
+      const field = $(b.dataset.copy);
+      field.select();
+      try {
+        await navigator.clipboard.writeText(field.value);
+        b.textContent = "Copied";
+      } catch (err) {
+        document.execCommand("copy");
+      }
+    });
+  }
+})();

@@ -1,0 +1,308 @@
+"""The web app in a real browser (Debian's Chromium driven by Playwright) against a running server.
+
+One journey renders one short video and checks everything along the way: sign in, register a
+webhook endpoint, create a video from a prompt with a file, watch it complete, play it, find it in
+the library, see its webhook delivery, rotate and delete the endpoint, delete the video. Every page
+is photographed at desktop and phone widths into ``test-artifacts/web/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image, ImageDraw
+
+from tests.server import Server
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("REELWRIGHT_REQUIRE_SERVICES") == "1":
+        pytest.fail(reason + " and REELWRIGHT_REQUIRE_SERVICES=1")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).is_file():
+        _unavailable("Debian's chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright Python package is not installed")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    srv = Server(tmp_path_factory.mktemp("web-browser"), {"REELWRIGHT_WORKERS": "1"}).start()
+    yield srv
+    srv.stop()
+
+
+def _slide_png() -> bytes:
+    img = Image.new("RGB", (640, 360), "#1f3a8a")
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((40, 40, 600, 320), outline="#ffd400", width=8)
+    draw.ellipse((250, 110, 390, 250), fill="#ffd400")
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+
+
+def _placeholder_previews(context: Any) -> None:
+    """Catalogue previews are drawn on their first request (seconds each, 16 presenters): the tests
+    answer them with a grey square instead, so the journey does not pay for rendering them."""
+    grey = io.BytesIO()
+    Image.new("RGB", (64, 64), "#c8ccd2").save(grey, "PNG")
+
+    def answer(route: Any) -> None:
+        if route.request.url.endswith(".png"):
+            route.fulfill(status=200, content_type="image/png", body=grey.getvalue())
+        else:
+            route.abort()
+
+    context.route("**/previews/**", answer)
+
+
+class Camera:
+    """Photographs a path at desktop and phone widths, and checks the phone view does not scroll sideways."""
+
+    def __init__(self, browser: Any, base: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.phone_context = browser.new_context(
+            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, base_url=base
+        )
+        _placeholder_previews(self.phone_context)
+        self.phone = self.phone_context.new_page()
+
+    def shoot(self, page: Any, name: str) -> None:
+        page.screenshot(path=ARTIFACTS / f"{name}-desktop.png", full_page=True)
+        self.phone_context.clear_cookies()
+        self.phone_context.add_cookies(page.context.cookies())
+        self.phone.goto(page.url)
+        self.phone.wait_for_load_state("networkidle")
+        self.phone.screenshot(path=ARTIFACTS / f"{name}-phone.png", full_page=True)
+        overflow = self.phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name}: the phone view is {overflow}px too wide"
+
+    def close(self) -> None:
+        self.phone_context.close()
+
+
+def _check_accessible_basics(page: Any) -> None:
+    """Every visible field has a label, and the first Tab lands on the skip link."""
+    unlabeled = page.evaluate(
+        """() => Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+            .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+            .map(el => el.outerHTML)"""
+    )
+    assert unlabeled == [], unlabeled
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+
+
+DROP_TEXT_FILE = """() => {
+  const files = new DataTransfer();
+  files.items.add(new File(["just some notes"], "notes.txt", {type: "text/plain"}));
+  document.querySelector("[data-dropzone]").dispatchEvent(
+    new DragEvent("drop", {dataTransfer: files, bubbles: true, cancelable: true}));
+}"""
+
+PLAY = """async () => {
+  const v = document.querySelector("video[data-player]");
+  if (v.readyState < 1) {
+    await new Promise((ok, bad) => {
+      v.addEventListener("loadedmetadata", ok, {once: true});
+      v.addEventListener("error", () => bad(new Error("media error " + (v.error && v.error.code))));
+    });
+  }
+  v.muted = true;
+  await v.play();
+  const start = v.currentTime;
+  await new Promise(r => setTimeout(r, 1500));
+  v.pause();
+  const track = v.textTracks[0];
+  return {duration: v.duration, start, now: v.currentTime,
+          cues: track && track.cues ? track.cues.length : -1, kind: track ? track.kind : null};
+}"""
+
+
+def _submit(page: Any, selector: str, *, confirm: bool | None = None) -> None:
+    """Click a form's button and wait for the page it leads to (answering the confirm dialog, if any)."""
+    if confirm is not None:
+        page.once("dialog", lambda dialog: dialog.accept() if confirm else dialog.dismiss())
+    if confirm is False:
+        page.click(selector)
+        return
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def _sign_in(browser: Any, server: Server, name: str) -> tuple[Any, Any, list[str]]:
+    context = browser.new_context(viewport=DESKTOP, base_url=server.base)
+    _placeholder_previews(context)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto("/signin")
+    page.fill("#api_key", server.key(name))
+    _submit(page, "form[action='/signin'] button")
+    assert page.url.endswith("/videos")
+    return context, page, errors
+
+
+@pytest.mark.slow
+def test_create_watch_play_find_and_delete_a_video_in_a_browser(
+    browser: Any, server: Server, tmp_path: Path
+) -> None:
+    camera = Camera(browser, server.base)
+    anonymous = browser.new_page(viewport=DESKTOP)
+    anonymous.goto(server.base + "/videos")
+    assert "/signin" in anonymous.url
+    _check_accessible_basics(anonymous)
+    camera.shoot(anonymous, "signin")
+    anonymous.close()
+
+    context, page, errors = _sign_in(browser, server, "web tester")
+    assert page.get_by_text("No videos yet").is_visible()
+
+    # A webhook endpoint, so that the render's event shows up among the deliveries.
+    page.goto("/settings")
+    _check_accessible_basics(page)
+    page.fill("#hook-url", "https://example.org/reelwright-hook")
+    _submit(page, "form.add-endpoint button[type=submit]")
+    first_secret = page.input_value("[data-shown-once]")
+    assert first_secret and page.get_by_text("will not be shown again").is_visible()
+
+    # Create: a prompt, a picture uploaded with progress, a short duration.
+    page.goto("/create")
+    _check_accessible_basics(page)
+    slide = tmp_path / "launch-slide.png"
+    slide.write_bytes(_slide_png())
+    page.fill("#prompt", "Create a short welcome video for new employees of Northwind. Friendly tone.")
+    page.set_input_files("[data-file-input]", str(slide))
+    page.wait_for_selector(".upload.done >> text=Uploaded")
+    # Dropped files upload the same way; one that is no picture, clip, sound or PDF is refused, saying why.
+    page.evaluate(DROP_TEXT_FILE)
+    refused = page.wait_for_selector(".upload.failed")
+    assert "notes.txt" in refused.inner_text() and "Uploaded" not in refused.inner_text()
+    page.click(".upload.failed [data-remove]")
+    assert page.locator(".upload").count() == 1
+    page.fill("#duration_sec", "8")
+    page.check("input[name=orientation][value=landscape]")
+    camera.shoot(page, "create")
+    _submit(page, "[data-submit]")
+    assert re.search(r"/sessions/[0-9a-f]{32}$", page.url), page.url
+    camera.shoot(page, "session")
+
+    # The session page follows the job live and moves on to the video page when it completes.
+    page.wait_for_url(re.compile(r"/videos/[0-9a-f]{32}$"), timeout=300_000)
+    video_id = page.url.rsplit("/", 1)[1]
+    assert page.locator("[data-badge]").first.inner_text() == "Ready"
+    played = page.evaluate(PLAY)
+    assert 5 <= played["duration"] <= 12, played
+    assert played["now"] > played["start"] + 0.3, played  # it really plays
+    assert played["kind"] == "captions" and played["cues"] > 0, played
+    downloads = page.locator(".downloads a")
+    assert downloads.count() == 5
+    for i in range(downloads.count()):
+        assert page.request.get(downloads.nth(i).get_attribute("href")).ok
+    assert page.locator(".scene").count() >= 1 and page.locator(".narration").count() >= 1
+    assert page.get_by_text("Create a short welcome video").first.is_visible()  # the session's messages
+    title = page.locator("h1").inner_text()
+    camera.shoot(page, "video")
+
+    # The library lists it with its thumbnail; hovering plays the GIF; search finds it by title.
+    page.goto("/videos")
+    card = page.locator(f".card[data-video='{video_id}']")
+    assert card.locator(".card-title").inner_text() == title
+    thumb = card.locator(".thumb img")
+    # Thumbnails load lazily, after the page's load event.
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
+    card.hover()
+    assert "video.gif" in (thumb.get_attribute("src") or "")
+    page.mouse.move(0, 0)
+    camera.shoot(page, "library")
+    page.fill("#q", title.split()[-1])
+    with page.expect_navigation():
+        page.press("#q", "Enter")
+    assert page.locator(f".card[data-video='{video_id}']").count() == 1
+    page.goto("/videos?title=no-such-video-title")
+    assert page.get_by_text("No video’s title contains").is_visible()
+
+    # Settings: the delivery of the render's event, then rotate, change events and delete the endpoint.
+    page.goto("/settings")
+    assert "video_agent.success" in page.locator("#deliveries tbody").inner_text()
+    camera.shoot(page, "settings")
+    _submit(page, "form[action$='/rotate'] button", confirm=True)
+    rotated = page.input_value("[data-shown-once]")
+    assert rotated and rotated != first_secret
+    page.check(".events-form input[value='avatar_video.success']")
+    _submit(page, ".events-form button[type=submit]")
+    assert page.is_checked(".events-form input[value='avatar_video.success']")
+    assert not page.is_checked(".events-form input[value='video_agent.success']")
+    _submit(page, "form[action$='/delete'] button", confirm=True)
+    assert page.get_by_text("No endpoints yet.").is_visible()
+
+    # Delete the video, after saying no once.
+    page.goto("/videos")
+    delete = f".card[data-video='{video_id}'] .card-actions button"
+    _submit(page, delete, confirm=False)
+    assert page.locator(f".card[data-video='{video_id}']").count() == 1
+    _submit(page, delete, confirm=True)
+    assert page.url.endswith("/videos?notice=deleted")
+    assert page.get_by_text("The video was deleted.").is_visible()
+    assert page.locator(f".card[data-video='{video_id}']").count() == 0
+    assert page.request.get(f"/videos/{video_id}").status == 404
+
+    _submit(page, ".signout button")
+    assert page.url.endswith("/signin")
+    assert errors == [], errors
+    context.close()
+    camera.close()
+
+
+@pytest.mark.slow
+def test_review_a_storyboard_in_chat_mode_then_approve_it(browser: Any, server: Server) -> None:
+    camera = Camera(browser, server.base)
+    context, page, errors = _sign_in(browser, server, "chat tester")
+    page.goto("/create")
+    page.fill("#prompt", "A short video about the new recycling rules in our office kitchen.")
+    page.fill("#duration_sec", "6")
+    page.check("input[name=review]")
+    _submit(page, "[data-submit]")
+    assert "/sessions/" in page.url
+
+    # The page reloads itself when the draft is ready for review.
+    page.wait_for_selector("[data-chat-form]", timeout=120_000)
+    assert page.locator(".review .scene").count() >= 1
+    camera.shoot(page, "review")
+    page.fill("#chat-message", "Make the ending more upbeat.")
+    with page.expect_navigation():
+        page.click("[data-chat-form] button[value=revise]")
+    assert page.get_by_text("Make the ending more upbeat.").is_visible()
+    page.wait_for_selector("[data-chat-form]", timeout=120_000)
+    with page.expect_navigation():
+        page.click("[data-chat-form] button[value=approve]")
+    page.wait_for_url(re.compile(r"/videos/[0-9a-f]{32}$"), timeout=300_000)
+    assert page.locator("[data-badge]").first.inner_text() == "Ready"
+    assert page.get_by_text("Looks good, render it.").is_visible()
+    assert errors == [], errors
+    context.close()
+    camera.close()

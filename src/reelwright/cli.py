@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -186,6 +187,31 @@ def bench(
         raise _fail(exc) from None
 
 
+@app.command("eval")
+def eval_(
+    planner: Annotated[str, typer.Option(help="offline, or llm (REELWRIGHT_LLM_* settings).")] = "offline",
+) -> None:
+    """Score a planner's prompt adherence on a fixed set of briefs (length, orientation, mentions...)."""
+    from reelwright.config import Settings
+    from reelwright.eval.harness import results_table, run_eval
+    from reelwright.plan.base import Planner
+    from reelwright.plan.offline import OfflinePlanner
+    from reelwright.plan.select import planner_for
+
+    settings = Settings()
+    if planner == "llm" and not settings.llm_base_url:
+        raise _fail(
+            ReelwrightError("set REELWRIGHT_LLM_BASE_URL (and REELWRIGHT_LLM_MODEL) to evaluate a model")
+        )
+    factory: Callable[[], Planner] = (lambda: planner_for(settings)) if planner == "llm" else OfflinePlanner
+    header, rows, total = results_table(run_eval(factory))
+    table = Table(*header, box=None)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+    out.print(total, highlight=False)
+
+
 keys_app = typer.Typer(help="API keys for the server.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 
@@ -218,12 +244,11 @@ def serve(
     from reelwright.logs import configure_logging
 
     configure_logging()
-    settings = Settings()
+    # The app is told where it listens: the web app offers its owner sign-in only on loopback.
+    settings = Settings().model_copy(update={"host": host} if host else {})
     app_ = create_app(settings, embedded_workers=settings.workers)
     # Our middleware writes one structured line per request, so uvicorn's access log is off.
-    uvicorn.run(
-        app_, host=host or settings.host, port=port or settings.port, log_config=None, access_log=False
-    )
+    uvicorn.run(app_, host=settings.host, port=port or settings.port, log_config=None, access_log=False)
 
 
 @app.command()
@@ -270,6 +295,14 @@ def previews(
             started = time.perf_counter()
             folder = cache.ensure(k, item_id)
             out.print(f"{k:6} {item_id:28} {time.perf_counter() - started:6.1f} s  {folder}")
+
+
+@app.command()
+def gallery(out_dir: Annotated[Path, typer.Argument(help="Folder for the PNG contact sheets.")]) -> None:
+    """Contact sheets to review the look: one PNG per style and one per presenter."""
+    from reelwright.gallery import write_gallery
+
+    write_gallery(out_dir, log=lambda line: out.print(line, highlight=False))
 
 
 def main() -> None:  # pragma: no cover - console entry point

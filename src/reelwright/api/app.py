@@ -28,6 +28,7 @@ from reelwright.api.routes import (
     agents,
     assets,
     avatars,
+    brand_kits,
     files,
     legacy,
     styles,
@@ -40,6 +41,7 @@ from reelwright.jobs.runner import blob_store, database
 from reelwright.logs import request_id
 from reelwright.store.db import migrate
 from reelwright.store.secrets_store import server_secret
+from reelwright.web import mount_web
 
 log = logging.getLogger("reelwright.api")
 access_log = logging.getLogger("reelwright.access")
@@ -171,7 +173,21 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int = 0) -
     def prometheus_metrics() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    for module in (styles, agents, videos, assets, avatars, voices, account, legacy, webhooks, files):
+    api_modules = (
+        styles,
+        agents,
+        videos,
+        assets,
+        brand_kits,
+        avatars,
+        voices,
+        account,
+        legacy,
+        webhooks,
+        files,
+    )
+    for module in api_modules:
         app.include_router(module.router)
+    mount_web(app, [module.router for module in api_modules])  # pages, and /v3 twins for their scripts
     app.include_router(previews_router)
     return app

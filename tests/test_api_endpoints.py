@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from reelwright.store.models import Video
 from tests.media import make_html, make_pdf, make_png
+from tests.quiet_http import QuietHTTPServer
 from tests.server import Server
 
 
@@ -47,7 +48,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     make_pdf(files / "deck.pdf", [("Q3 launch", ["New pricing", "Faster renders"])])
     make_html(files / "page.html")
     handler = lambda *a: _Files(*a, directory=str(files))  # noqa: E731
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = QuietHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     server = Server(
         tmp_path_factory.mktemp("data"),
@@ -319,6 +320,19 @@ def test_legacy_generate_and_status(env: Env) -> None:
         assert other.get("/v1/video_status.get", params={"video_id": video_id}).status_code == 404
         r = c.post("/v1/video_agent/generate", json={"prompt": "x", "config": {"duration_sec": 301}})
         assert r.status_code == 400 and r.json()["error"]["param"] == "config.duration_sec"
+
+
+def test_unknown_previews_are_404_without_rendering(env: Env) -> None:
+    with env.client() as c:
+        for path in (
+            "/previews/avatar/nobody/image.png",
+            "/previews/voice/en_US-joe/video.mp4",
+            "/previews/style/clean/../../secrets",
+            "/previews/bogus/clean/image.png",
+        ):
+            r = c.get(path)
+            assert r.status_code == 404, path
+    assert not list((env.server.data / "previews").glob("*/*/*"))
 
 
 def test_catalogues_and_account(env: Env) -> None:

@@ -10,13 +10,14 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 import reelwright.net.fetch as fetch_module
 from reelwright.net.fetch import Allowlist, FetchFailed, FetchResult, UnsafeUrl, check_url, fetch_url
+from tests.quiet_http import QuietHTTPServer
 
 BODY = bytes(range(256)) * 40  # 10 KiB, every byte value
 BIG = b"x" * 200_000
@@ -90,7 +91,7 @@ class _Handler(BaseHTTPRequestHandler):
 def server() -> Iterator[tuple[str, list[str]]]:
     seen: list[str] = []
     handler = type("Handler", (_Handler,), {"seen": seen})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = QuietHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -333,7 +334,7 @@ def tls_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(crt, key)
         context.sni_callback = lambda _sock, server_name, _ctx: sni.append(server_name)
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), _TlsHandler)
+        httpd = QuietHTTPServer(("127.0.0.1", 0), _TlsHandler)
         httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         ports[name] = httpd.server_address[1]

@@ -21,6 +21,7 @@ import pytest
 
 from reelwright.ingest.media import probe
 from tests.media import make_pdf
+from tests.quiet_http import QuietHTTPServer
 from tests.server import Server
 
 pytestmark = pytest.mark.slow
@@ -37,7 +38,7 @@ def file_server(tmp_path: Path) -> Iterator[str]:
     folder = tmp_path / "www"
     folder.mkdir()
     make_pdf(folder / "q3-launch-deck.pdf", [("Q3 product launch", ["Faster setup", "New pricing"])])
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _Quiet(*a, directory=str(folder)))
+    httpd = QuietHTTPServer(("127.0.0.1", 0), lambda *a: _Quiet(*a, directory=str(folder)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()

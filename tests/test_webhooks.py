@@ -35,6 +35,7 @@ from reelwright.webhooks.callback_secret import owner_secret
 from reelwright.webhooks.dispatcher import deliver_due, retry_delay
 from reelwright.webhooks.outbox import encode_body, enqueue_session_events
 from reelwright.webhooks.signing import sign
+from tests.quiet_http import QuietHTTPServer
 from tests.server import Server, wait_done
 
 EVENT_TYPES = {"avatar_video.success", "avatar_video.fail", "video_agent.success", "video_agent.fail"}
@@ -106,7 +107,7 @@ class Receiver:
             def log_message(self, *_args: Any) -> None:
                 pass
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server = QuietHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         self.base = f"http://127.0.0.1:{server.server_address[1]}"
         thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -76,10 +76,11 @@ _CLOSING_EXTRAS = {
     "calm": ["Come back to it whenever you like.", "Take care, and until next time."],
 }
 _SHORT_OPENINGS = {
-    "friendly": "Hi! Here's {topic}.",
-    "upbeat": "Hey! Here's {topic}!",
-    "formal": "Welcome. This is {topic}.",
-    "calm": "Hello. This is {topic}.",
+    # "a look at": the topic is any noun phrase ("new employees of Northwind", "our Q3 launch").
+    "friendly": "Hi! Here's a quick look at {topic}.",
+    "upbeat": "Hey! Here's a quick look at {topic}!",
+    "formal": "Welcome. This is a short overview of {topic}.",
+    "calm": "Hello. This is a short look at {topic}.",
 }
 _SHORT_CLOSINGS = {
     "friendly": "Thanks for watching!",

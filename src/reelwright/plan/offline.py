@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from reelwright.avatar.catalogue import get_avatar, pick_avatar
 from reelwright.errors import InputError
 from reelwright.plan.base import DEFAULT_DURATION, Pacing, PlanRequest
-from reelwright.plan.language import voice_for_prompt
+from reelwright.plan.language import language_name, voice_for_prompt
+from reelwright.plan.localized import PHRASES, read_local_prompt
 from reelwright.plan.prompt import PromptBrief, read_prompt, title_case
 from reelwright.storyboard import (
     BulletSlide,
@@ -227,7 +228,7 @@ def _fill(template: str, brief: PromptBrief) -> str:
 _URL_RE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
 
 
-def page_sentences(text: str) -> tuple[str | None, list[str]]:
+def page_sentences(text: str, *, english: bool = True) -> tuple[str | None, list[str]]:
     """A heading (a short first line) and readable sentences from a PDF page's text."""
     text = _URL_RE.sub("", text)
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
@@ -250,7 +251,7 @@ def page_sentences(text: str) -> tuple[str | None, list[str]]:
         sentences.append(_sentence(piece))
     # Terse bullets ("Faster setup", "New pricing") are too short to read out one by one, but
     # together they say what the page is about.
-    if len(short_items) >= 2:
+    if english and len(short_items) >= 2:
         listed = ", ".join(short_items[:5][:-1]) + " and " + short_items[:5][-1]
         sentences.append(_sentence(f"It covers {listed}"))
     return heading, sentences
@@ -291,8 +292,14 @@ class OfflinePlanner:
         )
         layout = (lambda kind: kind) if avatar else (lambda _kind: "none")
 
+        language = voice.language.split("-")[0].lower()
+        title = brief.title
+        if language == "en":
+            blocks_for_language = self._blocks(request, brief, layout)
+        else:
+            blocks_for_language, title = self._localized_blocks(request, language, layout)
         dropped = set(request.drop_scenes)
-        planned = [b for b in self._blocks(request, brief, layout) if b.id not in dropped]
+        planned = [b for b in blocks_for_language if b.id not in dropped]
         if not planned:
             raise InputError("every scene was dropped; nothing is left to say", param="message")
         spares = [b for b in planned if b.spare]
@@ -309,7 +316,7 @@ class OfflinePlanner:
             for b in blocks
         ]
         return Storyboard(
-            title=brief.title,
+            title=title,
             orientation=orientation,
             style=style,
             avatar=avatar,
@@ -464,6 +471,83 @@ class OfflinePlanner:
             )
         )
         return blocks
+
+    def _localized_blocks(
+        self, request: PlanRequest, language: str, layout: object
+    ) -> tuple[list[_Block], str]:
+        """Scenes for a prompt in another language: the user's words, and our connective lines
+        only where we have them in that language (see :mod:`reelwright.plan.localized`)."""
+        lay = layout
+        assert callable(lay)
+        local = read_local_prompt(request.prompt, language)
+        ph = PHRASES.get(language)
+        # Said every time: the English planner fills a length with questions to the viewer,
+        # which have no translation here, so a thin brief makes a shorter video.
+        note = (
+            f"Without a language model, a script in {language_name(language)} says only your own "
+            f"words{' and a few linking lines' if ph else ''}, so the video may be shorter than "
+            "asked; configure REELWRIGHT_LLM_BASE_URL for a full script."
+        )
+        if note not in self.messages:  # planned again to fit the length: say it once
+            self.messages.append(note)
+        blocks = [
+            _Block(
+                "intro",
+                TitleCard(heading=local.title),
+                lay("full"),
+                [ph.opening.format(topic=local.topic)] if ph else [_sentence(local.topic)],
+                priority=3,
+                short=[ph.short_opening.format(topic=local.topic)] if ph else None,
+            )
+        ]
+        for f in request.files:
+            if f.kind == "pdf":
+                for page_no, text in enumerate(f.page_texts, start=1):
+                    heading, sentences = page_sentences(text, english=False)
+                    if not sentences and not heading:
+                        continue
+                    said = ([_sentence(heading)] if heading else []) + sentences
+                    blocks.append(
+                        _Block(
+                            f"pdf{f.index + 1}-p{page_no}",
+                            PdfPage(source=str(f.path), page=page_no, heading=heading),
+                            lay("pip"),
+                            said[:1],
+                            [*said[1:], *([ph.page_dwell] if ph else [])],
+                            priority=1,
+                        )
+                    )
+            elif f.kind in ("image", "video"):
+                visual: Visual = (
+                    ImageScene(source=str(f.path)) if f.kind == "image" else VideoClip(source=str(f.path))
+                )
+                line = (ph.image_line if f.kind == "image" else ph.video_line) if ph else None
+                blocks.append(
+                    _Block(f"{f.kind}{f.index + 1}", visual, lay("pip"), [line] if line else [], priority=2)
+                )
+        if local.statements:
+            bullets = [s.rstrip(".!?。！？")[:240] for s in local.statements[:6]]
+            blocks.append(
+                _Block(
+                    "points",
+                    BulletSlide(heading=ph.points_heading if ph else local.title, bullets=bullets),
+                    lay("side"),
+                    ([ph.points_intro] if ph else []) + local.statements,
+                    priority=0,
+                )
+            )
+        if ph is not None:
+            blocks.append(
+                _Block(
+                    "close",
+                    TitleCard(heading=ph.close_heading, subheading=local.title),
+                    lay("full"),
+                    [ph.closing],
+                    priority=4,
+                    short=[ph.short_closing],
+                )
+            )
+        return blocks, local.title
 
     def _fit_scene_count(self, blocks: list[_Block], target: float, max_scenes: int) -> list[_Block]:
         """Keep as many content scenes as the length (each needs a few seconds) and the user allow."""

@@ -80,8 +80,12 @@ def render(
 ) -> None:
     """Render a video from a prompt, or from a storyboard."""
     from reelwright import pipeline
+    from reelwright.config import Settings
     from reelwright.errors import InputError
+    from reelwright.plan.select import planner_for
 
+    # The offline planner, or a language model when REELWRIGHT_LLM_BASE_URL names one.
+    planner = planner_for(Settings())
     try:
         if storyboard is None and prompt is None:
             raise InputError("give a prompt, or --storyboard FILE")
@@ -103,7 +107,7 @@ def render(
             no_avatar=no_avatar,
         )
         if quiet or not err.is_terminal:
-            result = pipeline.run(job)
+            result = pipeline.run(job, planner=planner)
         else:
             with Progress(
                 TextColumn("{task.description:<20}"),
@@ -113,7 +117,7 @@ def render(
                 console=err,
                 transient=False,
             ) as progress:
-                result = pipeline.run(job, _StageBars(progress))
+                result = pipeline.run(job, _StageBars(progress), planner=planner)
     except ReelwrightError as exc:
         raise _fail(exc) from None
     except KeyboardInterrupt:
@@ -129,7 +133,7 @@ def render(
         out.print(f"  {label:<10} {path}", highlight=False)
     if storyboard_out is not None:
         out.print(f"  {'storyboard':<10} {storyboard_out}", highlight=False)
-    for note in result.notes:
+    for note in [*planner.messages, *result.notes]:
         err.print(f"note: {note}", highlight=False)
 
 

@@ -45,6 +45,9 @@ class Server:
             "REELWRIGHT_PORT": str(self.port),
             "REELWRIGHT_PUBLIC_URL": self.base,
             "REELWRIGHT_CACHE_DIR": str(data / "cache"),
+            # Tests that need previews ask for them; drawing all of them at every start would
+            # only take CPU from the renders under test.
+            "REELWRIGHT_PRERENDER_PREVIEWS": "0",
             **(env or {}),
         }
         self.proc: subprocess.Popen[bytes] | None = None

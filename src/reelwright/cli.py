@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -251,8 +253,27 @@ def serve(
     # The app is told where it listens: the web app offers its owner sign-in only on loopback.
     settings = Settings().model_copy(update={"host": host} if host else {})
     app_ = create_app(settings, embedded_workers=settings.workers)
-    # Our middleware writes one structured line per request, so uvicorn's access log is off.
-    uvicorn.run(app_, host=settings.host, port=port or settings.port, log_config=None, access_log=False)
+    prerender = _prerender_previews() if settings.prerender_previews else None
+    try:
+        # Our middleware writes one structured line per request, so uvicorn's access log is off.
+        uvicorn.run(app_, host=settings.host, port=port or settings.port, log_config=None, access_log=False)
+    finally:
+        if prerender is not None:
+            prerender.terminate()
+
+
+def _prerender_previews() -> subprocess.Popen[bytes]:
+    """Draw the presenter and style previews the create page shows, before anyone asks for them.
+
+    A separate process at the lowest CPU priority, so a render that starts meanwhile keeps the
+    CPU; previews already drawn are skipped, and the cache's locks keep it and on-demand
+    requests from drawing the same one twice. Voice samples take a fraction of a second each and
+    stay on demand."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "reelwright", "previews", "--kind", "avatar", "--kind", "style", "--nice"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 @app.command()
@@ -279,9 +300,10 @@ def worker(workers: Annotated[int, typer.Option(help="Jobs to run at once.")] = 
 @app.command()
 def previews(
     kind: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(help="Only this kind: avatar, voice or style."),
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(help="Only this kind: avatar, voice or style (repeatable)."),
     ] = None,
+    nice: Annotated[bool, typer.Option("--nice", help="Run at the lowest CPU priority.")] = False,
 ) -> None:
     """Render every catalogue preview now (otherwise each is drawn on its first request)."""
     import time
@@ -289,11 +311,14 @@ def previews(
     from reelwright.config import Settings
     from reelwright.previews import KINDS, PreviewCache, catalogue_ids
 
-    if kind is not None and kind not in KINDS:
-        raise _fail(ValueError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}"))
+    if nice:
+        os.nice(19)
+    unknown = [k for k in kind or [] if k not in KINDS]
+    if unknown:
+        raise _fail(ValueError(f"unknown kind {unknown[0]!r}; choose from: {', '.join(KINDS)}"))
     cache = PreviewCache(Settings().data_dir / "previews")
     for k in KINDS:
-        if kind is not None and k != kind:
+        if kind and k not in kind:
             continue
         for item_id in catalogue_ids(k):
             started = time.perf_counter()

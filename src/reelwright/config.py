@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=1, ge=0, description="embedded workers in `serve` (0: none)")
+    prerender_previews: bool = Field(
+        default=True, description="`serve` draws missing presenter and style previews in the background"
+    )
     max_concurrent_jobs: int = Field(default=10, ge=1, description="running or queued jobs per API key")
     link_ttl_seconds: int = Field(
         default=7 * 24 * 3600, ge=60, description="lifetime of signed download URLs"

@@ -213,7 +213,7 @@ def _create(c: httpx.Client, asset_id: str, **extra: object) -> httpx.Response:
     return c.post("/v3/avatars", json={"type": "photo", "asset_id": asset_id, "name": "Eileen", **extra})
 
 
-def test_photo_look_is_created_listed_and_deleted(env: Env) -> None:
+def test_photo_look_is_created_listed_and_deleted(env: Env, tmp_path: Path) -> None:
     with env.server.client(env.alice) as c:
         asset = _upload(c, "eileen.jpg", PORTRAIT.read_bytes())
         r = _create(c, asset, gender="female")
@@ -251,6 +251,16 @@ def test_photo_look_is_created_listed_and_deleted(env: Env) -> None:
         assert Image.open(io.BytesIO(png.content)).size == (512, 512)
         assert httpx.get(url.replace("sig=", "sig=0"), timeout=30).status_code == 403
         assert c.get(f"/v3/avatars/looks/{look_id}").json()["data"]["id"] == look_id
+
+        # Its preview clip is the photo speaking, drawn on the first request and kept.
+        clip_url = by_id[look_id]["preview_video_url"]
+        clip = httpx.get(clip_url, timeout=300)
+        assert clip.status_code == 200 and clip.headers["content-type"] == "video/mp4"
+        (tmp_path / "photo-preview.mp4").write_bytes(clip.content)
+        info = probe(tmp_path / "photo-preview.mp4")
+        assert info.video is not None and info.audio is not None and info.duration > 1
+        assert httpx.get(clip_url, timeout=30).content == clip.content
+        assert httpx.get(clip_url.replace("sig=", "sig=0"), timeout=30).status_code == 403
 
     with env.server.client(env.bob) as other:
         # Another owner neither sees nor uses it.

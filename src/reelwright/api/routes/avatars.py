@@ -21,7 +21,14 @@ from reelwright.api.listing import all_items
 from reelwright.api.previews import preview_url
 from reelwright.api.signing import verify
 from reelwright.avatar.catalogue import AVATARS, GROUPS, AvatarGroup, AvatarInfo
-from reelwright.avatar.photo_looks import PORTRAIT, create_photo_look, delete_photo_look, portrait_key
+from reelwright.avatar.photo_looks import (
+    PORTRAIT,
+    PREVIEW,
+    create_photo_look,
+    delete_photo_look,
+    photo_preview,
+    portrait_key,
+)
 from reelwright.errors import InputError
 from reelwright.store.models import Asset, PhotoAvatar
 
@@ -63,6 +70,10 @@ def _portrait_url(ctx: ApiContext, row: PhotoAvatar) -> str:
     return ctx.file_url(f"/files/photo_avatars/{row.id}/{PORTRAIT}")
 
 
+def _photo_preview_url(ctx: ApiContext, row: PhotoAvatar) -> str:
+    return ctx.file_url(f"/files/photo_avatars/{row.id}/{PREVIEW}")
+
+
 def _photo_look(ctx: ApiContext, row: PhotoAvatar) -> dict[str, Any]:
     return {
         "id": row.id,
@@ -72,7 +83,7 @@ def _photo_look(ctx: ApiContext, row: PhotoAvatar) -> dict[str, Any]:
         "group_id": row.id,
         "gender": row.gender,
         "preview_image_url": _portrait_url(ctx, row),
-        "preview_video_url": None,
+        "preview_video_url": _photo_preview_url(ctx, row),
         "default_voice_id": row.default_voice_id,
         "preferred_orientation": "portrait",
         "tags": ["photo"],
@@ -238,3 +249,15 @@ def download_portrait(look_id: str, ctx: Ctx, expires: int = 0, sig: str = "") -
     if file is None:
         raise ApiError(404, "no such file")
     return FileResponse(file, media_type="image/png")
+
+
+@router.get(f"/files/photo_avatars/{{look_id}}/{PREVIEW}", include_in_schema=False)
+def download_photo_preview(look_id: str, ctx: Ctx, expires: int = 0, sig: str = "") -> FileResponse:
+    """A photo look speaking a line, by signed URL; drawn on its first request (a few seconds)."""
+    path = f"/files/photo_avatars/{look_id}/{PREVIEW}"
+    if not _ID.fullmatch(look_id) or not verify(ctx.url_secret, path, expires, sig):
+        raise ApiError(403, "this link is invalid or has expired; GET the resource again for a fresh one")
+    file = photo_preview(ctx.db, ctx.blobs, look_id, ctx.settings.files_dir / "tmp")
+    if file is None:
+        raise ApiError(404, "no such file")
+    return FileResponse(file, media_type="video/mp4")

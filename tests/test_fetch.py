@@ -191,6 +191,23 @@ def test_allowlisted_address_does_not_open_others() -> None:
         check_url("http://10.1.2.3/", Allowlist.parse("127.0.0.1,192.168.0.0/16"))
 
 
+def test_a_hanging_dns_lookup_is_given_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A resolver that never answers cannot be made here, so the lookup itself is slowed down;
+    # what is under test is that the caller stops waiting.
+    real = socket.getaddrinfo
+
+    def slow(*args: object, **kwargs: object) -> object:
+        time.sleep(2)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fetch_module.socket, "getaddrinfo", slow)
+    monkeypatch.setattr(fetch_module, "DNS_TIMEOUT_SECONDS", 0.2)
+    started = time.monotonic()
+    with pytest.raises(FetchFailed, match=r"resolving host example\.org took longer than 0\.2 s"):
+        check_url("https://example.org/a.pdf", Allowlist.parse(""))
+    assert time.monotonic() - started < 1.5
+
+
 def test_unresolvable_host_fails() -> None:
     with pytest.raises(FetchFailed, match=r"could not resolve host nonexistent\.invalid"):
         check_url("http://nonexistent.invalid/file", Allowlist.parse(""))

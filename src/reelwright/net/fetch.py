@@ -25,8 +25,11 @@ import socket
 import ssl
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -146,6 +149,23 @@ def _parse(url: str) -> httpx.URL:
     return parsed
 
 
+DNS_TIMEOUT_SECONDS = 10.0
+# getaddrinfo has no timeout of its own; a small pool runs it so a caller can stop waiting (a
+# lookup that hangs keeps one of these threads until the resolver gives up, never the request).
+_resolver = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dns")
+
+
+def _resolve(host: str) -> list[tuple[Any, ...]]:
+    # Also turns IP literals (even odd ones such as "2130706433") into the address they mean.
+    lookup = _resolver.submit(socket.getaddrinfo, host, None, type=socket.SOCK_STREAM)
+    try:
+        return list(lookup.result(timeout=DNS_TIMEOUT_SECONDS))
+    except FutureTimeout:
+        raise FetchFailed(f"resolving host {host} took longer than {DNS_TIMEOUT_SECONDS:g} s") from None
+    except (OSError, UnicodeError):
+        raise FetchFailed(f"could not resolve host {host}") from None
+
+
 def check_url(url: str, allowlist: Allowlist) -> list[str]:
     """Check that ``url`` may be fetched and return the addresses its host resolves to.
 
@@ -154,11 +174,7 @@ def check_url(url: str, allowlist: Allowlist) -> list[str]:
     """
     parsed = _parse(url)
     host = parsed.raw_host.decode("ascii")  # IDNA-encoded, lower case, IPv6 without brackets
-    try:
-        # Also turns IP literals (even odd ones such as "2130706433") into the address they mean.
-        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        raise FetchFailed(f"could not resolve host {host}") from None
+    infos = _resolve(host)
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:
         raise FetchFailed(f"could not resolve host {host}")

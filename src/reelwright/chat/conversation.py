@@ -107,11 +107,18 @@ def _on_screen(board: Storyboard, index: int) -> str:
 
 def summarise(board: Storyboard, duration: float) -> str:
     """The model message that presents a draft: the choices, then each scene in a line."""
-    who = f"presented by {AVATARS[board.avatar].name}" if board.avatar in AVATARS else "with no presenter"
+    if board.avatar is None:
+        who = "with no presenter"
+    elif board.avatar in AVATARS:
+        who = f"presented by {AVATARS[board.avatar].name}"
+    else:
+        who = "presented by your photo look"
+    count = len(board.scenes)
     voice = VOICES[board.voice].name if board.voice in VOICES else board.voice
     style = STYLES[board.style].name if board.style in STYLES else board.style
     lines = [
-        f'Here is the storyboard for "{board.title}": {len(board.scenes)} scenes, about {duration:.0f} s, '
+        f'Here is the storyboard for "{board.title}": {count} scene{"s" if count != 1 else ""}, '
+        f"about {duration:.0f} s, "
         f"{board.orientation}, {who}, voice {voice}, {style} style"
         + (f", {board.tone} tone." if board.tone else ".")
     ]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from reelwright.ingest.files import inspect_files
+from reelwright.pipeline import hold_visuals
 from reelwright.plan.base import Pacing, PlanRequest
 from reelwright.plan.offline import OfflinePlanner, page_sentences
 from reelwright.storyboard import BulletSlide, ImageScene, PdfPage, Storyboard, TitleCard, VideoClip
@@ -187,3 +188,30 @@ def test_length_notes_say_when_material_runs_out() -> None:
     assert _length_notes(board, 118.0) == []
     (note,) = _length_notes(board, 60.0)
     assert "60 s of the 120 s" in note
+
+
+def _board(*visuals: TitleCard | BulletSlide | PdfPage) -> Storyboard:
+    scenes = [
+        {"id": f"s{i}", "narration": "Hello there.", "visual": v.model_dump()} for i, v in enumerate(visuals)
+    ]
+    return Storyboard.model_validate({"title": "T", "target_duration": 45.0, "scenes": scenes})
+
+
+def test_terse_bullets_are_said_together() -> None:
+    heading, sentences = page_sentences("Q3 product launch\nFaster setup\nNew pricing")
+    assert heading == "Q3 product launch" and sentences == ["It covers faster setup and new pricing."]
+    assert page_sentences("Q3 launch\nFaster setup\nNew pricing", english=False)[1] == []
+
+
+def test_a_short_script_holds_its_slides_rather_than_ending_early() -> None:
+    title = TitleCard(heading="Hi")
+    slide = BulletSlide(heading="Points", bullets=["One", "Two"])
+    board = _board(title, slide, title)
+    # Within the tolerance: nothing changes.
+    assert hold_visuals(board, 1.0) == board
+    # Short by 5 s: the slide takes up to 4 s, the rest is spread over every scene.
+    held = hold_visuals(board, 5.0)
+    pauses = [s.pause_after for s in held.scenes]
+    assert pauses[1] > pauses[0] > 0 and sum(pauses) == pytest.approx(5.0, abs=0.05)
+    # Far too short: each scene is held at most 5 s, never more.
+    assert max(s.pause_after for s in hold_visuals(board, 60.0).scenes) <= 5.0

@@ -43,7 +43,8 @@ def caption_font_size(width: int, height: int) -> float:
 
 
 def draw_caption(text: str, style: Style, width: int, height: int, box: Rect) -> CaptionArt:
-    """``text`` on a rounded translucent plate, centred at the bottom of ``box`` (two lines at most)."""
+    """``text`` on a rounded translucent plate, centred at the bottom of ``box`` (two lines at most,
+    three in a narrow box)."""
     size = caption_font_size(width, height)
     pad_x, pad_y = size * 0.55, size * 0.22
     fitted = fit_text(
@@ -54,7 +55,8 @@ def draw_caption(text: str, style: Style, width: int, height: int, box: Rect) ->
         max_height=box.h - 2 * pad_y,
         max_size=size,
         min_size=size * 0.6,
-        max_lines=2,
+        # A narrow box (beside a portrait presenter's card) takes a third line before shrinking.
+        max_lines=3 if box.w < 0.6 * width else 2,
         line_spacing=1.2,
     )
     plate_w = min(box.w, _even_up(fitted.width() + 2 * pad_x))

@@ -64,8 +64,9 @@ def frame_for(width: int, height: int, layout: PresenterLayout, side: str = "rig
         return frame
     content = _mirror(frame.content, width)
     presenter = _mirror(frame.presenter, width)
-    assert content is not None
-    return Frame(width, height, content, presenter, _mirror(frame.presenter_card, width), frame.caption_box)
+    caption = _mirror(frame.caption_box, width)  # centred boxes stay put; a side box follows
+    assert content is not None and caption is not None
+    return Frame(width, height, content, presenter, _mirror(frame.presenter_card, width), caption)
 
 
 def _frame_right(width: int, height: int, layout: PresenterLayout) -> Frame:
@@ -112,10 +113,18 @@ def _frame_right(width: int, height: int, layout: PresenterLayout) -> Frame:
         card_w = _even(width * 0.36)
         card = Rect(width - card_w - margin // 2, height - card_w - _even(height * 0.035), card_w, card_w)
         content = Rect(margin, margin, width - 2 * margin, card.y - 2 * margin)
+        # Captions beside the presenter's card, in the band below the content, not over the face.
+        caption = Rect(margin // 2, card.y, card.x - margin, card.h)
     else:
         card_w = _even(height * 0.34)
         card = Rect(width - card_w - _even(margin * 0.5), height - card_w, card_w, card_w)
-        content = Rect(margin, margin, card.x - 2 * margin + _even(margin * 0.5), height - 2 * margin)
+        # The content stops above the caption band, so burned-in captions never cover a card.
+        content = Rect(
+            margin,
+            margin,
+            card.x - 2 * margin + _even(margin * 0.5),
+            caption.y - margin - _even(margin * 0.25),
+        )
     inset = _even(card.w * 0.04)
     presenter = Rect(card.x + inset, card.y + inset, card.w - 2 * inset, card.h - inset)
     presenter = Rect(presenter.x, card.bottom - presenter.w, presenter.w, presenter.w)

@@ -27,6 +27,7 @@ class Step:
     refusal: str | None = None
     delay: float = 0.0
     when: Callable[[dict[str, Any]], bool] | None = None  # only if the request matches, else 400
+    message: str | None = None  # an error's message
 
 
 def answer(content: str | dict[str, Any]) -> Step:
@@ -86,7 +87,10 @@ def scripted_llm(*steps: Step) -> Iterator[ScriptedLlm]:
                     {"error": {"message": "unsupported request", "type": "invalid_request"}},
                 )
             elif step.status != 200:
-                status, payload = step.status, {"error": {"message": f"scripted {step.status}"}}
+                status, payload = (
+                    step.status,
+                    {"error": {"message": step.message or f"scripted {step.status}"}},
+                )
             else:
                 status, payload = 200, _completion(step.content, step.refusal)
             data = json.dumps(payload).encode()

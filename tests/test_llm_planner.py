@@ -153,6 +153,19 @@ def test_server_errors_until_fallback_and_refusals() -> None:
     assert board.title == "The Q3 Launch" and len(llm.requests) == 2
 
 
+def test_a_server_without_json_schema_gets_json_object_with_the_schema() -> None:
+    # llama-cpp-python's server answers an unknown response_format type with a 500 naming it.
+    no_json_schema = Step(
+        status=500, message="Input should be 'text' or 'json_object' (response_format.type: json_schema)"
+    )
+    with scripted_llm(no_json_schema, answer(plan())) as llm:
+        board = planner(llm.base_url).plan(PlanRequest(prompt=PROMPT), Pacing())
+    assert board.title == "The Q3 Launch" and len(llm.requests) == 2
+    assert llm.requests[0]["response_format"]["type"] == "json_schema"
+    second = llm.requests[1]["response_format"]
+    assert second["type"] == "json_object" and "scenes" in second["schema"]["properties"]
+
+
 def test_unreachable_server_falls_back() -> None:
     p = planner("http://127.0.0.1:9/v1", attempts=2)
     board = p.plan(PlanRequest(prompt=PROMPT), Pacing())

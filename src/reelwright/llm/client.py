@@ -85,7 +85,9 @@ class ChatClient:
         if self._format_level == 0:
             return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": False}}
         if self._format_level == 1:
-            return {"type": "json_object"}
+            # Servers with grammar-constrained decoding (llama.cpp's) take the schema here too;
+            # others ignore it.
+            return {"type": "json_object", "schema": schema}
         return None
 
     def complete_json(self, messages: list[Message], name: str, schema: dict[str, Any]) -> str:
@@ -111,7 +113,7 @@ class ChatClient:
                     timeout=min(self.config.timeout, max(1.0, remaining)),
                     **kwargs,
                 )
-            except openai.BadRequestError as exc:
+            except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
                 # Not a transient failure: maybe the server cannot take images or this format.
                 if self._degrade(messages):
                     log.info("model server refused the request (%s); retrying with less", exc.status_code)
@@ -125,6 +127,12 @@ class ChatClient:
             except openai.APIConnectionError as exc:
                 last = f"cannot connect ({_short(exc)})"
             except openai.APIStatusError as exc:
+                # Some servers (llama-cpp-python's) answer a request field they do not know with a
+                # 500 that names it: that is a missing capability, not an outage.
+                if _names_capability(exc) and self._degrade(messages):
+                    log.info("model server cannot take part of the request (%s); retrying with less", exc)
+                    attempt -= 1
+                    continue
                 last = f"HTTP {exc.status_code}"
                 wait = _retry_after(exc)
                 if wait is not None:
@@ -167,6 +175,14 @@ class ChatClient:
             else:
                 out.append(m)
         return out
+
+
+_CAPABILITY_WORDS = ("response_format", "json_schema", "image_url")
+
+
+def _names_capability(exc: openai.APIStatusError) -> bool:
+    text = f"{exc.message} {exc.body}"
+    return exc.status_code >= 500 and any(word in text for word in _CAPABILITY_WORDS)
 
 
 def _short(exc: Exception) -> str:

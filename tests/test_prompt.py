@@ -59,3 +59,30 @@ def test_topic_keeps_acronyms() -> None:
     assert brief.title == "Q3 Product Launch"
     assert brief.tone == "friendly"
     assert brief.tone_words == ["friendly", "upbeat"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "topic", "title"),
+    [
+        (
+            "Create a short welcome video for new employees of Northwind. Friendly tone.",
+            "getting started at Northwind",
+            "Welcome to Northwind",
+        ),
+        ("Create a short welcome video for new employees", "getting started", "Welcome"),
+        (
+            "A training video for new managers at Acme Corp",
+            "this training",
+            "Training for New Managers at Acme Corp",
+        ),
+        ("A video for customers about our new pricing", "our new pricing", "New Pricing"),
+        (
+            "Create a 45-second explainer about our Q3 product launch.",
+            "our Q3 product launch",
+            "Q3 Product Launch",
+        ),
+    ],
+)
+def test_who_the_video_is_for_is_not_its_subject(prompt: str, topic: str, title: str) -> None:
+    brief = read_prompt(prompt)
+    assert (brief.topic, brief.title) == (topic, title)

@@ -275,14 +275,46 @@ def parse_scene_count(text: str) -> int | None:
     return int(value) if 1 <= value <= 40 and value == int(value) else None
 
 
+_AUDIENCE_TOPIC = re.compile(
+    r"^(?:new |our |all |the |future |incoming )*(?:employees|hires|staff|team members|colleagues|"
+    r"customers|users|students|managers|developers|engineers|partners|clients|members|parents|"
+    r"patients|visitors|volunteers|joiners|starters)\b",
+    re.IGNORECASE,
+)
+_ORGANISATION = re.compile(r"\b(?:of|at|to|in|joining)\s+((?:[A-Z][\w&.'-]*\s*)+)")
+
+
+def _audience_topic(topic: str, kind: str | None) -> tuple[str, str] | None:
+    """ "A welcome video for new employees of Northwind": the phrase after "for" is who watches,
+    not what it is about. Then the subject comes from the kind of video (topic, title)."""
+    if not _AUDIENCE_TOPIC.match(topic):
+        return None
+    if " about " in topic:  # "for customers about our new pricing"
+        subject = topic.split(" about ", 1)[1]
+        return subject, title_case(_LEADING_DETERMINERS.sub("", subject))
+    org_match = _ORGANISATION.search(topic)
+    org = org_match.group(1).strip() if org_match else None
+    if kind in ("welcome", "onboarding"):
+        return (f"getting started at {org}" if org else "getting started"), (
+            f"Welcome to {org}" if org else "Welcome"
+        )
+    if kind:
+        return f"this {kind}", title_case(f"{kind} for {_LEADING_DETERMINERS.sub('', topic)}")
+    return None
+
+
 def read_prompt(prompt: str) -> PromptBrief:
     topic, kind = parse_topic(prompt)
     tone, tone_words = parse_tone(prompt)
     bare = _LEADING_DETERMINERS.sub("", topic)
+    title = title_case(bare)[:120] or "Untitled"
+    for_audience = _audience_topic(topic, kind)
+    if for_audience is not None:
+        topic, title = for_audience[0], for_audience[1][:120]
     return PromptBrief(
         prompt=prompt,
         topic=topic,
-        title=title_case(bare)[:120] or "Untitled",
+        title=title,
         kind=kind,
         duration=parse_duration(prompt),
         orientation=parse_orientation(prompt),

@@ -178,3 +178,69 @@ def test_render_wears_the_kit(
     assert near(frame[:margin, w - margin - 240 : w - margin], LOGO_RGB) > 2000
     assert near(frame, (255, 0, 170)) > 300
     assert near(frame, (37, 99, 235)) < 50
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "reelwright", "render", *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def test_cli_brand_options_are_checked_before_anything_renders(tmp_path: Path) -> None:
+    mp3 = make_mp3(tmp_path / "not-a-logo.mp3", 0.5)
+    cases = [
+        (["--brand-color", "pink"], "'pink' is not a colour like #1a2b3c"),
+        (["--logo", str(tmp_path / "missing.png")], "does not exist"),
+        (["--logo", str(mp3)], "is not a PNG or JPEG picture"),
+        (["--brand-font", str(mp3)], "is not a TrueType or OpenType font file"),
+    ]
+    for extra, says in cases:
+        out = _cli("A 6-second teaser about our bakery", "-o", "v.mp4", "-q", *extra, cwd=tmp_path)
+        assert out.returncode == 2 and says in out.stderr, out.stderr
+    assert not list(tmp_path.glob("v.*"))
+
+
+@pytest.mark.slow
+def test_cli_render_wears_the_brand(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (400, 160), LOGO_RGB).save(logo)
+    out = _cli(
+        "A 6-second teaser about our bakery",
+        *(
+            "--style",
+            "clean",
+            "--logo",
+            str(logo),
+            "--brand-color",
+            PRIMARY,
+            "--brand-font",
+            str(font_path("lato", "bold")),
+        ),
+        *("-o", "v.mp4", "-q"),
+        cwd=tmp_path,
+    )
+    assert out.returncode == 0, out.stderr
+    png = tmp_path / "f.png"
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-ss",
+            "1.5",
+            "-i",
+            str(tmp_path / "v.mp4"),
+            "-frames:v",
+            "1",
+            str(png),
+        ],
+        check=True,
+    )
+    frame = np.asarray(Image.open(png).convert("RGB")).astype(np.int16)
+    h, w = frame.shape[:2]
+    margin = round(min(w, h) * 0.075)
+    top_right = frame[:margin, w - margin - 240 : w - margin]
+    assert int(np.count_nonzero(np.abs(top_right - np.array(LOGO_RGB)).max(axis=-1) <= 30)) > 2000
+    assert int(np.count_nonzero(np.abs(frame - np.array((255, 0, 170))).max(axis=-1) <= 30)) > 300

@@ -78,6 +78,22 @@ def render(
     voice: Annotated[Optional[str], typer.Option(help="Voice id (see `reelwright voices`).")] = None,  # noqa: UP045
     style: Annotated[Optional[str], typer.Option(help="Style id (see `reelwright styles`).")] = None,  # noqa: UP045
     no_avatar: Annotated[bool, typer.Option("--no-avatar", help="Narrated slides, no presenter.")] = False,
+    logo: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="Brand: a PNG or JPEG logo put on every scene."),
+    ] = None,
+    brand_color: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Brand: primary colour (#rrggbb) over the style's accent."),
+    ] = None,
+    brand_color_2: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Brand: secondary colour (#rrggbb)."),
+    ] = None,
+    brand_font: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="Brand: a TTF or OTF font over the style's fonts."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Render a video from a prompt, or from a storyboard."""
@@ -85,6 +101,7 @@ def render(
     from reelwright.config import Settings
     from reelwright.errors import InputError
     from reelwright.plan.select import planner_for
+    from reelwright.styles.brand_kits import local_brand
 
     # The offline planner, or a language model when REELWRIGHT_LLM_BASE_URL names one.
     planner = planner_for(Settings())
@@ -95,6 +112,7 @@ def render(
             raise InputError(f"--orientation must be landscape or portrait, not {orientation!r}")
         if duration is not None and not 5 <= duration <= 3600:
             raise InputError(f"--duration must be between 5 and 3600 seconds, not {duration:g}")
+        brand = local_brand(logo, brand_color, brand_color_2, brand_font)
         job = pipeline.RenderJob(
             output=output,
             prompt=prompt,
@@ -107,6 +125,7 @@ def render(
             voice=voice,
             style=style,
             no_avatar=no_avatar,
+            brand=brand,
         )
         if quiet or not err.is_terminal:
             result = pipeline.run(job, planner=planner)

@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from reelwright.errors import InputError
+from reelwright.ingest.sniff import sniff
 from reelwright.render.fonts import load_typeface
 from reelwright.store.blobs import LocalBlobStore
 from reelwright.store.db import Database
@@ -29,6 +30,28 @@ def colour_problem(value: str | None) -> str | None:
     if value is None or HEX_COLOUR.fullmatch(value):
         return None
     return f"{value!r} is not a colour like #1a2b3c"
+
+
+def local_brand(
+    logo: Path | None, primary: str | None, secondary: str | None, font: Path | None
+) -> Brand | None:
+    """A brand from files and colours given on the command line, checked like a stored kit's."""
+    if logo is None and primary is None and secondary is None and font is None:
+        return None
+    for value, param in ((primary, "brand_color"), (secondary, "brand_color_2")):
+        problem = colour_problem(value)
+        if problem:
+            raise InputError(problem, param=param)
+    if logo is not None:
+        if not logo.is_file():
+            raise InputError(f"logo {logo} does not exist", param="logo")
+        with logo.open("rb") as f:
+            found = sniff(f.read(64))
+        if found is None or found.kind != "image":
+            raise InputError(f"logo {logo} is not a PNG or JPEG picture", param="logo")
+    if font is not None and (not font.is_file() or font_mime(font) is None):
+        raise InputError(f"font {font} is not a TrueType or OpenType font file", param="font")
+    return Brand(logo=logo, primary=primary, secondary=secondary, font=font)
 
 
 def owned_kit(s: Session, kit_id: str, owner_id: str) -> BrandKit | None:

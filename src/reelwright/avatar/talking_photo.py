@@ -36,6 +36,7 @@ _FACE_SHARE = 0.30  # face width / square side, as for the illustrated presenter
 _EYE_LINE = 0.36  # eye height / square side
 _CORNER = 0.06  # top corner radius / square side
 _INSET = 0.07  # the card leaves this share of the square clear either side (and half on top)
+PHOTO_CARD_INSET = _INSET  # for layouts that keep text off the card
 _REST = Pose()
 
 # viseme -> (opening at full loudness, mouth width change): how far the lips part and whether

@@ -129,3 +129,25 @@ def _frame_right(width: int, height: int, layout: PresenterLayout) -> Frame:
     presenter = Rect(card.x + inset, card.y + inset, card.w - 2 * inset, card.h - inset)
     presenter = Rect(presenter.x, card.bottom - presenter.w, presenter.w, presenter.w)
     return Frame(width, height, content, presenter, card, caption)
+
+
+def clear_of_opaque_presenter(frame: Frame, inset_share: float) -> Frame:
+    """The frame with its content moved off an opaque presenter (a photo card).
+
+    An illustrated presenter is a figure on a transparent square, so text may run into the empty
+    corners beside it; a photo fills its card, which would cover that text. ``inset_share`` is the
+    part of the square the card leaves clear on each side."""
+    p, c = frame.presenter, frame.content
+    if p is None or frame.presenter_card is not None:  # picture-in-picture: already apart
+        return frame
+    gap = _even(min(frame.width, frame.height) * 0.03)
+    card_left, card_right = p.x + round(p.w * inset_share), p.right - round(p.w * inset_share)
+    overlaps = c.x < card_right + gap and card_left - gap < c.right and c.y < p.bottom and p.y < c.bottom
+    if not overlaps:
+        return frame
+    if p.x + p.w / 2 >= c.x + c.w / 2:  # presenter on the right: the content ends before it
+        content = Rect(c.x, c.y, max(2, _even(card_left - gap - c.x)), c.h)
+    else:
+        left = _even(card_right + gap)
+        content = Rect(left, c.y, max(2, c.right - left), c.h)
+    return Frame(frame.width, frame.height, content, p, None, frame.caption_box)

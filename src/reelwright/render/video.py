@@ -15,6 +15,7 @@ from reelwright.avatar.factory import make_presenter
 from reelwright.avatar.motion import PresenterTrack
 from reelwright.avatar.photo import PhotoLook
 from reelwright.avatar.presenter import Presenter
+from reelwright.avatar.talking_photo import PHOTO_CARD_INSET
 from reelwright.render.caption_art import CaptionArt, draw_caption
 from reelwright.render.captions import Cue, TimedWord, build_cues, to_srt, write_text_atomic
 from reelwright.render.compose import (
@@ -25,7 +26,7 @@ from reelwright.render.compose import (
     mux,
     render_segment,
 )
-from reelwright.render.layout import Frame, Rect, frame_for
+from reelwright.render.layout import Frame, Rect, clear_of_opaque_presenter, frame_for
 from reelwright.render.motion import background_motion
 from reelwright.render.previews import GIF_SECONDS, write_gif, write_thumbnail
 from reelwright.render.slides import draw_scene_layer
@@ -162,6 +163,8 @@ def render_video(
         for scene, timing in zip(board.scenes, timeline.scenes, strict=True):
             layout = scene.presenter if uses_presenter else "none"
             frame = frame_for(board.width, board.height, layout, style.presenter_side)
+            if photo is not None:
+                frame = clear_of_opaque_presenter(frame, PHOTO_CARD_INSET)
             layer = draw_scene_layer(scene, frame, style, seed=_seed(board) + timing.index, logo=logo)
             lap("render.layers")
             shown = _captions_for(cues, timing, timeline.fps, style, frame, art_cache)

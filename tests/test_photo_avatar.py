@@ -356,3 +356,60 @@ def test_video_with_a_photo_presenter(env: Env, tmp_path: Path) -> None:
     assert orange.mean() > 0.005, "the photo presenter is not in the frame"
     changed = max(np.abs(a - b).max(axis=-1).mean() for a, b in itertools.pairwise(frames))
     assert changed > 0.05
+
+
+# -- from the command line -------------------------------------------------------------------------
+
+
+def _render_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "reelwright", "render", *args, "-o", "v.mp4", "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_cli_photo_is_checked_before_anything_renders(tmp_path: Path) -> None:
+    no_face_file = tmp_path / "wall.jpg"
+    no_face_file.write_bytes(_jpeg(no_face()))
+    for args, says in (
+        (["--photo", str(no_face_file)], "no face"),
+        (["--photo", str(PORTRAIT), "--avatar", "ava"], "leave out --avatar"),
+        (["--photo", str(PORTRAIT), "--photo-gender", "other"], "female or male"),
+        (["--photo", str(tmp_path / "missing.jpg")], "does not exist"),
+    ):
+        out = _render_cli(tmp_path, "Say hello", *args)
+        assert out.returncode == 2 and says in out.stderr, out.stderr
+    assert not list(tmp_path.glob("v.*"))
+
+
+@pytest.mark.slow
+def test_cli_renders_a_talking_photo(tmp_path: Path) -> None:
+    out = _render_cli(tmp_path, "A 6-second hello from our new team lead", "--photo", str(PORTRAIT))
+    assert out.returncode == 0, out.stderr
+    frames = []
+    for t in ("1.0", "1.4"):
+        png = tmp_path / f"f{t}.png"
+        subprocess.run(
+            [
+                ffmpeg_exe(),
+                "-v",
+                "error",
+                "-ss",
+                t,
+                "-i",
+                str(tmp_path / "v.mp4"),
+                "-frames:v",
+                "1",
+                str(png),
+            ],
+            check=True,
+        )
+        frames.append(np.asarray(Image.open(png).convert("RGB")).astype(np.int16))
+    # The portrait's orange suit is on screen, and the face moves between the two frames.
+    orange = np.abs(frames[0] - np.array((230, 90, 40))).max(axis=-1) <= 45
+    assert np.count_nonzero(orange) > 5000
+    assert np.abs(frames[0] - frames[1]).max() > 40

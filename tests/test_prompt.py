@@ -77,6 +77,12 @@ def test_topic_keeps_acronyms() -> None:
         ),
         ("A video for customers about our new pricing", "our new pricing", "New Pricing"),
         (
+            "A 10-second hello from our new team lead",
+            "hello from our new team lead",
+            "Hello From Our New Team Lead",
+        ),
+        ("A two minute tour of the new office", "tour of the new office", "Tour of the New Office"),
+        (
             "Create a 45-second explainer about our Q3 product launch.",
             "our Q3 product launch",
             "Q3 Product Launch",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
@@ -78,6 +80,14 @@ def render(
     voice: Annotated[Optional[str], typer.Option(help="Voice id (see `reelwright voices`).")] = None,  # noqa: UP045
     style: Annotated[Optional[str], typer.Option(help="Style id (see `reelwright styles`).")] = None,  # noqa: UP045
     no_avatar: Annotated[bool, typer.Option("--no-avatar", help="Narrated slides, no presenter.")] = False,
+    photo: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="A portrait (PNG/JPEG, one face) that becomes the talking presenter."),
+    ] = None,
+    photo_gender: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="female or male: picks the photo's voice when --voice is not given."),
+    ] = None,
     logo: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(help="Brand: a PNG or JPEG logo put on every scene."),
@@ -98,6 +108,7 @@ def render(
 ) -> None:
     """Render a video from a prompt, or from a storyboard."""
     from reelwright import pipeline
+    from reelwright.avatar.photo_looks import local_photo_look
     from reelwright.config import Settings
     from reelwright.errors import InputError
     from reelwright.plan.select import planner_for
@@ -105,6 +116,7 @@ def render(
 
     # The offline planner, or a language model when REELWRIGHT_LLM_BASE_URL names one.
     planner = planner_for(Settings())
+    stack = contextlib.ExitStack()  # the photo's working copy lives until the render is done
     try:
         if storyboard is None and prompt is None:
             raise InputError("give a prompt, or --storyboard FILE")
@@ -113,6 +125,12 @@ def render(
         if duration is not None and not 5 <= duration <= 3600:
             raise InputError(f"--duration must be between 5 and 3600 seconds, not {duration:g}")
         brand = local_brand(logo, brand_color, brand_color_2, brand_font)
+        if photo is not None and (avatar is not None or no_avatar):
+            raise InputError("--photo is the presenter: leave out --avatar and --no-avatar")
+        if photo_gender not in (None, "female", "male"):
+            raise InputError(f"--photo-gender must be female or male, not {photo_gender!r}")
+        photo_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="reelwright-photo-"))
+        look = local_photo_look(photo, Path(photo_dir), photo_gender) if photo is not None else None
         job = pipeline.RenderJob(
             output=output,
             prompt=prompt,
@@ -121,11 +139,12 @@ def render(
             storyboard_out=storyboard_out,
             orientation=orientation,  # type: ignore[arg-type]
             duration=duration,
-            avatar=avatar,
+            avatar=look.id if look is not None else avatar,
             voice=voice,
             style=style,
             no_avatar=no_avatar,
             brand=brand,
+            photo=look,
         )
         if quiet or not err.is_terminal:
             result = pipeline.run(job, planner=planner)
@@ -144,6 +163,8 @@ def render(
     except KeyboardInterrupt:
         err.print("interrupted; nothing was written")
         raise typer.Exit(130) from None
+    finally:
+        stack.close()
     out.print(f"[green]✓[/] {result.video} ({result.duration:.1f} s)", highlight=False)
     for label, path in (
         ("captioned", result.captioned),

@@ -60,6 +60,22 @@ def photo_preview(db: Database, blobs: LocalBlobStore, look_id: str, scratch: Pa
         return blobs.local_path(preview_key(look_id))
 
 
+def local_photo_look(source: Path, workdir: Path, gender: str | None = None) -> PhotoLook:
+    """A talking-photo look from a portrait on disk, for one render from the command line."""
+    if not source.is_file():
+        raise InputError(f"photo {source} does not exist", param="photo")
+    portrait = workdir / PORTRAIT
+    face = prepare_portrait(source, portrait)  # refuses no face, several faces, a tiny face
+    return PhotoLook(
+        id="photo",
+        name=source.stem,
+        portrait=portrait,
+        face=face,
+        gender=gender,
+        default_voice=default_voice_for(gender),
+    )
+
+
 def default_voice_for(gender: str | None) -> str:
     """A photo look speaks with the catalogue's voice for its gender (or the male one, which is
     also the default narrator, when the gender is not given)."""

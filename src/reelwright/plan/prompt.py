@@ -238,6 +238,15 @@ def parse_topic(text: str) -> tuple[str, str | None]:
             topic,
             flags=re.IGNORECASE,
         )
+        # "A 10-second hello from …": the length is not part of the subject.
+        topic = re.sub(
+            r"^(?:an?\s+)?(?:\d+(?:\.\d+)?|(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+            r"fifteen|twenty|thirty|forty|fifty|sixty|ninety)(?:-\w+)?)[- ]"
+            r"(?:seconds?|secs?|minutes?|mins?)(?:[- ]long)?\s+",
+            "",
+            topic,
+            flags=re.IGNORECASE,
+        )
         topic = re.split(r",|\s+(?:for|with|using|in under|under|in a|in an|lasting)\s+", topic)[0]
         topic = _clean_phrase(topic) or "this topic"
     words = topic.split()

@@ -202,10 +202,10 @@ def test_draw_time_budget() -> None:
         renderer.draw(pose)
     best = float("inf")
     for _ in range(3):
-        start = time.perf_counter()
+        start = time.process_time()  # CPU time: a busy CI machine must not fail it
         for pose in poses:
             renderer.draw(pose)
-        best = min(best, (time.perf_counter() - start) / len(poses) * 1000)
+        best = min(best, (time.process_time() - start) / len(poses) * 1000)
     print(f"presenter draw at 720 px: {best:.2f} ms/frame")
     assert best < 20  # the target is 3 ms; this only catches gross regressions on slow CI
 

@@ -91,9 +91,9 @@ def test_locates_the_face_and_its_parts() -> None:
     assert PhotoFace.from_json(face.to_json()) == face
     print(f"face located in {face.seconds * 1000:.0f} ms by {face.detector}")
     # Warm (cascades loaded), it is fast enough to run inside a request.
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a busy CI machine must not fail it
     locate_face(img)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
 
 
 @pytest.mark.parametrize(
@@ -174,10 +174,10 @@ def test_talking_photo_frame_time(look: PhotoLook) -> None:
     *_, w, h = renderer.moving_box()
     back = np.zeros((h, w, 4), np.uint8)
     poses = [Pose("ah", (i % 5) / 4, blink=(i % 4) / 3, head_tilt=2.0, head_dx=0.005) for i in range(20)]
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a busy CI machine must not fail it
     for pose in poses:
         renderer.draw_moving(pose, back)
-    ms = (time.perf_counter() - start) / len(poses) * 1000
+    ms = (time.process_time() - start) / len(poses) * 1000
     print(f"talking photo at 600 px: {ms:.1f} ms/frame (box {w}x{h})")
     assert ms < 100  # catches gross regressions on a slow CI machine
 

@@ -48,10 +48,10 @@ def test_eight_curated_styles_with_packaged_licence_clean_fonts() -> None:
 def test_style_renders_title_and_bullets_in_both_orientations(style_id: str) -> None:
     style = get_style(style_id)
     for width, height in ((1920, 1080), (1080, 1920)):
-        started = time.perf_counter()
+        started = time.process_time()  # CPU time: a busy CI machine must not fail it
         title = render_frame(style, SAMPLE_TITLE, width, height)
         bullets = render_frame(style, SAMPLE_BULLETS, width, height, avatar="ava", caption=SAMPLE_CAPTION)
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         for frame in (title, bullets):
             assert frame.shape == (height, width, 3)
             assert frame.std() > 12  # something is drawn, not a flat field

@@ -8,7 +8,6 @@ motion track), so what a user previews is what they get.
 from __future__ import annotations
 
 import tempfile
-import wave
 from pathlib import Path
 from typing import Final
 
@@ -22,8 +21,8 @@ from reelwright.avatar.motion import PresenterTrack
 from reelwright.avatar.photo import PhotoLook
 from reelwright.avatar.presenter import Pose
 from reelwright.render import ffmpeg
-from reelwright.voice.mix import decode_audio, normalize_loudness, speech_envelope, write_wav
-from reelwright.voice.narrate import narrate
+from reelwright.voice.mix import speech_envelope
+from reelwright.voice.preview import narrate_levelled
 
 STILL_PX: Final = 512
 CLIP_PX: Final = 540  # a square 540p clip: small, sharp enough for a catalogue card
@@ -57,13 +56,7 @@ def render_look_preview(look_id: str, out_dir: Path, photo: PhotoLook | None = N
     Image.fromarray(frame[..., :3].copy(), "RGB").save(out_dir / "image.png", optimize=True)
 
     with tempfile.TemporaryDirectory(prefix="look-preview-") as tmp:
-        raw = Path(tmp) / "raw.wav"
-        audio = narrate(LINE.format(name=name), voice, raw)
-        with wave.open(str(raw), "rb") as wav:
-            rate = wav.getframerate()
-        samples = normalize_loudness(decode_audio(raw, rate), rate)
-        speech = Path(tmp) / "speech.wav"
-        write_wav(speech, samples, rate)
+        audio, samples, rate, speech = narrate_levelled(LINE.format(name=name), voice, Path(tmp))
         n = max(1, round(audio.duration * FPS))
         track = PresenterTrack(
             fps=FPS,

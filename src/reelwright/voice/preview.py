@@ -7,15 +7,15 @@ MP3 encoding).
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 import wave
 from pathlib import Path
 from typing import Final
 
-from reelwright.errors import RenderError
+from reelwright.render import ffmpeg
+from reelwright.storyboard import SceneAudio
 from reelwright.voice.catalogue import get_voice, speaks
-from reelwright.voice.mix import decode_audio, normalize_loudness, write_wav
+from reelwright.voice.mix import FloatArray, decode_audio, normalize_loudness, write_wav
 from reelwright.voice.narrate import narrate
 
 # "Hello, this is my voice. I can narrate your next video." by language (base subtag). Voices of
@@ -63,25 +63,29 @@ def sample_sentence(voice_id: str) -> str:
     return next((text for lang, text in SAMPLE_SENTENCES.items() if speaks(voice, lang)), COUNTING)
 
 
+def narrate_levelled(text: str, voice_id: str, workdir: Path) -> tuple[SceneAudio, FloatArray, int, Path]:
+    """Speak ``text`` into ``workdir``, levelled to -16 LUFS like a video's narration: the
+    narration's timings, the levelled samples, their sample rate and the levelled WAV."""
+    raw = workdir / "raw.wav"
+    audio = narrate(text, voice_id, raw)
+    with wave.open(str(raw), "rb") as wav:
+        rate = wav.getframerate()
+    samples = normalize_loudness(decode_audio(raw, rate), rate)
+    levelled = workdir / "levelled.wav"
+    write_wav(levelled, samples, rate)
+    return audio, samples, rate, levelled
+
+
 def render_voice_preview(voice_id: str, out_dir: Path) -> None:
     """Write ``out_dir/"audio.mp3"``: the voice saying one sentence, at -16 LUFS like a video."""
-    import imageio_ffmpeg
-
     voice = get_voice(voice_id)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="voice-preview-") as tmp:
-        raw = Path(tmp) / "raw.wav"
-        narrate(sample_sentence(voice.id), voice.id, raw)
-        with wave.open(str(raw), "rb") as wav:
-            sample_rate = wav.getframerate()
-        levelled = Path(tmp) / "levelled.wav"
-        write_wav(levelled, normalize_loudness(decode_audio(raw, sample_rate), sample_rate), sample_rate)
-        target = out_dir / "audio.mp3"
-        cmd = [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            *("-hide_banner", "-loglevel", "error", "-y", "-i", str(levelled)),
-            *("-map_metadata", "-1", "-ac", "1", "-c:a", "libmp3lame", "-b:a", _BITRATE, str(target)),
-        ]
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        if done.returncode != 0 or not target.is_file():
-            raise RenderError(f"could not encode the preview of {voice.id}: {done.stderr.strip()[-300:]}")
+        _audio, _samples, _rate, levelled = narrate_levelled(sample_sentence(voice.id), voice.id, Path(tmp))
+        ffmpeg.run(
+            [
+                *("-i", str(levelled), "-map_metadata", "-1", "-ac", "1"),
+                *("-c:a", "libmp3lame", "-b:a", _BITRATE, str(out_dir / "audio.mp3")),
+            ],
+            what=f"encoding the preview of {voice.id}",
+        )

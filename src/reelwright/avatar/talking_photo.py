@@ -285,13 +285,12 @@ class TalkingPhotoRenderer:
     def draw(self, pose: Pose, backdrop: np.ndarray | None = None) -> memoryview:
         """The whole square for ``pose``: premultiplied RGBA, or opaque over ``backdrop``."""
         bx, by, bw, bh = self._box
-        frame = self._still.copy()
+        frame = self._pixels
+        np.copyto(frame, self._still)
         moving = self._animate(pose).astype(np.float32)
         frame[by : by + bh, bx : bx + bw] = self._premultiply(moving, self._box_cover)
-        if backdrop is None:
-            np.copyto(self._pixels, frame)
-        else:
-            self._pixels[...] = self._over(frame, backdrop)
+        if backdrop is not None:
+            frame[...] = self._over(frame, backdrop)
         return self._view
 
     def draw_moving(self, pose: Pose, backdrop: np.ndarray) -> memoryview:

@@ -161,7 +161,7 @@ def presenter_sheet(avatar_id: str, style: Style, picture: Path) -> Image.Image:
             (GAP, 56), f"{info.description}   ·   style {style.id}", font=_label_font(17), fill=(80, 86, 96)
         )
 
-    return _sheet(header, [row[:3] + row[3:], faces])
+    return _sheet(header, [row, faces])
 
 
 def write_gallery(out_dir: Path, log: Callable[[str], None] = lambda _m: None) -> list[Path]:

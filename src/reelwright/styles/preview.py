@@ -88,9 +88,10 @@ def render_frame(
     logo: Image.Image | None = None,
 ) -> np.ndarray:
     """One frame of ``scene`` as the video shows it mid-scene: H×W×3 uint8 RGB."""
-    layout = layout if layout is not None else (scene.presenter if avatar else "none")
     if avatar is None:
         layout = "none"
+    elif layout is None:
+        layout = scene.presenter
     frame = frame_for(width, height, layout, style.presenter_side)
     layer = draw_scene_layer(scene, frame, style, seed=seed, logo=logo)
     rgb = layer.image[:, :, :3].copy()

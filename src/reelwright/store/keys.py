@@ -13,8 +13,9 @@ from reelwright.store.models import ApiKey, Owner, now
 KEY_PREFIX = "rw_"
 
 
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+def secret_hash(secret: str) -> str:
+    """What is stored in place of a secret (an API key, a web session's token): its SHA-256."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def create_key(db: Database, name: str) -> tuple[str, str]:
@@ -24,23 +25,20 @@ def create_key(db: Database, name: str) -> tuple[str, str]:
         owner = Owner(name=name)
         s.add(owner)
         s.flush()
-        s.add(ApiKey(owner_id=owner.id, name=name, key_hash=_hash(key)))
+        s.add(ApiKey(owner_id=owner.id, name=name, key_hash=secret_hash(key)))
         return owner.id, key
 
 
 def owner_for_key(db: Database, key: str) -> str | None:
-    if not key.startswith(KEY_PREFIX) or len(key) > 200:
-        return None
-    with db.session() as s:
-        row = s.scalar(select(ApiKey).where(ApiKey.key_hash == _hash(key), ApiKey.revoked_at.is_(None)))
-        return row.owner_id if row else None
+    found = find_key(db, key)
+    return found[0] if found else None
 
 
 def add_key(db: Database, owner_id: str, name: str) -> str:
     """Another key for an existing owner (the web app's settings page); returns the key, shown once."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     with db.session() as s:
-        s.add(ApiKey(owner_id=owner_id, name=name, key_hash=_hash(key)))
+        s.add(ApiKey(owner_id=owner_id, name=name, key_hash=secret_hash(key)))
     return key
 
 
@@ -49,7 +47,7 @@ def find_key(db: Database, key: str) -> tuple[str, str] | None:
     if not key.startswith(KEY_PREFIX) or len(key) > 200:
         return None
     with db.session() as s:
-        row = s.scalar(select(ApiKey).where(ApiKey.key_hash == _hash(key), ApiKey.revoked_at.is_(None)))
+        row = s.scalar(select(ApiKey).where(ApiKey.key_hash == secret_hash(key), ApiKey.revoked_at.is_(None)))
         return (row.owner_id, row.id) if row else None
 
 

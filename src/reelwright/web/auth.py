@@ -6,7 +6,6 @@ sends it in ``X-CSRF-Token``. A session signed in with an API key ends when that
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import ipaddress
 import secrets
@@ -17,6 +16,8 @@ from fastapi import Request, Response
 from sqlalchemy import delete, select
 
 from reelwright.api.context import ApiContext
+from reelwright.api.deps import get_context
+from reelwright.store.keys import secret_hash
 from reelwright.store.models import ApiKey, Owner, WebSession, now
 
 SESSION_COOKIE = "rw_session"
@@ -34,10 +35,6 @@ class WebUser:
     api_key_id: str | None
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def same_secret(expected: str, supplied: str | None) -> bool:
     return bool(supplied) and hmac.compare_digest(expected.encode(), (supplied or "").encode())
 
@@ -51,7 +48,7 @@ def start_session(ctx: ApiContext, owner_id: str, api_key_id: str | None) -> str
         s.execute(delete(WebSession).where(WebSession.expires_at < t))
         s.add(
             WebSession(
-                token_hash=_hash(token),
+                token_hash=secret_hash(token),
                 owner_id=owner_id,
                 api_key_id=api_key_id,
                 csrf_token=secrets.token_urlsafe(32),
@@ -65,14 +62,14 @@ def start_session(ctx: ApiContext, owner_id: str, api_key_id: str | None) -> str
 def end_session(ctx: ApiContext, token: str | None) -> None:
     if token:
         with ctx.db.session() as s:
-            s.execute(delete(WebSession).where(WebSession.token_hash == _hash(token)))
+            s.execute(delete(WebSession).where(WebSession.token_hash == secret_hash(token)))
 
 
 def user_for_token(ctx: ApiContext, token: str | None) -> WebUser | None:
     if not token or len(token) > 100:
         return None
     with ctx.db.session() as s:
-        row = s.get(WebSession, _hash(token))
+        row = s.get(WebSession, secret_hash(token))
         if row is None or row.expires_at < now():
             return None
         if row.api_key_id is not None:
@@ -86,8 +83,7 @@ def user_for_token(ctx: ApiContext, token: str | None) -> WebUser | None:
 
 
 def current_user(request: Request) -> WebUser | None:
-    ctx: ApiContext = request.app.state.ctx
-    user = user_for_token(ctx, request.cookies.get(SESSION_COOKIE))
+    user = user_for_token(get_context(request), request.cookies.get(SESSION_COOKIE))
     if user is not None:
         request.state.owner_id = user.owner_id  # for the access log
     return user

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from reelwright.api.context import ApiContext
+from reelwright.api.deps import get_context
 from reelwright.web.auth import WebUser
 
 HERE = Path(__file__).parent
@@ -94,6 +95,5 @@ def security_headers(ctx: ApiContext) -> dict[str, str]:
 def render(
     request: Request, template: str, *, user: WebUser | None, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
-    ctx: ApiContext = request.app.state.ctx
     html = _env.get_template(template).render(request=request, user=user, path=request.url.path, **context)
-    return HTMLResponse(html, status_code=status_code, headers=security_headers(ctx))
+    return HTMLResponse(html, status_code=status_code, headers=security_headers(get_context(request)))

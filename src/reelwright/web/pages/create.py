@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from reelwright.api.context import ApiContext
+from reelwright.api.deps import get_context
 from reelwright.api.errors import ApiError
 from reelwright.api.routes.agents import create_agent, get_agent, get_resource
 from reelwright.api.routes.assets import get_asset
@@ -38,11 +39,6 @@ PROMPT_TIPS = (
 )
 
 
-def _ctx(request: Request) -> ApiContext:
-    ctx: ApiContext = request.app.state.ctx
-    return ctx
-
-
 def _catalogues(ctx: ApiContext, owner_id: str) -> dict[str, list[dict[str, Any]]]:
     return {
         "avatars": list_looks(ctx, owner_id, group_id=None, avatar_type=None)["data"],
@@ -58,7 +54,7 @@ def _create_page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    ctx = _ctx(request)
+    ctx = get_context(request)
     uploaded = []
     for asset_id in form.get("asset_ids", []):
         try:
@@ -131,7 +127,7 @@ def create_submit(
                 "mode": "chat" if review else "generate",
             }
         )
-        created = create_agent(body, user.owner_id, _ctx(request))["data"]
+        created = create_agent(body, user.owner_id, get_context(request))["data"]
     except ValidationError as exc:
         return _create_page(request, user, form, _validation_message(exc), 400)
     except ApiError as exc:
@@ -141,7 +137,7 @@ def create_submit(
 
 @router.get("/sessions/{session_id}", response_class=HTMLResponse)
 def session_page(request: Request, session_id: str, user: User) -> Response:
-    ctx = _ctx(request)
+    ctx = get_context(request)
     with api_errors_as_pages():
         session: dict[str, Any] = get_agent(session_id, user.owner_id, ctx)["data"]
         board = _draft(ctx, user.owner_id, session) if session["status"] == "reviewing" else None

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from reelwright.api.context import ApiContext
+from reelwright.api.deps import get_context
 from reelwright.api.errors import ApiError
 from reelwright.api.routes.webhooks import (
     WebhookEndpointCreate,
@@ -39,11 +40,6 @@ Csrf = Annotated[str, Form(max_length=100)]
 Events = Annotated[list[str] | None, Form()]
 
 
-def _ctx(request: Request) -> ApiContext:
-    ctx: ApiContext = request.app.state.ctx
-    return ctx
-
-
 def _keys(ctx: ApiContext, owner_id: str) -> list[dict[str, Any]]:
     with ctx.db.session() as s:
         rows = s.scalars(
@@ -64,7 +60,7 @@ def _settings_page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    ctx = _ctx(request)
+    ctx = get_context(request)
     endpoints = list_endpoints(ctx, user.owner_id, limit=100, token=None)["data"]
     deliveries = list_events(ctx, user.owner_id, limit=20, token=None, endpoint_id=None, event_type=None)
     return render(
@@ -93,14 +89,14 @@ def create_key(
 ) -> Response:
     check_csrf(user, csrf_token)
     label = name.strip() or "web"
-    key = add_key(_ctx(request).db, user.owner_id, label)
+    key = add_key(get_context(request).db, user.owner_id, label)
     return _settings_page(request, user, shown_once={"what": f"API key “{label}”", "value": key})
 
 
 @router.post("/settings/keys/{key_id}/revoke")
 def revoke(request: Request, key_id: str, user: User, csrf_token: Csrf = "") -> Response:
     check_csrf(user, csrf_token)
-    if not revoke_key(_ctx(request).db, user.owner_id, key_id):
+    if not revoke_key(get_context(request).db, user.owner_id, key_id):
         raise PageError(404, "No such key, or it was already revoked.")
     # Revoking the key this browser signed in with ends the session: the next page asks again.
     return RedirectResponse("/settings", status_code=303)
@@ -124,7 +120,7 @@ def add_endpoint(
     check_csrf(user, csrf_token)
     try:
         body = WebhookEndpointCreate(url=url.strip(), events=events or [])
-        created: dict[str, Any] = create_endpoint(body, user.owner_id, _ctx(request))["data"]
+        created: dict[str, Any] = create_endpoint(body, user.owner_id, get_context(request))["data"]
     except (ValidationError, ApiError) as exc:
         return _settings_page(request, user, error=_endpoint_error(exc), status=400)
     return _settings_page(
@@ -141,7 +137,7 @@ def change_events(
     check_csrf(user, csrf_token)
     try:
         body = WebhookEndpointUpdate(events=events or [])
-        update_endpoint(endpoint_id, body, user.owner_id, _ctx(request))
+        update_endpoint(endpoint_id, body, user.owner_id, get_context(request))
     except (ValidationError, ApiError) as exc:
         return _settings_page(request, user, error=_endpoint_error(exc), status=400)
     return RedirectResponse("/settings#webhooks", status_code=303)
@@ -150,8 +146,9 @@ def change_events(
 @router.post("/settings/webhooks/{endpoint_id}/rotate")
 def rotate(request: Request, endpoint_id: str, user: User, csrf_token: Csrf = "") -> Response:
     check_csrf(user, csrf_token)
+    ctx = get_context(request)
     with api_errors_as_pages():
-        rotated: dict[str, Any] = rotate_endpoint_secret(endpoint_id, user.owner_id, _ctx(request))["data"]
+        rotated: dict[str, Any] = rotate_endpoint_secret(endpoint_id, user.owner_id, ctx)["data"]
     return _settings_page(
         request,
         user,
@@ -163,5 +160,5 @@ def rotate(request: Request, endpoint_id: str, user: User, csrf_token: Csrf = ""
 def remove_endpoint(request: Request, endpoint_id: str, user: User, csrf_token: Csrf = "") -> Response:
     check_csrf(user, csrf_token)
     with api_errors_as_pages():
-        delete_endpoint(endpoint_id, user.owner_id, _ctx(request))
+        delete_endpoint(endpoint_id, user.owner_id, get_context(request))
     return RedirectResponse("/settings#webhooks", status_code=303)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from reelwright.api.context import ApiContext
+from reelwright.api.deps import get_context
 from reelwright.store.keys import find_key
 from reelwright.web.auth import (
     SESSION_COOKIE,
@@ -29,13 +29,8 @@ from reelwright.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
-def _ctx(request: Request) -> ApiContext:
-    ctx: ApiContext = request.app.state.ctx
-    return ctx
-
-
 def _signin_page(request: Request, next_path: str, error: str | None = None, status: int = 200) -> Response:
-    ctx = _ctx(request)
+    ctx = get_context(request)
     token = signin_token(request)
     response = render(
         request,
@@ -53,7 +48,7 @@ def _signin_page(request: Request, next_path: str, error: str | None = None, sta
 
 
 def _signed_in_redirect(request: Request, owner_id: str, api_key_id: str | None, next_path: str) -> Response:
-    ctx = _ctx(request)
+    ctx = get_context(request)
     response = RedirectResponse(local_path(next_path), status_code=303)
     # A new token at every sign-in: a token planted before sign-in is never the session's.
     end_session(ctx, request.cookies.get(SESSION_COOKIE))
@@ -83,7 +78,7 @@ def signin_with_key(
 ) -> Response:
     if not same_secret(request.cookies.get(SIGNIN_COOKIE, ""), signin_csrf):
         return _signin_page(request, next, "The sign-in form expired; please try again.", 403)
-    found = find_key(_ctx(request).db, api_key.strip())
+    found = find_key(get_context(request).db, api_key.strip())
     if found is None:
         return _signin_page(request, next, "That API key is not valid (or has been revoked).", 401)
     owner_id, key_id = found
@@ -96,7 +91,7 @@ def signin_as_owner(
     signin_csrf: Annotated[str, Form(max_length=100)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/videos",
 ) -> Response:
-    ctx = _ctx(request)
+    ctx = get_context(request)
     if not owner_sign_in_allowed(ctx, request):
         return _signin_page(request, next, "One-click sign-in works only on this machine.", 403)
     if not same_secret(request.cookies.get(SIGNIN_COOKIE, ""), signin_csrf):
@@ -107,7 +102,7 @@ def signin_as_owner(
 @router.post("/signout")
 def signout(request: Request, user: User, csrf_token: Annotated[str, Form(max_length=100)] = "") -> Response:
     check_csrf(user, csrf_token)
-    ctx = _ctx(request)
+    ctx = get_context(request)
     end_session(ctx, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/signin", status_code=303)
     clear_session_cookie(response, ctx)

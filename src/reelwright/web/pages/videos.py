@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from reelwright.api.context import ApiContext
-from reelwright.api.deps import owned
+from reelwright.api.deps import get_context, owned
 from reelwright.api.routes.agents import get_agent
 from reelwright.api.routes.videos import delete_video, get_video, list_videos
 from reelwright.jobs.runner import video_key
@@ -22,11 +22,6 @@ from reelwright.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 12
-
-
-def _ctx(request: Request) -> ApiContext:
-    ctx: ApiContext = request.app.state.ctx
-    return ctx
 
 
 def _session_ids(ctx: ApiContext, video_ids: list[str]) -> dict[str, str]:
@@ -46,7 +41,7 @@ def library(
     token: Annotated[str | None, Query(max_length=200)] = None,
     notice: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
-    ctx = _ctx(request)
+    ctx = get_context(request)
     with api_errors_as_pages():
         listing = list_videos(
             ctx, user.owner_id, limit=PAGE_SIZE, token=token, folder_id=None, title=title.strip() or None
@@ -62,7 +57,7 @@ def library(
         sessions=_session_ids(ctx, running),
         query=title,
         token=token,
-        next_token=listing["next_token"] if listing["has_more"] else None,
+        next_token=listing["next_token"],  # None on the last page
         notice={"deleted": "The video was deleted."}.get(notice),
     )
 
@@ -85,7 +80,7 @@ def _srt(ctx: ApiContext, video_id: str) -> str | None:
 
 @router.get("/videos/{video_id}", response_class=HTMLResponse)
 def video_page(request: Request, video_id: str, user: User) -> Response:
-    ctx = _ctx(request)
+    ctx = get_context(request)
     with api_errors_as_pages():
         video: dict[str, Any] = get_video(video_id, user.owner_id, ctx)["data"]
         session_id = _session_ids(ctx, [video_id]).get(video_id)
@@ -115,7 +110,7 @@ def video_page(request: Request, video_id: str, user: User) -> Response:
 
 @router.get("/videos/{video_id}/captions.vtt")
 def captions(request: Request, video_id: str, user: User) -> Response:
-    ctx = _ctx(request)
+    ctx = get_context(request)
     with api_errors_as_pages(), ctx.db.session() as s:
         owned(s, Video, video_id, user.owner_id, "video")
     srt = _srt(ctx, video_id)
@@ -130,5 +125,5 @@ def delete(
 ) -> Response:
     check_csrf(user, csrf_token)
     with api_errors_as_pages():
-        delete_video(video_id, user.owner_id, _ctx(request))
+        delete_video(video_id, user.owner_id, get_context(request))
     return RedirectResponse("/videos?notice=deleted", status_code=303)

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -17,6 +17,9 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from reelwright.errors import ReelwrightError
+
+if TYPE_CHECKING:
+    from reelwright.config import Settings
 
 app = typer.Typer(
     help="Reelwright: turn a prompt (and your slides, pictures, clips and music) into a narrated video.",
@@ -258,6 +261,17 @@ def eval_(
     out.print(total, highlight=False)
 
 
+def _migrated_settings() -> Settings:
+    """The settings, with the data folder made and the database schema brought up to date."""
+    from reelwright.config import Settings
+    from reelwright.store.db import migrate
+
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate(settings.resolved_database_url)
+    return settings
+
+
 keys_app = typer.Typer(help="API keys for the server.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 
@@ -265,13 +279,10 @@ app.add_typer(keys_app, name="keys")
 @keys_app.command("create")
 def keys_create(name: Annotated[str, typer.Option(help="Who the key is for.")]) -> None:
     """Create an owner and an API key; the key is the last line printed (it is not stored)."""
-    from reelwright.config import Settings
-    from reelwright.store.db import Database, migrate
+    from reelwright.store.db import Database
     from reelwright.store.keys import create_key
 
-    settings = Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrate(settings.resolved_database_url)
+    settings = _migrated_settings()
     owner_id, key = create_key(Database(settings.resolved_database_url), name)
     err.print(f"created a key for {name!r} (owner {owner_id}); keep it, it cannot be shown again:")
     print(key)
@@ -319,16 +330,13 @@ def _prerender_previews() -> subprocess.Popen[bytes]:
 @app.command()
 def worker(workers: Annotated[int, typer.Option(help="Jobs to run at once.")] = 1) -> None:
     """Run workers only (another machine, same REELWRIGHT_DATABASE_URL and REELWRIGHT_QUEUE_URL)."""
-    from reelwright.config import Settings
     from reelwright.jobs.queue import huey, render_session
     from reelwright.jobs.runner import stale_sessions
     from reelwright.logs import configure_logging
-    from reelwright.store.db import migrate
     from reelwright.webhooks.dispatcher import start_dispatcher
 
     configure_logging()
-    settings = Settings()
-    migrate(settings.resolved_database_url)
+    settings = _migrated_settings()
     # Jobs whose worker died (SIGKILL, power loss) are taken up at once rather than at the next
     # periodic sweep.
     for session_id in stale_sessions(settings):

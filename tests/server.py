@@ -32,7 +32,43 @@ def cli(*args: str, env: dict[str, str]) -> str:
     return proc.stdout.strip().splitlines()[-1]
 
 
-class Server:
+class _Child:
+    """A ``reelwright`` subprocess in its own process group: stopped gently, or killed outright."""
+
+    proc: subprocess.Popen[bytes] | None = None
+
+    def _spawn(self, command: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+        """``python -m reelwright <command>`` in a new session, its output appended to ``log``."""
+        with log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "reelwright", command],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        return self.proc
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self.proc = None
+
+    def kill(self) -> None:
+        """SIGKILL it and everything it started: nothing gets to clean up."""
+        if self.proc is None:
+            return
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        self.proc = None
+
+
+class Server(_Child):
     """``reelwright serve`` on a free port with its own data folder; restartable and killable."""
 
     def __init__(self, data: Path, env: dict[str, str] | None = None, *, port: int | None = None) -> None:
@@ -50,7 +86,6 @@ class Server:
             "REELWRIGHT_PRERENDER_PREVIEWS": "0",
             **(env or {}),
         }
-        self.proc: subprocess.Popen[bytes] | None = None
         self.log = data / "server.log"
 
     def key(self, name: str) -> str:
@@ -58,14 +93,7 @@ class Server:
 
     def start(self, timeout: float = 60) -> Server:
         self.data.mkdir(parents=True, exist_ok=True)
-        with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "reelwright", "serve"],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        proc = self._spawn("serve", self.env, self.log)
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -73,27 +101,9 @@ class Server:
                     return self
             except httpx.TransportError:
                 pass
-            if time.monotonic() > deadline or self.proc.poll() is not None:
+            if time.monotonic() > deadline or proc.poll() is not None:
                 raise RuntimeError(f"the server did not start:\n{self.log.read_text()[-3000:]}")
             time.sleep(0.3)
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.kill()
-        self.proc = None
-
-    def kill(self) -> None:
-        """SIGKILL the server and everything it started: nothing gets to clean up."""
-        if self.proc is None:
-            return
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
-        self.proc = None
 
     def client(self, key: str | None = None) -> httpx.Client:
         headers = {"X-Api-Key": key} if key else {}
@@ -115,38 +125,15 @@ def wait_done(client: httpx.Client, session_id: str, timeout: float = 240) -> di
     raise AssertionError(f"session {session_id} did not finish; saw {seen}")
 
 
-class Worker:
+class Worker(_Child):
     """``reelwright worker`` sharing a server's settings (another machine, in production)."""
 
     def __init__(self, server: Server) -> None:
         self.server = server
-        self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Worker:
-        with (self.server.data / "worker.log").open("ab") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "reelwright", "worker"],
-                env=self.server.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self._spawn("worker", self.server.env, self.server.data / "worker.log")
         return self
-
-    def kill(self) -> None:
-        if self.proc is not None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-            self.proc = None
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-            self.proc = None
 
 
 def wait_progress(client: httpx.Client, session_id: str, at_least: int, timeout: float = 120) -> None:

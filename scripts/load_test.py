@@ -15,7 +15,8 @@ Two measurements:
    (of 2xx answers), errors by status or exception.
 2. Create latency: ``--creates`` sequential ``POST /v3/video-agents`` with a short prompt. The
    server this script starts has ``REELWRIGHT_WORKERS=0`` (nothing renders) and a very high
-   ``REELWRIGHT_MAX_CONCURRENT_JOBS``, so every create is accepted and merely queued; against
+   ``REELWRIGHT_MAX_CONCURRENT_JOBS``, so every create is accepted and merely queued (and
+   ``REELWRIGHT_PRERENDER_PREVIEWS=0``, so no preview process competes for the CPU); against
    ``--base`` the server's own job limit may answer 429, which is counted, not hidden.
 
 Caveat: the load generator runs on the same machine as the server and competes with it for CPU
@@ -286,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
                 {
                     "REELWRIGHT_WORKERS": "0",
                     "REELWRIGHT_MAX_CONCURRENT_JOBS": "10000",
+                    # Nor does it draw catalogue previews in the background meanwhile.
+                    "REELWRIGHT_PRERENDER_PREVIEWS": "0",
                 },
             )
             key = server.key("load-test")

@@ -144,11 +144,11 @@ def fit_duration(
             break
         board = board.model_copy(update={"voice_speed": round(speed, 3)})
         board = voice_storyboard(board, workdir / "voice", cache)
+        duration = build_timeline(board, style.transition_seconds).duration
         break
     progress("voice", 1.0)
     if target is not None:
-        length = build_timeline(board, get_style(board.style).transition_seconds).duration
-        board = hold_visuals(board, target - length)
+        board = hold_visuals(board, target - duration)
     return board
 
 

@@ -9,6 +9,7 @@ say, never by stretching silence.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reelwright.avatar.catalogue import get_avatar, pick_avatar
@@ -189,6 +190,10 @@ _VISUAL_LINES = {
 }
 
 
+# A scene kind's presenter layout ("full", "pip", "side"); "none" when there is no presenter.
+Layout = Callable[[PresenterLayout], PresenterLayout]
+
+
 @dataclass
 class _Block:
     """A scene being planned: its visual, layout and the sentences it may say."""
@@ -257,6 +262,50 @@ def page_sentences(text: str, *, english: bool = True) -> tuple[str | None, list
     return heading, sentences
 
 
+def _file_blocks(
+    request: PlanRequest,
+    lay: Layout,
+    *,
+    english: bool,
+    page_dwell: Callable[[int], list[str]],
+    visual_line: Callable[[str, int], str | None],
+) -> list[_Block]:
+    """A scene per readable PDF page and per picture or clip, in the order the files came.
+
+    ``page_dwell(page_no)`` is what may be said after a page's text; ``visual_line(kind, n)`` what
+    is said over the ``n``-th picture or clip (counted per kind from 0), if anything.
+    """
+    blocks: list[_Block] = []
+    shown = {"image": 0, "video": 0}
+    for f in request.files:
+        if f.kind == "pdf":
+            for page_no, text in enumerate(f.page_texts, start=1):
+                heading, sentences = page_sentences(text, english=english)
+                if not sentences and not heading:
+                    continue
+                said = ([_sentence(heading)] if heading else []) + sentences
+                blocks.append(
+                    _Block(
+                        f"pdf{f.index + 1}-p{page_no}",
+                        PdfPage(source=str(f.path), page=page_no, heading=heading),
+                        lay("pip"),
+                        said[:1],
+                        [*said[1:], *page_dwell(page_no)],
+                        priority=1,
+                    )
+                )
+        elif f.kind in ("image", "video"):
+            visual: Visual = (
+                ImageScene(source=str(f.path)) if f.kind == "image" else VideoClip(source=str(f.path))
+            )
+            line = visual_line(f.kind, shown[f.kind])
+            shown[f.kind] += 1
+            blocks.append(
+                _Block(f"{f.kind}{f.index + 1}", visual, lay("pip"), [line] if line else [], priority=2)
+            )
+    return blocks
+
+
 def _choose_avatar(request: PlanRequest, brief: PromptBrief, orientation: str) -> str | None:
     if request.no_avatar:
         return None
@@ -290,7 +339,9 @@ class OfflinePlanner:
         voice = voice_for_prompt(
             request.prompt, request.voice, get_avatar(avatar).default_voice if avatar else None
         )
-        layout = (lambda kind: kind) if avatar else (lambda _kind: "none")
+
+        def layout(kind: PresenterLayout) -> PresenterLayout:
+            return kind if avatar else "none"
 
         language = voice.language.split("-")[0].lower()
         title = brief.title
@@ -321,7 +372,7 @@ class OfflinePlanner:
             style=style,
             avatar=avatar,
             voice=voice.id,
-            language=voice.language.split("-")[0].lower(),
+            language=language,
             tone=brief.tone,
             target_duration=target,
             voice_speed=speed,
@@ -331,9 +382,7 @@ class OfflinePlanner:
 
     # --- which scenes -------------------------------------------------------------------------
 
-    def _blocks(self, request: PlanRequest, brief: PromptBrief, layout: object) -> list[_Block]:
-        lay = layout  # (kind) -> layout; "none" when there is no presenter
-        assert callable(lay)
+    def _blocks(self, request: PlanRequest, brief: PromptBrief, lay: Layout) -> list[_Block]:
         tone = brief.tone
         subheading = brief.kind.capitalize() + " video" if brief.kind else None
         if brief.audience and not subheading:
@@ -349,40 +398,16 @@ class OfflinePlanner:
                 short=[_fill(_SHORT_OPENINGS[tone], brief)],
             )
         ]
-        has_material = False
-        image_n = video_n = 0
-        for f in request.files:
-            if f.kind == "pdf":
-                for page_no, text in enumerate(f.page_texts, start=1):
-                    heading, sentences = page_sentences(text)
-                    if not sentences and not heading:
-                        continue
-                    has_material = True
-                    said = [_sentence(heading)] if heading else []
-                    first, rest = (said + sentences)[:1], (said + sentences)[1:]
-                    dwell = [_PAGE_DWELL[tone][(page_no + j) % len(_PAGE_DWELL[tone])] for j in range(2)]
-                    blocks.append(
-                        _Block(
-                            f"pdf{f.index + 1}-p{page_no}",
-                            PdfPage(source=str(f.path), page=page_no, heading=heading),
-                            lay("pip"),
-                            first,
-                            [*rest, *dwell],
-                            priority=1,
-                        )
-                    )
-            elif f.kind in ("image", "video"):
-                has_material = True
-                n = image_n if f.kind == "image" else video_n
-                lines = _VISUAL_LINES[f.kind]
-                line = lines[n % len(lines)]
-                if f.kind == "image":
-                    image_n += 1
-                    visual: Visual = ImageScene(source=str(f.path))
-                else:
-                    video_n += 1
-                    visual = VideoClip(source=str(f.path))
-                blocks.append(_Block(f"{f.kind}{f.index + 1}", visual, lay("pip"), [line], priority=2))
+        dwell = _PAGE_DWELL[tone]
+        file_blocks = _file_blocks(
+            request,
+            lay,
+            english=True,
+            page_dwell=lambda page_no: [dwell[(page_no + j) % len(dwell)] for j in range(2)],
+            visual_line=lambda kind, n: _VISUAL_LINES[kind][n % len(_VISUAL_LINES[kind])],
+        )
+        blocks.extend(file_blocks)
+        has_material = bool(file_blocks)
         if brief.points:
             has_material = True
             said = [_POINTS_INTRO[tone]]
@@ -472,13 +497,9 @@ class OfflinePlanner:
         )
         return blocks
 
-    def _localized_blocks(
-        self, request: PlanRequest, language: str, layout: object
-    ) -> tuple[list[_Block], str]:
+    def _localized_blocks(self, request: PlanRequest, language: str, lay: Layout) -> tuple[list[_Block], str]:
         """Scenes for a prompt in another language: the user's words, and our connective lines
         only where we have them in that language (see :mod:`reelwright.plan.localized`)."""
-        lay = layout
-        assert callable(lay)
         local = read_local_prompt(request.prompt, language)
         ph = PHRASES.get(language)
         # Said every time: the English planner fills a length with questions to the viewer,
@@ -500,31 +521,15 @@ class OfflinePlanner:
                 short=[ph.short_opening.format(topic=local.topic)] if ph else None,
             )
         ]
-        for f in request.files:
-            if f.kind == "pdf":
-                for page_no, text in enumerate(f.page_texts, start=1):
-                    heading, sentences = page_sentences(text, english=False)
-                    if not sentences and not heading:
-                        continue
-                    said = ([_sentence(heading)] if heading else []) + sentences
-                    blocks.append(
-                        _Block(
-                            f"pdf{f.index + 1}-p{page_no}",
-                            PdfPage(source=str(f.path), page=page_no, heading=heading),
-                            lay("pip"),
-                            said[:1],
-                            [*said[1:], *([ph.page_dwell] if ph else [])],
-                            priority=1,
-                        )
-                    )
-            elif f.kind in ("image", "video"):
-                visual: Visual = (
-                    ImageScene(source=str(f.path)) if f.kind == "image" else VideoClip(source=str(f.path))
-                )
-                line = (ph.image_line if f.kind == "image" else ph.video_line) if ph else None
-                blocks.append(
-                    _Block(f"{f.kind}{f.index + 1}", visual, lay("pip"), [line] if line else [], priority=2)
-                )
+        blocks += _file_blocks(
+            request,
+            lay,
+            english=False,
+            page_dwell=lambda _page_no: [ph.page_dwell] if ph else [],
+            visual_line=lambda kind, _n: (
+                (ph.image_line if kind == "image" else ph.video_line) if ph else None
+            ),
+        )
         if local.statements:
             bullets = [s.rstrip(".!?。！？")[:240] for s in local.statements[:6]]
             blocks.append(

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session as DbSession
 
 from reelwright import pipeline
 from reelwright.avatar.photo_looks import find_photo_look
@@ -40,7 +41,7 @@ from reelwright.chat.interpret import interpret
 from reelwright.chat.rules import HELP
 from reelwright.config import Settings
 from reelwright.errors import InputError, ReelwrightError
-from reelwright.ingest.files import inspect_files
+from reelwright.ingest.files import InputFile, inspect_files
 from reelwright.plan.base import Planner, PlanRequest
 from reelwright.plan.select import planner_for
 from reelwright.store.blobs import LocalBlobStore
@@ -145,7 +146,7 @@ def run_session(settings: Settings, session_id: str) -> None:
         job = _Job(settings, db, session_id, row.owner_id, row.prompt, dict(row.request), state)
         if job.chat and not state.video_processing:
             state.video_id = None  # each approved draft renders a new video in the same session
-        resumed = state.planned = row.checkpoint == "planned"
+        state.planned = row.checkpoint == "planned"
         attempts, stop_asked = row.attempts, row.stop_requested
     if attempts > MAX_ATTEMPTS:
         # Its workers keep dying (out of memory, killed): stop trying, and say so.
@@ -169,7 +170,7 @@ def run_session(settings: Settings, session_id: str) -> None:
         elif job.chat:
             _chat_turn(job)
         else:
-            _generate(job, resumed)
+            _generate(job)
     finally:
         stop.set()
 
@@ -197,6 +198,22 @@ class _Job:
     @property
     def work(self) -> Path:
         return self.settings.files_dir / "work" / self.session_id
+
+    @property
+    def checkpoint(self) -> Path:
+        """The planned storyboard: saved before rendering, so a run again resumes from it."""
+        return self.work / "storyboard.json"
+
+    @property
+    def output(self) -> Path:
+        return self.work / "out" / "video.mp4"
+
+    @property
+    def cache(self) -> Path:
+        return self.settings.data_dir / "cache"
+
+    def input_paths(self) -> list[Path]:
+        return [self.settings.files_dir / key for key in self.options.get("file_keys", [])]
 
 
 def _check_stop(sess: AgentSession) -> None:
@@ -231,18 +248,24 @@ def _render_progress(job: _Job) -> pipeline.ProgressFn:
             sess.progress = max(sess.progress, pct)
             if starts_generating:
                 # Rendering begins: the session hands out its video id, the video is processing.
-                if state.video_id is None:
-                    video = Video(owner_id=job.owner_id, session_id=job.session_id, title=sess.title)
-                    s.add(video)
-                    s.flush()
-                    state.video_id = sess.video_id = video.id
-                video_row = s.get(Video, state.video_id)
-                assert video_row is not None
-                video_row.status = "processing"
+                _video_row(s, job, sess).status = "processing"
                 state.video_processing = True
                 sess.status = "generating"
 
     return progress
+
+
+def _video_row(s: DbSession, job: _Job, sess: AgentSession) -> Video:
+    """The video this run makes; the first need creates it and the session hands out its id."""
+    if job.state.video_id is None:
+        video = Video(owner_id=job.owner_id, session_id=job.session_id, title=sess.title)
+        s.add(video)
+        s.flush()
+        job.state.video_id = sess.video_id = video.id
+        return video
+    row = s.get(Video, job.state.video_id)
+    assert row is not None
+    return row
 
 
 def _draft_progress(job: _Job) -> pipeline.ProgressFn:
@@ -264,22 +287,22 @@ def _draft_progress(job: _Job) -> pipeline.ProgressFn:
     return progress
 
 
-def _generate(job: _Job, resumed: bool) -> None:
+def _generate(job: _Job) -> None:
     """Generate mode: prompt to finished video in one go, resuming from a saved storyboard."""
-    checkpoint = job.work / "storyboard.json"
+    checkpoint = job.checkpoint
     options = job.options
     render_job = pipeline.RenderJob(
-        output=job.work / "out" / "video.mp4",
+        output=job.output,
         prompt=job.prompt,
-        storyboard=checkpoint if resumed and checkpoint.is_file() else None,
+        storyboard=checkpoint if job.state.planned and checkpoint.is_file() else None,
         checkpoint=checkpoint,
         orientation=options.get("orientation"),
         duration=options.get("duration_sec"),
         avatar=options.get("avatar_id"),
         voice=options.get("voice_id"),
         style=options.get("style_id"),
-        files=[job.settings.files_dir / key for key in options.get("file_keys", [])],
-        cache_dir=job.settings.data_dir / "cache",
+        files=job.input_paths(),
+        cache_dir=job.cache,
     )
     if render_job.storyboard is not None:
         log.info("session %s resumes from its planned storyboard", job.session_id)
@@ -289,7 +312,7 @@ def _generate(job: _Job, resumed: bool) -> None:
 def _render(job: _Job, render_job: pipeline.RenderJob, planner: Planner | None) -> None:
     """Run the pipeline to a finished video and record the outcome (completed, failed or stopped)."""
     state, db, session_id = job.state, job.db, job.session_id
-    checkpoint = job.work / "storyboard.json"
+    checkpoint = job.checkpoint
     progress = _render_progress(job)
 
     def tracked(stage: str, fraction: float) -> None:
@@ -366,9 +389,10 @@ def _chat_turn(job: _Job) -> None:
         if draft is None:
             # The prompt is the first message; anything said before the first draft refines it.
             _take_message_extras(job, [data for _, _, data in unread])
-            request = _plan_request(job, tuple(text for _, text, _ in unread[1:]), None)
+            files = inspect_files(job.input_paths())
+            request = _plan_request(job, files, tuple(text for _, text, _ in unread[1:]), None)
             planned = pipeline.plan_draft(
-                request, planner, work_parent=job.work, cache_dir=_cache(job), progress=_draft_progress(job)
+                request, planner, work_parent=job.work, cache_dir=job.cache, progress=_draft_progress(job)
             )
             _present(job, planned, _drain(planner), read)
             return
@@ -377,7 +401,8 @@ def _chat_turn(job: _Job) -> None:
             return
         text = "\n".join(text for _, text, _ in unread)
         pinned = _take_message_extras(job, [data for _, _, data in unread])
-        request = _plan_request(job, (text,), draft)
+        files = inspect_files(job.input_paths())  # a revision changes no files: read them once
+        request = _plan_request(job, files, (text,), draft)
         revision = interpret(text, draft, draft_seconds, request, planner)
         if revision.action == "ask" and not pinned:
             question = revision.question or HELP
@@ -390,9 +415,9 @@ def _chat_turn(job: _Job) -> None:
             _render_draft(job, draft)
             return
         job.options = apply_revision(job.options, revision, draft)
-        request = _plan_request(job, (text,), draft)
+        request = _plan_request(job, files, (text,), draft)
         planned = pipeline.plan_draft(
-            request, planner, work_parent=job.work, cache_dir=_cache(job), progress=_draft_progress(job)
+            request, planner, work_parent=job.work, cache_dir=job.cache, progress=_draft_progress(job)
         )
         _present(job, planned, _drain(planner), read, render=revision.render_after)
         if revision.render_after:
@@ -413,10 +438,6 @@ def _chat_turn(job: _Job) -> None:
             _settle(job, "reviewing", [f"internal error: {type(exc).__name__}"], read, error=True)
 
 
-def _cache(job: _Job) -> Path:
-    return job.settings.data_dir / "cache"
-
-
 def _take_message_extras(job: _Job, extras: list[dict[str, Any]]) -> bool:
     """Files, avatar_id and voice_id sent with messages join the session's options. True if any."""
     changed = False
@@ -433,9 +454,10 @@ def _take_message_extras(job: _Job, extras: list[dict[str, Any]]) -> bool:
     return changed
 
 
-def _plan_request(job: _Job, instructions: tuple[str, ...], previous: Storyboard | None) -> PlanRequest:
+def _plan_request(
+    job: _Job, files: list[InputFile], instructions: tuple[str, ...], previous: Storyboard | None
+) -> PlanRequest:
     opts = job.options
-    files = inspect_files([job.settings.files_dir / key for key in opts.get("file_keys", [])])
     return PlanRequest(
         prompt=job.prompt,
         files=files,
@@ -465,14 +487,8 @@ def _present(
             add_message(s, job.session_id, "model", text)
         summary = summarise(planned.storyboard, planned.duration)
         add_message(s, job.session_id, "model", summary, kind="resource", resource_ids=[resource.id])
-        mark_read(s, read)
-        sess.request = dict(job.options)
         sess.title = planned.storyboard.title
-        if render:
-            sess.checkpoint = "render"
-        else:
-            sess.status, sess.progress, sess.heartbeat_at = "reviewing", 100, None
-            sess.attempts, sess.stop_requested = 0, False
+        _end_turn(s, job, sess, read, None if render else "reviewing", render=render)
 
 
 def _settle(
@@ -490,24 +506,29 @@ def _settle(
         assert sess is not None
         for text in said:
             add_message(s, job.session_id, "model", text, kind="error" if error else "text")
-        mark_read(s, read)
-        sess.request = dict(job.options)
-        if render:
-            sess.checkpoint = "render"
-        if status is not None:
-            sess.status, sess.heartbeat_at, sess.attempts, sess.stop_requested = status, None, 0, False
-            sess.progress = 100
+        _end_turn(s, job, sess, read, status, render=render)
+
+
+def _end_turn(
+    s: DbSession, job: _Job, sess: AgentSession, read: list[str], status: str | None, *, render: bool
+) -> None:
+    """The turn's messages are read and its options kept; a new status ends the run, ``render``
+    marks the draft approved (rendered next, or after a crash)."""
+    mark_read(s, read)
+    sess.request = dict(job.options)
+    if render:
+        sess.checkpoint = "render"
+    if status is not None:
+        sess.status, sess.progress, sess.heartbeat_at = status, 100, None
+        sess.attempts, sess.stop_requested = 0, False
 
 
 def _render_draft(job: _Job, board: Storyboard) -> None:
     job.work.mkdir(parents=True, exist_ok=True)
-    path = job.work / "storyboard.json"
-    path.write_text(board.to_json() + "\n", encoding="utf-8")
+    job.checkpoint.write_text(board.to_json() + "\n", encoding="utf-8")
     job.state.planned = True
     job.state.progress = -1
-    render_job = pipeline.RenderJob(
-        output=job.work / "out" / "video.mp4", storyboard=path, cache_dir=_cache(job)
-    )
+    render_job = pipeline.RenderJob(output=job.output, storyboard=job.checkpoint, cache_dir=job.cache)
     _render(job, render_job, None)
 
 
@@ -530,10 +551,9 @@ def _stopped(job: _Job) -> None:
         if done is not None:
             sess.video_id = done
         draft = latest_draft(s, job.session_id)
-        planned = job.work / "storyboard.json"
-        if draft is None and planned.is_file():
+        if draft is None and job.checkpoint.is_file():
             # Generate mode stopped after planning: keep the storyboard as a draft to review.
-            board = Storyboard.load(planned)
+            board = Storyboard.load(job.checkpoint)
             draft = save_draft(s, job.session_id, board, board.target_duration or 0)
         if draft is not None:
             sess.request = {**job.options, "mode": "chat"}
@@ -550,7 +570,7 @@ def _stopped(job: _Job) -> None:
         else:
             sess.status, sess.error = "failed", "stopped at your request before a storyboard existed"
             add_message(s, job.session_id, "model", sess.error, kind="error")
-    shutil.rmtree(job.work / "out", ignore_errors=True)
+    shutil.rmtree(job.output.parent, ignore_errors=True)
 
 
 def _clean_up(job: _Job) -> None:
@@ -576,17 +596,10 @@ def _mark_planned(job: _Job, checkpoint: Path, said: list[str]) -> None:
 
 
 def _fail(job: _Job, code: str, message: str, said: Sequence[str] = ()) -> None:
-    state = job.state
     with job.db.session() as s:
         sess = s.get(AgentSession, job.session_id)
         assert sess is not None
-        if state.video_id is None:
-            video = Video(owner_id=job.owner_id, session_id=job.session_id, status="failed", title=sess.title)
-            s.add(video)
-            s.flush()
-            state.video_id = sess.video_id = video.id
-        video_row = s.get(Video, state.video_id)
-        assert video_row is not None
+        video_row = _video_row(s, job, sess)
         video_row.status, video_row.failure_code, video_row.failure_message = "failed", code, message
         video_row.completed_at = now()
         sess.status, sess.error, sess.heartbeat_at = "failed", message, None

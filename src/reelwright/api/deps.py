@@ -1,4 +1,4 @@
-"""Dependencies shared by the routes: the app context and the caller's identity."""
+"""Dependencies shared by the routes: the app context, the caller's identity and signed links."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
+from reelwright.api.signing import verify
 from reelwright.store.keys import owner_for_key
-from reelwright.store.models import AgentSession, Asset, Video, WebhookEndpoint
+from reelwright.store.models import AgentSession, Asset, BrandKit, PhotoAvatar, Video, WebhookEndpoint
 
 
 def get_context(request: Request) -> ApiContext:
@@ -47,7 +48,7 @@ def current_owner(
 
 OwnerId = Annotated[str, Depends(current_owner)]
 
-_Owned = TypeVar("_Owned", AgentSession, Video, Asset, WebhookEndpoint)
+_Owned = TypeVar("_Owned", AgentSession, Video, Asset, WebhookEndpoint, BrandKit, PhotoAvatar)
 
 
 def owned(s: Session, model: type[_Owned], row_id: str, owner_id: str, what: str) -> _Owned:
@@ -56,3 +57,9 @@ def owned(s: Session, model: type[_Owned], row_id: str, owner_id: str, what: str
     if row is None or row.owner_id != owner_id:
         raise ApiError(404, f"no {what} {row_id!r}")
     return row
+
+
+def check_link(ctx: ApiContext, path: str, expires: int, sig: str) -> None:
+    """A signed ``/files/...`` link's credential: the signature must match the path and be unexpired."""
+    if not verify(ctx.url_secret, path, expires, sig):
+        raise ApiError(403, "this link is invalid or has expired; GET the resource again for a fresh one")

@@ -6,7 +6,6 @@ them, with ``avatar_type: "photo_avatar"`` (v3) or under ``talking_photos`` (v2)
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -15,11 +14,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from reelwright.api.context import ApiContext
-from reelwright.api.deps import Ctx, OwnerId, owned
+from reelwright.api.deps import Ctx, OwnerId, check_link, owned
 from reelwright.api.errors import ApiError
 from reelwright.api.listing import all_items
 from reelwright.api.previews import preview_url
-from reelwright.api.signing import verify
 from reelwright.avatar.catalogue import AVATARS, GROUPS, AvatarGroup, AvatarInfo
 from reelwright.avatar.photo_looks import (
     PORTRAIT,
@@ -33,8 +31,6 @@ from reelwright.errors import InputError
 from reelwright.store.models import Asset, PhotoAvatar
 
 router = APIRouter(tags=["Avatars"])
-
-_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class CreateAvatarRequest(BaseModel):
@@ -66,12 +62,16 @@ def _look(ctx: ApiContext, a: AvatarInfo) -> dict[str, Any]:
     }
 
 
+def _file_path(look_id: str, name: str) -> str:
+    return f"/files/photo_avatars/{look_id}/{name}"
+
+
 def _portrait_url(ctx: ApiContext, row: PhotoAvatar) -> str:
-    return ctx.file_url(f"/files/photo_avatars/{row.id}/{PORTRAIT}")
+    return ctx.file_url(_file_path(row.id, PORTRAIT))
 
 
 def _photo_preview_url(ctx: ApiContext, row: PhotoAvatar) -> str:
-    return ctx.file_url(f"/files/photo_avatars/{row.id}/{PREVIEW}")
+    return ctx.file_url(_file_path(row.id, PREVIEW))
 
 
 def _photo_look(ctx: ApiContext, row: PhotoAvatar) -> dict[str, Any]:
@@ -221,10 +221,7 @@ def get_look(look_id: str, ctx: Ctx, owner_id: OwnerId) -> dict[str, Any]:
     if look_id in AVATARS:
         return {"data": _look(ctx, AVATARS[look_id])}
     with ctx.db.session() as s:
-        row = s.get(PhotoAvatar, look_id)
-        if row is None or row.owner_id != owner_id:
-            raise ApiError(404, f"no avatar look {look_id!r}")
-        return {"data": _photo_look(ctx, row)}
+        return {"data": _photo_look(ctx, owned(s, PhotoAvatar, look_id, owner_id, "avatar look"))}
 
 
 @router.delete("/v3/avatars/looks/{look_id}", summary="Delete one of your photo looks")
@@ -232,9 +229,7 @@ def delete_look(look_id: str, ctx: Ctx, owner_id: OwnerId) -> dict[str, Any]:
     if look_id in AVATARS:
         raise ApiError(400, f"{look_id!r} is a built-in look and cannot be deleted", param="look_id")
     with ctx.db.session() as s:
-        row = s.get(PhotoAvatar, look_id)
-        if row is None or row.owner_id != owner_id:
-            raise ApiError(404, f"no avatar look {look_id!r}")
+        owned(s, PhotoAvatar, look_id, owner_id, "avatar look")
     delete_photo_look(ctx.db, ctx.blobs, look_id)
     return {"data": {"id": look_id, "deleted": True}}
 
@@ -242,9 +237,8 @@ def delete_look(look_id: str, ctx: Ctx, owner_id: OwnerId) -> dict[str, Any]:
 @router.get(f"/files/photo_avatars/{{look_id}}/{PORTRAIT}", include_in_schema=False)
 def download_portrait(look_id: str, ctx: Ctx, expires: int = 0, sig: str = "") -> FileResponse:
     """A photo look's portrait, by signed URL (like every other file link)."""
-    path = f"/files/photo_avatars/{look_id}/{PORTRAIT}"
-    if not _ID.fullmatch(look_id) or not verify(ctx.url_secret, path, expires, sig):
-        raise ApiError(403, "this link is invalid or has expired; GET the resource again for a fresh one")
+    # The signature vouches for the id: only ids of real looks (32 hex digits) are ever signed.
+    check_link(ctx, _file_path(look_id, PORTRAIT), expires, sig)
     file = ctx.blobs.local_path(portrait_key(look_id))
     if file is None:
         raise ApiError(404, "no such file")
@@ -254,9 +248,7 @@ def download_portrait(look_id: str, ctx: Ctx, expires: int = 0, sig: str = "") -
 @router.get(f"/files/photo_avatars/{{look_id}}/{PREVIEW}", include_in_schema=False)
 def download_photo_preview(look_id: str, ctx: Ctx, expires: int = 0, sig: str = "") -> FileResponse:
     """A photo look speaking a line, by signed URL; drawn on its first request (a few seconds)."""
-    path = f"/files/photo_avatars/{look_id}/{PREVIEW}"
-    if not _ID.fullmatch(look_id) or not verify(ctx.url_secret, path, expires, sig):
-        raise ApiError(403, "this link is invalid or has expired; GET the resource again for a fresh one")
+    check_link(ctx, _file_path(look_id, PREVIEW), expires, sig)
     file = photo_preview(ctx.db, ctx.blobs, look_id, ctx.settings.files_dir / "tmp")
     if file is None:
         raise ApiError(404, "no such file")

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reelwright.api.context import ApiContext
-from reelwright.api.deps import Ctx, OwnerId
+from reelwright.api.deps import Ctx, OwnerId, owned
 from reelwright.api.errors import ApiError
 from reelwright.api.pagination import list_envelope, page
 from reelwright.store.models import Asset, BrandKit
-from reelwright.styles.brand_kits import colour_problem, owned_kit
+from reelwright.styles.brand_kits import colour_problem
 
 router = APIRouter(prefix="/v3/brand-kits", tags=["Brand kits"])
 
@@ -102,9 +102,7 @@ def list_brand_kits(
 @router.get("/{brand_kit_id}", summary="Get a brand kit")
 def get_brand_kit(brand_kit_id: str, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as s:
-        kit = owned_kit(s, brand_kit_id, owner_id)
-        if kit is None:
-            raise ApiError(404, f"no brand kit {brand_kit_id!r}")
+        kit = owned(s, BrandKit, brand_kit_id, owner_id, "brand kit")
         logo = s.get(Asset, kit.logo_asset_id) if kit.logo_asset_id else None
         return {"data": _kit_json(ctx, kit, logo)}
 
@@ -112,8 +110,5 @@ def get_brand_kit(brand_kit_id: str, owner_id: OwnerId, ctx: Ctx) -> dict[str, A
 @router.delete("/{brand_kit_id}", summary="Delete a brand kit (its assets stay)")
 def delete_brand_kit(brand_kit_id: str, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as s:
-        kit = owned_kit(s, brand_kit_id, owner_id)
-        if kit is None:
-            raise ApiError(404, f"no brand kit {brand_kit_id!r}")
-        s.delete(kit)
+        s.delete(owned(s, BrandKit, brand_kit_id, owner_id, "brand kit"))
     return {"data": {"brand_kit_id": brand_kit_id, "deleted": True}}

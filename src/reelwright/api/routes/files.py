@@ -10,9 +10,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
 from reelwright.api.context import VIDEO_FILES
-from reelwright.api.deps import Ctx
+from reelwright.api.deps import Ctx, check_link
 from reelwright.api.errors import ApiError
-from reelwright.api.signing import verify
 from reelwright.jobs.runner import video_key
 from reelwright.store.models import Asset
 
@@ -23,16 +22,11 @@ Expires = Annotated[int, Query()]
 Sig = Annotated[str, Query()]
 
 
-def _check(ctx: Ctx, path: str, expires: int, sig: str) -> None:
-    if not verify(ctx.url_secret, path, expires, sig):
-        raise ApiError(403, "this link is invalid or has expired; GET the resource again for a fresh one")
-
-
 @router.get("/assets/{asset_id}")
 def download_asset(asset_id: str, ctx: Ctx, expires: Expires = 0, sig: Sig = "") -> FileResponse:
     if not _ID.fullmatch(asset_id):
         raise ApiError(404, "no such file")
-    _check(ctx, f"/files/assets/{asset_id}", expires, sig)
+    check_link(ctx, f"/files/assets/{asset_id}", expires, sig)
     with ctx.db.session() as s:
         asset = s.get(Asset, asset_id)
         key, mime, name = (asset.blob_key, asset.mime_type, asset.name) if asset else ("", "", "")
@@ -48,7 +42,7 @@ def download_video_file(
 ) -> FileResponse:
     if name not in VIDEO_FILES or not _ID.fullmatch(video_id):
         raise ApiError(404, "no such file")
-    _check(ctx, f"/files/{video_id}/{name}", expires, sig)
+    check_link(ctx, f"/files/{video_id}/{name}", expires, sig)
     file = ctx.blobs.local_path(f"{video_key(video_id)}/{name}")
     if file is None:
         raise ApiError(404, "no such file")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
@@ -65,15 +66,21 @@ def check_callback_url(ctx: ApiContext, url: str | None, param: str = "callback_
         return
 
 
+def running_jobs(s: Session, owner_id: str) -> int:
+    """How many of the owner's sessions are queued or being worked on (counted against the limit)."""
+    running = s.scalar(
+        select(func.count())
+        .select_from(AgentSession)
+        .where(AgentSession.owner_id == owner_id, AgentSession.status.in_(ACTIVE))
+    )
+    return running or 0
+
+
 def check_capacity(ctx: ApiContext, owner_id: str) -> None:
     with ctx.db.session() as s:
-        running = s.scalar(
-            select(func.count())
-            .select_from(AgentSession)
-            .where(AgentSession.owner_id == owner_id, AgentSession.status.in_(ACTIVE))
-        )
+        running = running_jobs(s, owner_id)
     limit = ctx.settings.max_concurrent_jobs
-    if (running or 0) >= limit:
+    if running >= limit:
         raise ApiError(
             429,
             f"{running} jobs are already running for this key (limit {limit}); retry when one finishes",

@@ -8,8 +8,8 @@ from fastapi import APIRouter
 from sqlalchemy import func, select
 
 from reelwright.api.deps import Ctx, OwnerId
-from reelwright.jobs.runner import ACTIVE
-from reelwright.store.models import AgentSession, Owner, Video
+from reelwright.api.sessions import running_jobs
+from reelwright.store.models import Owner, Video
 
 router = APIRouter(tags=["Account"])
 
@@ -19,11 +19,7 @@ def users_me(owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as s:
         owner = s.get(Owner, owner_id)
         assert owner is not None
-        running = s.scalar(
-            select(func.count())
-            .select_from(AgentSession)
-            .where(AgentSession.owner_id == owner_id, AgentSession.status.in_(ACTIVE))
-        )
+        running = running_jobs(s, owner_id)
         videos = s.scalar(select(func.count()).select_from(Video).where(Video.owner_id == owner_id))
     limit = ctx.settings.max_concurrent_jobs
     return {
@@ -34,8 +30,8 @@ def users_me(owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
             "videos": videos or 0,
             "concurrent_jobs": {
                 "limit": limit,
-                "running": running or 0,
-                "available": max(0, limit - (running or 0)),
+                "running": running,
+                "available": max(0, limit - running),
             },
             # Self-hosted: rendering costs no credits, only machine time.
             "remaining_quota": None,

@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal, get_args
@@ -46,7 +46,7 @@ class UnknownPreview(LookupError):
     """No such kind, item or file: the route answers 404."""
 
 
-def catalogue_ids(kind: Kind) -> Iterable[str]:
+def catalogue_ids(kind: Kind) -> Collection[str]:
     """Every id of ``kind`` that has a preview (the built-in catalogues, not users' own photos)."""
     if kind == "avatar":
         from reelwright.avatar.catalogue import AVATARS
@@ -83,7 +83,7 @@ class PreviewCache:
         if kind not in FILES or name not in FILES[kind]:  # ``in`` narrows kind to a Kind
             raise UnknownPreview(f"{kind}/{name}")
         k: Kind = kind
-        if item_id not in set(catalogue_ids(k)):
+        if item_id not in catalogue_ids(k):
             raise UnknownPreview(f"{kind}/{item_id}")
         return self.ensure(k, item_id) / name, FILES[k][name]
 

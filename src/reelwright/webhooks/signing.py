@@ -14,10 +14,6 @@ def sign(secret: str, body: bytes) -> str:
     return hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
-def verify(secret: str, body: bytes, signature: str) -> bool:
-    return hmac.compare_digest(sign(secret, body), signature)
-
-
 def new_secret() -> str:
     """A random signing secret; the prefix makes a leaked one recognisable in logs and scanners."""
     return SECRET_PREFIX + secrets.token_urlsafe(32)

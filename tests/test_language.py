@@ -64,10 +64,10 @@ def test_unpinned_voice_follows_the_prompt() -> None:
 
 
 def test_planner_picks_a_voice_in_the_prompts_language() -> None:
-    board = OfflinePlanner().plan(PlanRequest(prompt=GERMAN, duration=10, no_avatar=True), Pacing())
+    board = OfflinePlanner().plan(PlanRequest.of(GERMAN, duration=10, no_avatar=True), Pacing()).storyboard
     assert board.voice == "espeak-de" and board.language == "de"
     with pytest.raises(InputError):
-        OfflinePlanner().plan(PlanRequest(prompt=GERMAN, voice="en_US-joe", no_avatar=True), Pacing())
+        OfflinePlanner().plan(PlanRequest.of(GERMAN, voice="en_US-joe", no_avatar=True), Pacing())
 
 
 @pytest.fixture(scope="module")

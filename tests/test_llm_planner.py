@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from reelwright.chat.interpret import interpret
 from reelwright.ingest.files import inspect_files
 from reelwright.llm.client import ChatClient, LlmConfig
 from reelwright.plan.base import Pacing, PlanRequest
@@ -68,10 +67,15 @@ def planner(base_url: str, **overrides: Any) -> LlmPlanner:
 def test_good_output_is_used_with_the_choice_explained() -> None:
     with scripted_llm(answer(plan())) as llm:
         p = planner(llm.base_url)
-        board = p.plan(PlanRequest(prompt=PROMPT), Pacing())
+        planned = p.plan(PlanRequest.of(PROMPT), Pacing())
+        board = planned.storyboard
     assert board.title == "The Q3 Launch" and board.avatar == "ava" and len(board.scenes) == 2
     assert board.target_duration == 20 and board.scenes[1].presenter == "side"
-    assert p.messages and p.messages[0].startswith("I chose Ava") and "warm delivery" in p.messages[0]
+    assert (
+        planned.messages
+        and planned.messages[0].startswith("I chose Ava")
+        and "warm delivery" in planned.messages[0]
+    )
     sent = llm.requests[0]
     assert sent["response_format"]["type"] == "json_schema"
     assert "scenes" in sent["response_format"]["json_schema"]["schema"]["properties"]
@@ -80,8 +84,10 @@ def test_good_output_is_used_with_the_choice_explained() -> None:
 
 def test_pinned_choices_win_over_the_models() -> None:
     with scripted_llm(answer(plan())) as llm:
-        board = planner(llm.base_url).plan(
-            PlanRequest(prompt=PROMPT, orientation="portrait", no_avatar=True, style="midnight"), Pacing()
+        board = (
+            planner(llm.base_url)
+            .plan(PlanRequest.of(PROMPT, orientation="portrait", no_avatar=True, style="midnight"), Pacing())
+            .storyboard
         )
     assert (board.orientation, board.avatar, board.style) == ("portrait", None, "midnight")
     assert {s.presenter for s in board.scenes} == {"none"}
@@ -91,12 +97,13 @@ def test_malformed_json_and_schema_violations_are_repaired() -> None:
     wrong = plan(avatar="nobody")
     with scripted_llm(answer("{not json"), answer(wrong), answer(plan())) as llm:
         p = planner(llm.base_url)
-        board = p.plan(PlanRequest(prompt=PROMPT), Pacing())
+        planned = p.plan(PlanRequest.of(PROMPT), Pacing())
+        board = planned.storyboard
     assert board.avatar == "ava" and len(llm.requests) == 3
     second, third = llm.requests[1]["messages"][-1]["content"], llm.requests[2]["messages"][-1]["content"]
     assert "not a JSON object" in second or "invalid JSON" in second
     assert "avatar 'nobody' is not in the catalogue" in third
-    assert not any("offline" in m for m in p.messages)
+    assert not any("offline" in m for m in planned.messages)
 
 
 def test_invented_numbers_and_wrong_length_are_sent_back() -> None:
@@ -104,7 +111,7 @@ def test_invented_numbers_and_wrong_length_are_sent_back() -> None:
     invented["scenes"][0]["narration"] = narration(WORDS // 2 - 4) + " Sales grew 40 percent in 2023."
     too_short = plan(words=20)
     with scripted_llm(answer(invented), answer(too_short), answer(plan())) as llm:
-        board = planner(llm.base_url).plan(PlanRequest(prompt=PROMPT), Pacing())
+        board = planner(llm.base_url).plan(PlanRequest.of(PROMPT), Pacing()).storyboard
     assert "40" not in board.scenes[0].narration
     assert "2023, 40" in llm.requests[1]["messages"][-1]["content"]
     assert "has 20 words; it must have about 56" in llm.requests[2]["messages"][-1]["content"]
@@ -113,9 +120,10 @@ def test_invented_numbers_and_wrong_length_are_sent_back() -> None:
 def test_still_invalid_after_the_repairs_falls_back_to_offline() -> None:
     with scripted_llm(*[answer("nope")] * 3) as llm:
         p = planner(llm.base_url)
-        board = p.plan(PlanRequest(prompt=PROMPT), Pacing())
+        planned = p.plan(PlanRequest.of(PROMPT), Pacing())
+        board = planned.storyboard
     assert len(llm.requests) == 3 and board.scenes[0].id == "intro"  # the offline planner's scene ids
-    assert "offline planner wrote it instead" in p.messages[0] and "2 repairs" in p.messages[0]
+    assert "offline planner wrote it instead" in planned.messages[0] and "2 repairs" in planned.messages[0]
 
 
 def test_timeout_backs_off_then_falls_back_without_hanging() -> None:
@@ -124,12 +132,13 @@ def test_timeout_backs_off_then_falls_back_without_hanging() -> None:
     with scripted_llm(Step(delay=60, content="{}"), Step(delay=60, content="{}")) as llm:
         p = planner(llm.base_url, timeout=0.5, attempts=2)
         started = time.monotonic()
-        board = p.plan(PlanRequest(prompt=PROMPT), Pacing())
+        planned = p.plan(PlanRequest.of(PROMPT), Pacing())
+        board = planned.storyboard
         elapsed = time.monotonic() - started
     assert elapsed < 15 and board.scenes[0].id == "intro"
-    assert "no answer within 0.5 s" in p.messages[0]
+    assert "no answer within 0.5 s" in planned.messages[0]
     # The same job re-planned (after hearing the narration) stays offline: no more waiting.
-    again = p.plan(PlanRequest(prompt=PROMPT), Pacing(words_per_second=2.5))
+    again = p.replan(PlanRequest.of(PROMPT), planned, Pacing(words_per_second=2.5)).storyboard
     assert again.scenes[0].id == "intro" and len(llm.requests) == 2
 
 
@@ -137,7 +146,8 @@ def test_rate_limit_then_success_honours_retry_after() -> None:
     with scripted_llm(error(429, **{"Retry-After": "0.2"}), answer(plan())) as llm:
         started = time.monotonic()
         p = planner(llm.base_url)
-        board = p.plan(PlanRequest(prompt=PROMPT), Pacing())
+        planned = p.plan(PlanRequest.of(PROMPT), Pacing())
+        board = planned.storyboard
     assert board.title == "The Q3 Launch" and len(llm.requests) == 2
     assert time.monotonic() - started >= 0.2
 
@@ -145,11 +155,12 @@ def test_rate_limit_then_success_honours_retry_after() -> None:
 def test_server_errors_until_fallback_and_refusals() -> None:
     with scripted_llm(error(500), error(502), error(503)) as llm:
         p = planner(llm.base_url)
-        board = p.plan(PlanRequest(prompt=PROMPT), Pacing())
+        planned = p.plan(PlanRequest.of(PROMPT), Pacing())
+        board = planned.storyboard
     assert len(llm.requests) == 3 and board.scenes[0].id == "intro"
-    assert "HTTP 503" in p.messages[0]
+    assert "HTTP 503" in planned.messages[0]
     with scripted_llm(Step(refusal="I can't help with that."), answer(plan())) as llm:
-        board = planner(llm.base_url).plan(PlanRequest(prompt=PROMPT), Pacing())
+        board = planner(llm.base_url).plan(PlanRequest.of(PROMPT), Pacing()).storyboard
     assert board.title == "The Q3 Launch" and len(llm.requests) == 2
 
 
@@ -159,7 +170,7 @@ def test_a_server_without_json_schema_gets_json_object_with_the_schema() -> None
         status=500, message="Input should be 'text' or 'json_object' (response_format.type: json_schema)"
     )
     with scripted_llm(no_json_schema, answer(plan())) as llm:
-        board = planner(llm.base_url).plan(PlanRequest(prompt=PROMPT), Pacing())
+        board = planner(llm.base_url).plan(PlanRequest.of(PROMPT), Pacing()).storyboard
     assert board.title == "The Q3 Launch" and len(llm.requests) == 2
     assert llm.requests[0]["response_format"]["type"] == "json_schema"
     second = llm.requests[1]["response_format"]
@@ -168,8 +179,9 @@ def test_a_server_without_json_schema_gets_json_object_with_the_schema() -> None
 
 def test_unreachable_server_falls_back() -> None:
     p = planner("http://127.0.0.1:9/v1", attempts=2)
-    board = p.plan(PlanRequest(prompt=PROMPT), Pacing())
-    assert board.scenes and "cannot connect" in p.messages[0]
+    planned = p.plan(PlanRequest.of(PROMPT), Pacing())
+    board = planned.storyboard
+    assert board.scenes and "cannot connect" in planned.messages[0]
 
 
 def test_files_are_described_and_pages_sent_as_images(tmp_path: Path) -> None:
@@ -191,7 +203,8 @@ def test_files_are_described_and_pages_sent_as_images(tmp_path: Path) -> None:
     )
     with scripted_llm(takes_no_images, answer(plan(scenes=scenes))) as llm:
         p = planner(llm.base_url)
-        board = p.plan(PlanRequest(prompt=PROMPT, files=files), Pacing())
+        planned = p.plan(PlanRequest.of(PROMPT, files), Pacing())
+        board = planned.storyboard
     first = llm.requests[0]["messages"][1]["content"]
     assert isinstance(first, list) and [part["type"] for part in first] == ["text", "image_url", "image_url"]
     assert "Ships in 12 regions" in first[0]["text"] and "2 pages" in first[0]["text"]
@@ -203,10 +216,10 @@ def test_files_are_described_and_pages_sent_as_images(tmp_path: Path) -> None:
 def test_replanning_for_length_revises_the_same_script() -> None:
     with scripted_llm(answer(plan()), answer(plan(words=70))) as llm:
         p = planner(llm.base_url)
-        request = PlanRequest(prompt=PROMPT)
-        p.plan(request, Pacing())
+        request = PlanRequest.of(PROMPT)
+        first = p.plan(request, Pacing())
         # The narration was heard to be slower to say: the model is asked to write more.
-        board = p.plan(request, Pacing(words_per_second=3.8))
+        board = p.replan(request, first, Pacing(words_per_second=3.8)).storyboard
     assert board.narration_words() == 70 and len(llm.requests) == 2
     assert "must have about 70 words" in llm.requests[1]["messages"][-1]["content"]
 
@@ -215,13 +228,13 @@ def test_chat_messages_are_read_by_the_model_or_the_rules() -> None:
     decision = {"action": "revise", "reply": "Making it calmer.", "voice_speed": 0.85, "tone": "calm"}
     with scripted_llm(answer(plan()), answer(decision)) as llm:
         p = planner(llm.base_url)
-        request = PlanRequest(prompt=PROMPT)
-        board = p.plan(request, Pacing())
-        revision = interpret("could it feel a bit more soothing?", board, 20, request, p)
-    assert revision.action == "revise" and revision.changes == {"voice_speed": 0.85, "tone": "calm"}
+        request = PlanRequest.of(PROMPT)
+        board = p.plan(request, Pacing()).storyboard
+        revision = p.read_message("could it feel a bit more soothing?", board, 20, request).revision
+    assert revision.action == "revise" and revision.changes == {"speed": 0.85, "tone": "calm"}
     p = planner("http://127.0.0.1:9/v1", attempts=1)
-    revision = interpret("make it portrait", board, 20, request, p)
-    assert revision.changes == {"orientation": "portrait"} and "built-in rules" in p.messages[0]
+    reading = p.read_message("make it portrait", board, 20, request)
+    assert reading.revision.changes == {"orientation": "portrait"} and "built-in rules" in reading.messages[0]
 
 
 @pytest.mark.parametrize("count", [3])
@@ -232,7 +245,7 @@ def test_asked_scene_count_is_enforced(count: int) -> None:
         {"narration": "Thanks for watching.", "visual": {"kind": "title", "heading": "Thanks"}}
     )
     with scripted_llm(answer(plan()), answer(three)) as llm:
-        board = planner(llm.base_url).plan(PlanRequest(prompt=prompt), Pacing())
+        board = planner(llm.base_url).plan(PlanRequest.of(prompt), Pacing()).storyboard
     assert len(board.scenes) == count
     assert "asked for exactly 3" in llm.requests[1]["messages"][-1]["content"]
 

@@ -47,7 +47,9 @@ CASES = [
 @pytest.mark.parametrize(("prompt", "language", "topic", "said"), CASES)
 def test_script_is_in_the_prompts_language(prompt: str, language: str, topic: str, said: list[str]) -> None:
     planner = OfflinePlanner()
-    board = planner.plan(PlanRequest(prompt=prompt), Pacing())
+    request = PlanRequest.of(prompt)
+    first = planner.plan(request, Pacing())
+    board = first.storyboard
     narration = " ".join(s.narration for s in board.scenes)
     assert board.language == language and board.voice.startswith(f"espeak-{language}")
     assert topic.lower() in narration.lower() and board.title.lower() == topic.lower()
@@ -57,12 +59,15 @@ def test_script_is_in_the_prompts_language(prompt: str, language: str, topic: st
     # Instructions about the video are not read out as content.
     assert "Verwende" not in narration and "Utilise" not in narration
     # The user is told why the video may be short, once, however often it was planned.
-    planner.plan(PlanRequest(prompt=prompt), Pacing(words_per_second=2.0))
-    assert len(planner.messages) == 1 and "language model" in planner.messages[0]
+    again = planner.replan(request, first, Pacing(words_per_second=2.0))
+    assert again.messages == first.messages
+    assert len(first.messages) == 1 and "language model" in first.messages[0]
 
 
 def test_english_prompts_keep_the_full_planner() -> None:
-    board = OfflinePlanner().plan(PlanRequest(prompt="Create a video about our new canteen."), Pacing())
+    board = (
+        OfflinePlanner().plan(PlanRequest.of("Create a video about our new canteen."), Pacing()).storyboard
+    )
     assert board.language == "en" and "canteen" in board.scenes[0].narration
     assert len(board.scenes) >= 3
 

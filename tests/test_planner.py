@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from reelwright.ingest.files import inspect_files
-from reelwright.pipeline import hold_visuals
+from reelwright.pipeline.script import hold_visuals, length_notes
 from reelwright.plan.base import Pacing, PlanRequest
 from reelwright.plan.offline import OfflinePlanner, page_sentences
 from reelwright.storyboard import BulletSlide, ImageScene, PdfPage, Storyboard, TitleCard, VideoClip
@@ -29,8 +30,8 @@ DECK = [
 ]
 
 
-def _plan(prompt: str, **kw: object) -> Storyboard:
-    return OfflinePlanner().plan(PlanRequest(prompt=prompt, **kw), PACING)  # type: ignore[arg-type]
+def _plan(prompt: str, **kw: Any) -> Storyboard:
+    return OfflinePlanner().plan(PlanRequest.of(prompt, **kw), PACING).storyboard
 
 
 def _spoken_estimate(board: Storyboard) -> float:
@@ -182,11 +183,9 @@ def test_long_video_from_a_bare_topic_follows_its_agenda() -> None:
 
 
 def test_length_notes_say_when_material_runs_out() -> None:
-    from reelwright.pipeline import _length_notes
-
     board = _plan("A 2 minute video about our bakery")
-    assert _length_notes(board, 118.0) == []
-    (note,) = _length_notes(board, 60.0)
+    assert length_notes(board, 118.0) == []
+    (note,) = length_notes(board, 60.0)
     assert "60 s of the 120 s" in note
 
 

@@ -16,8 +16,10 @@ from PIL import Image
 
 from reelwright import pipeline
 from reelwright.ingest.media import MediaInfo, extract_frame, probe
+from reelwright.plan.offline import OfflinePlanner
 from reelwright.render.layout import frame_for
 from reelwright.render.timeline import build_timeline
+from reelwright.request import VideoRequest
 from reelwright.storyboard import BulletSlide, ImageScene, PdfPage, Scene, Storyboard, TitleCard, VideoClip
 from reelwright.styles.catalogue import get_style
 from tests.media import make_jpeg, make_pdf, make_video, make_wav
@@ -245,12 +247,8 @@ def test_portrait_without_presenter(tmp_path: Path) -> None:
 
 
 def test_prompt_to_video_honours_duration(tmp_path: Path) -> None:
-    result = pipeline.run(
-        pipeline.RenderJob(
-            output=tmp_path / "p.mp4",
-            prompt="A 12-second vertical teaser about our bakery. Upbeat tone.",
-        )
-    )
+    request = VideoRequest(prompt="A 12-second vertical teaser about our bakery. Upbeat tone.")
+    result = pipeline.run(pipeline.RenderJob(output=tmp_path / "p.mp4", request=request), OfflinePlanner())
     assert result.storyboard.orientation == "portrait"
     assert abs(result.duration - 12) / 12 <= 0.10, result.duration
     info = probe(result.video)

@@ -18,10 +18,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from reelwright.api.signing import verify as verify_link
 from reelwright.config import Settings
 from reelwright.store.db import Database, migrate
 from reelwright.store.keys import create_key
+from reelwright.store.links import verify as verify_link
 from reelwright.store.models import (
     AgentSession,
     ServerSecret,

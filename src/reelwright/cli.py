@@ -20,6 +20,7 @@ from reelwright.errors import ReelwrightError
 
 if TYPE_CHECKING:
     from reelwright.config import Settings
+    from reelwright.request import VideoRequest
 
 app = typer.Typer(
     help="Reelwright: turn a prompt (and your slides, pictures, clips and music) into a narrated video.",
@@ -30,28 +31,37 @@ app = typer.Typer(
 err = Console(stderr=True)
 out = Console()
 
-_STAGE_LABELS = {
-    "ingest": "Reading files",
-    "plan": "Writing the script",
-    "voice": "Recording the voice",
-    "render": "Rendering video",
-    "publish": "Saving files",
-}
-
 
 class _StageBars:
     """One progress bar per stage, advanced by the pipeline's (stage, fraction) reports."""
 
     def __init__(self, progress: Progress) -> None:
+        from reelwright.pipeline.stages import STAGES
+
         self.progress = progress
-        self.tasks: dict[str, TaskID] = {
-            stage: progress.add_task(label, total=1.0) for stage, label in _STAGE_LABELS.items()
-        }
+        self.tasks: dict[str, TaskID] = {s.name: progress.add_task(s.label, total=1.0) for s in STAGES}
 
     def __call__(self, stage: str, fraction: float) -> None:
         task = self.tasks.get(stage)
         if task is not None:
             self.progress.update(task, completed=max(0.0, min(1.0, fraction)))
+
+
+def _request_from_flags(**flags: object) -> VideoRequest:
+    """The command line's request; a bad value is an error naming its flag (``--duration: ...``)."""
+    from reelwright.errors import InputError
+    from reelwright.request import VideoRequest
+
+    try:
+        return VideoRequest.build(**flags)
+    except InputError as exc:
+        flag = {"prompt": "prompt", "files": "--file"}.get(
+            exc.param or "", f"--{(exc.param or '').replace('_', '-')}"
+        )
+        message = str(exc)
+        if exc.param and message.startswith(f"{exc.param}: "):
+            message = message[len(exc.param) + 2 :]
+        raise InputError(f"{flag}: {message}" if flag != "prompt" else message, param=exc.param) from None
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -117,40 +127,44 @@ def render(
     from reelwright.plan.select import planner_for
     from reelwright.styles.brand_kits import local_brand
 
-    # The offline planner, or a language model when REELWRIGHT_LLM_BASE_URL names one.
-    planner = planner_for(Settings())
     stack = contextlib.ExitStack()  # the photo's working copy lives until the render is done
     try:
         if storyboard is None and prompt is None:
             raise InputError("give a prompt, or --storyboard FILE")
-        if orientation is not None and orientation not in ("landscape", "portrait"):
-            raise InputError(f"--orientation must be landscape or portrait, not {orientation!r}")
-        if duration is not None and not 5 <= duration <= 3600:
-            raise InputError(f"--duration must be between 5 and 3600 seconds, not {duration:g}")
-        brand = local_brand(logo, brand_color, brand_color_2, brand_font)
         if photo is not None and (avatar is not None or no_avatar):
             raise InputError("--photo is the presenter: leave out --avatar and --no-avatar")
         if photo_gender not in (None, "female", "male"):
             raise InputError(f"--photo-gender must be female or male, not {photo_gender!r}")
+        request = None
+        if storyboard is None:
+            request = _request_from_flags(
+                prompt=prompt or "",
+                files=[str(f) for f in file or []],
+                orientation=orientation,
+                duration=duration,
+                avatar=avatar,
+                no_avatar=no_avatar,
+                voice=voice,
+                style=style,
+            )
+        brand = local_brand(logo, brand_color, brand_color_2, brand_font)
         photo_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="reelwright-photo-"))
         look = local_photo_look(photo, Path(photo_dir), photo_gender) if photo is not None else None
+        if request is not None and look is not None:
+            request = request.revised(avatar=look.id)
         job = pipeline.RenderJob(
             output=output,
-            prompt=prompt,
-            files=list(file or []),
+            request=request,
+            files=[Path(f) for f in request.files] if request else [],
             storyboard=storyboard,
             storyboard_out=storyboard_out,
-            orientation=orientation,  # type: ignore[arg-type]
-            duration=duration,
-            avatar=look.id if look is not None else avatar,
-            voice=voice,
-            style=style,
-            no_avatar=no_avatar,
             brand=brand,
             photo=look,
         )
+        # The offline planner, or a language model when REELWRIGHT_LLM_BASE_URL names one.
+        planner = planner_for(Settings()) if request is not None else None
         if quiet or not err.is_terminal:
-            result = pipeline.run(job, planner=planner)
+            result = pipeline.run(job, planner)
         else:
             with Progress(
                 TextColumn("{task.description:<20}"),
@@ -160,7 +174,7 @@ def render(
                 console=err,
                 transient=False,
             ) as progress:
-                result = pipeline.run(job, _StageBars(progress), planner=planner)
+                result = pipeline.run(job, planner, pipeline.Hooks(progress=_StageBars(progress)))
     except ReelwrightError as exc:
         raise _fail(exc) from None
     except KeyboardInterrupt:
@@ -178,7 +192,7 @@ def render(
         out.print(f"  {label:<10} {path}", highlight=False)
     if storyboard_out is not None:
         out.print(f"  {'storyboard':<10} {storyboard_out}", highlight=False)
-    for note in [*planner.messages, *result.notes]:
+    for note in [*result.messages, *result.notes]:
         err.print(f"note: {note}", highlight=False)
 
 
@@ -296,14 +310,14 @@ def serve(
     """Run the API with embedded workers (REELWRIGHT_WORKERS, default 1; 0 for API only)."""
     import uvicorn
 
-    from reelwright.api.app import create_app
     from reelwright.config import Settings
     from reelwright.logs import configure_logging
+    from reelwright.server import build_server
 
     configure_logging()
     # The app is told where it listens: the web app offers its owner sign-in only on loopback.
     settings = Settings().model_copy(update={"host": host} if host else {})
-    app_ = create_app(settings, embedded_workers=settings.workers)
+    app_ = build_server(settings, embedded_workers=settings.workers)
     prerender = _prerender_previews() if settings.prerender_previews else None
     try:
         # Our middleware writes one structured line per request, so uvicorn's access log is off.
@@ -330,19 +344,11 @@ def _prerender_previews() -> subprocess.Popen[bytes]:
 @app.command()
 def worker(workers: Annotated[int, typer.Option(help="Jobs to run at once.")] = 1) -> None:
     """Run workers only (another machine, same REELWRIGHT_DATABASE_URL and REELWRIGHT_QUEUE_URL)."""
-    from reelwright.jobs.queue import huey, render_session
-    from reelwright.jobs.runner import stale_sessions
     from reelwright.logs import configure_logging
-    from reelwright.webhooks.dispatcher import start_dispatcher
+    from reelwright.server import run_worker
 
     configure_logging()
-    settings = _migrated_settings()
-    # Jobs whose worker died (SIGKILL, power loss) are taken up at once rather than at the next
-    # periodic sweep.
-    for session_id in stale_sessions(settings):
-        render_session(session_id)
-    start_dispatcher(settings)  # a daemon thread: it ends with the consumer's process
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+    run_worker(_migrated_settings(), workers)
 
 
 @app.command()

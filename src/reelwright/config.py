@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     webhook_retry_hours: float = Field(
         default=26.0, gt=0, description="how long undelivered events are retried"
     )
+    planner: str | None = Field(
+        default=None, description="a registered planner by name (`reelwright plugins`); unset: automatic"
+    )
+    blob_url: str | None = Field(default=None, description="where files live; unset: data_dir/files")
     # The language-model planner: any OpenAI-compatible chat API (OpenAI, Ollama, vLLM, llama.cpp's
     # server, LM Studio). Unset base URL: the offline planner writes every storyboard.
     llm_base_url: str | None = Field(default=None, description="e.g. http://127.0.0.1:11434/v1 (Ollama)")

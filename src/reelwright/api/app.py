@@ -6,19 +6,18 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-import signal
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from reelwright.api.context import ApiContext
+from reelwright.api.context import ApiContext, JobQueue
 from reelwright.api.errors import ApiError, api_error_handler, error_body, http_handler, validation_handler
 from reelwright.api.idempotency import idempotency_middleware
 from reelwright.api.metrics import Metrics
@@ -37,11 +36,10 @@ from reelwright.api.routes import (
     webhooks,
 )
 from reelwright.config import Settings
-from reelwright.jobs.runner import blob_store, database
 from reelwright.logs import request_id
-from reelwright.store.db import migrate
+from reelwright.store.blobs import blob_store
+from reelwright.store.db import migrate, shared_database
 from reelwright.store.secrets_store import server_secret
-from reelwright.web import mount_web
 
 log = logging.getLogger("reelwright.api")
 access_log = logging.getLogger("reelwright.access")
@@ -49,39 +47,31 @@ access_log = logging.getLogger("reelwright.access")
 _UPLOAD_PATHS = ("/v3/assets", "/v1/asset")
 
 
-def create_app(settings: Settings | None = None, *, embedded_workers: int = 0) -> FastAPI:
-    settings = settings or Settings()
+# A service the app runs while it serves (embedded workers, the webhook dispatcher): started when
+# the app starts, it returns the function that stops it.
+Service = Callable[[], Callable[[], None]]
+
+API_MODULES = (styles, agents, videos, assets, brand_kits, avatars, voices, account, legacy, webhooks, files)
+
+
+def api_routers() -> list[APIRouter]:
+    return [module.router for module in API_MODULES]
+
+
+def create_app(settings: Settings, *, queue: JobQueue, services: Sequence[Service] = ()) -> FastAPI:
+    """The API (no web pages: :mod:`reelwright.server` composes the whole server)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate(settings.resolved_database_url)
-    db = database(settings.resolved_database_url)
-    ctx = ApiContext(settings, db, blob_store(settings), server_secret(db, "url-signing"))
-    metrics = Metrics(db)
+    db = shared_database(settings.resolved_database_url)
+    ctx = ApiContext(settings, db, blob_store(settings), server_secret(db, "url-signing"), queue)
+    metrics = Metrics(db, queue)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        consumer = None
-        dispatcher = None
-        if embedded_workers > 0:
-            from reelwright.jobs.queue import huey, render_session
-            from reelwright.jobs.runner import stale_sessions
-            from reelwright.webhooks.dispatcher import start_dispatcher
-
-            consumer = huey.create_consumer(workers=embedded_workers, worker_type="thread", periodic=True)
-            # Huey's consumer installs its own SIGTERM/SIGINT handlers, which would take the
-            # signals away from uvicorn and stop it shutting down gracefully: keep uvicorn's.
-            handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
-            consumer.start()
-            for sig, handler in handlers.items():
-                signal.signal(sig, handler)
-            # Jobs a previous server left running were lost with it: run them again.
-            for session_id in stale_sessions(settings):
-                render_session(session_id)
-            dispatcher = start_dispatcher(settings)  # webhooks, including any left from before
+        stops = [start() for start in services]
         yield
-        if dispatcher is not None:
-            dispatcher.set()
-        if consumer is not None:
-            consumer.stop(graceful=True)
+        for stop in reversed(stops):
+            stop()
 
     app = FastAPI(
         title="Reelwright",
@@ -173,21 +163,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int = 0) -
     def prometheus_metrics() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    api_modules = (
-        styles,
-        agents,
-        videos,
-        assets,
-        brand_kits,
-        avatars,
-        voices,
-        account,
-        legacy,
-        webhooks,
-        files,
-    )
-    for module in api_modules:
-        app.include_router(module.router)
-    mount_web(app, [module.router for module in api_modules])  # pages, and /v3 twins for their scripts
+    for router in api_routers():
+        app.include_router(router)
     app.include_router(previews_router)
     return app

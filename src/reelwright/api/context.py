@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from reelwright.api.signing import signed_url
 from reelwright.config import Settings
-from reelwright.store.blobs import LocalBlobStore
+from reelwright.store.blobs import BlobStore
 from reelwright.store.db import Database
+from reelwright.store.files import OUTPUT_FILES, VIDEO_STEM
+from reelwright.store.links import signed_url
 from reelwright.store.models import Asset, Video
 
-# The files a finished video has, with their media types.
-VIDEO_FILES = {
-    "video.mp4": "video/mp4",
-    "video.captioned.mp4": "video/mp4",
-    "video.srt": "application/x-subrip",
-    "video.jpg": "image/jpeg",
-    "video.gif": "image/gif",
-}
+
+class JobQueue(Protocol):
+    """Where the API puts work (``reelwright.jobs.queue.JobQueue``, built by the composition root)."""
+
+    def enqueue(self, session_id: str) -> None: ...
+
+    def pending_count(self) -> int: ...
 
 
 @dataclass(frozen=True)
 class ApiContext:
     settings: Settings
     db: Database
-    blobs: LocalBlobStore
+    blobs: BlobStore
     url_secret: bytes
+    queue: JobQueue
 
     def file_url(self, path: str) -> str:
         """An absolute, signed, expiring URL for a ``/files/...`` path."""
@@ -35,17 +36,11 @@ class ApiContext:
     def video_urls(self, video: Video) -> dict[str, str | None]:
         done = video.status == "completed"
 
-        def url(name: str) -> str | None:
-            return self.file_url(f"/files/{video.id}/{name}") if done else None
-
-        return {
-            "video_url": url("video.mp4"),
-            "captioned_video_url": url("video.captioned.mp4"),
-            "subtitle_url": url("video.srt"),
-            "thumbnail_url": url("video.jpg"),
-            "gif_url": url("video.gif"),
-            "video_page_url": f"{self.settings.public_base}/videos/{video.id}",
+        urls: dict[str, str | None] = {
+            f.url_field: self.file_url(f"/files/{video.id}/{VIDEO_STEM}{f.suffix}") if done else None
+            for f in OUTPUT_FILES
         }
+        return {**urls, "video_page_url": f"{self.settings.public_base}/videos/{video.id}"}
 
     def video_json(self, video: Video) -> dict[str, Any]:
         return {

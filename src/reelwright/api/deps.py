@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
-from reelwright.api.signing import verify
 from reelwright.store.keys import owner_for_key
+from reelwright.store.links import verify
 from reelwright.store.models import AgentSession, Asset, BrandKit, PhotoAvatar, Video, WebhookEndpoint
 
 

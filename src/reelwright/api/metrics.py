@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -18,9 +19,14 @@ from reelwright.store.models import AgentSession, StageStat, Video, WebhookDeliv
 log = logging.getLogger("reelwright.api")
 
 
+class QueueDepth(Protocol):
+    def pending_count(self) -> int: ...
+
+
 class _StoreCollector(Collector):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, queue: QueueDepth | None) -> None:
         self.db = db
+        self.queue = queue
 
     def collect(self) -> Iterator[Metric]:
         sessions = GaugeMetricFamily("reelwright_jobs", "Agent sessions by status", labels=["status"])
@@ -40,11 +46,11 @@ class _StoreCollector(Collector):
                 stage_sum.add_metric([stat.stage], stat.total_seconds)
                 stage_count.add_metric([stat.stage], stat.count)
         yield from (sessions, videos, hooks, stage_sum, stage_count)
+        if self.queue is None:
+            return
         depth = GaugeMetricFamily("reelwright_queue_depth", "Tasks waiting in the queue")
         try:
-            from reelwright.jobs.queue import huey
-
-            depth.add_metric([], huey.pending_count())
+            depth.add_metric([], self.queue.pending_count())
         except Exception:  # the queue is down: say so in the logs, still serve the other metrics
             log.warning("could not read the queue depth", exc_info=True)
             return
@@ -52,7 +58,7 @@ class _StoreCollector(Collector):
 
 
 class Metrics:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, queue: QueueDepth | None = None) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "reelwright_http_requests",
@@ -67,4 +73,4 @@ class Metrics:
             registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
         )
-        self.registry.register(_StoreCollector(db))
+        self.registry.register(_StoreCollector(db, queue))

@@ -18,10 +18,12 @@ from reelwright.avatar.catalogue import AVATARS
 from reelwright.avatar.photo_looks import owns_photo_look
 from reelwright.chat.conversation import add_message
 from reelwright.errors import InputError
-from reelwright.jobs.runner import ACTIVE
 from reelwright.net.fetch import Allowlist, FetchFailed, UnsafeUrl, check_url
 from reelwright.plan.language import check_voice_language
+from reelwright.request import VideoRequest
+from reelwright.store.files import inputs_key
 from reelwright.store.models import AgentSession, Video, new_id
+from reelwright.store.status import ACTIVE, VIDEO_PENDING
 from reelwright.styles.catalogue import STYLES
 from reelwright.voice.catalogue import VOICES
 
@@ -91,9 +93,8 @@ def check_capacity(ctx: ApiContext, owner_id: str) -> None:
 def create_session(
     ctx: ApiContext,
     owner_id: str,
+    request: VideoRequest,
     *,
-    prompt: str,
-    options: dict[str, Any],
     files: Sequence[UrlFile | AssetFile | Base64File] = (),
     callback_url: str | None = None,
     callback_id: str | None = None,
@@ -104,34 +105,30 @@ def create_session(
     ``with_video`` creates the video row at once (legacy v1 hands out a video_id immediately).
     """
     # The caller's own photo looks are valid avatar ids too (the catalogue lists only built-ins).
-    pinned = options.get("avatar_id")
-    check_ids(
-        None if owns_photo_look(ctx.db, owner_id, pinned) else pinned,
-        options.get("voice_id"),
-        options.get("style_id"),
-    )
-    check_prompt_language(prompt, options.get("voice_id"))
+    pinned = request.avatar
+    check_ids(None if owns_photo_look(ctx.db, owner_id, pinned) else pinned, request.voice, request.style)
+    check_prompt_language(request.prompt, request.voice)
     check_callback_url(ctx, callback_url)
     check_capacity(ctx, owner_id)
     session_id = new_id()
-    folder = ctx.settings.files_dir / "inputs" / session_id
+    folder = ctx.settings.files_dir / inputs_key(session_id)
     file_keys = store_request_files(ctx, owner_id, files, folder)
     try:
         with ctx.db.session() as s:
             row = AgentSession(
                 id=session_id,
                 owner_id=owner_id,
-                prompt=prompt,
-                request={**options, "file_keys": file_keys},
+                prompt=request.prompt,
+                request=request.revised(files=tuple(file_keys)).stored(),
                 callback_id=callback_id,
                 callback_url=callback_url,
             )
             s.add(row)
             s.flush()
             # The prompt opens the conversation; in chat mode the agent reads it as its first message.
-            add_message(s, session_id, "user", prompt, handled=options.get("mode") != "chat")
+            add_message(s, session_id, "user", request.prompt, handled=not request.chat)
             if with_video:
-                video = Video(owner_id=owner_id, session_id=session_id, status="pending")
+                video = Video(owner_id=owner_id, session_id=session_id, status=VIDEO_PENDING)
                 s.add(video)
                 s.flush()
                 row.video_id = video.id
@@ -140,7 +137,17 @@ def create_session(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    from reelwright.jobs.queue import render_session
-
-    render_session(session_id)
+    ctx.queue.enqueue(session_id)
     return created
+
+
+def video_request(**fields: Any) -> VideoRequest:
+    """A request from an API body's fields; a value the request model refuses is a 400 naming it."""
+    try:
+        return VideoRequest.build(**fields)
+    except InputError as exc:
+        raise ApiError(400, str(exc), param=_API_NAMES.get(exc.param or "", exc.param)) from None
+
+
+# VideoRequest's field names -> the API's parameter names, for error messages.
+_API_NAMES = {"avatar": "avatar_id", "voice": "voice_id", "style": "style_id", "duration": "duration_sec"}

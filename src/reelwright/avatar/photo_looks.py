@@ -14,7 +14,7 @@ from pathlib import Path
 from reelwright.avatar.catalogue import AVATARS, DEFAULT_VOICES
 from reelwright.avatar.photo import PhotoFace, PhotoLook, prepare_portrait
 from reelwright.errors import InputError
-from reelwright.store.blobs import LocalBlobStore
+from reelwright.store.blobs import BlobStore
 from reelwright.store.db import Database
 from reelwright.store.models import PhotoAvatar, new_id
 
@@ -34,7 +34,7 @@ def preview_key(look_id: str) -> str:
     return f"photo_avatars/{look_id}/{PREVIEW}"
 
 
-def photo_preview(db: Database, blobs: LocalBlobStore, look_id: str, scratch: Path) -> Path | None:
+def photo_preview(db: Database, blobs: BlobStore, look_id: str, scratch: Path) -> Path | None:
     """The look's talking preview clip, drawn on first request and kept beside its portrait;
     ``None`` when the look does not exist (any more)."""
     existing = blobs.local_path(preview_key(look_id))
@@ -84,7 +84,7 @@ def default_voice_for(gender: str | None) -> str:
 
 def create_photo_look(
     db: Database,
-    blobs: LocalBlobStore,
+    blobs: BlobStore,
     *,
     owner_id: str,
     asset_id: str,
@@ -120,7 +120,7 @@ def create_photo_look(
     return row
 
 
-def photo_look(row: PhotoAvatar, blobs: LocalBlobStore) -> PhotoLook:
+def photo_look(row: PhotoAvatar, blobs: BlobStore) -> PhotoLook:
     """What a render needs from a stored look."""
     portrait = blobs.local_path(portrait_key(row.id))
     if portrait is None:
@@ -135,9 +135,7 @@ def photo_look(row: PhotoAvatar, blobs: LocalBlobStore) -> PhotoLook:
     )
 
 
-def find_photo_look(
-    db: Database, blobs: LocalBlobStore, owner_id: str, avatar_id: str | None
-) -> PhotoLook | None:
+def find_photo_look(db: Database, blobs: BlobStore, owner_id: str, avatar_id: str | None) -> PhotoLook | None:
     """The caller's photo look named by ``avatar_id``; ``None`` for a catalogue id, no id, or an
     id that is not theirs."""
     if avatar_id is None or avatar_id in AVATARS:
@@ -149,7 +147,7 @@ def find_photo_look(
         return photo_look(row, blobs)
 
 
-def delete_photo_look(db: Database, blobs: LocalBlobStore, row_id: str) -> None:
+def delete_photo_look(db: Database, blobs: BlobStore, row_id: str) -> None:
     with db.session() as s:
         row = s.get(PhotoAvatar, row_id)
         if row is not None:

@@ -8,7 +8,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from reelwright.avatar.catalogue import AVATARS
-from reelwright.chat.rules import Revision
+from reelwright.plan.chat_rules import Revision
+from reelwright.request import VideoRequest
 from reelwright.store.models import AgentMessage, AgentResource
 from reelwright.storyboard import BulletSlide, PdfPage, Storyboard, TitleCard
 from reelwright.styles.catalogue import STYLES
@@ -133,16 +134,16 @@ def summarise(board: Storyboard, duration: float) -> str:
     return "\n".join(lines)
 
 
-def apply_revision(options: dict[str, Any], revision: Revision, board: Storyboard) -> dict[str, Any]:
-    """The session's plan options after a revision; dropped scenes are remembered by their ids."""
-    updated = {**options, **revision.changes}
-    if revision.changes.get("no_avatar") is False and "avatar_id" not in revision.changes:
-        updated.pop("avatar_id", None)
-    dropped = list(options.get("drop_scenes", []))
+def apply_revision(request: VideoRequest, revision: Revision, board: Storyboard) -> VideoRequest:
+    """The session's request after a revision; dropped scenes are remembered by their ids."""
+    changes = dict(revision.changes)
+    if changes.get("no_avatar") is False and "avatar" not in changes:
+        changes["avatar"] = None
+    dropped = list(request.drop_scenes)
     for n in revision.drop_scenes:
         index = len(board.scenes) - 1 if n == -1 else n - 1
         if 0 <= index < len(board.scenes) and board.scenes[index].id not in dropped:
             dropped.append(board.scenes[index].id)
     if dropped:
-        updated["drop_scenes"] = dropped
-    return updated
+        changes["drop_scenes"] = tuple(dropped)
+    return request.revised(**changes)

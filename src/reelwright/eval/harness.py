@@ -187,21 +187,19 @@ def run_eval(planner_factory: Callable[[], Planner], cases: tuple[EvalCase, ...]
         folder = Path(tmp)
         for case in cases:
             files = inspect_files([make(folder) for make in case.files]) if case.files else []
-            request = PlanRequest(
-                prompt=case.prompt,
-                files=files,
-                duration=case.duration_option,
-                orientation=case.orientation_option,
+            request = PlanRequest.of(
+                case.prompt, files, duration=case.duration_option, orientation=case.orientation_option
             )
             target = case.duration_option or read_prompt(case.prompt).duration or DEFAULT_DURATION
             assert target == case.duration, f"{case.name}: the brief reads as {target} s"
             planner = planner_factory()
             started = time.perf_counter()
-            board = planner.plan(request, pacing)
+            planned = planner.plan(request, pacing)
+            board = planned.storyboard
             sources = [case.prompt, *(text for f in files for text in f.page_texts)]
             result = score_storyboard(case, board, sources, pacing)
             result.seconds = time.perf_counter() - started
-            result.notes.extend(planner.messages)
+            result.notes.extend(planned.messages)
             results.append(result)
     return results
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, NoReturn
@@ -18,7 +18,7 @@ from PIL import Image
 
 from reelwright.errors import FileRejected, InputError
 from reelwright.ingest import media, pdf
-from reelwright.ingest.sniff import HEAD_SIZE, Kind, looks_like_html, sniff
+from reelwright.ingest.sniff import HEAD_SIZE, looks_like_html, sniff
 
 __all__ = ["LIMITS", "MB", "InputFile", "Limits", "inspect_file", "inspect_files"]
 
@@ -77,6 +77,11 @@ class InputFile:
     page_texts: list[str] = field(default_factory=list)  # pdf: one cleaned string per page
 
 
+# An input reader: fills in ``info`` for its kind of file (``head`` is the file's first bytes), or
+# rejects the file with a one-line problem (:func:`reject`).
+Reader = Callable[[InputFile, bytes, Limits], None]
+
+
 class _Rejected(Exception):
     """Internal: a check failed; inspect_file turns it into FileRejected with index and name."""
 
@@ -87,6 +92,9 @@ class _Rejected(Exception):
 
 def _reject(problem: str) -> NoReturn:
     raise _Rejected(problem)
+
+
+reject = _reject  # for input readers: the file is refused with this one-line problem
 
 
 def inspect_files(
@@ -148,15 +156,19 @@ def _inspect(index: int, path: Path, name: str, limits: Limits) -> InputFile:
         _reject(f"file is {_megabytes(size)}; the limit for {_KIND_NOUN[kind.kind]} is {max_bytes / MB:g} MB")
 
     info = InputFile(index=index, path=path, name=name, kind=kind.kind, mime=kind.mime, size_bytes=size)
-    if kind.kind == "image":
-        _inspect_image(info, kind, head, limits)
-    elif kind.kind == "video":
-        _inspect_video(info, limits)
-    elif kind.kind == "audio":
-        _inspect_audio(info, limits)
-    else:
-        _inspect_pdf(info, limits)
+    _reader(kind.kind)(info, head, limits)
     return info
+
+
+def _reader(kind: str) -> Reader:
+    """The registered input reader of a file kind (``register_input_readers``)."""
+    from reelwright import plugins
+
+    readers = plugins.by_name("register_input_readers")
+    if kind not in readers:
+        _reject(_UNSUPPORTED)
+    reader: Reader = readers[kind].args[1]
+    return reader
 
 
 def _megabytes(size: int) -> str:
@@ -182,17 +194,18 @@ def _check_image_size(width: int, height: int, limits: Limits) -> None:
         _reject(f"image is {shape}; each side must be at least {limits.image_min_side} pixels")
 
 
-def _inspect_image(info: InputFile, kind: Kind, head: bytes, limits: Limits) -> None:
+def inspect_image(info: InputFile, head: bytes, limits: Limits) -> None:
+    fmt = "png" if info.mime == "image/png" else "jpeg"
     # Our own header parse first: it needs no decoder and is immune to Pillow's global
     # MAX_IMAGE_PIXELS setting, so the user gets the real dimensions in the message.
-    declared = _png_dimensions(head) if kind.format == "png" else _jpeg_dimensions_of(info.path)
+    declared = _png_dimensions(head) if fmt == "png" else _jpeg_dimensions_of(info.path)
     if declared is not None:
         _check_image_size(*declared, limits)
 
     try:
         # Image.open only parses headers; pixels are decoded by load(). Restricting to the sniffed
         # format stops Pillow from trying every other plugin on a damaged file.
-        with Image.open(info.path, formats=[_PIL_FORMAT[kind.format]]) as image:
+        with Image.open(info.path, formats=[_PIL_FORMAT[fmt]]) as image:
             width, height = image.size
             _check_image_size(width, height, limits)
             image.load()  # full decode: catches truncated and corrupt data
@@ -282,7 +295,7 @@ def _jpeg_dimensions(f: BinaryIO) -> tuple[int, int] | None:
 # ----------------------------------------------------------------------------------------- audio/video
 
 
-def _inspect_video(info: InputFile, limits: Limits) -> None:
+def inspect_video(info: InputFile, _head: bytes, limits: Limits) -> None:
     try:
         probed = media.probe(info.path)
     except media.MediaError as exc:
@@ -305,7 +318,7 @@ def _inspect_video(info: InputFile, limits: Limits) -> None:
     info.has_audio = probed.audio is not None and media.first_audio_decodes(info.path)
 
 
-def _inspect_audio(info: InputFile, limits: Limits) -> None:
+def inspect_audio(info: InputFile, _head: bytes, limits: Limits) -> None:
     try:
         probed = media.probe(info.path)
     except media.MediaError as exc:
@@ -324,7 +337,7 @@ def _inspect_audio(info: InputFile, limits: Limits) -> None:
 # ------------------------------------------------------------------------------------------------- pdf
 
 
-def _inspect_pdf(info: InputFile, limits: Limits) -> None:
+def inspect_pdf(info: InputFile, _head: bytes, limits: Limits) -> None:
     try:
         pages = pdf.page_count(info.path)
         if pages == 0:

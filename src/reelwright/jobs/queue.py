@@ -1,45 +1,66 @@
-"""The task queue (Huey): SQLite in the data folder by default, Redis with ``REELWRIGHT_QUEUE_URL``.
+"""The task queue (Huey), built by whoever runs the process (``serve``, ``worker``), never at import.
 
 The database is the source of truth for every job; the queue only says "run session X". A task
-lost with a killed worker is found again by :func:`requeue_stale` (the session's heartbeat stops).
+lost with a killed worker is found again by the periodic stale-job sweep (the session's heartbeat
+stops). The backend comes from ``REELWRIGHT_QUEUE_URL``'s scheme among the registered queues
+(SQLite in the data dir when unset, Redis for several machines).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, crontab
 
+from reelwright import plugins
 from reelwright.config import Settings
 
 log = logging.getLogger("reelwright.jobs")
 
 
 def make_huey(settings: Settings) -> Huey:
-    url = settings.queue_url
-    if url and url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey(settings.queue_name, url=url)
-    if url:
-        raise ValueError(f"REELWRIGHT_QUEUE_URL must be a redis:// URL, got {url!r}")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(settings.queue_name, filename=str(settings.data_dir / "queue.db"))
+    url = settings.queue_url or "sqlite:"
+    scheme = url.split(":", 1)[0].lower()
+    backends = plugins.by_name("register_queues")
+    if scheme not in backends:
+        raise ValueError(
+            f"REELWRIGHT_QUEUE_URL must be one of {', '.join(f'{s}://' for s in backends)} URLs, got {url!r}"
+        )
+    huey: Huey = backends[scheme].args[1](url, settings)
+    return huey
 
 
-settings = Settings()
-huey = make_huey(settings)
+class JobQueue:
+    """Sessions to run, and the consumer that runs them (in this process or a ``worker``)."""
 
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.huey = make_huey(settings)
+        self._render = self.huey.task(retries=2, retry_delay=5, name="reelwright.render_session")(
+            self._run_session
+        )
+        self.huey.periodic_task(crontab(minute="*"), name="reelwright.requeue_stale_jobs")(self.requeue_stale)
 
-@huey.task(retries=2, retry_delay=5)
-def render_session(session_id: str) -> None:
-    from reelwright.jobs.runner import run_session
+    def _run_session(self, session_id: str) -> None:
+        from reelwright.jobs.runner import run_session
 
-    run_session(settings, session_id)
+        run_session(self.settings, session_id)
 
+    def enqueue(self, session_id: str) -> None:
+        self._render(session_id)
 
-@huey.periodic_task(crontab(minute="*"))
-def requeue_stale_jobs() -> None:
-    from reelwright.jobs.runner import stale_sessions
+    def pending_count(self) -> int:
+        count: int = self.huey.pending_count()
+        return count
 
-    for session_id in stale_sessions(settings):
-        log.warning("session %s has no live worker; running it again", session_id)
-        render_session(session_id)
+    def requeue_stale(self) -> None:
+        """Run again the sessions whose worker stopped beating (killed, or lost with a server)."""
+        from reelwright.jobs.lease import stale_sessions
+
+        for session_id in stale_sessions(self.settings):
+            log.warning("session %s has no live worker; running it again", session_id)
+            self.enqueue(session_id)
+
+    def consumer(self, workers: int) -> Any:
+        return self.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)

@@ -3,32 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from reelwright.ingest.files import InputFile
-from reelwright.storyboard import Orientation, Storyboard
+from reelwright.request import VideoRequest
+from reelwright.storyboard import Storyboard
+
+if TYPE_CHECKING:
+    from reelwright.plan.chat_rules import Revision
 
 DEFAULT_DURATION = 50.0  # seconds, when the user names none (the middle of the promised 45–60 s)
 
 
 @dataclass(frozen=True)
 class PlanRequest:
-    prompt: str
+    """What a planner is asked: the user's request, the files it names (read), and in chat mode what
+    the user said since (a language model reads it; the offline rules already turned it into the
+    request's choices) and the draft being revised."""
+
+    video: VideoRequest
     files: list[InputFile] = field(default_factory=list)
-    orientation: Orientation | None = None
-    duration: float | None = None
-    avatar: str | None = None
-    voice: str | None = None
-    style: str | None = None
-    no_avatar: bool = False
-    # Chat revisions add these: a tone and speaking rate asked for, scenes the user dropped (by id),
-    # what they said so far (a language model reads it; the offline rules already turned it into
-    # the options above) and the draft being revised.
-    tone: str | None = None
-    voice_speed: float | None = None
-    drop_scenes: tuple[str, ...] = ()
     instructions: tuple[str, ...] = ()
     previous: Storyboard | None = None
+
+    @classmethod
+    def of(cls, prompt: str, files: list[InputFile] | None = None, **choices: Any) -> PlanRequest:
+        """A request from a prompt and choices by name (tests, the evaluation harness)."""
+        return cls(VideoRequest.build(prompt=prompt, **choices), files or [])
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,40 @@ class Pacing:
     scene_overhead: float = 0.75  # seconds each scene adds around its narration (lead-in, tail)
 
 
+@dataclass(frozen=True)
+class PlanResult:
+    storyboard: Storyboard
+    # What the agent wants to tell the user (why it chose a presenter, that it fell back to the
+    # offline planner...): shown as the session's model messages, or as notes by the CLI.
+    messages: tuple[str, ...] = ()
+    # The planner's own record of how it got here, handed back to ``replan`` (a model's draft and
+    # system prompt, or that the model failed and the offline rules stood in). Opaque to callers.
+    memo: Any = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a chat message asks for, and anything the reader wants to tell the user about it."""
+
+    revision: Revision
+    messages: tuple[str, ...] = ()
+
+
 class Planner(Protocol):
     name: str
-    # What the agent wants to tell the user (why it chose a presenter, that it fell back to the
-    # offline planner...); the caller takes them after planning and shows them as model messages.
-    messages: list[str]
 
-    def plan(self, request: PlanRequest, pacing: Pacing) -> Storyboard: ...
+    def plan(self, request: PlanRequest, pacing: Pacing) -> PlanResult:
+        """A storyboard for the request, its narration sized for ``pacing``."""
+        ...
+
+    def replan(self, request: PlanRequest, previous: PlanResult, pacing: Pacing) -> PlanResult:
+        """The same storyboard again for a corrected ``pacing`` (the narration, once heard, missed
+        the length): the same request, planned before as ``previous``."""
+        ...
+
+    def read_message(
+        self, text: str, draft: Storyboard, draft_seconds: float | None, request: PlanRequest
+    ) -> Reading:
+        """What a chat message asks of ``draft`` (the built-in rules, or a model that reads any
+        phrasing); chat mode's one way of understanding the user."""
+        ...

@@ -115,13 +115,13 @@ def _visual(scene: DraftScene, n: int, files: list[InputFile]) -> Visual:
 
 def to_storyboard(draft: DraftPlan, request: PlanRequest, target: float) -> Storyboard:
     """The draft as a Storyboard; what the user pinned wins over what the model chose."""
-    avatar = None if request.no_avatar else (request.avatar or draft.avatar)
+    avatar = None if request.video.no_avatar else (request.video.avatar or draft.avatar)
     if avatar is not None and avatar not in AVATARS:
         raise DraftProblem(f"avatar {avatar!r} is not in the catalogue; choose one of {sorted(AVATARS)}")
-    voice = request.voice or draft.voice
+    voice = request.video.voice or draft.voice
     if voice not in VOICES:
         raise DraftProblem(f"voice {voice!r} is not in the catalogue; choose one of the listed voice ids")
-    style = request.style or draft.style
+    style = request.video.style or draft.style
     if style not in STYLES:
         raise DraftProblem(f"style {style!r} is not in the catalogue; choose one of {sorted(STYLES)}")
     scenes: list[Scene] = []
@@ -141,13 +141,13 @@ def to_storyboard(draft: DraftPlan, request: PlanRequest, target: float) -> Stor
     try:
         return Storyboard(
             title=draft.title.strip()[:200] or "Untitled",
-            orientation=request.orientation or draft.orientation,
+            orientation=request.video.orientation or draft.orientation,
             style=style,
             avatar=avatar,
             voice=voice,
-            voice_speed=request.voice_speed or 1.0,
+            voice_speed=request.video.speed or 1.0,
             language=VOICES[voice].language.split("-")[0].lower(),
-            tone=request.tone or draft.tone[:40],
+            tone=request.video.tone or draft.tone[:40],
             target_duration=target,
             music=MusicTrack(source=str(music.path)) if music else None,
             scenes=scenes,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from PIL import Image
@@ -22,7 +23,8 @@ from reelwright.avatar.catalogue import AVATARS
 from reelwright.ingest import pdf
 from reelwright.ingest.files import InputFile
 from reelwright.llm.client import ChatClient, LlmUnavailable, Message
-from reelwright.plan.base import DEFAULT_DURATION, Pacing, Planner, PlanRequest
+from reelwright.plan.base import DEFAULT_DURATION, Pacing, Planner, PlanRequest, PlanResult, Reading
+from reelwright.plan.chat_rules import Revision
 from reelwright.plan.draft import (
     DraftPlan,
     DraftProblem,
@@ -34,6 +36,7 @@ from reelwright.plan.draft import (
 from reelwright.plan.facts import invented_numbers
 from reelwright.plan.offline import OfflinePlanner
 from reelwright.plan.prompt import read_prompt
+from reelwright.request import MAX_DURATION, MAX_SPEED, MIN_DURATION, MIN_SPEED
 from reelwright.storyboard import Storyboard
 from reelwright.styles.catalogue import STYLES
 from reelwright.voice.catalogue import VOICES
@@ -149,39 +152,49 @@ class LlmPlanner:
     def __init__(self, client: ChatClient, fallback: Planner | None = None) -> None:
         self.client = client
         self.fallback = fallback or OfflinePlanner()
-        self.messages: list[str] = []
-        # The last model storyboard, its request and system prompt: a re-plan for the same request
-        # (the narration, once heard, missed the length) revises it instead of starting over.
-        self._last: tuple[PlanRequest, DraftPlan, Storyboard, str] | None = None
-        self._fell_back: PlanRequest | None = None
 
     # --- planning ------------------------------------------------------------------------------
 
-    def plan(self, request: PlanRequest, pacing: Pacing) -> Storyboard:
-        if self._fell_back is request:  # the model failed for this job: stay consistent and quick
-            return self.fallback.plan(request, pacing)
-        brief = read_prompt(request.prompt)
-        target = request.duration or brief.duration or DEFAULT_DURATION
-        scene_count = brief.scenes or max(2, min(12, round(target / 9)))
-        speed = request.voice_speed or 1.0
-        words = self._budget(target, scene_count, pacing, speed)
-        last = self._last
+    def plan(self, request: PlanRequest, pacing: Pacing) -> PlanResult:
+        brief = read_prompt(request.video.prompt)
+        target, scene_count, words = self._sizes(request, pacing)
+        messages: list[str] = []
         try:
-            if last is not None and last[0] is request:
-                board = self._adjust_length(request, last[1], last[2], last[3], words, target)
-            else:
-                self.client.start_budget()
-                board = self._first_plan(request, brief.scenes, scene_count, words, target, pacing, speed)
+            self.client.start_budget()
+            board, memo = self._first_plan(
+                request, brief.scenes, scene_count, words, target, pacing, messages
+            )
         except LlmUnavailable as exc:
-            if last is not None and last[0] is request:
-                return last[2]  # keep the model's script; the voice stage adjusts the rate
-            self._fell_back = request
-            self.messages.append(
+            said = (
                 f"The language model could not write this storyboard ({exc.reason}), so the built-in "
                 "offline planner wrote it instead."
             )
-            return self.fallback.plan(request, pacing)
-        return board
+            offline = self.fallback.plan(request, pacing)
+            # Re-plans of this job stay offline: consistent, and no more waiting on the model.
+            return PlanResult(offline.storyboard, (said, *offline.messages), _FellBack(offline))
+        return PlanResult(board, tuple(messages), memo)
+
+    def replan(self, request: PlanRequest, previous: PlanResult, pacing: Pacing) -> PlanResult:
+        """After hearing the narration: the model rewrites its own storyboard to a corrected length."""
+        memo = previous.memo
+        if isinstance(memo, _FellBack):
+            offline = self.fallback.replan(request, memo.offline, pacing)
+            return PlanResult(offline.storyboard, offline.messages, _FellBack(offline))
+        assert isinstance(memo, _ModelDraft)
+        target, _scenes, words = self._sizes(request, pacing)
+        try:
+            board, new_memo = self._adjust_length(request, memo, previous.storyboard, words, target)
+        except LlmUnavailable:
+            return previous  # keep the model's script; the voice stage adjusts the rate
+        return PlanResult(board, (), new_memo)
+
+    def _sizes(self, request: PlanRequest, pacing: Pacing) -> tuple[float, int, int]:
+        """The target length, the number of scenes that suits it and the narration's word budget."""
+        brief = read_prompt(request.video.prompt)
+        target = request.video.duration or brief.duration or DEFAULT_DURATION
+        scene_count = brief.scenes or max(2, min(12, round(target / 9)))
+        words = self._budget(target, scene_count, pacing, request.video.speed or 1.0)
+        return target, scene_count, words
 
     @staticmethod
     def _budget(target: float, scenes: int, pacing: Pacing, speed: float) -> int:
@@ -195,13 +208,14 @@ class LlmPlanner:
         words: int,
         target: float,
         pacing: Pacing,
-        speed: float,
-    ) -> Storyboard:
+        said: list[str],
+    ) -> tuple[Storyboard, _ModelDraft]:
         scene_rule = (
             f"Write exactly {asked_scenes} scenes, as the user asked."
             if asked_scenes
             else f"About {scene_count} scenes suit this length (each at least 4 seconds)."
         )
+        speed = request.video.speed or 1.0
         system = _SYSTEM.format(
             words=words, wps=pacing.words_per_second * speed, target=target, scene_rule=scene_rule
         )
@@ -209,19 +223,21 @@ class LlmPlanner:
         pinned = [
             f"{label}: {value}"
             for label, value in (
-                ("orientation", request.orientation),
-                ("presenter", "none" if request.no_avatar else request.avatar),
-                ("voice", request.voice),
-                ("style", request.style),
-                ("tone", request.tone),
+                ("orientation", request.video.orientation),
+                ("presenter", "none" if request.video.no_avatar else request.video.avatar),
+                ("voice", request.video.voice),
+                ("style", request.video.style),
+                ("tone", request.video.tone),
             )
             if value
         ]
-        language = VOICES[request.voice].language.split("-")[0] if request.voice in VOICES else None
+        language = (
+            VOICES[request.video.voice].language.split("-")[0] if request.video.voice in VOICES else None
+        )
         text = "\n\n".join(
             part
             for part in (
-                f"The brief:\n{request.prompt}",
+                f"The brief:\n{request.video.prompt}",
                 f"Target length: {target:.0f} seconds (about {words} words of narration).",
                 "The user chose: " + ", ".join(pinned) + "." if pinned else "",
                 f"Attached files:\n{files_text}" if request.files else "No files are attached.",
@@ -239,14 +255,17 @@ class LlmPlanner:
             {"role": "user", "content": content},
         ]
         board, draft = self._ask(messages, request, target, words, asked_scenes)
-        self._last = (request, draft, board, system)
-        if request.previous is None and draft.reason.strip() and not (request.avatar and request.voice):
+        if (
+            request.previous is None
+            and draft.reason.strip()
+            and not (request.video.avatar and request.video.voice)
+        ):
             who = AVATARS[board.avatar].name if board.avatar else "no presenter"
-            self.messages.append(
+            said.append(
                 f"I chose {who}, the voice {VOICES[board.voice].name} and the {STYLES[board.style].name} "
                 f"style: {draft.reason.strip()}"
             )
-        return board
+        return board, _ModelDraft(draft, system)
 
     def _revision_context(self, request: PlanRequest) -> str:
         if request.previous is None:
@@ -260,21 +279,16 @@ class LlmPlanner:
         )
 
     def _adjust_length(
-        self,
-        request: PlanRequest,
-        draft: DraftPlan,
-        board: Storyboard,
-        system: str,
-        words: int,
-        target: float,
-    ) -> Storyboard:
-        """After hearing the narration: rewrite the same storyboard to a corrected word count."""
+        self, request: PlanRequest, memo: _ModelDraft, board: Storyboard, words: int, target: float
+    ) -> tuple[Storyboard, _ModelDraft]:
+        """Rewrite the same storyboard to a corrected word count."""
+        draft, system = memo.draft, memo.system
         have = board.narration_words()
         if abs(have - words) <= 0.05 * words:
-            return board
+            return board, memo
         messages: list[Message] = [
             {"role": "system", "content": system},
-            {"role": "user", "content": f"The brief:\n{request.prompt}"},
+            {"role": "user", "content": f"The brief:\n{request.video.prompt}"},
             {"role": "assistant", "content": draft.model_dump_json()},
             {
                 "role": "user",
@@ -286,14 +300,15 @@ class LlmPlanner:
             },
         ]
         new_board, new_draft = self._ask(messages, request, target, words, None)
-        self._last = (request, new_draft, new_board, system)
-        return new_board
+        return new_board, _ModelDraft(new_draft, system)
 
     def _ask(
         self, messages: list[Message], request: PlanRequest, target: float, words: int, scenes: int | None
     ) -> tuple[Storyboard, DraftPlan]:
         """Ask, check, and send problems back for repair a bounded number of times."""
-        sources = [request.prompt, *request.instructions] + [t for f in request.files for t in f.page_texts]
+        sources = [request.video.prompt, *request.instructions] + [
+            t for f in request.files for t in f.page_texts
+        ]
         problem = ""
         for round_ in range(self.client.config.repairs + 1):
             answer = self.client.complete_json(messages, "storyboard", draft_schema())
@@ -336,6 +351,21 @@ class LlmPlanner:
 
     # --- chat ----------------------------------------------------------------------------------
 
+    def read_message(
+        self, text: str, draft: Storyboard, draft_seconds: float | None, request: PlanRequest
+    ) -> Reading:
+        """The model reads any phrasing; the built-in rules stand in when it cannot answer."""
+        try:
+            decision = self.interpret(text, draft, request)
+        except LlmUnavailable as exc:
+            rules = self.fallback.read_message(text, draft, draft_seconds, request)
+            said = (
+                f"The language model could not read your message ({exc.reason}); "
+                "I followed the built-in rules."
+            )
+            return Reading(rules.revision, (said, *rules.messages))
+        return Reading(_revision_from(decision))
+
     def interpret(self, message: str, board: Storyboard, request: PlanRequest) -> ChatDecision:
         """What the user wants done with the draft. Raises LlmUnavailable when the model cannot say."""
         self.client.start_budget()
@@ -368,3 +398,46 @@ class LlmPlanner:
                     {"role": "user", "content": f"Invalid answer ({problem}); answer again with valid JSON."},
                 ]
         raise LlmUnavailable(f"its answer was still invalid: {problem}")
+
+
+@dataclass(frozen=True)
+class _ModelDraft:
+    """A model-written plan's memo: the model's own draft and the system prompt it answered."""
+
+    draft: DraftPlan
+    system: str
+
+
+@dataclass(frozen=True)
+class _FellBack:
+    """The model could not plan this job; the offline planner's result stands in."""
+
+    offline: PlanResult
+
+
+def _revision_from(decision: ChatDecision) -> Revision:
+    """The model's decision as a Revision, keeping only catalogue ids and sane values."""
+    changes: dict[str, Any] = {}
+    if decision.duration_sec is not None and MIN_DURATION <= decision.duration_sec <= MAX_DURATION:
+        changes["duration"] = float(decision.duration_sec)
+    if decision.orientation is not None:
+        changes["orientation"] = decision.orientation
+    if decision.no_avatar:
+        changes["no_avatar"] = True
+    elif decision.avatar in AVATARS:
+        changes["avatar"], changes["no_avatar"] = decision.avatar, False
+    if decision.voice in VOICES:
+        changes["voice"] = decision.voice
+    if decision.voice_speed is not None:
+        changes["speed"] = max(MIN_SPEED, min(MAX_SPEED, float(decision.voice_speed)))
+    if decision.style in STYLES:
+        changes["style"] = decision.style
+    if decision.tone:
+        changes["tone"] = str(decision.tone)[:40]
+    return Revision(
+        decision.action,
+        reply=decision.reply,
+        changes=changes,
+        render_after=bool(decision.render_after) and decision.action == "revise",
+        question=decision.question or (decision.reply if decision.action == "ask" else None),
+    )

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from reelwright.avatar.catalogue import get_avatar, pick_avatar
 from reelwright.errors import InputError
-from reelwright.plan.base import DEFAULT_DURATION, Pacing, PlanRequest
+from reelwright.plan.base import DEFAULT_DURATION, Pacing, PlanRequest, PlanResult, Reading
+from reelwright.plan.chat_rules import read_message
 from reelwright.plan.language import language_name, voice_for_prompt
 from reelwright.plan.localized import PHRASES, read_local_prompt
 from reelwright.plan.prompt import PromptBrief, read_prompt, title_case
@@ -307,37 +308,47 @@ def _file_blocks(
 
 
 def _choose_avatar(request: PlanRequest, brief: PromptBrief, orientation: str) -> str | None:
-    if request.no_avatar:
+    if request.video.no_avatar:
         return None
-    if request.avatar:
-        return get_avatar(request.avatar).id
+    if request.video.avatar:
+        return get_avatar(request.video.avatar).id
     # Deterministic, prompt-dependent choice of a presenter whose gender matches the voice that will
     # speak (the pinned one, else the best for the prompt's language), suited to tone and orientation.
-    gender = voice_for_prompt(request.prompt, request.voice).gender
+    gender = voice_for_prompt(request.video.prompt, request.video.voice).gender
     return pick_avatar(gender=gender, orientation=orientation, tone=brief.tone, seed=brief.prompt)
 
 
 class OfflinePlanner:
     name = "offline"
 
-    def __init__(self) -> None:
-        self.messages: list[str] = []
+    def plan(self, request: PlanRequest, pacing: Pacing) -> PlanResult:
+        notes: list[str] = []
+        return PlanResult(self._storyboard(request, pacing, notes), tuple(notes))
 
-    def plan(self, request: PlanRequest, pacing: Pacing) -> Storyboard:
-        brief = read_prompt(request.prompt)
-        if request.tone in _OPENINGS:
-            brief.tone = request.tone
-        speed = request.voice_speed or 1.0
+    def replan(self, request: PlanRequest, previous: PlanResult, pacing: Pacing) -> PlanResult:
+        # The rules are deterministic: planning again for the corrected pace is the re-plan.
+        return self.plan(request, pacing)
+
+    def read_message(
+        self, text: str, draft: Storyboard, draft_seconds: float | None, request: PlanRequest
+    ) -> Reading:
+        return Reading(read_message(text, draft_seconds or draft.target_duration))
+
+    def _storyboard(self, request: PlanRequest, pacing: Pacing, notes: list[str]) -> Storyboard:
+        brief = read_prompt(request.video.prompt)
+        if request.video.tone in _OPENINGS:
+            brief.tone = request.video.tone
+        speed = request.video.speed or 1.0
         # The budget is in words at the speaking rate actually used.
         pacing = Pacing(pacing.words_per_second * speed, pacing.scene_overhead)
-        target = request.duration or brief.duration or DEFAULT_DURATION
-        orientation = request.orientation or brief.orientation or "landscape"
-        style = get_style(request.style or _STYLE_FOR_TONE.get(brief.tone, "clean")).id
+        target = request.video.duration or brief.duration or DEFAULT_DURATION
+        orientation = request.video.orientation or brief.orientation or "landscape"
+        style = get_style(request.video.style or _STYLE_FOR_TONE.get(brief.tone, "clean")).id
         avatar = _choose_avatar(request, brief, orientation)
         # A pinned voice must speak the prompt's language; otherwise the presenter's own voice, or
         # the best voice of the prompt's language when the presenter's does not speak it.
         voice = voice_for_prompt(
-            request.prompt, request.voice, get_avatar(avatar).default_voice if avatar else None
+            request.video.prompt, request.video.voice, get_avatar(avatar).default_voice if avatar else None
         )
 
         def layout(kind: PresenterLayout) -> PresenterLayout:
@@ -348,8 +359,8 @@ class OfflinePlanner:
         if language == "en":
             blocks_for_language = self._blocks(request, brief, layout)
         else:
-            blocks_for_language, title = self._localized_blocks(request, language, layout)
-        dropped = set(request.drop_scenes)
+            blocks_for_language, title = self._localized_blocks(request, language, layout, notes)
+        dropped = set(request.video.drop_scenes)
         planned = [b for b in blocks_for_language if b.id not in dropped]
         if not planned:
             raise InputError("every scene was dropped; nothing is left to say", param="message")
@@ -497,10 +508,12 @@ class OfflinePlanner:
         )
         return blocks
 
-    def _localized_blocks(self, request: PlanRequest, language: str, lay: Layout) -> tuple[list[_Block], str]:
+    def _localized_blocks(
+        self, request: PlanRequest, language: str, lay: Layout, notes: list[str]
+    ) -> tuple[list[_Block], str]:
         """Scenes for a prompt in another language: the user's words, and our connective lines
         only where we have them in that language (see :mod:`reelwright.plan.localized`)."""
-        local = read_local_prompt(request.prompt, language)
+        local = read_local_prompt(request.video.prompt, language)
         ph = PHRASES.get(language)
         # Said every time: the English planner fills a length with questions to the viewer,
         # which have no translation here, so a thin brief makes a shorter video.
@@ -509,8 +522,7 @@ class OfflinePlanner:
             f"words{' and a few linking lines' if ph else ''}, so the video may be shorter than "
             "asked; configure REELWRIGHT_LLM_BASE_URL for a full script."
         )
-        if note not in self.messages:  # planned again to fit the length: say it once
-            self.messages.append(note)
+        notes.append(note)
         blocks = [
             _Block(
                 "intro",

@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 from typing import Protocol
 
+from reelwright.config import Settings
+
 _KEY = re.compile(r"[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)*")
 
 
@@ -66,3 +68,17 @@ class LocalBlobStore:
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
+
+
+def blob_store(settings: Settings) -> BlobStore:
+    """The blob store ``REELWRIGHT_BLOB_URL`` names (by scheme, among the registered stores);
+    unset, the data dir's ``files/`` folder."""
+    from reelwright import plugins
+
+    url = settings.blob_url or "file:"
+    scheme = url.split(":", 1)[0].lower()
+    stores = plugins.by_name("register_blob_stores")
+    if scheme not in stores:
+        raise ValueError(f"REELWRIGHT_BLOB_URL: no blob store for {scheme!r} (known: {', '.join(stores)})")
+    store: BlobStore = stores[scheme].args[1](url, settings)
+    return store

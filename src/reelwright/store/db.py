@@ -51,3 +51,15 @@ class Database:
         """A unit of work: committed when the block ends, rolled back if it raises."""
         with self._factory() as s, s.begin():
             yield s
+
+
+_SHARED: dict[str, Database] = {}
+
+
+def shared_database(url: str) -> Database:
+    """The process's one Database (engine and pool) for ``url``: the API, the workers and the
+    webhook dispatcher of one process share it."""
+    db = _SHARED.get(url)
+    if db is None:
+        db = _SHARED.setdefault(url, Database(url))
+    return db

@@ -18,7 +18,7 @@ from typing import Final, Literal
 from reelwright.errors import InputError
 
 Gender = Literal["male", "female", "neutral"]
-Engine = Literal["piper", "espeak"]
+Engine = str  # the name a speech-engine plugin registered ("piper", "espeak", ...)
 Quality = Literal["natural", "robotic"]
 
 
@@ -99,7 +99,7 @@ def _espeak_data_dir() -> Path | None:
         return None
 
 
-def _read_espeak_voices() -> dict[str, VoiceInfo]:
+def read_espeak_voices() -> dict[str, VoiceInfo]:
     """One voice per language file in the bundled espeak-ng data (no library call needed)."""
     data = _espeak_data_dir()
     if data is None or not (data / "lang").is_dir():
@@ -165,7 +165,18 @@ def _read_espeak_voices() -> dict[str, VoiceInfo]:
     return {**first, **{k: v for k, v in voices.items() if k not in first}}
 
 
-VOICES: Final[dict[str, VoiceInfo]] = {**PIPER_VOICES, **_read_espeak_voices()}
+def _registered_voices() -> dict[str, VoiceInfo]:
+    """Every voice of every speech-engine plugin (the built-ins first), by id."""
+    from reelwright import plugins
+
+    voices: dict[str, VoiceInfo] = {}
+    for registration in plugins.registrations("register_voices"):
+        for voice in registration.args[0].voices():
+            voices.setdefault(voice.id, voice)
+    return voices
+
+
+VOICES: Final[dict[str, VoiceInfo]] = _registered_voices()
 
 
 def espeak_identifier(voice: VoiceInfo) -> str:

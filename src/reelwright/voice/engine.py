@@ -34,6 +34,26 @@ class SpeechEngine(Protocol):
         ...
 
 
+class VoiceEngine(Protocol):
+    """What a ``register_voices`` plugin registers: an engine with its voices."""
+
+    name: str
+
+    def voices(self) -> list[VoiceInfo]: ...
+
+    def load(self, voice: VoiceInfo) -> SpeechEngine: ...
+
+
+def _voice_engine(name: str) -> VoiceEngine:
+    from reelwright import plugins
+
+    for registration in reversed(plugins.registrations("register_voices")):
+        engine: VoiceEngine = registration.args[0]
+        if engine.name == name:
+            return engine
+    raise LookupError(f"no speech engine {name!r} is registered")
+
+
 _ENGINES: dict[str, SpeechEngine] = {}
 _ENGINES_LOCK = threading.Lock()
 
@@ -43,14 +63,6 @@ def engine_for(voice: VoiceInfo) -> SpeechEngine:
     with _ENGINES_LOCK:
         engine = _ENGINES.get(voice.id)
         if engine is None:
-            # Imported here so that listing voices does not load onnxruntime or espeak-ng.
-            if voice.engine == "piper":
-                from reelwright.voice.piper_engine import PiperEngine
-
-                engine = PiperEngine(voice)
-            else:
-                from reelwright.voice.espeak_engine import EspeakEngine
-
-                engine = EspeakEngine(voice)
+            engine = _voice_engine(voice.engine).load(voice)
             _ENGINES[voice.id] = engine
         return engine

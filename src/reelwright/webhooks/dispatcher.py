@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 
 from reelwright.config import Settings
 from reelwright.net.fetch import Allowlist, FetchFailed, UnsafeUrl, check_url
-from reelwright.store.db import Database
+from reelwright.store.db import Database, shared_database
 from reelwright.store.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, now
 from reelwright.webhooks.callback_secret import owner_secret
 from reelwright.webhooks.signing import sign
@@ -258,10 +258,8 @@ def _record(settings: Settings, db: Database, target: _Target, outcome: _Outcome
 
 def start_dispatcher(settings: Settings, interval: float = 1.0) -> threading.Event:
     """Poll the outbox in a daemon thread until the returned event is set."""
-    from reelwright.jobs.runner import database  # the process's shared engine (imported late: heavy)
-
     stop = threading.Event()
-    db = database(settings.resolved_database_url)
+    db = shared_database(settings.resolved_database_url)
 
     def loop() -> None:
         while not stop.is_set():

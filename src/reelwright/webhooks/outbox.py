@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reelwright.api.signing import signed_url
 from reelwright.config import Settings
+from reelwright.request import VideoRequest
+from reelwright.store.links import signed_url
 from reelwright.store.models import AgentSession, ServerSecret, Video, WebhookDelivery, WebhookEndpoint
 from reelwright.webhooks.events import (
     AVATAR_VIDEO_FAIL,
@@ -99,7 +100,7 @@ def enqueue_session_events(
     owner_id = session_row.owner_id
 
     if session_row.callback_url:
-        legacy = (session_row.request or {}).get("api") == "v1"
+        legacy = VideoRequest.from_stored(session_row.prompt, session_row.request).api == "v1"
         family = "avatar_video." if legacy else "video_agent."
         for etype, body in bodies.items():
             if etype.startswith(family):

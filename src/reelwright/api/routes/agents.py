@@ -15,10 +15,11 @@ from reelwright.api.errors import ApiError
 from reelwright.api.files_in import store_request_files
 from reelwright.api.pagination import list_envelope, page
 from reelwright.api.schemas import CreateAgentRequest, FileSpec
-from reelwright.api.sessions import check_capacity, check_ids, create_session
+from reelwright.api.sessions import check_capacity, check_ids, create_session, video_request
 from reelwright.chat.conversation import add_message, recent_messages
-from reelwright.jobs.runner import ACTIVE
+from reelwright.request import VideoRequest
 from reelwright.store.models import AgentMessage, AgentResource, AgentSession, Video, new_id
+from reelwright.store.status import ACTIVE
 from reelwright.styles.brand_kits import owned_kit
 
 router = APIRouter(prefix="/v3/video-agents", tags=["Video Agent"])
@@ -53,22 +54,21 @@ def create_agent(body: CreateAgentRequest, owner_id: OwnerId, ctx: Ctx) -> dict[
         with ctx.db.session() as s:
             if owned_kit(s, body.brand_kit_id, owner_id) is None:
                 raise ApiError(400, f"unknown brand_kit_id {body.brand_kit_id!r}", param="brand_kit_id")
+    request = video_request(
+        prompt=body.prompt,
+        avatar=body.avatar_id,
+        voice=body.voice_id,
+        style=body.style_id,
+        orientation=body.orientation,
+        duration=body.duration_sec,
+        incognito=bool(body.incognito_mode),
+        mode=body.mode,
+        brand_kit=body.brand_kit_id,
+    )
     created = create_session(
         ctx,
         owner_id,
-        prompt=body.prompt,
-        options=body.model_dump(
-            include={
-                "avatar_id",
-                "voice_id",
-                "style_id",
-                "orientation",
-                "duration_sec",
-                "incognito_mode",
-                "mode",
-                "brand_kit_id",
-            }
-        ),
+        request,
         files=body.files,
         callback_url=body.callback_url,
         callback_id=body.callback_id,
@@ -125,7 +125,7 @@ def send_message(session_id: str, body: ChatMessageRequest, owner_id: OwnerId, c
     check_ids(body.avatar_id, body.voice_id, None)
     with ctx.db.session() as s:
         row = owned(s, AgentSession, session_id, owner_id, "video agent session")
-        if (row.request or {}).get("mode") != "chat":
+        if not VideoRequest.from_stored(row.prompt, row.request).chat:
             raise ApiError(
                 409, "this session was created with mode=generate; create one with mode=chat to revise"
             )
@@ -151,9 +151,7 @@ def send_message(session_id: str, body: ChatMessageRequest, owner_id: OwnerId, c
             raise ApiError(409, "the agent is already working on another message")
         add_message(s, session_id, "user", body.message, data=extras, run_id=run_id)
         title = s.scalar(select(AgentSession.title).where(AgentSession.id == session_id))
-    from reelwright.jobs.queue import render_session
-
-    render_session(session_id)
+    ctx.queue.enqueue(session_id)
     return {"data": {"session_id": session_id, "run_id": run_id, "title": title}}
 
 

@@ -9,10 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
-from reelwright.api.context import VIDEO_FILES
 from reelwright.api.deps import Ctx, check_link
 from reelwright.api.errors import ApiError
-from reelwright.jobs.runner import video_key
+from reelwright.store.files import VIDEO_FILES, video_key
 from reelwright.store.models import Asset
 
 router = APIRouter(prefix="/files", include_in_schema=False)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from reelwright.api.deps import Ctx, OwnerId, owned
 from reelwright.api.schemas import AssetFile, LegacyGenerateRequest
-from reelwright.api.sessions import create_session
+from reelwright.api.sessions import create_session, video_request
 from reelwright.store.models import AgentSession, Video
 
 router = APIRouter(prefix="/v1", tags=["Legacy v1"])
@@ -16,12 +16,18 @@ router = APIRouter(prefix="/v1", tags=["Legacy v1"])
 
 @router.post("/video_agent/generate", summary="Create a video from a prompt (legacy)")
 def generate(body: LegacyGenerateRequest, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
-    config = body.config.model_dump() if body.config else {}
+    config = body.config
+    request = video_request(
+        prompt=body.prompt,
+        api="v1",
+        avatar=config.avatar_id if config else None,
+        duration=config.duration_sec if config else None,
+        orientation=config.orientation if config else None,
+    )
     created = create_session(
         ctx,
         owner_id,
-        prompt=body.prompt,
-        options={"api": "v1", **{k: config.get(k) for k in ("avatar_id", "duration_sec", "orientation")}},
+        request,
         files=[AssetFile(type="asset_id", asset_id=f.asset_id) for f in body.files],
         callback_url=body.callback_url,
         callback_id=body.callback_id,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from reelwright.api.deps import Ctx, OwnerId, owned
 from reelwright.api.errors import ApiError
 from reelwright.api.pagination import list_envelope, page
-from reelwright.jobs.runner import video_key
+from reelwright.store.files import video_key
 from reelwright.store.models import Video
 
 router = APIRouter(prefix="/v3/videos", tags=["Videos"])

@@ -13,7 +13,7 @@ from reelwright.api.context import ApiContext
 from reelwright.api.deps import get_context, owned
 from reelwright.api.routes.agents import get_agent
 from reelwright.api.routes.videos import delete_video, get_video, list_videos
-from reelwright.jobs.runner import video_key
+from reelwright.store.files import video_key
 from reelwright.store.models import Video
 from reelwright.web.captions import srt_script, srt_to_vtt
 from reelwright.web.pages.common import User, api_errors_as_pages, check_csrf

@@ -32,8 +32,8 @@ class Revision:
 
     action: Action
     reply: str = ""
-    # Updates to the session's plan options: duration_sec, orientation, avatar_id, no_avatar,
-    # voice_id, voice_speed, style_id, tone.
+    # Updates to the request (VideoRequest field names): duration, orientation, avatar, no_avatar,
+    # voice, speed, style, tone.
     changes: dict[str, Any] = field(default_factory=dict)
     drop_scenes: list[int] = field(default_factory=list)  # 1-based positions in the draft; -1: the last
     render_after: bool = False  # "make it portrait and render it"
@@ -104,21 +104,21 @@ def read_message(text: str, current_duration: float | None) -> Revision:
 
     duration = parse_duration(body)
     if duration is not None:
-        changes["duration_sec"] = duration
+        changes["duration"] = duration
     elif current_duration and _SHORTER_RE.search(body):
-        changes["duration_sec"] = max(5.0, round(current_duration * 0.7))
+        changes["duration"] = max(5.0, round(current_duration * 0.7))
     elif current_duration and _LONGER_RE.search(body):
-        changes["duration_sec"] = round(current_duration * 1.4)
+        changes["duration"] = round(current_duration * 1.4)
 
     orientation = parse_orientation(body)
     if orientation:
         changes["orientation"] = orientation
 
     if _CALMER_RE.search(body):
-        changes["voice_speed"] = 0.9
+        changes["speed"] = 0.9
         changes.setdefault("tone", "calm")
     elif _FASTER_RE.search(body):
-        changes["voice_speed"] = 1.1
+        changes["speed"] = 1.1
 
     _tone, tone_words = parse_tone(body)
     if tone_words:
@@ -129,7 +129,7 @@ def read_message(text: str, current_duration: float | None) -> Revision:
     else:
         for avatar in AVATARS.values():
             if _word(avatar.id, body) or _word(avatar.name, body):
-                changes["avatar_id"], changes["no_avatar"] = avatar.id, False
+                changes["avatar"], changes["no_avatar"] = avatar.id, False
                 break
         else:
             if _WITH_AVATAR_RE.search(body):
@@ -137,13 +137,13 @@ def read_message(text: str, current_duration: float | None) -> Revision:
 
     for voice in VOICES.values():
         if _word(voice.id, body):
-            changes["voice_id"] = voice.id
+            changes["voice"] = voice.id
             break
 
     if re.search(r"\b(style|look|theme)\b", body, re.IGNORECASE):
         for style in STYLES.values():
             if _word(style.id, body) or _word(style.name, body):
-                changes["style_id"] = style.id
+                changes["style"] = style.id
                 break
 
     approve = _APPROVE_RE.search(body) is not None

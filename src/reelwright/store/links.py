@@ -1,4 +1,5 @@
-"""Signed, expiring download URLs (HMAC-SHA256 over the path and the expiry)."""
+"""Signed, expiring links to stored files (HMAC-SHA256 over the path and the expiry): handed out by
+the API and in webhook events, checked when a link is followed."""
 
 from __future__ import annotations
 

@@ -1,0 +1,79 @@
+"""Generate mode: the session's request to a finished video in one run, resuming from a saved
+storyboard when an earlier run got that far. Chat mode renders an approved draft the same way."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+
+from reelwright import pipeline
+from reelwright.avatar.photo_looks import find_photo_look
+from reelwright.errors import ReelwrightError
+from reelwright.jobs import outcome
+from reelwright.jobs.job import JobRun
+from reelwright.jobs.session_hooks import generating_hooks
+from reelwright.plan.base import Planner
+from reelwright.plan.select import planner_for
+from reelwright.store.blobs import blob_store
+from reelwright.storyboard import Storyboard
+from reelwright.styles.brand_kits import load_brand
+
+log = logging.getLogger("reelwright.jobs")
+
+
+def generate(job: JobRun) -> None:
+    resume = job.planned and job.checkpoint.is_file()
+    if resume:
+        log.info("session %s resumes from its planned storyboard", job.session_id)
+    render_job = pipeline.RenderJob(
+        output=job.output,
+        request=None if resume else job.request,
+        files=job.input_paths(),
+        storyboard=job.checkpoint if resume else None,
+        cache_dir=job.cache,
+    )
+    render(job, render_job, None if resume else planner_for(job.settings))
+
+
+def render_draft(job: JobRun, board: Storyboard) -> None:
+    """Render an approved chat draft as a new video of the session."""
+    job.work.mkdir(parents=True, exist_ok=True)
+    job.checkpoint.write_text(board.to_json() + "\n", encoding="utf-8")
+    job.planned = True
+    job.progress = -1
+    render(job, pipeline.RenderJob(output=job.output, storyboard=job.checkpoint, cache_dir=job.cache), None)
+
+
+def render(job: JobRun, render_job: pipeline.RenderJob, planner: Planner | None) -> None:
+    """Run the pipeline to a finished video and record the outcome (completed, failed or stopped)."""
+    try:
+        out_dir = render_job.output.parent
+        if out_dir.exists():
+            shutil.rmtree(out_dir)  # a crashed attempt's partial output
+        out_dir.mkdir(parents=True)
+        started = time.perf_counter()
+        brand = load_brand(job.db, job.settings.files_dir, job.owner_id, job.request.brand_kit)
+        # A pinned photo look: the pipeline gets its portrait and located face.
+        photo = find_photo_look(job.db, blob_store(job.settings), job.owner_id, job.request.avatar)
+        result = pipeline.run(
+            pipeline.RenderJob(
+                output=render_job.output,
+                request=render_job.request,
+                files=render_job.files,
+                storyboard=render_job.storyboard,
+                cache_dir=render_job.cache_dir,
+                brand=brand,
+                photo=photo,
+            ),
+            planner,
+            generating_hooks(job),
+        )
+        outcome.completed(job, result, time.perf_counter() - started)
+    except pipeline.Stopped:
+        outcome.stopped(job)
+    except ReelwrightError as exc:
+        outcome.failed(job, outcome.failure_code(exc), str(exc))
+    except Exception as exc:  # a bug: record it so the user sees a reason
+        log.exception("session %s failed", job.session_id)
+        outcome.failed(job, "internal_error", f"internal error: {type(exc).__name__}")

@@ -1,0 +1,139 @@
+"""How a run ends: completed, failed or stopped. Each writes the session and video rows, the
+session's messages and the webhook events in one transaction (the outbox), then cleans up."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+
+from sqlalchemy import select, update
+
+from reelwright.chat.conversation import add_message, latest_draft, save_draft
+from reelwright.errors import InputError, ReelwrightError
+from reelwright.jobs.job import JobRun
+from reelwright.jobs.session_hooks import video_row
+from reelwright.pipeline.run import JobResult
+from reelwright.store.blobs import blob_store
+from reelwright.store.db import Database
+from reelwright.store.files import STORYBOARD_FILE, inputs_key, video_key
+from reelwright.store.models import AgentSession, StageStat, Video, now
+from reelwright.store.status import (
+    COMPLETED,
+    FAILED,
+    REVIEWING,
+    VIDEO_COMPLETED,
+    VIDEO_FAILED,
+    VIDEO_UNFINISHED,
+)
+from reelwright.storyboard import Storyboard
+from reelwright.webhooks.outbox import enqueue_session_events
+
+
+def failure_code(exc: Exception) -> str:
+    if isinstance(exc, InputError):
+        return "invalid_input"
+    return "render_failed" if isinstance(exc, ReelwrightError) else "internal_error"
+
+
+def completed(job: JobRun, result: JobResult, total_seconds: float) -> None:
+    """Store the video's files, mark it completed, tell the user and the webhooks."""
+    out_dir = result.video.parent
+    assert job.video_id is not None
+    if job.checkpoint.is_file():  # kept with the video: its page shows the script and scenes
+        shutil.copyfile(job.checkpoint, out_dir / STORYBOARD_FILE)
+    blob_store(job.settings).put_tree(video_key(job.video_id), out_dir)
+    with job.db.session() as s:
+        sess = s.get(AgentSession, job.session_id)
+        video = s.get(Video, job.video_id)
+        assert sess is not None and video is not None
+        sess.status, sess.progress, sess.heartbeat_at = COMPLETED, 100, None
+        sess.title = sess.title or result.storyboard.title
+        video.status, video.duration, video.completed_at = VIDEO_COMPLETED, result.duration, now()
+        video.title = result.storyboard.title
+        ready = f'Your video "{video.title}" is ready ({result.duration:.0f} s).'
+        for note in [ready, *result.notes]:
+            add_message(s, job.session_id, "model", note[:1].upper() + note[1:])
+        if job.request.chat:
+            # The session stays open for revisions, each rendering a new video.
+            sess.checkpoint, sess.attempts, sess.stop_requested = None, 0, False
+        enqueue_session_events(s, sess, video, settings=job.settings)  # the outbox: same transaction
+    clean_up(job)
+    record_stage_seconds(job.db, {**result.stage_seconds, "total": total_seconds})
+
+
+def failed(job: JobRun, code: str, message: str, said: Sequence[str] = ()) -> None:
+    with job.db.session() as s:
+        sess = s.get(AgentSession, job.session_id)
+        assert sess is not None
+        video = video_row(s, job, sess)
+        video.status, video.failure_code, video.failure_message = VIDEO_FAILED, code, message
+        video.completed_at = now()
+        sess.status, sess.error, sess.heartbeat_at = FAILED, message, None
+        if job.request.chat:
+            sess.checkpoint, sess.attempts, sess.stop_requested = None, 0, False
+        for text in said:
+            add_message(s, job.session_id, "model", text)
+        add_message(s, job.session_id, "model", message, kind="error")
+        enqueue_session_events(s, sess, video)  # the outbox: same transaction
+    clean_up(job)
+
+
+def stopped(job: JobRun) -> None:
+    """Stop at the user's request, keeping what exists: earlier videos, and the draft to revise."""
+    with job.db.session() as s:
+        sess = s.get(AgentSession, job.session_id)
+        assert sess is not None
+        sess.stop_requested, sess.heartbeat_at, sess.checkpoint = False, None, None
+        if job.video_id is not None:
+            video = s.get(Video, job.video_id)
+            if video is not None and video.status in VIDEO_UNFINISHED:
+                video.status, video.failure_code = VIDEO_FAILED, "stopped"
+                video.failure_message, video.completed_at = "stopped at the user's request", now()
+        done = s.scalars(
+            select(Video.id)
+            .where(Video.session_id == job.session_id, Video.status == VIDEO_COMPLETED)
+            .order_by(Video.id.desc())
+        ).first()
+        if done is not None:
+            sess.video_id = done
+        draft = latest_draft(s, job.session_id)
+        if draft is None and job.checkpoint.is_file():
+            # Generate mode stopped after planning: keep the storyboard as a draft to review.
+            board = Storyboard.load(job.checkpoint)
+            draft = save_draft(s, job.session_id, board, board.target_duration or 0)
+        if draft is not None:
+            sess.request = job.request.revised(mode="chat").stored()
+            sess.status, sess.progress = REVIEWING, 100
+            add_message(
+                s,
+                job.session_id,
+                "model",
+                "Stopped at your request. The storyboard draft is kept: tell me what to change, "
+                'or say "render it".',
+                kind="resource",
+                resource_ids=[draft.id],
+            )
+        else:
+            sess.status, sess.error = FAILED, "stopped at your request before a storyboard existed"
+            add_message(s, job.session_id, "model", sess.error, kind="error")
+    shutil.rmtree(job.output.parent, ignore_errors=True)
+
+
+def clean_up(job: JobRun) -> None:
+    """A finished job's working files, and its inputs unless the conversation may use them again."""
+    shutil.rmtree(job.work, ignore_errors=True)
+    if not job.request.chat:
+        blob_store(job.settings).delete_prefix(inputs_key(job.session_id))
+
+
+def record_stage_seconds(db: Database, timings: dict[str, float]) -> None:
+    """Add this job's stage durations to the shared totals behind /metrics."""
+    with db.session() as s:
+        for stage, seconds in timings.items():
+            changed = s.execute(
+                update(StageStat)
+                .where(StageStat.stage == stage)
+                .values(count=StageStat.count + 1, total_seconds=StageStat.total_seconds + seconds)
+            )
+            if not changed.rowcount:  # type: ignore[attr-defined]
+                s.add(StageStat(stage=stage, count=1, total_seconds=seconds))

@@ -1,0 +1,37 @@
+"""Stage 1, ingest: read and check the request's files, or the sources a storyboard names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from reelwright.errors import InputError
+from reelwright.ingest.files import InputFile, inspect_files
+from reelwright.storyboard import ImageScene, PdfPage, Storyboard, VideoClip
+
+
+def read_inputs(paths: Sequence[Path]) -> list[InputFile]:
+    """Every file checked and described (pages' text, sizes, lengths); the first problem is raised."""
+    return inspect_files(list(paths))
+
+
+def check_sources(board: Storyboard) -> None:
+    """A storyboard's files must exist and be what they claim, like files given on the command line."""
+    paths: list[Path] = []
+    for scene in board.scenes:
+        v = scene.visual
+        if isinstance(v, PdfPage | ImageScene | VideoClip):
+            paths.append(Path(v.source))
+    if board.music:
+        paths.append(Path(board.music.source))
+    unique = list(dict.fromkeys(paths))
+    files = inspect_files(unique) if unique else []
+    pages = {str(f.path): len(f.page_texts) for f in files if f.kind == "pdf"}
+    for i, scene in enumerate(board.scenes):
+        v = scene.visual
+        if isinstance(v, PdfPage) and v.page > pages.get(str(Path(v.source)), 0):
+            raise InputError(
+                f"invalid storyboard: scenes.{i}.visual.page: {v.source} has only "
+                f"{pages.get(str(Path(v.source)), 0)} pages",
+                param=f"scenes.{i}.visual.page",
+            )

@@ -1,0 +1,158 @@
+"""Stage 2, script: plan, voice, measure, and plan again until the length is right.
+
+The planner chooses how much to say for an assumed speaking rate; after hearing the real narration
+the rate is corrected and the planner re-plans (cached sentences are not synthesised again). A last
+small change of speaking speed (within ±10 %) closes any remaining gap, and when the material runs
+out before the asked length, the visual scenes are held a little longer.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from reelwright.pipeline.publish import for_export
+from reelwright.pipeline.stages import Hooks
+from reelwright.plan.base import Pacing, Planner, PlanRequest, PlanResult
+from reelwright.render.timeline import build_timeline
+from reelwright.storyboard import Storyboard
+from reelwright.styles.catalogue import get_style
+from reelwright.voice.stage import voice_storyboard
+
+DURATION_TOLERANCE = 0.05  # aim well inside the promised ±10 %
+MAX_REPLANS = 3
+
+
+@dataclass(frozen=True)
+class Script:
+    """A planned and voiced storyboard, its measured length, and what the planner said."""
+
+    storyboard: Storyboard  # with audio: ready to render
+    duration: float  # seconds, from the synthesised narration
+    messages: tuple[str, ...]
+
+
+def spoken_seconds(board: Storyboard) -> float:
+    return sum(s.audio.duration for s in board.scenes if s.audio)
+
+
+def _measure(board: Storyboard) -> float:
+    return build_timeline(board, get_style(board.style).transition_seconds).duration
+
+
+def write_script(planner: Planner, request: PlanRequest, workdir: Path, cache: Path, hooks: Hooks) -> Script:
+    """Plan and voice to the asked length (stages ``plan`` and ``voice``)."""
+    hooks.check_stop()
+    result = planner.plan(request, Pacing())
+    said = list(result.messages)
+    board = result.storyboard
+    target = board.target_duration
+    hooks.report("plan", 1.0)
+    duration = 0.0
+    for attempt in range(MAX_REPLANS + 1):
+
+        def voice_progress(f: float, a: int = attempt) -> None:
+            hooks.report("voice", min(1.0, (a + f) / 2))
+
+        board = voice_storyboard(board, workdir / "voice", cache, progress=voice_progress)
+        duration = _measure(board)
+        if target is None or abs(duration - target) / target <= DURATION_TOLERANCE:
+            break
+        speech = spoken_seconds(board)
+        if attempt < MAX_REPLANS and speech > 0:
+            overhead = max(0.0, (duration - speech) / len(board.scenes))
+            pacing = Pacing(
+                words_per_second=board.narration_words() / speech * board.voice_speed, scene_overhead=overhead
+            )
+            result = planner.replan(request, PlanResult(board, result.messages, result.memo), pacing)
+            said += [m for m in result.messages if m not in said]
+            if [s.narration for s in result.storyboard.scenes] != [s.narration for s in board.scenes]:
+                board = result.storyboard
+                continue
+        # The same script again: adjust the speaking rate slightly instead.
+        wanted_speech = max(1.0, target - (duration - speech))
+        speed = max(0.9, min(1.1, board.voice_speed * speech / wanted_speech))
+        if abs(speed - board.voice_speed) >= 0.005:
+            board = voice_storyboard(
+                board.model_copy(update={"voice_speed": round(speed, 3)}), workdir / "voice", cache
+            )
+            duration = _measure(board)
+        break
+    hooks.report("voice", 1.0)
+    if target is not None:
+        board = hold_visuals(board, target - duration)
+        duration = _measure(board)
+    return Script(board, duration, tuple(said))
+
+
+# Scenes a viewer can look at longer without the voice: a page, a picture, a list.
+_HOLDABLE = ("pdf_page", "image", "bullets")
+MAX_HOLD = 4.0
+
+
+def hold_visuals(board: Storyboard, short_by: float) -> Storyboard:
+    """When the material runs out before the asked length, hold the visual scenes a little longer.
+
+    The planner never invents content to fill time, so a thin deck can leave the narration short
+    even at the slowest natural speaking rate; a few quiet seconds on each slide (which the viewer
+    is reading anyway) close the gap without padding the script.
+    """
+    target = board.target_duration
+    if target is None or short_by <= DURATION_TOLERANCE * target:
+        return board
+    scenes = list(board.scenes)
+    left = short_by
+    # Slides first; then, if they cannot take it all, a shorter breath on every scene.
+    passes = (
+        ([i for i, s in enumerate(scenes) if s.visual.kind in _HOLDABLE], MAX_HOLD),
+        (list(range(len(scenes))), MAX_HOLD / 2),
+    )
+    for indices, cap in passes:
+        if not indices or left <= 0:
+            continue
+        each = min(cap, left / len(indices))
+        for i in indices:
+            extra = min(each, 5.0 - scenes[i].pause_after)
+            scenes[i] = scenes[i].model_copy(update={"pause_after": round(scenes[i].pause_after + extra, 2)})
+            left -= extra
+    return board.model_copy(update={"scenes": scenes})
+
+
+def length_notes(board: Storyboard, duration: float) -> list[str]:
+    """Say so when the material could not honestly fill the requested length."""
+    target = board.target_duration
+    if target is None or abs(duration - target) / target <= DURATION_TOLERANCE:
+        return []
+    if duration < target:
+        return [
+            f"the prompt and files gave enough to say for {duration:.0f} s of the {target:.0f} s asked for; "
+            "add points to the prompt or files (a PDF, pictures) for a longer video"
+        ]
+    return [f"the video is {duration:.0f} s of the {target:.0f} s asked for: the material could not be cut"]
+
+
+@dataclass(frozen=True)
+class PlannedDraft:
+    storyboard: Storyboard  # as a person would edit it (no audio)
+    duration: float  # seconds, measured from the synthesised narration
+    messages: tuple[str, ...] = ()
+
+
+def plan_draft(
+    request: PlanRequest, planner: Planner, *, work_parent: Path, cache_dir: Path, hooks: Hooks
+) -> PlannedDraft:
+    """Plan and fit the length, without rendering: the draft a chat session shows for review.
+
+    The narration is synthesised to measure it (and stays in the speech cache, so rendering the
+    approved draft does not speak it again).
+    """
+    work_parent.mkdir(parents=True, exist_ok=True)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix=".draft-", dir=work_parent))
+    try:
+        script = write_script(planner, request, workdir, cache_dir, hooks)
+        return PlannedDraft(for_export(script.storyboard), script.duration, script.messages)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

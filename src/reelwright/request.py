@@ -1,0 +1,113 @@
+"""What the user asked for: one typed, frozen request that every entry point produces.
+
+The CLI flags, ``POST /v3/video-agents``, ``POST /v1/video_agent/generate``, the web form and a
+chat revision all end in a :class:`VideoRequest`; the pipeline, the planners and the worker read
+only this. HeyGen's per-endpoint caps (a 600 s v3 duration, 300 s on v1) stay in the API's edge
+schemas as the compatibility contract; everything else about a request is validated here, once.
+
+A session stores its request as JSON (:meth:`VideoRequest.stored`) and reads it back with
+:meth:`VideoRequest.from_stored`, which also reads the option dicts that rows written before this
+model kept (``avatar_id``, ``duration_sec``, ``file_keys``...).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from reelwright.errors import InputError
+from reelwright.storyboard import Orientation
+
+MAX_PROMPT_CHARS = 10_000
+MIN_DURATION = 5.0  # seconds: shorter than this is not a video with a point
+MAX_DURATION = 3600.0
+MIN_SPEED, MAX_SPEED = 0.8, 1.2  # the voice's speaking rate: outside this it stops sounding natural
+
+Mode = Literal["generate", "chat"]
+
+# Rows written before VideoRequest stored the API's option names; they still load.
+_LEGACY_NAMES = {
+    "avatar_id": "avatar",
+    "voice_id": "voice",
+    "style_id": "style",
+    "brand_kit_id": "brand_kit",
+    "duration_sec": "duration",
+    "voice_speed": "speed",
+    "file_keys": "files",
+    "incognito_mode": "incognito",
+}
+
+
+class VideoRequest(BaseModel):
+    """One video request: the prompt, its files and every choice the user pinned (None: automatic)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    prompt: str = Field(description="what the video should be about, in the user's words")
+    # References to the request's files: blob keys on the server, local paths on the command line.
+    # Whoever runs the job turns them into readable paths (see jobs.generate / cli.render).
+    files: tuple[str, ...] = ()
+    orientation: Orientation | None = None
+    duration: float | None = Field(default=None, ge=MIN_DURATION, le=MAX_DURATION)
+    avatar: str | None = Field(
+        default=None, description="a catalogue presenter or one of the owner's photo looks"
+    )
+    no_avatar: bool = Field(default=False, description="narrated scenes with no presenter")
+    voice: str | None = None
+    style: str | None = None
+    brand_kit: str | None = None
+    tone: str | None = Field(default=None, max_length=40)
+    speed: float | None = Field(default=None, ge=MIN_SPEED, le=MAX_SPEED)
+    drop_scenes: tuple[str, ...] = Field(default=(), description="scene ids the user dropped in chat")
+    mode: Mode = "generate"
+    incognito: bool = False
+    # Which API created it: webhooks answer legacy v1 clients in their own shape.
+    api: Literal["v1", "v3"] = "v3"
+
+    @field_validator("prompt")
+    @classmethod
+    def _prompt(cls, value: str) -> str:
+        text = value.strip()
+        if not text:
+            raise ValueError("the prompt is empty")
+        if len(value) > MAX_PROMPT_CHARS:
+            raise ValueError(f"the prompt is {len(value)} characters; the limit is {MAX_PROMPT_CHARS}")
+        return text
+
+    @classmethod
+    def build(cls, **fields: Any) -> VideoRequest:
+        """Validate ``fields`` into a request; a bad value is an :class:`InputError` naming it."""
+        try:
+            return cls.model_validate(fields)
+        except ValidationError as exc:
+            raise _input_error(exc) from None
+
+    def revised(self, **changes: Any) -> VideoRequest:
+        """This request with ``changes`` applied and validated again (a chat revision, a message's extras)."""
+        return self.build(**{**self.model_dump(), **changes})
+
+    @property
+    def chat(self) -> bool:
+        return self.mode == "chat"
+
+    def stored(self) -> dict[str, Any]:
+        """The JSON a session row keeps (its prompt has a column of its own)."""
+        return self.model_dump(mode="json", exclude={"prompt"}, exclude_defaults=True)
+
+    @classmethod
+    def from_stored(cls, prompt: str, data: dict[str, Any] | None) -> VideoRequest:
+        """A session's request, from :meth:`stored` or from a row written before this model existed."""
+        fields: dict[str, Any] = {}
+        for key, value in (data or {}).items():
+            name = _LEGACY_NAMES.get(key, key)
+            if value is not None and name in cls.model_fields:
+                fields[name] = value
+        return cls.model_validate({**fields, "prompt": prompt})
+
+
+def _input_error(exc: ValidationError) -> InputError:
+    first = exc.errors()[0]
+    param = ".".join(str(p) for p in first["loc"]) or None
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return InputError(f"{param}: {message}" if param else message, param=param)

@@ -233,6 +233,28 @@ def styles() -> None:
     out.print(table)
 
 
+@app.command("plugins")
+def plugins_() -> None:
+    """List the loaded plugins (the built-in engines register the same way) and what each adds."""
+    from reelwright import plugins
+
+    table = Table("plugin", "package", "hooks", "registers", box=None)
+    for info in plugins.loaded_plugins():
+        registered = [
+            f"{hook.removeprefix('register_')}: {', '.join(names)}"
+            for hook in info.hooks
+            if (names := plugins.registered_names(hook, info.name))
+        ]
+        package = f"{info.package} {info.version}" if info.package else "built-in"
+        table.add_row(
+            info.name,
+            package,
+            ", ".join(h.removeprefix("register_") for h in info.hooks),
+            "; ".join(registered),
+        )
+    out.print(table)
+
+
 @app.command()
 def bench(
     workdir: Annotated[Optional[Path], typer.Option(help="Keep the outputs here.")] = None,  # noqa: UP045

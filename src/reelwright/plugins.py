@@ -33,19 +33,28 @@ ENTRY_POINT_GROUP = "reelwright"
 
 _lock = threading.RLock()
 _manager: pluggy.PluginManager | None = None
+_loading = False
 
 
 def plugin_manager() -> pluggy.PluginManager:
     """The process's plugin manager, with the built-ins and every installed plugin loaded."""
-    global _manager
+    global _manager, _loading
     with _lock:
         if _manager is None:
-            pm = pluggy.PluginManager("reelwright")
-            pm.add_hookspecs(hookspecs)
-            for name in DEFAULT_PLUGINS:
-                pm.register(importlib.import_module(name), name)
-            pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-            _manager = pm
+            if _loading:
+                # A plugin module asked for a registry while being imported: it would see half of
+                # them. Plugin modules import what they need inside their functions.
+                raise RuntimeError("a plugin module used the plugin registry while the plugins were loading")
+            _loading = True
+            try:
+                pm = pluggy.PluginManager("reelwright")
+                pm.add_hookspecs(hookspecs)
+                for name in DEFAULT_PLUGINS:
+                    pm.register(importlib.import_module(name), name)
+                pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+                _manager = pm
+            finally:
+                _loading = False
         return _manager
 
 
@@ -112,6 +121,16 @@ def loaded_plugins() -> list[PluginInfo]:
             )
         )
     return out
+
+
+def registered_names(hook: str, plugin: str) -> list[str]:
+    """What ``plugin`` registered through ``hook``, by name (an engine object by its ``name``)."""
+    names = []
+    for r in registrations(hook):
+        if r.plugin == plugin and r.args:
+            first = r.args[0]
+            names.append(first if isinstance(first, str) else str(getattr(first, "name", first)))
+    return names
 
 
 def register_for_tests(module: object, name: str) -> Callable[[], None]:

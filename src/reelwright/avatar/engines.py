@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from reelwright.avatar.photo import PhotoLook
-from reelwright.avatar.presenter import Presenter
+from typing import TYPE_CHECKING
+
 from reelwright.hookspecs import Register, hookimpl
+
+if TYPE_CHECKING:  # loaded with every plugin: keep the drawing code out until a presenter is drawn
+    from reelwright.avatar.photo import PhotoLook
+    from reelwright.avatar.presenter import Presenter
 
 
 def _talking_photo(avatar_id: str, size: int, photo: PhotoLook | None) -> Presenter | None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reelwright.config import Settings
 from reelwright.hookspecs import Register, hookimpl
-from reelwright.plan.base import Planner
+
+if TYPE_CHECKING:  # loaded with every plugin: planners are imported when one is made
+    from reelwright.plan.base import Planner
 
 
 def _offline(_settings: Settings) -> Planner:

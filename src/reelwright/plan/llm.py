@@ -231,9 +231,8 @@ class LlmPlanner:
             )
             if value
         ]
-        language = (
-            VOICES[request.video.voice].language.split("-")[0] if request.video.voice in VOICES else None
-        )
+        pinned_voice = VOICES.get(request.video.voice or "")
+        language = pinned_voice.language.split("-")[0] if pinned_voice else None
         text = "\n\n".join(
             part
             for part in (

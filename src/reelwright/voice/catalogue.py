@@ -11,6 +11,8 @@ English voice), because presenters and clients take the first voice of a gender 
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
@@ -165,18 +167,40 @@ def read_espeak_voices() -> dict[str, VoiceInfo]:
     return {**first, **{k: v for k, v in voices.items() if k not in first}}
 
 
-def _registered_voices() -> dict[str, VoiceInfo]:
-    """Every voice of every speech-engine plugin (the built-ins first), by id."""
-    from reelwright import plugins
+class _RegisteredVoices(Mapping[str, VoiceInfo]):
+    """Every voice of every speech-engine plugin (the built-ins first), by id.
 
-    voices: dict[str, VoiceInfo] = {}
-    for registration in plugins.registrations("register_voices"):
-        for voice in registration.args[0].voices():
-            voices.setdefault(voice.id, voice)
-    return voices
+    Read from the plugins on first use, not at import: a plugin module may import Reelwright's
+    modules (and so this one) while the plugins are being loaded."""
+
+    def __init__(self) -> None:
+        self._voices: dict[str, VoiceInfo] | None = None
+        self._lock = threading.Lock()
+
+    def _all(self) -> dict[str, VoiceInfo]:
+        if self._voices is None:
+            from reelwright import plugins
+
+            with self._lock:
+                if self._voices is None:
+                    voices: dict[str, VoiceInfo] = {}
+                    for registration in plugins.registrations("register_voices"):
+                        for voice in registration.args[0].voices():
+                            voices.setdefault(voice.id, voice)
+                    self._voices = voices
+        return self._voices
+
+    def __getitem__(self, voice_id: str) -> VoiceInfo:
+        return self._all()[voice_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
-VOICES: Final[dict[str, VoiceInfo]] = _registered_voices()
+VOICES: Final[Mapping[str, VoiceInfo]] = _RegisteredVoices()
 
 
 def espeak_identifier(voice: VoiceInfo) -> str:

@@ -6,9 +6,13 @@ onnxruntime nor espeak-ng.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reelwright.hookspecs import Register, hookimpl
-from reelwright.voice.catalogue import VoiceInfo
-from reelwright.voice.engine import SpeechEngine
+
+if TYPE_CHECKING:  # the catalogue reads this module's engines while it is imported
+    from reelwright.voice.catalogue import VoiceInfo
+    from reelwright.voice.engine import SpeechEngine
 
 
 class PiperVoices:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from reelwright.errors import InputError
-from reelwright.render.fonts import Family, Weight
+from reelwright.styles.fonts import Family, Weight
 
 RGB = tuple[int, int, int]
 

@@ -12,9 +12,9 @@ from reelwright.avatar.catalogue import AVATARS, DEFAULT_VOICES, GROUPS, get_ava
 from reelwright.avatar.face import EYE_DX, EYE_Y, MOUTH_Y
 from reelwright.avatar.motion import PresenterTrack
 from reelwright.avatar.presenter import DESIGN, Pose, PresenterRenderer
-from reelwright.avatar.visemes import VISEMES
 from reelwright.errors import InputError
 from reelwright.voice.catalogue import VOICES
+from reelwright.voice.visemes import VISEMES
 
 
 def _pixels(renderer: PresenterRenderer, pose: Pose) -> np.ndarray:

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from reelwright.render.ffmpeg import ffmpeg_exe
-from reelwright.render.fonts import font_path
+from reelwright.styles.fonts import font_path
 from tests.media import make_mp3, make_png
 from tests.server import Server, wait_done
 

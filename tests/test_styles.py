@@ -11,17 +11,17 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from reelwright.render.fonts import FAMILIES, font_path
-from reelwright.render.layout import frame_for
-from reelwright.styles.brand import Brand, apply_brand
-from reelwright.styles.catalogue import STYLES, get_style
-from reelwright.styles.preview import (
+from reelwright.previews.style import (
     SAMPLE_BULLETS,
     SAMPLE_CAPTION,
     SAMPLE_TITLE,
     render_frame,
     render_style_preview,
 )
+from reelwright.render.layout import frame_for
+from reelwright.styles.brand import Brand, apply_brand
+from reelwright.styles.catalogue import STYLES, get_style
+from reelwright.styles.fonts import FAMILIES, font_path
 
 
 def _near(frame: np.ndarray, rgb: tuple[int, int, int], tol: int = 12) -> int:

@@ -10,11 +10,11 @@ import av
 import numpy as np
 import pytest
 
+from reelwright.previews.voice import COUNTING, render_voice_preview, sample_sentence
 from reelwright.render.captions import TimedWord, build_cues, to_srt
 from reelwright.voice.catalogue import VOICES, default_voice_for, get_voice
 from reelwright.voice.engine import engine_for
 from reelwright.voice.narrate import narrate, strip_pause_markers
-from reelwright.voice.preview import COUNTING, render_voice_preview, sample_sentence
 
 JOE = "en_US-joe"
 

@@ -19,11 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from reelwright.avatar.catalogue import AVATARS
 from reelwright.avatar.presenter import Pose, PresenterRenderer
-from reelwright.avatar.visemes import VISEMES
-from reelwright.render.fonts import font_path
-from reelwright.storyboard import FRAME_SIZES, PresenterLayout, Scene
-from reelwright.styles.catalogue import STYLES, Style, get_style
-from reelwright.styles.preview import (
+from reelwright.previews.style import (
     SAMPLE_BULLETS,
     SAMPLE_CAPTION,
     SAMPLE_TITLE,
@@ -31,6 +27,10 @@ from reelwright.styles.preview import (
     sample_image_scene,
     sample_picture,
 )
+from reelwright.storyboard import FRAME_SIZES, PresenterLayout, Scene
+from reelwright.styles.catalogue import STYLES, Style, get_style
+from reelwright.styles.fonts import font_path
+from reelwright.voice.visemes import VISEMES
 
 TILE_LONG = 448  # the long side of a tile, in pixels
 GAP = 16

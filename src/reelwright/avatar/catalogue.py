@@ -12,7 +12,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from reelwright.errors import InputError
+from reelwright.catalogues import look_up
 
 Gender = Literal["female", "male"]
 Orientation = Literal["landscape", "portrait"]
@@ -187,12 +187,7 @@ GROUPS: Final[dict[str, AvatarGroup]] = _GROUPS  # every person, by group id
 
 def get_avatar(avatar_id: str) -> AvatarInfo:
     """The look with this id, or an :class:`InputError` listing the valid ids."""
-    try:
-        return AVATARS[avatar_id]
-    except KeyError:
-        raise InputError(
-            f"unknown avatar {avatar_id!r}; choose one of: {', '.join(AVATARS)}", param="avatar_id"
-        ) from None
+    return look_up(AVATARS, avatar_id, kind="avatar", param="avatar_id")
 
 
 def pick_avatar(

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from reelwright.avatar.presenter import Pose
-from reelwright.avatar.visemes import VISEMES
+from reelwright.voice.visemes import VISEMES
 
 FloatArray = npt.NDArray[np.float64]
 

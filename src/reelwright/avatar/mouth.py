@@ -18,7 +18,7 @@ import skia
 
 from reelwright.avatar.looks import Look
 from reelwright.avatar.vector import Point, cubic_points, darker, fill, lighter, mix, polyline, stroke
-from reelwright.avatar.visemes import VISEMES
+from reelwright.voice.visemes import VISEMES
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ the located face in its row, so renders never detect again.
 from __future__ import annotations
 
 import tempfile
-import threading
 from pathlib import Path
 
 from reelwright.avatar.catalogue import AVATARS, DEFAULT_VOICES
@@ -26,38 +25,10 @@ def portrait_key(look_id: str) -> str:
 
 
 PREVIEW = "preview.mp4"
-_preview_locks: dict[str, threading.Lock] = {}
-_preview_guard = threading.Lock()
 
 
 def preview_key(look_id: str) -> str:
     return f"photo_avatars/{look_id}/{PREVIEW}"
-
-
-def photo_preview(db: Database, blobs: BlobStore, look_id: str, scratch: Path) -> Path | None:
-    """The look's talking preview clip, drawn on first request and kept beside its portrait;
-    ``None`` when the look does not exist (any more)."""
-    existing = blobs.local_path(preview_key(look_id))
-    if existing is not None:
-        return existing
-    with _preview_guard:
-        lock = _preview_locks.setdefault(look_id, threading.Lock())
-    with lock:  # a second request waits for the first one's clip instead of drawing it again
-        existing = blobs.local_path(preview_key(look_id))
-        if existing is not None:
-            return existing
-        with db.session() as s:
-            row = s.get(PhotoAvatar, look_id)
-            look = photo_look(row, blobs) if row is not None else None
-        if look is None:
-            return None
-        from reelwright.avatar.preview import render_look_preview  # loads Piper: only when needed
-
-        scratch.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="photo-preview-", dir=scratch) as tmp:
-            render_look_preview(look_id, Path(tmp), look)
-            blobs.put_file(preview_key(look_id), Path(tmp) / "video.mp4")
-        return blobs.local_path(preview_key(look_id))
 
 
 def local_photo_look(source: Path, workdir: Path, gender: str | None = None) -> PhotoLook:

@@ -34,8 +34,8 @@ from reelwright.avatar.looks import LOOKS
 from reelwright.avatar.mouth import MouthStyle, draw_mouth, shape_for
 from reelwright.avatar.outfit import draw_body, lifted_shoulders
 from reelwright.avatar.vector import CX, colour, record
-from reelwright.avatar.visemes import VISEMES
 from reelwright.errors import InputError
+from reelwright.voice.visemes import VISEMES
 
 DESIGN = 1000.0  # the art is drawn in a 1000 x 1000 space and scaled to the output size
 _STEPS = 64  # quantisation of openness and blink for the picture caches

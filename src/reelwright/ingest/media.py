@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import overload
 
 import av
 import av.error
@@ -153,8 +154,14 @@ def _normalise_rotation(degrees: float) -> int:
     return (round(degrees / 90) * 90) % 360
 
 
-def _first_frame(container: InputContainer, stream: VideoStream) -> VideoFrame | None:
-    """Decode up to the first frame of ``stream``, skipping (a bounded number of) bad packets."""
+@overload
+def _decoded(container: InputContainer, stream: VideoStream) -> Iterator[VideoFrame]: ...
+@overload
+def _decoded(container: InputContainer, stream: AudioStream) -> Iterator[AudioFrame]: ...
+def _decoded(container: InputContainer, stream: VideoStream | AudioStream) -> Iterator[object]:
+    """The frames of ``stream`` in decode order, skipping (a bounded number of) bad packets: after
+    too many, the stream counts as ending there."""
+    # The overloads give callers the frame type; PyAV's stubs cannot narrow a union's packets.
     errors = 0
     for packet in container.demux(stream):
         try:
@@ -163,27 +170,18 @@ def _first_frame(container: InputContainer, stream: VideoStream) -> VideoFrame |
         except (av.error.FFmpegError, ValueError):
             errors += 1
             if errors > _MAX_DECODE_ERRORS:
-                return None
+                return
             continue
-        if frames:
-            return frames[0]
-    return None
+        yield from frames
+
+
+def _first_frame(container: InputContainer, stream: VideoStream) -> VideoFrame | None:
+    """Decode up to the first frame of ``stream``."""
+    return next(_decoded(container, stream), None)
 
 
 def _first_audio_frame(container: InputContainer, stream: AudioStream) -> AudioFrame | None:
-    errors = 0
-    for packet in container.demux(stream):
-        try:
-            frames = packet.decode()
-        except (av.error.FFmpegError, ValueError):
-            errors += 1
-            if errors > _MAX_DECODE_ERRORS:
-                return None
-            continue
-        for frame in frames:
-            if frame.samples > 0:
-                return frame
-    return None
+    return next((frame for frame in _decoded(container, stream) if frame.samples > 0), None)
 
 
 @dataclass(slots=True)
@@ -379,24 +377,15 @@ def _nearest_frame(container: InputContainer, stream: VideoStream, t: float) -> 
             container.seek(0)
     best: VideoFrame | None = None
     best_distance = math.inf
-    errors = 0
-    for packet in container.demux(stream):
-        try:
-            frames = packet.decode()
-        except (av.error.FFmpegError, ValueError):
-            errors += 1
-            if errors > _MAX_DECODE_ERRORS:
-                break
+    for frame in _decoded(container, stream):
+        if frame.pts is None:
             continue
-        for frame in frames:
-            if frame.pts is None:
-                continue
-            frame_time = float(frame.pts * time_base)
-            distance = abs(frame_time - target)
-            if distance < best_distance:
-                best, best_distance = frame, distance
-            if frame_time >= target:
-                return best
+        frame_time = float(frame.pts * time_base)
+        distance = abs(frame_time - target)
+        if distance < best_distance:
+            best, best_distance = frame, distance
+        if frame_time >= target:
+            return best
     return best
 
 

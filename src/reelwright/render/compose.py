@@ -354,34 +354,20 @@ def encode_audio(wav: Path, out: Path) -> Path:
     return out
 
 
-def mux(video_list: Path, audio: Path, out: Path, *, title: str) -> None:
-    """Join the segments with the AAC soundtrack; the index goes to the front (+faststart).
+def mux(
+    video_list: Path, audio: Path | None, out: Path, *, title: str | None = None, what: str | None = None
+) -> None:
+    """Join the segments, with the AAC soundtrack when there is one; the index goes to the front
+    (+faststart).
 
     Nothing is re-encoded here, so this costs little more than copying the bytes.
     """
     part = out.with_name(f".{out.stem}.part{out.suffix}")
-    ffmpeg.run(
-        [
-            "-f",
-            "concat",
-            "-safe",
-            "0",
-            "-i",
-            str(video_list),
-            "-i",
-            str(audio),
-            "-map",
-            "0:v",
-            "-map",
-            "1:a",
-            "-c",
-            "copy",
-            "-metadata",
-            f"title={title}",
-            "-movflags",
-            "+faststart",
-            str(part),
-        ],
-        what=f"writing {out.name}",
-    )
+    args = ["-f", "concat", "-safe", "0", "-i", str(video_list)]
+    if audio is not None:
+        args += ["-i", str(audio), "-map", "0:v", "-map", "1:a"]
+    args += ["-c", "copy"]
+    if title is not None:
+        args += ["-metadata", f"title={title}"]
+    ffmpeg.run([*args, "-movflags", "+faststart", str(part)], what=what or f"writing {out.name}")
     part.replace(out)

@@ -17,11 +17,11 @@ from reelwright.ingest.pdf import render_page
 from reelwright.render.decor import color as _color
 from reelwright.render.decor import draw_background, margin, stroke
 from reelwright.render.decor import paint as _paint
-from reelwright.render.fonts import font
 from reelwright.render.layout import Frame, Rect
 from reelwright.render.text import FittedText, draw_lines, fit_text
 from reelwright.storyboard import BulletSlide, ImageScene, PdfPage, Scene, TitleCard, VideoClip
 from reelwright.styles.catalogue import Style
+from reelwright.styles.fonts import font
 
 
 @dataclass(frozen=True)

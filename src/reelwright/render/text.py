@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import skia
 
-from reelwright.render.fonts import Family, Weight, font
+from reelwright.styles.fonts import Family, Weight, font
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from reelwright.render.fonts import file_family
 from reelwright.styles.catalogue import RGB, Style, hex_rgb
+from reelwright.styles.fonts import file_family
 
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 

@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 
 from reelwright.errors import InputError
 from reelwright.ingest.sniff import sniff
-from reelwright.render.fonts import load_typeface
 from reelwright.store.blobs import LocalBlobStore
 from reelwright.store.db import Database
 from reelwright.store.models import Asset, BrandKit
 from reelwright.styles.brand import HEX_COLOUR, Brand
+from reelwright.styles.fonts import load_typeface
 
 FONT_MIME = {b"\x00\x01\x00\x00": "font/ttf", b"true": "font/ttf", b"OTTO": "font/otf"}
 

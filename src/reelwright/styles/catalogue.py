@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from reelwright.errors import InputError
-from reelwright.render.fonts import Family, Weight
+from reelwright.catalogues import look_up
+from reelwright.styles.fonts import Family, Weight
 
 RGB = tuple[int, int, int]
 
@@ -305,9 +305,4 @@ DEFAULT_STYLE = "clean"
 
 
 def get_style(style_id: str) -> Style:
-    try:
-        return STYLES[style_id]
-    except KeyError:
-        raise InputError(
-            f"unknown style {style_id!r}; choose one of: {', '.join(STYLES)}", param="style_id"
-        ) from None
+    return look_up(STYLES, style_id, kind="style", param="style_id")

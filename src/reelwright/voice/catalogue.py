@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
+from reelwright.catalogues import look_up
 from reelwright.errors import InputError
 
 Gender = Literal["male", "female", "neutral"]
@@ -209,14 +210,13 @@ def espeak_identifier(voice: VoiceInfo) -> str:
 
 
 def get_voice(voice_id: str) -> VoiceInfo:
-    try:
-        return VOICES[voice_id]
-    except KeyError:
-        examples = ", ".join(v for v in ("en_US-joe", "espeak-de", "espeak-fr", "espeak-es") if v in VOICES)
-        raise InputError(
-            f"unknown voice {voice_id!r}; valid voices include {examples} ({len(VOICES)} in all)",
-            param="voice_id",
-        ) from None
+    return look_up(VOICES, voice_id, kind="voice", param="voice_id", valid=_some_voices)
+
+
+def _some_voices() -> str:
+    # Too many voices to list them all in an error message: a few familiar ones and the count.
+    examples = ", ".join(v for v in ("en_US-joe", "espeak-de", "espeak-fr", "espeak-es") if v in VOICES)
+    return f"valid voices include {examples} ({len(VOICES)} in all)"
 
 
 def speaks(voice: VoiceInfo, language: str) -> bool:

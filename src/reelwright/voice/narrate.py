@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from reelwright.avatar.visemes import phonemes_to_visemes
 from reelwright.errors import InputError
 from reelwright.storyboard import SceneAudio, VisemeCue, WordTiming
 from reelwright.voice.catalogue import get_voice
 from reelwright.voice.engine import SpeechEngine, Utterance, engine_for
 from reelwright.voice.mix import write_wav
+from reelwright.voice.visemes import phonemes_to_visemes
 
 # Bump when synthesis or timing code changes, so stale cache entries are not reused.
 _CACHE_VERSION = 1

@@ -24,10 +24,10 @@ from reelwright.avatar.photo_looks import (
     PREVIEW,
     create_photo_look,
     delete_photo_look,
-    photo_preview,
     portrait_key,
 )
 from reelwright.errors import InputError
+from reelwright.previews.photo import photo_preview
 from reelwright.store.models import Asset, PhotoAvatar
 
 router = APIRouter(tags=["Avatars"])

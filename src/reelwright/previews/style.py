@@ -15,9 +15,8 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from reelwright.avatar.presenter import Pose, PresenterRenderer
-from reelwright.render import ffmpeg
 from reelwright.render.caption_art import draw_caption
-from reelwright.render.compose import EncodeSettings, concat_segments, render_segment
+from reelwright.render.compose import EncodeSettings, concat_segments, mux, render_segment
 from reelwright.render.layout import frame_for
 from reelwright.render.motion import background_motion
 from reelwright.render.slides import draw_scene_layer
@@ -182,19 +181,4 @@ def render_style_preview(style_id: str, out_dir: Path) -> None:
             previous = seg.last_frame
             start += n
         listing = concat_segments(parts, work, "preview")
-        ffmpeg.run(
-            [
-                "-f",
-                "concat",
-                "-safe",
-                "0",
-                "-i",
-                str(listing),
-                "-c",
-                "copy",
-                "-movflags",
-                "+faststart",
-                str(out_dir / "video.mp4"),
-            ],
-            what=f"writing the {style_id} style preview",
-        )
+        mux(listing, None, out_dir / "video.mp4", what=f"writing the {style_id} style preview")

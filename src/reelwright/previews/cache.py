@@ -34,9 +34,9 @@ FILES: Final[dict[Kind, dict[str, str]]] = {
 
 # module, function: imported on first use so the API starts without loading skia or Piper.
 _RENDERERS: Final[dict[Kind, tuple[str, str]]] = {
-    "avatar": ("reelwright.avatar.preview", "render_look_preview"),
-    "voice": ("reelwright.voice.preview", "render_voice_preview"),
-    "style": ("reelwright.styles.preview", "render_style_preview"),
+    "avatar": ("reelwright.previews.avatar", "render_look_preview"),
+    "voice": ("reelwright.previews.voice", "render_voice_preview"),
+    "style": ("reelwright.previews.style", "render_style_preview"),
 }
 
 Renderer = Callable[[str, Path], None]

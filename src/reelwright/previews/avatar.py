@@ -20,9 +20,9 @@ from reelwright.avatar.factory import make_presenter
 from reelwright.avatar.motion import PresenterTrack
 from reelwright.avatar.photo import PhotoLook
 from reelwright.avatar.presenter import Pose
+from reelwright.previews.voice import narrate_levelled
 from reelwright.render import ffmpeg
 from reelwright.voice.mix import speech_envelope
-from reelwright.voice.preview import narrate_levelled
 
 STILL_PX: Final = 512
 CLIP_PX: Final = 540  # a square 540p clip: small, sharp enough for a catalogue card

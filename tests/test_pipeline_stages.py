@@ -65,15 +65,21 @@ def test_ingest_reads_files_and_checks_a_storyboards_sources(tmp_path: Path) -> 
 
 def test_script_plans_and_voices_to_the_length(tmp_path: Path) -> None:
     progress = Recorder()
-    request = PlanRequest(
-        VideoRequest(prompt="A 15-second explainer about composting at home.", no_avatar=True)
+    asked = VideoRequest(
+        prompt="A 15-second explainer about composting at home.",
+        no_avatar=True,
+        title="Compost in 15 Seconds",
     )
     script = write_script(
-        OfflinePlanner(), request, tmp_path / "work", tmp_path / "cache", Hooks(progress=progress)
+        OfflinePlanner(), PlanRequest(asked), tmp_path / "work", tmp_path / "cache", Hooks(progress=progress)
     )
     assert progress.stages() == ["plan", "voice"] and progress.reports[-1] == ("voice", 1.0)
     assert all(s.audio is not None for s in script.storyboard.scenes)
     assert abs(script.duration - 15) / 15 <= 0.10, script.duration
+    # The user's title replaces the planner's, on the title card too.
+    board = script.storyboard
+    assert board.title == "Compost in 15 Seconds"
+    assert isinstance(board.scenes[0].visual, TitleCard) and board.scenes[0].visual.heading == board.title
 
 
 def test_a_run_reports_every_stage_in_order_and_needs_no_checkpoints(tmp_path: Path) -> None:

@@ -93,6 +93,7 @@ def render(
     voice: Annotated[Optional[str], typer.Option(help="Voice id (see `reelwright voices`).")] = None,  # noqa: UP045
     style: Annotated[Optional[str], typer.Option(help="Style id (see `reelwright styles`).")] = None,  # noqa: UP045
     no_avatar: Annotated[bool, typer.Option("--no-avatar", help="Narrated slides, no presenter.")] = False,
+    title: Annotated[Optional[str], typer.Option(help="The video's title (default: the planner's).")] = None,  # noqa: UP045
     photo: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(help="A portrait (PNG/JPEG, one face) that becomes the talking presenter."),
@@ -146,6 +147,7 @@ def render(
                 no_avatar=no_avatar,
                 voice=voice,
                 style=style,
+                title=title,
             )
         brand = local_brand(logo, brand_color, brand_color_2, brand_font)
         photo_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="reelwright-photo-"))

@@ -57,6 +57,9 @@ class VideoRequest(BaseModel):
     voice: str | None = None
     style: str | None = None
     brand_kit: str | None = None
+    title: str | None = Field(
+        default=None, min_length=1, max_length=100, description="the video's title; None: the planner's"
+    )
     tone: str | None = Field(default=None, max_length=40)
     speed: float | None = Field(default=None, ge=MIN_SPEED, le=MAX_SPEED)
     drop_scenes: tuple[str, ...] = Field(default=(), description="scene ids the user dropped in chat")

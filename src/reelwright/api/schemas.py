@@ -44,6 +44,7 @@ class CreateAgentRequest(BaseModel):
     mode: Literal["generate", "chat"] = "generate"
     brand_kit_id: str | None = None
     incognito_mode: bool | None = None
+    title: str | None = Field(default=None, min_length=1, max_length=100, description="the video's title")
 
 
 class CreateAgentResponseData(BaseModel):

@@ -17,7 +17,7 @@ from reelwright.pipeline.publish import for_export
 from reelwright.pipeline.stages import Hooks
 from reelwright.plan.base import Pacing, Planner, PlanRequest, PlanResult
 from reelwright.render.timeline import build_timeline
-from reelwright.storyboard import Storyboard
+from reelwright.storyboard import Storyboard, TitleCard
 from reelwright.styles.catalogue import get_style
 from reelwright.voice.stage import voice_storyboard
 
@@ -81,10 +81,23 @@ def write_script(planner: Planner, request: PlanRequest, workdir: Path, cache: P
             duration = _measure(board)
         break
     hooks.report("voice", 1.0)
+    if request.video.title:
+        board = with_title(board, request.video.title)
     if target is not None:
         board = hold_visuals(board, target - duration)
         duration = _measure(board)
     return Script(board, duration, tuple(said))
+
+
+def with_title(board: Storyboard, title: str) -> Storyboard:
+    """The user's own title for the video, on its title card too (where the card shows the planned one)."""
+    scenes = [
+        s.model_copy(update={"visual": s.visual.model_copy(update={"heading": title})})
+        if isinstance(s.visual, TitleCard) and s.visual.heading == board.title
+        else s
+        for s in board.scenes
+    ]
+    return board.model_copy(update={"title": title, "scenes": scenes})
 
 
 # Scenes a viewer can look at longer without the voice: a page, a picture, a list.

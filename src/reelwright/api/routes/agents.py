@@ -64,6 +64,7 @@ def create_agent(body: CreateAgentRequest, owner_id: OwnerId, ctx: Ctx) -> dict[
         incognito=bool(body.incognito_mode),
         mode=body.mode,
         brand_kit=body.brand_kit_id,
+        title=body.title,
     )
     created = create_session(
         ctx,

@@ -409,7 +409,8 @@ def gallery(out_dir: Annotated[Path, typer.Argument(help="Folder for the PNG con
     """Contact sheets to review the look: one PNG per style and one per presenter."""
     from reelwright.gallery import write_gallery
 
-    write_gallery(out_dir, log=lambda line: out.print(line, highlight=False))
+    # Paths are printed whole (no wrapping), so they can be copied and scripted.
+    write_gallery(out_dir, log=lambda line: out.print(line, highlight=False, soft_wrap=True))
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -11,6 +11,7 @@ from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
 from reelwright.errors import FileRejected
 from reelwright.ingest.files import inspect_file
+from reelwright.store.files import asset_key
 from reelwright.store.models import Asset, new_id
 from reelwright.styles.brand_kits import font_mime
 
@@ -53,7 +54,7 @@ async def store_asset(
                 raise ApiError(400, f"{shown}: {exc.problem}", param=param) from None
             kind, mime = info.kind, info.mime
         asset_id = new_id()
-        key = f"assets/{asset_id}"
+        key = asset_key(asset_id)
         ctx.blobs.put_file(key, tmp)
         try:
             with ctx.db.session() as s:

@@ -18,6 +18,7 @@ from reelwright.api.schemas import CreateAgentRequest, FileSpec
 from reelwright.api.sessions import check_capacity, check_ids, create_session, video_request
 from reelwright.chat.conversation import add_message, recent_messages
 from reelwright.request import VideoRequest
+from reelwright.store.files import inputs_key, message_inputs_key
 from reelwright.store.models import AgentMessage, AgentResource, AgentSession, Video, new_id
 from reelwright.store.status import ACTIVE
 from reelwright.styles.brand_kits import owned_kit
@@ -136,7 +137,7 @@ def send_message(session_id: str, body: ChatMessageRequest, owner_id: OwnerId, c
             )
     check_capacity(ctx, owner_id)
     run_id = new_id()
-    folder = ctx.settings.files_dir / "inputs" / session_id / f"m{run_id}"
+    folder = ctx.settings.files_dir / message_inputs_key(session_id, run_id)
     file_keys = store_request_files(ctx, owner_id, body.files, folder)
     extras: dict[str, Any] = {"file_keys": file_keys} if file_keys else {}
     extras.update({k: v for k, v in (("avatar_id", body.avatar_id), ("voice_id", body.voice_id)) if v})
@@ -190,7 +191,7 @@ def get_resource(session_id: str, resource_id: str, owner_id: OwnerId, ctx: Ctx)
         res = s.get(AgentResource, resource_id)
         if res is None or res.session_id != session_id:
             raise ApiError(404, f"no resource {resource_id!r} in this session")
-        inputs = str(Path(ctx.settings.files_dir / "inputs" / session_id).absolute()) + "/"
+        inputs = str(Path(ctx.settings.files_dir / inputs_key(session_id)).absolute()) + "/"
         data = dict(res.data)
         return {
             "data": {

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reelwright.avatar.photo import PhotoLook
 from reelwright.errors import InputError
-from reelwright.ingest.files import inspect_files
+from reelwright.ingest.sandbox import inspect_files  # bounded: a hostile file cannot take the worker down
 from reelwright.plan.base import Pacing, Planner, PlanRequest
 from reelwright.plan.offline import OfflinePlanner
 from reelwright.render.timeline import build_timeline

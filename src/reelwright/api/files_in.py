@@ -2,7 +2,8 @@
 
 Each item is fetched (URL, with the SSRF rules of :mod:`reelwright.net.fetch`), decoded (base64,
 size-checked before decoding) or copied from the caller's own assets, then recognised from its bytes
-by :func:`reelwright.ingest.files.inspect_files`. Any problem is a 400 (413 for size) naming
+by :func:`reelwright.ingest.files.inspect_files` (in a bounded child process, see
+:mod:`reelwright.ingest.sandbox`). Any problem is a 400 (413 for size) naming
 ``files[i]``, and the folder is removed so nothing half-written stays behind.
 """
 
@@ -19,7 +20,8 @@ from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
 from reelwright.api.schemas import AssetFile, Base64File, UrlFile
 from reelwright.errors import FileRejected
-from reelwright.ingest.files import LIMITS, inspect_files
+from reelwright.ingest.files import LIMITS
+from reelwright.ingest.sandbox import inspect_files
 from reelwright.net.fetch import Allowlist, FetchFailed, UnsafeUrl, fetch_url
 from reelwright.store.models import Asset
 

@@ -41,7 +41,8 @@ from reelwright.chat.interpret import interpret
 from reelwright.chat.rules import HELP
 from reelwright.config import Settings
 from reelwright.errors import InputError, ReelwrightError
-from reelwright.ingest.files import InputFile, inspect_files
+from reelwright.ingest.files import InputFile
+from reelwright.ingest.sandbox import inspect_files  # bounded: a hostile file cannot take the worker down
 from reelwright.plan.base import Planner, PlanRequest
 from reelwright.plan.select import planner_for
 from reelwright.store.blobs import LocalBlobStore

@@ -31,7 +31,10 @@ class Settings(BaseSettings):
         default=7 * 24 * 3600, ge=60, description="lifetime of signed download URLs"
     )
     stale_job_seconds: int = Field(default=120, ge=10, description="a job silent this long is run again")
-    fetch_timeout_seconds: float = Field(default=60.0, gt=0, description="whole-download limit per file URL")
+    fetch_timeout_seconds: float = Field(default=30.0, gt=0, description="whole-download limit per file URL")
+    fetch_slots_per_key: int = Field(
+        default=4, ge=1, description="requests downloading file URLs at once per API key; more get 429"
+    )
     max_request_mb: int = Field(default=200, ge=1, description="largest request body (base64 files)")
     max_upload_mb: int = Field(default=32, ge=1, description="largest asset upload")
     # Every uploaded or fetched file is inspected (PDF text, media probing) in a child process under

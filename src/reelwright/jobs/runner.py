@@ -43,6 +43,7 @@ from reelwright.config import Settings
 from reelwright.errors import InputError, ReelwrightError
 from reelwright.ingest.files import InputFile
 from reelwright.ingest.sandbox import inspect_files  # bounded: a hostile file cannot take the worker down
+from reelwright.jobs.reasons import failure_reason
 from reelwright.plan.base import Planner, PlanRequest
 from reelwright.plan.select import planner_for
 from reelwright.store.blobs import LocalBlobStore
@@ -362,9 +363,9 @@ def _render(job: _Job, render_job: pipeline.RenderJob, planner: Planner | None) 
     except ReelwrightError as exc:
         code = "invalid_input" if isinstance(exc, InputError) else "render_failed"
         _fail(job, code, str(exc), _drain(planner))
-    except Exception as exc:  # a bug: record it so the user sees a reason
+    except Exception as exc:  # a bug or the machine (a full disk): record it so the user sees a reason
         log.exception("session %s failed", session_id)
-        _fail(job, "internal_error", f"internal error: {type(exc).__name__}", _drain(planner))
+        _fail(job, *failure_reason(exc), _drain(planner))
 
 
 # --- chat mode ----------------------------------------------------------------------------------
@@ -433,10 +434,11 @@ def _chat_turn(job: _Job) -> None:
             _settle(job, "reviewing", [*_drain(planner), f"I could not do that: {exc}"], read, error=True)
     except Exception as exc:
         log.exception("session %s failed", session_id)
+        code, reason = failure_reason(exc)
         if draft is None:
-            _fail(job, "internal_error", f"internal error: {type(exc).__name__}", _drain(planner))
+            _fail(job, code, reason, _drain(planner))
         else:
-            _settle(job, "reviewing", [f"internal error: {type(exc).__name__}"], read, error=True)
+            _settle(job, "reviewing", [reason], read, error=True)
 
 
 def _take_message_extras(job: _Job, extras: list[dict[str, Any]]) -> bool:

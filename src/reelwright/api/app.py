@@ -19,7 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from reelwright.api.body_guard import BodyGuard
+from reelwright.api.body_guard import BodyGuard, EdgeGuard
 from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError, api_error_handler, error_body, http_handler, validation_handler
 from reelwright.api.failures import unavailable_response
@@ -95,13 +95,14 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int = 0) -
     app.add_exception_handler(RequestValidationError, validation_handler)
     app.add_exception_handler(StarletteHTTPException, http_handler)
 
-    # Middleware runs outermost-last-added: request id/logs/metrics wrap the body guard, which
-    # wraps idempotency, so every answer (even a 413 or a replay) is logged and counted.
-    app.middleware("http")(idempotency_middleware)
-
-    # Authenticate, count and NUL-scan every body as it streams in (and answer 503/507 when the
-    # database, the queue or the disk fails), before idempotency or any route reads it.
+    # Middleware runs outermost-last-added: request id/logs/metrics wrap the edge guard, which
+    # wraps idempotency, which wraps the body guard, so every answer (even a 413 or a replay) is
+    # logged and counted. The edge guard authenticates any request with a body before a byte of
+    # it is read (and answers 503/507 when the database, the queue or the disk fails); the body
+    # guard counts and NUL-scans it as it streams into the routes.
     app.add_middleware(BodyGuard, ctx=ctx)
+    app.middleware("http")(idempotency_middleware)
+    app.add_middleware(EdgeGuard, ctx=ctx)
 
     @app.middleware("http")
     async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -1,7 +1,8 @@
 """The edge of every request body: authenticate first, count bytes as they arrive, refuse NUL.
 
-A pure ASGI middleware, so it sees the body as the client sends it, chunk by chunk, whatever the
-framing (``Content-Length`` or ``Transfer-Encoding: chunked``):
+Two pure ASGI middlewares (:class:`EdgeGuard` outermost, :class:`BodyGuard` right around the
+routes), so they see the body as the client sends it, chunk by chunk, whatever the framing
+(``Content-Length`` or ``Transfer-Encoding: chunked``):
 
 * a request to the API (``/v1``, ``/v2``, ``/v3``) or to the web app's ``/web/api`` that carries a
   body must present a valid API key (or a signed-in cookie and its CSRF token) before a byte of
@@ -12,8 +13,9 @@ framing (``Content-Length`` or ``Transfer-Encoding: chunked``):
   as they stream past (``\\u0000``, ``%00`` or a raw zero byte), because PostgreSQL text cannot
   hold it; no body is read twice or held whole for the check.
 
-Refusals are raised from inside ``receive`` as an :class:`HTTPException` subclass, which FastAPI's
-body parsing passes through untouched, so the route answers with the usual error envelope.
+Refusals are raised from inside ``receive`` as a FastAPI :class:`HTTPException` subclass, which
+FastAPI's body parsing passes through untouched (it turns any other exception into "There was an
+error parsing the body"), so the route answers with the usual error envelope.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import anyio
+from fastapi import HTTPException
 from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reelwright.api.context import ApiContext
 from reelwright.api.deps import api_key_from
@@ -45,12 +47,14 @@ _WEB_API_PREFIX = "/web/api/"
 _UPLOAD_FRAMING = 64 * 1024
 # The web pages' own forms (sign-in, settings, create) are small; nothing else takes a body.
 _PAGE_FORM_BYTES = 1 * MB
+# The outer count only backs up the inner, exact one (see EdgeGuard).
+_SLACK = 1 * MB
 
 _JSON_NUL = (b"\\u0000", b"\x00")  # a raw zero byte is also how UTF-16/32 JSON would smuggle one in
 _FORM_NUL = (b"%00", b"\x00")
 
 
-class BodyRejected(StarletteHTTPException):
+class BodyRejected(HTTPException):
     """A body refused while it streams in (too large, or NUL in JSON/form text)."""
 
 
@@ -94,15 +98,18 @@ def _too_large(stated: str) -> BodyRejected:
 _NUL_MESSAGE = "the body contains a NUL character (\\u0000 or %00), which text fields cannot hold"
 
 
-class BodyGuard:
+class _Refuser:
+    """Answers a :class:`BodyRejected` raised from ``receive`` (unless the response has started)."""
+
     def __init__(self, app: ASGIApp, ctx: ApiContext) -> None:
         self.app = app
         self.ctx = ctx
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    def limit(self, path: str) -> tuple[int, str]:
+        settings = self.ctx.settings
+        return body_limit(settings.max_upload_mb, settings.max_request_mb, path)
+
+    async def run(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def tracked_send(message: Message) -> None:
@@ -112,28 +119,45 @@ class BodyGuard:
             await send(message)
 
         try:
-            refusal = await self._refusal(scope)
-            if refusal is not None:
-                await refusal(scope, receive, send)
-                return
-            await self.app(scope, self._guarded(scope, receive), tracked_send)
+            await self.app(scope, receive, tracked_send)
         except BodyRejected as exc:
             if started:
                 raise
-            response = JSONResponse(
-                error_body(_code(exc.status_code), str(exc.detail)),
-                status_code=exc.status_code,
-                headers={"Connection": "close"},
-            )
-            await response(scope, receive, send)
+            await _rejection(exc)(scope, receive, send)
         except Exception as exc:
             unavailable = unavailable_response(exc)
             if unavailable is None or started:
                 raise
             await unavailable(scope, receive, send)
 
+
+class EdgeGuard(_Refuser):
+    """Outermost: refuses before any body is read (bad URL, declared size, no credentials).
+
+    It also counts the body, with some slack over the limit, for whatever reads it outside the
+    routes (a middleware); :class:`BodyGuard` inside enforces the exact limit for the routes.
+    Database, queue and disk failures anywhere inside are answered here with 503/507.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        try:
+            refusal = await self._refusal(scope)
+        except Exception as exc:
+            unavailable = unavailable_response(exc)
+            if unavailable is None:
+                raise
+            await unavailable(scope, receive, send)
+            return
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        limit, stated = self.limit(scope["path"])
+        await self.run(scope, _counted(receive, limit + _SLACK, stated, ()), send)
+
     async def _refusal(self, scope: Scope) -> JSONResponse | None:
-        """An answer given before reading the body: bad URL, declared size, missing credentials."""
         path: str = scope["path"]
         query: bytes = scope.get("query_string", b"")
         # PostgreSQL text cannot hold NUL: refuse it at the edge rather than fail in the database.
@@ -141,11 +165,9 @@ class BodyGuard:
             return JSONResponse(error_body("validation_error", "the URL contains a NUL character"), 400)
         headers = _headers(scope)
         length = headers.get("content-length", "")
-        settings = self.ctx.settings
-        limit, stated = body_limit(settings.max_upload_mb, settings.max_request_mb, path)
+        limit, stated = self.limit(path)
         if length.isdigit() and int(length) > limit:
-            exc = _too_large(stated)
-            return JSONResponse(error_body("payload_too_large", str(exc.detail)), 413)
+            return _rejection(_too_large(stated))
         has_body = (length.isdigit() and int(length) > 0) or "transfer-encoding" in headers
         if not has_body:
             return None
@@ -171,27 +193,51 @@ class BodyGuard:
             return JSONResponse(error_body("forbidden", "missing or wrong X-CSRF-Token header"), 403)
         return None
 
-    def _guarded(self, scope: Scope, receive: Receive) -> Receive:
-        headers = _headers(scope)
-        settings = self.ctx.settings
-        limit, stated = body_limit(settings.max_upload_mb, settings.max_request_mb, scope["path"])
-        patterns = nul_patterns(headers.get("content-type", ""))
-        scanner = _NulScanner(patterns) if patterns else None
-        received = 0
 
-        async def guarded_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                chunk: bytes = message.get("body", b"")
-                received += len(chunk)
-                if received > limit:
-                    raise _too_large(stated)
-                if scanner is not None and scanner.found(chunk):
-                    raise BodyRejected(400, _NUL_MESSAGE)
-            return message
+class BodyGuard(_Refuser):
+    """Innermost, right around the routes: the exact limit, and the NUL scan, as the body streams.
 
-        return guarded_receive
+    It must sit inside every ``@app.middleware("http")`` (Starlette's BaseHTTPMiddleware): those
+    read ``receive`` in a task group, which would wrap our refusal in an ExceptionGroup that
+    FastAPI reports as "There was an error parsing the body".
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit, stated = self.limit(scope["path"])
+        patterns = nul_patterns(_headers(scope).get("content-type", ""))
+        await self.run(scope, _counted(receive, limit, stated, patterns), send)
+
+
+def _counted(receive: Receive, limit: int, stated: str, patterns: tuple[bytes, ...]) -> Receive:
+    """``receive``, raising :class:`BodyRejected` once past ``limit`` bytes or at a NUL pattern."""
+    scanner = _NulScanner(patterns) if patterns else None
+    received = 0
+
+    async def guarded_receive() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            chunk: bytes = message.get("body", b"")
+            received += len(chunk)
+            if received > limit:
+                raise _too_large(stated)
+            if scanner is not None and scanner.found(chunk):
+                raise BodyRejected(400, _NUL_MESSAGE)
+        return message
+
+    return guarded_receive
+
+
+def _rejection(exc: BodyRejected) -> JSONResponse:
+    return JSONResponse(
+        error_body(_code(exc.status_code), str(exc.detail)),
+        status_code=exc.status_code,
+        # The rest of the body is not read: the connection cannot carry another request.
+        headers={"Connection": "close"},
+    )
 
 
 def _headers(scope: Scope) -> dict[str, str]:

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -125,8 +128,57 @@ class Hostile:
         return self.server.proc is not None and self.server.proc.poll() is None
 
 
-def start_hostile(data: Path, env: dict[str, str] | None = None) -> Hostile:
-    server = Server(data, {**SMALL_LIMITS, **(env or {})})
+class TmpfsServer(Server):
+    """A server whose ``files`` folder is a small tmpfs of its own, so a full disk is a real ENOSPC.
+
+    The tmpfs is mounted in a user and mount namespace of the server's own (``unshare``): no root
+    needed, nothing mounted on the machine. The database and logs stay on the real disk.
+    """
+
+    def __init__(self, data: Path, env: dict[str, str] | None = None, *, size_kb: int) -> None:
+        super().__init__(data, env)
+        self.size_kb = size_kb
+
+    def _spawn(self, command: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+        files = self.data / "files"
+        files.mkdir(parents=True, exist_ok=True)
+        script = 'mount -t tmpfs -o size="$1" tmpfs "$2" && shift 2 && exec "$@"'
+        with log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [*_UNSHARE, "sh", "-c", script, "sh", f"{self.size_kb}k", str(files), *_serve(command)],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        return self.proc
+
+
+_UNSHARE = ["unshare", "--user", "--map-root-user", "--mount"]
+
+
+def _serve(command: str) -> list[str]:
+    return [sys.executable, "-m", "reelwright", command]
+
+
+def tmpfs_unavailable() -> str | None:
+    """Why a private tmpfs cannot be mounted here (None when it can)."""
+    if shutil.which("unshare") is None:
+        return "unshare (util-linux) is not installed"
+    probe = subprocess.run(
+        [*_UNSHARE, "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if probe.returncode != 0:
+        return f"cannot mount a private tmpfs: {probe.stderr.strip() or probe.returncode}"
+    return None
+
+
+def start_hostile(data: Path, env: dict[str, str] | None = None, *, tmpfs_kb: int | None = None) -> Hostile:
+    merged = {**SMALL_LIMITS, **(env or {})}
+    server = TmpfsServer(data, merged, size_kb=tmpfs_kb) if tmpfs_kb else Server(data, merged)
     server.start()
     key = server.key("adversary")
     # Warm up the code paths the tests use (first imports, the inspection fork server), so the

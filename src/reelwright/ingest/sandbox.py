@@ -15,6 +15,7 @@ functions of :mod:`reelwright.ingest.files` do.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import resource
 import signal
@@ -77,9 +78,11 @@ class SandboxTripped(Exception):
 def _context() -> multiprocessing.context.ForkServerContext:
     # A fork server, not fork: the API and workers are multi-threaded, and forking them could copy
     # a lock (PDFium's, logging's) held by another thread. The server itself is single-threaded,
-    # started once, and imports the parsers up front so each child starts in milliseconds.
+    # started once, and imports the parsers up front so each child starts in milliseconds. Each
+    # child also re-runs the parent's main script as ``__mp_main__`` (the ``reelwright`` console
+    # script: server, worker and CLI), so what that imports is preloaded too.
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload([__name__, "reelwright.styles.brand_kits"])
+    ctx.set_forkserver_preload([__name__, "reelwright.styles.brand_kits", "reelwright.cli"])
     return ctx
 
 
@@ -100,11 +103,29 @@ def _address_space() -> int:
     return 0
 
 
+def _one_malloc_arena() -> None:
+    """Make glibc keep every thread's allocations in one arena.
+
+    Each thread that allocates may otherwise reserve a 64 MB arena of address space; a decoder
+    running a thread per core would then spend RLIMIT_AS on reservations rather than on memory, and
+    a many-core machine would refuse ordinary videos.
+    """
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(_M_ARENA_MAX, 1)
+    except (OSError, AttributeError):  # not glibc: nothing to tune
+        pass
+
+
+_M_ARENA_MAX = -8
+
+
 def _child(
     conn: Connection, memory_bytes: int, cpu_seconds: int, fn: Callable[..., Any], args: tuple[Any, ...]
 ) -> None:
     # Limits relative to what the child already maps (shared libraries, the fork server's heap):
     # the budget is what the file may make the parsers allocate.
+    _one_malloc_arena()
     limit = _address_space() + memory_bytes
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))

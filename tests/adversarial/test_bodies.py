@@ -96,6 +96,7 @@ NUL_BODIES = [
     ("application/vnd.x+json", json.dumps({"prompt": "a\x00b"}).encode()),
     ("application/json; charset=utf-8", json.dumps({"prompt": "a\x00b"}).encode()),
     ("text/json", json.dumps({"prompt": "a\x00b"}).encode()),
+    ("", json.dumps({"prompt": "a\x00b"}).encode()),  # no content type: FastAPI reads JSON
     ("application/json", json.dumps({"prompt": "hi"}).encode("utf-16")),  # UTF-16 JSON, raw zero bytes
 ]
 

@@ -111,6 +111,11 @@ def test_queue_down_is_503_with_retry_after_naming_it(tmp_path: Path) -> None:
             assert "job queue (Redis)" in clear_error(answer, 503)
             assert answer.headers["Retry-After"].isdigit()
             assert c.get("/v3/videos").status_code == 200  # reads do not need the queue
+            # The session the 503 was about will not run behind the caller's back once the queue
+            # is back (the caller retries): it is failed, saying why.
+            [listed] = c.get("/v3/video-agents").json()["data"]
+            session = c.get(f"/v3/video-agents/{listed['session_id']}").json()["data"]
+            assert session["status"] == "failed"
     finally:
         hostile.server.stop()
 

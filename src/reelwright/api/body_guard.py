@@ -70,7 +70,8 @@ def body_limit(settings_upload_mb: int, settings_request_mb: int, path: str) -> 
 def nul_patterns(content_type: str) -> tuple[bytes, ...]:
     """What spells NUL in a body of this type (empty: binary, not scanned). Case-insensitive."""
     media = content_type.split(";", 1)[0].strip().lower()
-    if media.endswith(("/json", "+json")):
+    # FastAPI parses a body without a content type as JSON too.
+    if not media or media.endswith(("/json", "+json")):
         return _JSON_NUL
     if media == "application/x-www-form-urlencoded":
         return _FORM_NUL

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from reelwright.api.context import ApiContext
@@ -142,5 +142,29 @@ def create_session(
         raise
     from reelwright.jobs.queue import render_session
 
-    render_session(session_id)
+    try:
+        render_session(session_id)
+    except Exception:
+        # The caller hears that the queue is down (503) and will retry: this session must not
+        # also run later, when the queue is back and the stale-job sweep finds it.
+        _not_queued(ctx, session_id)
+        raise
     return created
+
+
+def _not_queued(ctx: ApiContext, session_id: str) -> None:
+    message = "the job queue was unavailable, so this session never started; create it again"
+    try:
+        with ctx.db.session() as s:
+            s.execute(
+                update(AgentSession)
+                .where(AgentSession.id == session_id)
+                .values(status="failed", error=message, heartbeat_at=None)
+            )
+            s.execute(
+                update(Video)
+                .where(Video.session_id == session_id)
+                .values(status="failed", failure_code="queue_unavailable", failure_message=message)
+            )
+    except Exception:  # the database is down too: the 503 for the queue still stands
+        pass

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reelwright.errors import FileRejected
+from reelwright.errors import FileRejected, RenderError
 from reelwright.ingest import sandbox
 from tests.media import make_jpeg, make_mp3, make_pdf, make_png, make_video, make_wav, make_webm
 
@@ -75,3 +75,17 @@ def test_real_media_of_every_type_passes_and_problems_keep_their_words(tmp_path:
         sandbox.inspect_files([files[0], tmp_path / "bad.png"], names=["ok.png", "bad.png"])
     assert rejected.value.index == 1 and rejected.value.param == "files[1]"
     assert str(rejected.value).startswith("file 1 (bad.png): ")
+
+
+def test_pdf_pages_render_in_the_sandbox_and_a_bomb_fails_the_render_in_words(tmp_path: Path) -> None:
+    from tests.adversarial.test_hostile_files import recursive_form_pdf
+
+    deck = make_pdf(tmp_path / "deck.pdf", [("Results", ["Up", "Down"])])
+    page = sandbox.render_pdf_page(deck, 1, 640, 360, limits=TIGHT)
+    assert page.size[0] <= 640 and page.size[1] == 360
+    bomb = tmp_path / "loop.pdf"
+    bomb.write_bytes(recursive_form_pdf())
+    generous = sandbox.SandboxLimits(memory_bytes=256 * 1024 * 1024, cpu_seconds=10, wall_seconds=30)
+    with pytest.raises(RenderError) as failed:
+        sandbox.render_pdf_page(bomb, 1, 640, 360, limits=generous)
+    assert str(failed.value).startswith("page 1 of loop.pdf needs more than 256 MB of memory"), failed.value

@@ -27,7 +27,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
-from reelwright.errors import FileRejected, InputError
+from PIL import Image
+
+from reelwright.errors import FileRejected, InputError, RenderError
 from reelwright.ingest import files
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "default_limits",
     "inspect_file",
     "inspect_files",
+    "render_pdf_page",
     "run_bounded",
 ]
 
@@ -275,3 +278,32 @@ def _classify(path: str, name: str) -> tuple[str, str]:
         return "font", mime
     info = files.inspect_file(0, path, name=name)
     return info.kind, info.mime
+
+
+def render_pdf_page(
+    path: Path | str,
+    page_number: int,
+    max_width: int,
+    max_height: int,
+    *,
+    limits: SandboxLimits | None = None,
+) -> Image.Image:
+    """:func:`reelwright.ingest.pdf.render_page`, in a bounded child process.
+
+    Rendering parses the page's content again (Form XObjects, patterns, images), so the worker
+    does it under the same limits as inspection. A page that trips them fails the render with a
+    :class:`RenderError` that says so; a damaged one with the reader's own words.
+    """
+    try:
+        return run_bounded(_render_page, str(path), page_number, max_width, max_height, limits=limits)
+    except SandboxTripped as exc:
+        raise RenderError(f"page {page_number} of {Path(path).name} {exc.reason}") from None
+
+
+def _render_page(path: str, page_number: int, max_width: int, max_height: int) -> Image.Image:
+    from reelwright.ingest import pdf
+
+    try:
+        return pdf.render_page(path, page_number, max_width, max_height)
+    except pdf.PdfError as exc:
+        raise InputError(str(exc)) from exc

@@ -37,6 +37,7 @@ def test_unauthenticated_chunked_body_is_refused_before_a_byte_is_read(
     assert status == 401, envelope
     assert "API key" in str(envelope["error"])
     # Only what the kernel's socket buffers took before the server answered and closed.
+    print(f"sent {sent / MB:.1f} MB of 200 MB before the 401")
     assert sent < 32 * MB, f"the client could send {sent / MB:.0f} MB"
 
 
@@ -58,6 +59,7 @@ def test_authenticated_chunked_json_is_cut_off_at_the_cap(hostile: Hostile, memo
     )
     assert status == 413, envelope
     assert "larger than 4 MB" in str(envelope["error"])
+    print(f"sent {sent / MB:.1f} MB of 200 MB before the 413")
     assert sent < 4 * MB + 32 * MB
 
 

@@ -155,4 +155,8 @@ def test_trickling_file_urls_do_not_stall_reads(
     # The refused ones did not wait for a download slot: they were answered before any download
     # ended, and the downloads were cut off by the (shortened) fetch timeout of 5 s.
     slowest_refusal = max(seconds for _, seconds, _ in refused)
+    print(
+        f"worst read {worst:.2f} s; {len(refused)} refused (slowest {slowest_refusal:.2f} s), "
+        f"{len(downloading)} downloading (cut off after {max(r[1] for r in downloading):.1f} s)"
+    )
     assert all(slowest_refusal < seconds < 15 for _, seconds, _ in downloading), (slowest_refusal, results)

@@ -10,8 +10,10 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 
+from reelwright.api.context import ApiContext
 from reelwright.api.deps import Ctx, OwnerId, owned
 from reelwright.api.errors import ApiError
+from reelwright.api.fetch_slots import off_request_pool
 from reelwright.api.files_in import store_request_files
 from reelwright.api.pagination import list_envelope, page
 from reelwright.api.schemas import CreateAgentRequest, FileSpec
@@ -50,7 +52,13 @@ def _message_json(m: AgentMessage) -> dict[str, Any]:
 
 
 @router.post("", summary="Create a video from a prompt (mode=chat: review a storyboard first)")
-def create_agent(body: CreateAgentRequest, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
+async def create_agent(body: CreateAgentRequest, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
+    # It may download file URLs for a while: off the request threadpool, so reads stay fast.
+    return await off_request_pool(create_agent_now, body, owner_id, ctx)
+
+
+def create_agent_now(body: CreateAgentRequest, owner_id: str, ctx: ApiContext) -> dict[str, Any]:
+    """The work of `POST /v3/video-agents`, on the calling thread (the web app's form uses it too)."""
     if body.brand_kit_id is not None:
         with ctx.db.session() as s:
             if owned_kit(s, body.brand_kit_id, owner_id) is None:
@@ -123,7 +131,16 @@ def get_agent(session_id: str, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.post("/{session_id}", summary="Chat mode: revise the draft, answer a question, or approve it")
-def send_message(session_id: str, body: ChatMessageRequest, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
+async def send_message(
+    session_id: str, body: ChatMessageRequest, owner_id: OwnerId, ctx: Ctx
+) -> dict[str, Any]:
+    # It may download file URLs for a while: off the request threadpool, so reads stay fast.
+    return await off_request_pool(_send_message, session_id, body, owner_id, ctx)
+
+
+def _send_message(
+    session_id: str, body: ChatMessageRequest, owner_id: str, ctx: ApiContext
+) -> dict[str, Any]:
     check_ids(body.avatar_id, body.voice_id, None)
     with ctx.db.session() as s:
         row = owned(s, AgentSession, session_id, owner_id, "video agent session")

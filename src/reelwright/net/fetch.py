@@ -129,7 +129,8 @@ class Allowlist:
                 networks.append((ipaddress.ip_network(name, strict=False), port))
             except ValueError:
                 if not re.fullmatch(r"[a-z0-9_.\-]+", name):
-                    raise ValueError(f"allowlist entry {entry!r} is neither a host name nor an address") from None
+                    problem = "is neither a host name nor an address"
+                    raise ValueError(f"allowlist entry {entry!r} {problem}") from None
                 hosts.add((name.rstrip("."), port))
         return cls(frozenset(hosts), tuple(networks))
 
@@ -249,9 +250,8 @@ def check_url(url: str, allowlist: Allowlist) -> list[str]:
         shown = f"[{address}]" if ":" in address and suffix else address
         if address == host:
             raise UnsafeUrl(f"address {address} is {why}; add {shown}{suffix} {_HINT}")
-        raise UnsafeUrl(
-            f"host {host} resolves to {address}, which is {why}; add {host}{suffix} or {shown}{suffix} {_HINT}"
-        )
+        entries = f"{host}{suffix} or {shown}{suffix}"
+        raise UnsafeUrl(f"host {host} resolves to {address}, which is {why}; add {entries} {_HINT}")
     return addresses
 
 

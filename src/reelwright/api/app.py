@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError, api_error_handler, error_body, http_handler, validation_handler
 from reelwright.api.idempotency import idempotency_middleware
+from reelwright.api.leftovers import start_sweeper
 from reelwright.api.metrics import Metrics
 from reelwright.api.previews import router as previews_router
 from reelwright.api.routes import (
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int = 0) -
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         consumer = None
         dispatcher = None
+        sweeper = start_sweeper(settings, db)  # files of requests that died with a server
         if embedded_workers > 0:
             from reelwright.jobs.queue import huey, render_session
             from reelwright.jobs.runner import stale_sessions
@@ -78,6 +80,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int = 0) -
                 render_session(session_id)
             dispatcher = start_dispatcher(settings)  # webhooks, including any left from before
         yield
+        sweeper.set()
         if dispatcher is not None:
             dispatcher.set()
         if consumer is not None:

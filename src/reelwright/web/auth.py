@@ -179,7 +179,9 @@ def looks_proxied(request: Request) -> bool:
         return True
     if request.scope.get("http_version") == "1.0":
         return True
-    for name in ("origin", "referer"):
+    # A page reached by a link from another site has that site as Referer, proxied or not: only
+    # the form's POST (whose Referer is the sign-in page itself) is judged by it.
+    for name in ("origin", "referer") if request.method == "POST" else ("origin",):
         value = request.headers.get(name)
         if value is None or value == "null":  # "null": an opaque origin, which names no site
             continue

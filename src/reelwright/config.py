@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,7 +20,11 @@ class Settings(BaseSettings):
     queue_url: str | None = Field(default=None, description="redis://… to share the queue across machines")
     queue_name: str = Field(default="reelwright", description="queue name (Redis key prefix)")
     public_url: str = Field(default="http://127.0.0.1:8000", description="base of every URL handed out")
-    url_allowlist: str = Field(default="", description="comma-separated hosts or CIDRs file URLs may reach")
+    url_allowlist: str = Field(
+        default="",
+        description="comma-separated hosts or CIDRs file URLs may reach, each as entry[:port|:*]; "
+        "without a port only the scheme's (80, 443)",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=1, ge=0, description="embedded workers in `serve` (0: none)")
@@ -69,6 +74,26 @@ class Settings(BaseSettings):
     llm_budget_seconds: float = Field(
         default=300.0, gt=0, description="all model calls of one planning step; then the offline planner"
     )
+
+    # One-click owner sign-in in the web app. Offered by default only when the server listens on
+    # loopback and its public URL is a loopback one; "on" also offers it when the public URL is
+    # not (a LAN name), still only to unproxied loopback requests; "off" never offers it.
+    owner_signin: Literal["auto", "on", "off"] = Field(
+        default="auto", description="one-click owner sign-in on this machine: auto, on or off"
+    )
+    partial_file_seconds: int = Field(
+        default=900,
+        ge=60,
+        description="request files untouched this long, with no job or asset, are left from a crash",
+    )
+
+    @field_validator("url_allowlist")
+    @classmethod
+    def _allowlist_parses(cls, value: str) -> str:
+        from reelwright.net.fetch import Allowlist  # fail at start, not on the first file URL
+
+        Allowlist.parse(value)
+        return value
 
     @cached_property
     def resolved_database_url(self) -> str:

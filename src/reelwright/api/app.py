@@ -23,6 +23,7 @@ from reelwright.api.context import ApiContext, JobQueue
 from reelwright.api.errors import ApiError, api_error_handler, error_body, http_handler, validation_handler
 from reelwright.api.failures import unavailable_response
 from reelwright.api.idempotency import idempotency_middleware
+from reelwright.api.leftovers import start_sweeper
 from reelwright.api.metrics import Metrics, method_label, metrics_token_ok, status_label
 from reelwright.api.previews import router as previews_router
 from reelwright.api.routes import (
@@ -71,10 +72,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        sweeper = start_sweeper(settings, db)  # files of requests that died with a server
         stops = [start() for start in services]
         yield
         for stop in reversed(stops):
             stop()
+        sweeper.set()
 
     app = FastAPI(
         title="Reelwright",

@@ -17,7 +17,7 @@ from reelwright.api.fetch_slots import off_request_pool
 from reelwright.api.files_in import store_request_files
 from reelwright.api.pagination import list_envelope, page
 from reelwright.api.schemas import CreateAgentRequest, FileSpec
-from reelwright.api.sessions import check_capacity, check_ids, create_session, video_request
+from reelwright.api.sessions import check_capacity, check_ids, create_session, reserve_capacity, video_request
 from reelwright.chat.conversation import add_message, recent_messages
 from reelwright.request import VideoRequest
 from reelwright.store.files import inputs_key, message_inputs_key
@@ -159,6 +159,11 @@ def _send_message(
     extras: dict[str, Any] = {"file_keys": file_keys} if file_keys else {}
     extras.update({k: v for k, v in (("avatar_id", body.avatar_id), ("voice_id", body.voice_id)) if v})
     with ctx.db.session() as s:
+        try:
+            reserve_capacity(ctx, s, owner_id)
+        except ApiError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         # Only one turn at a time: the session must still be waiting when the message lands.
         claimed = s.execute(
             update(AgentSession)

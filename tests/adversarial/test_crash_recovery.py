@@ -10,7 +10,7 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -35,9 +35,9 @@ def _backdate(root: Path, seconds: int) -> None:
         os.utime(path, (then, then), follow_symlinks=False)
 
 
-def _wait(condition: object, what: str, timeout: float = 20) -> None:
+def _wait(condition: Callable[[], bool], what: str, timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
+    while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.2)
@@ -89,10 +89,7 @@ def test_a_crash_mid_request_frees_its_key_and_its_files(backend: dict[str, str]
             assert kept.status_code == 200, kept.text
         kept_inputs = server.data / "files" / "inputs" / kept.json()["data"]["session_id"]
         creator = threading.Thread(
-            target=lambda: httpx.post(
-                f"{server.base}/v3/video-agents", json=body, headers=headers, timeout=120
-            ),
-            daemon=True,
+            target=_post_until_killed, args=(f"{server.base}/v3/video-agents", body, headers), daemon=True
         )
         uploader = threading.Thread(target=_slow_upload, args=(server.base, key, stop), daemon=True)
         creator.start()

@@ -20,6 +20,7 @@ from reelwright.errors import ReelwrightError
 
 if TYPE_CHECKING:
     from reelwright.config import Settings
+    from reelwright.plan.base import Planner
 
 app = typer.Typer(
     help="Reelwright: turn a prompt (and your slides, pictures, clips and music) into a narrated video.",
@@ -239,11 +240,15 @@ def bench(
 @app.command("eval")
 def eval_(
     planner: Annotated[str, typer.Option(help="offline, or llm (REELWRIGHT_LLM_* settings).")] = "offline",
+    bench: Annotated[
+        bool, typer.Option(help="Score what the script says on real documents and briefs with facts.")
+    ] = False,
+    fast: Annotated[bool, typer.Option(help="With --bench: only the fast subset.")] = False,
+    details: Annotated[bool, typer.Option(help="With --bench: print each case's problems.")] = False,
 ) -> None:
     """Score a planner's prompt adherence on a fixed set of briefs (length, orientation, mentions...)."""
     from reelwright.config import Settings
     from reelwright.eval.harness import results_table, run_eval
-    from reelwright.plan.base import Planner
     from reelwright.plan.offline import OfflinePlanner
     from reelwright.plan.select import planner_for
 
@@ -253,12 +258,41 @@ def eval_(
             ReelwrightError("set REELWRIGHT_LLM_BASE_URL (and REELWRIGHT_LLM_MODEL) to evaluate a model")
         )
     factory: Callable[[], Planner] = (lambda: planner_for(settings)) if planner == "llm" else OfflinePlanner
+    if bench:
+        _print_bench(factory, fast=fast, details=details)
+        return
     header, rows, total = results_table(run_eval(factory))
     table = Table(*header, box=None)
     for row in rows:
         table.add_row(*row)
     out.print(table)
     out.print(total, highlight=False)
+
+
+def _print_bench(factory: Callable[[], Planner], *, fast: bool, details: bool) -> None:
+    from reelwright.eval.bench import CASES, bench_table, run_bench
+
+    results = run_bench(factory, [c for c in CASES if c.fast or not fast])
+    header, rows, total = bench_table(results)
+    table = Table(*header, box=None)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+    out.print(total, highlight=False)
+    if details:
+        for r in results:
+            out.print(f"\n[bold]{r.name}[/bold] ({r.estimated:.0f} s of {r.target:.0f} s): {r.title}")
+            for label, items in (
+                ("leaked", r.leaked),
+                ("repeated", r.repeated),
+                ("cut off", r.cut_off),
+                ("filler", r.filler),
+                ("missing facts", r.missing),
+                ("title", r.title_issues),
+                ("messages", r.messages),
+            ):
+                if items:
+                    out.print(f"  {label}: " + " | ".join(items), highlight=False, markup=False)
 
 
 def _migrated_settings() -> Settings:

@@ -290,6 +290,7 @@ def _print_bench(factory: Callable[[], Planner], *, fast: bool, details: bool) -
                 ("missing facts", r.missing),
                 ("title", r.title_issues),
                 ("messages", r.messages),
+                ("expected a message saying", [r.missing_message] if r.missing_message else []),
             ):
                 if items:
                     out.print(f"  {label}: " + " | ".join(items), highlight=False, markup=False)

@@ -333,7 +333,7 @@ def _mark_title(blocks: list[Block], title: str) -> list[Block]:
     body_started = False
     for b in _title_block(blocks, title):
         numbered = b.kind == "heading" and _NUMBERED_HEADING.match(b.text)
-        if b.kind == "title" or body_started or numbered or len(b.text.split()) > 10:
+        if b.kind in ("title", "bullet") or body_started or numbered or len(b.text.split()) > 10:
             body_started = body_started or (b.kind != "title")
             out.append(b)
         elif any(x.kind == "title" for x in out):

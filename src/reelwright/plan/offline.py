@@ -18,6 +18,7 @@ from reelwright.plan.base import DEFAULT_DURATION, Pacing, PlanRequest
 from reelwright.plan.language import language_name, voice_for_prompt
 from reelwright.plan.localized import PHRASES, read_local_prompt
 from reelwright.plan.prompt import PromptBrief, read_prompt, title_case
+from reelwright.plan.script import write_script
 from reelwright.storyboard import (
     BulletSlide,
     ImageScene,
@@ -345,21 +346,29 @@ class OfflinePlanner:
 
         language = voice.language.split("-")[0].lower()
         title = brief.title
-        if language == "en":
-            blocks_for_language = self._blocks(request, brief, layout)
-        else:
-            blocks_for_language, title = self._localized_blocks(request, language, layout)
         dropped = set(request.drop_scenes)
-        planned = [b for b in blocks_for_language if b.id not in dropped]
-        if not planned:
-            raise InputError("every scene was dropped; nothing is left to say", param="message")
-        spares = [b for b in planned if b.spare]
         max_scenes = max(2, int(target // MIN_SCENE_SECONDS))
         if brief.scenes:
             max_scenes = min(max_scenes, brief.scenes)
-        blocks = self._fit_scene_count([b for b in planned if not b.spare], target, max_scenes)
-        self._choose_sentences(blocks, target, pacing)
-        self._add_spares(blocks, spares, target, pacing, max_scenes)
+        if language == "en":
+            script = write_script(request, target, pacing, max_scenes, dropped, tone=brief.tone)
+            title = script.title
+            self.messages.extend(m for m in script.messages if m not in self.messages)
+            blocks = [
+                _Block(s.id, s.visual, layout(s.presenter), s.sentences, chosen=list(s.sentences))
+                for s in script.scenes
+            ]
+            if not blocks:
+                raise InputError("every scene was dropped; nothing is left to say", param="message")
+        else:
+            blocks_for_language, title = self._localized_blocks(request, language, layout)
+            planned = [b for b in blocks_for_language if b.id not in dropped]
+            if not planned:
+                raise InputError("every scene was dropped; nothing is left to say", param="message")
+            spares = [b for b in planned if b.spare]
+            blocks = self._fit_scene_count([b for b in planned if not b.spare], target, max_scenes)
+            self._choose_sentences(blocks, target, pacing)
+            self._add_spares(blocks, spares, target, pacing, max_scenes)
 
         music = next((f for f in request.files if f.kind == "audio"), None)
         scenes = [
@@ -525,7 +534,7 @@ class OfflinePlanner:
             request,
             lay,
             english=False,
-            page_dwell=lambda _page_no: [ph.page_dwell] if ph else [],
+            page_dwell=lambda _page_no: [],  # no content-free lines to stretch a page
             visual_line=lambda kind, _n: (
                 (ph.image_line if kind == "image" else ph.video_line) if ph else None
             ),
@@ -537,7 +546,7 @@ class OfflinePlanner:
                     "points",
                     BulletSlide(heading=ph.points_heading if ph else local.title, bullets=bullets),
                     lay("side"),
-                    ([ph.points_intro] if ph else []) + local.statements,
+                    local.statements,
                     priority=0,
                 )
             )
@@ -547,9 +556,8 @@ class OfflinePlanner:
                     "close",
                     TitleCard(heading=ph.close_heading, subheading=local.title),
                     lay("full"),
-                    [ph.closing],
+                    [ph.short_closing],
                     priority=4,
-                    short=[ph.short_closing],
                 )
             )
         return blocks, local.title

@@ -277,7 +277,12 @@ def build_document(raw_pages: list[list[Line]], widths: list[float], heights: li
         if ln.size >= body * _HEADING_GROWTH and len(ln.text.split()) <= 16
     )
     title = _title(pages_lines[0] if pages_lines else [], body)
-    if title and big:
+    # Type as large as the first page's on later pages makes it a heading like theirs, not a title
+    # (a deck whose every slide has the same big heading): it names the document, but is said.
+    title_is_heading = bool(title) and any(
+        ln.size >= max(x.size for x in pages_lines[0]) - 0.5 for lines in pages_lines[1:] for ln in lines
+    )
+    if title and big and not title_is_heading:
         # The title's size is not a heading level.
         title_size = max(big)
         if not any(round(ln.size * 2) / 2 == title_size for lines in pages_lines[1:] for ln in lines):
@@ -287,7 +292,7 @@ def build_document(raw_pages: list[list[Line]], widths: list[float], heights: li
     appendix_started = False
     for p, lines in enumerate(pages_lines):
         blocks = _blocks(lines, widths[p], heights[p], body, deck, sizes)
-        if p == 0 and title:
+        if p == 0 and title and not title_is_heading:
             blocks = _mark_title(blocks, title)
         heading = next((b.text for b in blocks if b.kind == "heading"), None)
         if deck and heading is None and blocks and blocks[0].kind == "paragraph":
@@ -304,7 +309,7 @@ def build_document(raw_pages: list[list[Line]], widths: list[float], heights: li
         ):
             role = "appendix"
         appendix_started = appendix_started or role == "appendix"
-        if p == 0 and title and role == "content":
+        if p == 0 and title and not title_is_heading and role == "content":
             role = "title"
         text = "\n".join(ln.text for ln in lines)
         words = sum(len(b.text.split()) for b in blocks)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 # small type at a deck's edge is caught separately.
 REPEAT_SHARE = 0.3
 MIN_REPEATS = 3
+# Repeated lines count as running text in the top and bottom 15 % only, and from the edge inwards.
+REPEAT_EDGE = 0.15
 EDGE = 0.1  # top and bottom tenth of the page: where headers, footers and navigation live
 BAND = 0.04  # lines whose centres are this close (share of page height) are in the same band
 
@@ -23,6 +25,7 @@ _PAGE_NUMBER = re.compile(
     r"^(?:(?:page|seite|p\.?)\s*)?[–-]?\s*\d{1,4}\s*[–-]?(?:\s*(?:/|of|von|sur|de)\s*\d{1,4})?$|^[ivxlc]{1,6}$",
     re.IGNORECASE,
 )
+_NAMED_PAGE = re.compile(r"^(?:page|seite|p\.)\s", re.IGNORECASE)  # "Page – 4" is a page number anywhere
 _EMAIL = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.-]+|\b[\w.]+ (?:at|\(at\)) [\w-]+(?:\.| dot | \(dot\) )[\w.]+", re.I
 )
@@ -73,19 +76,36 @@ def find_running(
     }
     out: list[set[int]] = []
     for p, lines in enumerate(pages):
-        found: set[int] = set()
         height = heights[p]
+
+        def candidate(line: Line, top: bool, height: float = height) -> bool:
+            centre = (line.top + line.bottom) / 2 / height
+            in_band = centre < REPEAT_EDGE if top else centre > 1 - REPEAT_EDGE
+            # Headers and footers are set no larger than the text; a big repeated line is a heading.
+            small = not body_size or line.size <= body_size * 1.12
+            return in_band and small and (_key(line.text), round(centre / BAND)) in repeated
+
+        # Repeated lines are running text from the page's edge inwards only: a header is the
+        # topmost thing on the page, a footer the lowest (a recurring line amid content is content).
+        found: set[int] = set()
+        order = sorted(range(len(lines)), key=lambda k: lines[k].top)
+        for top, walk in ((True, order), (False, order[::-1])):
+            for k in walk:
+                if not candidate(lines[k], top):
+                    break
+                found.add(k)
         for i, line in enumerate(lines):
             centre = (line.top + line.bottom) / 2 / height
             at_edge = centre < EDGE or centre > 1 - EDGE
-            band = round(centre / BAND)
             text = line.text.strip()
-            if (_key(text), band) in repeated or (at_edge and is_page_number(text)):
+            if (at_edge and is_page_number(text)) or (_NAMED_PAGE.match(text) and is_page_number(text)):
                 found.add(i)
             elif deck and at_edge and body_size and line.size < 0.75 * body_size:
                 found.add(i)  # navigation bars, footlines, headline section names
-            elif (_EMAIL.search(text) and len(text.split()) <= 8) or (p > 0 and _AFFILIATION.search(text) and len(text.split()) <= 10 and not text.endswith(".")):
+            elif _EMAIL.search(text) and len(text.split()) <= 8:
                 found.add(i)
+            elif p > 0 and is_affiliation(text):
+                found.add(i)  # affiliations repeated after the title page
         out.append(found)
     return out
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from reelwright.ingest.files import InputFile
 from reelwright.plan.base import Pacing, PlanRequest
 from reelwright.plan.brief import Brief, point_heading, point_sentence, read_brief
+from reelwright.plan.prompt import title_case
 from reelwright.plan.summarise import (
     Unit,
     content_words,
@@ -119,9 +121,16 @@ def write_script(
 
     if doc_titles and (brief.about_attachment or disagree or not brief.subject):
         title = short_title(doc_titles[0])
+    elif brief.about_attachment and any(f.kind == "pdf" for f in request.files):
+        # A document without a title: its first heading, else its file name.
+        named = next((u.heading for u in units if u.heading), None)
+        pdf = next(f for f in request.files if f.kind == "pdf")
+        title = short_title(named or title_case(re.sub(r"[_-]+", " ", Path(pdf.name).stem)))
     else:
         title = brief.title
     about = _about(brief, doc_titles, disagree)
+    if brief.about_attachment and not doc_titles and any(f.kind == "pdf" for f in request.files):
+        about = title
 
     # --- opening ---
     opening = f"You're invited to {brief.subject}." if brief.invitation else _OPEN.get(tone, _OPEN["friendly"]).format(x=about)

@@ -61,7 +61,8 @@ def _words(sentences: list[str]) -> int:
 
 
 def _key(sentence: str) -> str:
-    return " ".join(content_words(sentence)) or sentence.lower()
+    # Content words and numbers: "part 1" and "part 2" are different sentences.
+    return " ".join(content_words(sentence) + re.findall(r"\d+", sentence)) or sentence.lower()
 
 
 def _page_units(f: InputFile) -> list[Unit]:

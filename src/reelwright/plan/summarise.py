@@ -283,7 +283,8 @@ def select(units: list[Unit], budget_words: float, max_units: int, *, spread: bo
 
 
 def _key(sentence: str) -> str:
-    return " ".join(content_words(sentence))
+    # Content words and numbers: "part 1" and "part 2" are different sentences.
+    return " ".join(content_words(sentence) + re.findall(r"\d+", sentence))
 
 
 def short_title(text: str, limit: int = 8) -> str:

@@ -42,7 +42,9 @@ def test_a_bare_prompt_says_its_subject_and_explains_the_short_video() -> None:
     # and says why the video is short (add material or configure a model).
     planner = OfflinePlanner()
     board = planner.plan(
-        PlanRequest(prompt="Create a 45-second explainer about our Q3 product launch. Use a friendly, upbeat tone."),
+        PlanRequest(
+            prompt="Create a 45-second explainer about our Q3 product launch. Use a friendly, upbeat tone."
+        ),
         PACING,
     )
     assert board.title == "Q3 Product Launch"
@@ -200,7 +202,9 @@ def test_brief_statements_and_steps_are_all_spoken() -> None:
     for fact in ("Hollow Oak Books", "30 percent off", "April 30", "SPRING30", "hollowoakbooks.example"):
         assert fact in narration
     assert board.title == "Spring Sale" and board.orientation == "portrait"
-    assert board.scenes[-1].narration == "Use code SPRING30 at hollowoakbooks.example."  # the call to action last
+    assert (
+        board.scenes[-1].narration == "Use code SPRING30 at hollowoakbooks.example."
+    )  # the call to action last
     steps = _plan(
         "A 40 second onboarding video for new employees at Brightline Logistics. "
         "Step 1: collect your badge from reception. Step 2: set up your laptop with the IT desk."

@@ -233,6 +233,10 @@ def manifest() -> dict[str, dict[str, object]]:
     return {d["file"]: d for d in data["documents"]}
 
 
+def _list(value: object) -> list[object]:
+    return list(value) if isinstance(value, list) else []
+
+
 def corpus_path(name: str) -> Path:
     return Q3_DECK if name == Q3_DECK.name else CORPUS / name
 
@@ -431,7 +435,7 @@ def run_case(case: BenchCase, planner: Planner, pacing: Pacing | None = None) ->
     sources = [case.prompt, *(t for texts in raw_pages for t in texts)]
     recall, missing = fact_recall(board, case.facts)
     docs = manifest()
-    headings = [h for n in case.files for h in docs.get(n, {}).get("headings", [])]  # type: ignore[union-attr]
+    headings = [str(h) for n in case.files for h in _list(docs.get(n, {}).get("headings"))]
     return BenchResult(
         name=case.name,
         target=target,
@@ -502,7 +506,8 @@ def bench_table(results: Sequence[BenchResult]) -> tuple[list[str], list[list[st
     covered = [r.coverage for r in results if r.coverage is not None]
     total = (
         f"total {sum(r.passed() for r in results)}/{n} cases pass; length within ±10 %: {in_length}/{n} "
-        f"(mean |error| {mean_error:.0%}), shorter with a reason: {sum(r.explained_short for r in results)}; leaked lines {sum(len(r.leaked) for r in results)}; "
+        f"(mean |error| {mean_error:.0%}), shorter with a reason: {sum(r.explained_short for r in results)}; "
+        f"leaked lines {sum(len(r.leaked) for r in results)}; "
         f"repeated {sum(len(r.repeated) for r in results)}; cut off {sum(len(r.cut_off) for r in results)}; "
         f"filler {sum(len(r.filler) for r in results)}/{sum(r.sentences for r in results)} sentences; "
         f"fact recall {sum(r.recall for r in results) / n if n else 1:.0%}; "

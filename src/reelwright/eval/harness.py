@@ -208,7 +208,11 @@ def run_eval(planner_factory: Callable[[], Planner], cases: tuple[EvalCase, ...]
             result = score_storyboard(case, board, sources, pacing)
             result.seconds = time.perf_counter() - started
             result.notes.extend(planner.messages)
-            if not result.checks["duration"] and result.duration_error < 0 and _explains_short(planner.messages):
+            if (
+                not result.checks["duration"]
+                and result.duration_error < 0
+                and _explains_short(planner.messages)
+            ):
                 result.checks["duration"] = True
             results.append(result)
     return results

@@ -30,7 +30,30 @@ _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|[-_]b$|cmbx|sfbx|sfsx|b
 _NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
 _HEADING_GROWTH = 1.12
 _RUN_ON = frozenset(
-    ["a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "and", "or", "but", "is", "are", "was", "be", "as", "that", "which"]
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "was",
+        "be",
+        "as",
+        "that",
+        "which",
+    ]
 )  # a line this much larger than the body text is a heading
 
 

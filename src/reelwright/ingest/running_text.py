@@ -30,7 +30,8 @@ _EMAIL = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.-]+|\b[\w.]+ (?:at|\(at\)) [\w-]+(?:\.| dot | \(dot\) )[\w.]+", re.I
 )
 _AFFILIATION = re.compile(
-    r"\b(?:universit(?:y|ät|é|à|eit|ad)|institut[eo]?|department|faculty|school of|college|laborator(?:y|ies)|"
+    r"\b(?:universit(?:y|ät|é|à|eit|ad)|institut[eo]?|department|faculty|school of|college|"
+    r"laborator(?:y|ies)|"
     r"research cent(?:er|re)|gmbh|inc\.|ltd\.?)\b",
     re.IGNORECASE,
 )

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from reelwright.plan.prompt import parse_points, split_list, title_case
 from reelwright.plan.summarise import short_title
 
-_ABBREVIATIONS = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|St|Mt|No|vs|etc|e\.g|i\.e|approx|Inc|Ltd|Co|Jr|Sr)\.$", re.I)
+_ABBREVIATIONS = re.compile(
+    r"\b(?:Dr|Mr|Mrs|Ms|Prof|St|Mt|No|vs|etc|e\.g|i\.e|approx|Inc|Ltd|Co|Jr|Sr)\.$", re.I
+)
 _LENGTH = re.compile(
     r"\b(?:in\s+|under\s+|of\s+)?(?:an?\s+)?(?:\d+(?:\.\d+)?|one|two|three|four|five|ten|fifteen|twenty|thirty|"
     r"forty|forty-five|fifty|sixty|ninety|half)[\s-]*(?:a[\s-])?(?:seconds?|secs?|s|minutes?|mins?)\b(?:[\s-]long)?",
@@ -33,11 +35,14 @@ _VIDEO_NOUN = (
     r"intro|introduction|promo|ad|reel|tiktok|message|briefing|guide|primer|recap|announcement|spot|short)"
 )
 _SUBJECT_AFTER = re.compile(
-    _VIDEO_NOUN + r"s?\b[\s,]*(?:(?:about|on|of|explaining|introducing|announcing|showing|describing|covering|"
+    _VIDEO_NOUN
+    + r"s?\b[\s,]*(?:(?:about|on|of|explaining|introducing|announcing|showing|describing|covering|"
     r"that explains|to explain|to introduce|for)\s+)(.+)$",
     re.I,
 )
-_INVITING = re.compile(r"^(?:inviting|asking|encouraging|reminding|welcoming)\s+(?:[\w-]+\s+){0,3}?(?:to|about|of)\s+", re.I)
+_INVITING = re.compile(
+    r"^(?:inviting|asking|encouraging|reminding|welcoming)\s+(?:[\w-]+\s+){0,3}?(?:to|about|of)\s+", re.I
+)
 _LEAD_VERB = re.compile(
     r"^(?:please\s+)?(?:create|make|produce|generate|build|write|give me|i need|we need|i want|we want|"
     r"summari[sz]e|explain|describe|present|introduce|announce|show|walk through|turn)\s+(?:me\s+|us\s+)?",
@@ -50,12 +55,15 @@ _PEOPLE = (
     r"scientists|teachers|nurses|doctors|drivers|operators)"
 )
 _AUDIENCE = re.compile(
-    r"(?:,\s*)?\b(?:for|aimed at|targeting)\s+((?:[\w-]+\s+){0,3}?" + _PEOPLE + r"(?:\s+(?:at|of|in|from)\s+(?:[A-Z][\w&.'-]*\s*)+)?)",
+    r"(?:,\s*)?\b(?:for|aimed at|targeting)\s+((?:[\w-]+\s+){0,3}?"
+    + _PEOPLE
+    + r"(?:\s+(?:at|of|in|from)\s+(?:[A-Z][\w&.'-]*\s*)+)?)",
     re.I,
 )
 _PRODUCER_VERB = re.compile(
     r"^(?:please\s+)?(?:make|create|use|keep|add|include|mention|say|show|highlight|cover|focus|end|start|open|"
-    r"close|make sure|don't|do not|avoid|put|set|give|film|render|aim|target|write|explain|describe|talk|walk|"
+    r"close|make sure|don't|do not|avoid|put|set|give|film|render|aim|target|write|explain|describe|"
+    r"talk|walk|"
     r"feature|touch|emphasi[sz]e|stress|remind|tell)\b",
     re.I,
 )
@@ -71,7 +79,8 @@ _SAY_THAT = re.compile(
 )
 _STEP = re.compile(r"^(?:step\s+(\d+)|(\d+)[.)])\s*[:.-]?\s*(.+)$", re.I)
 _CTA = re.compile(
-    r"\b(?:register|sign up|visit|book|order|buy|download|subscribe|join|call|contact|apply|use code|learn more|"
+    r"\b(?:register|sign up|visit|book|order|buy|download|subscribe|join|call|contact|apply|use code|"
+    r"learn more|"
     r"go to|head to|find out)\b|\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|io|example|dev|app|de|fr|es)\b",
     re.I,
 )
@@ -153,7 +162,9 @@ def _subject(clause: str) -> tuple[str, str | None, bool]:
 
 def _title_from(subject: str, kind_title: str | None) -> str:
     bare = re.sub(r"^(?:our|the|a|an|my|your|their|this|these)\s+", "", subject, flags=re.I)
-    bare = re.split(r",\s|\s+(?:on|at|from)\s+(?=[A-Z\d])", bare)[0]  # "Nimbus Notes 2.0, launching on March 3"
+    bare = re.split(r",\s|\s+(?:on|at|from)\s+(?=[A-Z\d])", bare)[
+        0
+    ]  # "Nimbus Notes 2.0, launching on March 3"
     if not bare and kind_title:
         return kind_title
     return title_case(short_title(bare)) if bare else (kind_title or "Untitled")
@@ -169,7 +180,11 @@ def read_brief(prompt: str) -> Brief:
     if tail.strip() and re.search(r"\b" + _VIDEO_NOUN + r"|\b(?:second|minute)", head, re.I):
         first, rest = head, [_sentence(tail), *rest]
     # "... for new employees covering the kitchen, the wifi and parking": points in the request itself.
-    first_points = parse_points(first) if re.search(r"\b(?:covering|highlighting|featuring|including)\b", first, re.I) else []
+    first_points = (
+        parse_points(first)
+        if re.search(r"\b(?:covering|highlighting|featuring|including)\b", first, re.I)
+        else []
+    )
     if first_points:
         first = re.split(r"(?i)\s*,?\s+(?:covering|highlighting|featuring|including)\b", first)[0]
     subject, audience, invitation = _subject(first)
@@ -196,9 +211,13 @@ def read_brief(prompt: str) -> Brief:
             points.append(_clean(sentence))
             continue
         listed = parse_points(sentence) if _PRODUCER_VERB.match(sentence) or ":" in sentence else []
-        if listed or re.match(r"(?i)^(?:please\s+)?(?:cover|highlight|include|focus on|walk through)\b", sentence):
+        if listed or re.match(
+            r"(?i)^(?:please\s+)?(?:cover|highlight|include|focus on|walk through)\b", sentence
+        ):
             if not listed:
-                m = re.match(r"(?i)^(?:please\s+)?(?:cover|highlight|include|focus on|walk through):?\s+(.+)", sentence)
+                m = re.match(
+                    r"(?i)^(?:please\s+)?(?:cover|highlight|include|focus on|walk through):?\s+(.+)", sentence
+                )
                 listed = split_list(m.group(1).rstrip(".!?")) if m else []
             points += [p for p in listed if p.lower() not in (x.lower() for x in points)]
             continue
@@ -224,7 +243,11 @@ def point_sentence(point: str, index: int, count: int) -> str:
     """A listed point said as a sentence: "First, antigens." / "Step 2: set up your laptop."."""
     if _STEP.match(point):
         return _sentence(point)
-    ordinal = "First" if index == 0 else ("Finally" if index == count - 1 else ("Next", "Then", "Also")[index % 3 - 1])
+    ordinal = (
+        "First"
+        if index == 0
+        else ("Finally" if index == count - 1 else ("Next", "Then", "Also")[index % 3 - 1])
+    )
     return _sentence(f"{ordinal}, {point}")
 
 

@@ -26,7 +26,15 @@ from reelwright.plan.summarise import (
     short_title,
     speakable,
 )
-from reelwright.storyboard import BulletSlide, ImageScene, PdfPage, PresenterLayout, TitleCard, VideoClip, Visual
+from reelwright.storyboard import (
+    BulletSlide,
+    ImageScene,
+    PdfPage,
+    PresenterLayout,
+    TitleCard,
+    VideoClip,
+    Visual,
+)
 
 SECONDS_PER_SLIDE = 7.0  # a deck's slide needs time to be seen and said
 SECONDS_PER_SECTION = 9.0
@@ -37,7 +45,12 @@ _OPEN = {
     "formal": "This is a short overview of {x}.",
     "calm": "This is a short look at {x}.",
 }
-_CLOSE = {"friendly": "Thanks for watching!", "upbeat": "Thanks for watching!", "formal": "Thank you.", "calm": "Thank you for watching."}
+_CLOSE = {
+    "friendly": "Thanks for watching!",
+    "upbeat": "Thanks for watching!",
+    "formal": "Thank you.",
+    "calm": "Thank you for watching.",
+}
 LLM_HINT = "set REELWRIGHT_LLM_BASE_URL (see the README) for a full script"
 
 
@@ -111,7 +124,12 @@ def write_script(
     vocabulary = {w for u in units for s in u.sentences for w in content_words(s)}
     vocabulary |= {w for t in doc_titles for w in content_words(t)}
     subject_words = set(content_words(brief.subject))
-    disagree = bool(units) and not brief.about_attachment and bool(subject_words) and not (subject_words & vocabulary)
+    disagree = (
+        bool(units)
+        and not brief.about_attachment
+        and bool(subject_words)
+        and not (subject_words & vocabulary)
+    )
     if disagree:
         what = f"“{doc_titles[0]}”" if doc_titles else "the attached file"
         messages.append(
@@ -134,7 +152,11 @@ def write_script(
         about = title
 
     # --- opening ---
-    opening = f"You're invited to {brief.subject}." if brief.invitation else _OPEN.get(tone, _OPEN["friendly"]).format(x=about)
+    opening = (
+        f"You're invited to {brief.subject}."
+        if brief.invitation
+        else _OPEN.get(tone, _OPEN["friendly"]).format(x=about)
+    )
     scenes: list[ScriptScene] = [
         ScriptScene(
             "intro",
@@ -155,7 +177,10 @@ def write_script(
                 "points",
                 BulletSlide(
                     heading="Steps" if is_steps else "Key points",
-                    bullets=[point_heading(p) if is_steps else (p[:1].upper() + p[1:])[:240] for p in brief.points[:6]],
+                    bullets=[
+                        point_heading(p) if is_steps else (p[:1].upper() + p[1:])[:240]
+                        for p in brief.points[:6]
+                    ],
                 ),
                 "side",
                 [f"There are {len(brief.points)} steps." if is_steps else f"We'll cover {listed}."],
@@ -190,7 +215,9 @@ def write_script(
     # --- pictures and clips ---
     for f in request.files:
         if f.kind in ("image", "video"):
-            visual: Visual = ImageScene(source=str(f.path)) if f.kind == "image" else VideoClip(source=str(f.path))
+            visual: Visual = (
+                ImageScene(source=str(f.path)) if f.kind == "image" else VideoClip(source=str(f.path))
+            )
             line = "Take a look." if f.kind == "image" else "Here it is in motion."
             scenes.append(ScriptScene(f"{f.kind}{f.index + 1}", visual, "pip", [line]))
 
@@ -225,7 +252,9 @@ def write_script(
     if not closing and content_sentences >= 4:
         closing = [_CLOSE.get(tone, _CLOSE["friendly"])]
     if closing:
-        scenes.append(ScriptScene("close", TitleCard(heading="Thanks for watching", subheading=title), "full", closing))
+        scenes.append(
+            ScriptScene("close", TitleCard(heading="Thanks for watching", subheading=title), "full", closing)
+        )
 
     # No sentence twice (a slide's title repeated as its first bullet, a statement a point already said).
     seen: set[str] = set()
@@ -244,12 +273,13 @@ def write_script(
     if len(scenes) > max_scenes:
         scenes = scenes[: max(1, max_scenes)]
 
-    words = _words([s for sc in scenes for s in sc.sentences])
-    estimate = words / wps + pacing.scene_overhead * len(scenes)
+    spoken = _words([s for sc in scenes for s in sc.sentences])
+    estimate = spoken / wps + pacing.scene_overhead * len(scenes)
     if estimate < 0.9 * target:
         source = "your brief and files state" if request.files else "your brief states"
         messages.append(
             f"Without a language model the offline planner says only what {source}: about {estimate:.0f} s "
-            f"of the {target:.0f} s asked for. Add points or attach a document for a longer video, or {LLM_HINT}."
+            f"of the {target:.0f} s asked for. Add points or attach a document for a longer video, "
+            f"or {LLM_HINT}."
         )
     return Script(title=title, scenes=scenes, messages=messages)

@@ -34,7 +34,9 @@ _RUN_ON_END = re.compile(
     r"your|as|than|like|such|into|via|per)$",
     re.IGNORECASE,
 )
-_CITATION = re.compile(r"\s*\[[^\]]{1,40}\]|\s*\((?:see|cf\.|e\.g\.|i\.e\.)[^)]*\)|\s*\([A-Z][a-z]+ et al\.?,? \d{4}\)")
+_CITATION = re.compile(
+    r"\s*\[[^\]]{1,40}\]|\s*\((?:see|cf\.|e\.g\.|i\.e\.)[^)]*\)|\s*\([A-Z][a-z]+ et al\.?,? \d{4}\)"
+)
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 _MATH = re.compile(r"[=<>∑∫∞≤≥±×÷√∂∀∃∈∉⊂⊆∪∩→←⇒⇔λπσμθ\U0001D400-\U0001D7FF]")
 _CODE = re.compile(r"[{}<>_\\|]|\w/\w|::|\(\)|\w\.\w+\(|--\w")
@@ -112,7 +114,9 @@ class Unit:
             return None
         if _RUN_ON_END.search(h) or h.endswith(",") or _ELLIPSIS.search(h):
             return None  # "… efficiently, but" is the start of a sentence, not a label
-        first = self.sentences[self.chosen[0]] if self.chosen else (self.sentences[0] if self.sentences else "")
+        first = (
+            self.sentences[self.chosen[0]] if self.chosen else (self.sentences[0] if self.sentences else "")
+        )
         if set(content_words(h)) <= set(content_words(first)):
             return None  # the sentence already says it
         return h + "."
@@ -267,8 +271,10 @@ def select(units: list[Unit], budget_words: float, max_units: int, *, spread: bo
         used += n
         chosen.append(u)
     said = {_key(u.sentences[u.chosen[0]]) for u in chosen}
-    more = sorted(((u.scores[i], u, i) for u in chosen for i in range(len(u.sentences)) if i not in u.chosen),
-                  key=lambda t: -t[0])
+    more = sorted(
+        ((u.scores[i], u, i) for u in chosen for i in range(len(u.sentences)) if i not in u.chosen),
+        key=lambda t: -t[0],
+    )
     for _, u, i in more:
         n = len(u.sentences[i].split())
         key = _key(u.sentences[i])
@@ -297,8 +303,8 @@ def short_title(text: str, limit: int = 8) -> str:
         cut.pop()
     # Prefer a natural break: before "under", "for", "with", a colon.
     for i in range(len(cut) - 1, 1, -1):
-        if cut[i].lower() in ("under", "for", "with", "using", "via", "in", "on", "at") or cut[i - 1].endswith(":"):
-            if i >= 3:
-                cut = cut[:i]
-                break
+        natural = cut[i].lower() in ("under", "for", "with", "using", "via", "in", "on", "at")
+        if (natural or cut[i - 1].endswith(":")) and i >= 3:
+            cut = cut[:i]
+            break
     return " ".join(cut).strip(" .:;,") or " ".join(words[:limit])

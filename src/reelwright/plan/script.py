@@ -91,6 +91,19 @@ def _page_units(f: InputFile) -> list[Unit]:
     return units
 
 
+def _attachment_noun(subject: str) -> str | None:
+    m = re.search(
+        r"\b(talk|deck|slides|document|specification|spec|paper|report|example|presentation|manual|handbook|"
+        r"guide|brochure|flyer|policy|whitepaper|article|proposal)\b",
+        subject,
+        re.IGNORECASE,
+    )
+    if not m:
+        return None
+    noun = m.group(1).lower()
+    return {"spec": "specification", "slides": "talk", "deck": "talk"}.get(noun, noun)
+
+
 def _about(brief: Brief, doc_titles: list[str], disagree: bool) -> str:
     if doc_titles and (brief.about_attachment or disagree or not brief.subject):
         return doc_titles[0]
@@ -152,11 +165,13 @@ def write_script(
         about = title
 
     # --- opening ---
-    opening = (
-        f"You're invited to {brief.subject}."
-        if brief.invitation
-        else _OPEN.get(tone, _OPEN["friendly"]).format(x=about)
-    )
+    if brief.invitation:
+        opening = f"You're invited to {brief.subject}."
+    elif doc_titles and about == doc_titles[0]:
+        noun = _attachment_noun(brief.subject) or ("talk" if decks else "document")
+        opening = f"This is a short summary of the {noun} {about}."
+    else:
+        opening = _OPEN.get(tone, _OPEN["friendly"]).format(x=about)
     scenes: list[ScriptScene] = [
         ScriptScene(
             "intro",
@@ -228,6 +243,7 @@ def write_script(
     if units:
         units = [u for u in units if u.key not in dropped]
         score_units(units, focus=" ".join([brief.subject, *brief.points]) if not disagree else "")
+        spread = True  # a long deck or document is sampled across its length, not just its start
         room_scenes = max(1, max_scenes - len(scenes) - 1)
         chosen: list[Unit] = []
         for _ in range(3):  # the budget depends on the number of scenes, which depends on the budget
@@ -235,7 +251,7 @@ def write_script(
             doc_seconds = target - pacing.scene_overhead * n_scenes - fixed_words / wps
             per = SECONDS_PER_SLIDE if decks else SECONDS_PER_SECTION
             limit = max(1, min(room_scenes, int(doc_seconds // per)))
-            chosen = select(units, max(0.0, doc_seconds * wps), limit, spread=bool(decks))
+            chosen = select(units, max(0.0, doc_seconds * wps), limit, spread=spread, most=room_scenes)
         for u in chosen:
             lead = u.lead()
             scenes.append(

@@ -31,16 +31,23 @@ STOPWORDS = frozenset(
 )
 _RUN_ON_END = re.compile(
     r"\b(?:the|a|an|of|to|in|on|at|by|for|with|from|and|or|but|that|which|is|are|was|were|its|their|our|"
-    r"your|as|than|like|such|into|via|per)$",
+    r"your|as|than|like|such|into|via|per|named|called|titled)$",
     re.IGNORECASE,
 )
 _CITATION = re.compile(
     r"\s*\[[^\]]{1,40}\]|\s*\((?:see|cf\.|e\.g\.|i\.e\.)[^)]*\)|\s*\([A-Z][a-z]+ et al\.?,? \d{4}\)"
 )
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
-_MATH = re.compile(r"[=<>∑∫∞≤≥±×÷√∂∀∃∈∉⊂⊆∪∩→←⇒⇔λπσμθ\U0001D400-\U0001D7FF]")
+_MATH = re.compile(r"[=<>∑∫∞≤≥±×÷√∂∀∃∈∉⊂⊆∪∩→←⇒⇔\u0370-\u03ff\U0001D400-\U0001D7FF]")
 _CODE = re.compile(r"[{}<>_\\|]|\w/\w|::|\(\)|\w\.\w+\(|--\w")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
+_LATEX = re.compile(r"\\[a-zA-Z]+")
+_BROKEN = re.compile(r"\b(?:the|a|an|of|to|in)\s+(?:and|or|of|the|a|an|to)\b", re.IGNORECASE)
+_PARENTHETICAL = re.compile(r"\s*\([^()]{0,120}\)")
+_FUNCTION = frozenset(
+    "a an the is are was were be been has have had do does can will would should may must of to in on at by "
+    "for with from as and or but if not no it this that these those we you they there which who".split()
+)
 _ELLIPSIS = re.compile(r"\s*(?:\.\s){2,}\.?|\s*…")
 
 
@@ -53,17 +60,27 @@ def speakable(text: str) -> str | None:
     fragments that run on ("…, but") and walls of text are not read out at all."""
     if _ELLIPSIS.search(text) or "..." in text:
         return None  # a slide's build-up ("efficiently, but . . .") is not a sentence on its own
+    if _LATEX.search(text) or _BROKEN.search(text):
+        return None  # a TeX command, or a sentence with a word lost in extraction ("the and")
     text = _URL.sub("", _CITATION.sub("", text))
+    text = _PARENTHETICAL.sub("", text)  # an aside in brackets is read, not said
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     text = re.sub(r"\s+", " ", text).strip(" -–•*·")
     if not text or len(_MATH.findall(text)) > 0 or len(_CODE.findall(text)) > 1:
         return None
     letters = sum(c.isalpha() for c in text)
     words = text.split()
-    if letters < 0.6 * len(text) or not 4 <= len(words) <= 40:
+    if letters < 0.6 * len(text) or not 5 <= len(words) <= 40:
         return None
     if sum(w.isupper() and len(w) > 1 for w in words) > len(words) / 2:
         return None  # SHOUTED keyword lists
+    lowered = [w.lower().strip(".,:;!?") for w in words]
+    if max(Counter(lowered).values()) >= 3 and len(set(lowered)) < 0.7 * len(lowered):
+        return None  # a figure's labels: "perfect phylogeny perfect phylogeny perfect phylogeny"
+    if sum(len(w.strip(".,:;")) == 1 and w[0] not in "aAI" for w in words) >= 3:
+        return None  # matrix cells and variables: "A B C", "0 1 0 0"
+    if len(words) >= 3 and not any(w in _FUNCTION for w in lowered):
+        return None  # labels run together ("Genotype matrix Haplotype matrix"): no sentence without them
     body = text.rstrip(".!?:;,")
     if _RUN_ON_END.search(body) or text.endswith((",", ";")):
         return None
@@ -74,23 +91,36 @@ def speakable(text: str) -> str | None:
     return text[0].upper() + text[1:]
 
 
-def bullets_as_sentences(heading: str | None, items: list[str]) -> list[str]:
-    """Slide bullets as spoken sentences: full ones as they are; terse ones listed under the heading."""
+def bullets_as_sentences(heading: str | None, items: list[str], marked: list[bool] | None = None) -> list[str]:
+    """Slide bullets as spoken sentences: full ones as they are; terse ones listed under the heading.
+
+    ``marked`` says which items carried a bullet mark: an unmarked one-word line is more likely a
+    figure's label than a point, so it needs two words to count.
+    """
     out: list[str] = []
     terse: list[str] = []
-    for item in items:
+    for n, item in enumerate(items):
         item = _SPACE_BEFORE_PUNCT.sub(r"\1", item).strip()
-        if len(item.split()) >= 4:
+        words = len(item.split())
+        least = 1 if marked is None or marked[n] else 2
+        if words >= 4:
             said = speakable(item)
             if said:
                 out.append(said)
-        elif 1 <= len(item.split()) < 4 and sum(c.isalpha() for c in item) >= 3 and not _MATH.search(item):
+        elif (
+            least <= words < 4
+            and item[:1].isalpha()
+            and sum(c.isalpha() for c in item) >= 0.7 * len(item)
+            and not _MATH.search(item)
+            and not _CODE.search(item)
+        ):
             terse.append(item.rstrip(".:;,"))
-    if len(terse) >= 2:
+    if len(terse) >= 2 and heading and len(heading.split()) <= 6:
+        # Under a short heading, terse bullets are said as its list; without one they are likely
+        # a figure's labels and are left to the picture.
         items_said = [t if t[:2].isupper() else t[:1].lower() + t[1:] for t in terse[:5]]
         listed = ", ".join(items_said[:-1]) + " and " + items_said[-1]
-        lead = heading.rstrip(".:?!") if heading and len(heading.split()) <= 6 else "The points"
-        out.append(f"{lead}: {listed}.")
+        out.append(f"{heading.rstrip('.:?!')}: {listed}.")
     return out
 
 
@@ -123,31 +153,44 @@ class Unit:
 
     def score(self) -> float:
         best = sorted(self.scores, reverse=True)[:2]
-        return sum(best) / len(best) if best else 0.0
+        # A slide that is only its title has less to say than one that explains it.
+        richness = min(1.0, sum(len(s.split()) for s in self.sentences) / 40)
+        return (sum(best) / len(best) if best else 0.0) + 0.4 * richness
 
 
 def _blocks_sentences(heading: str | None, blocks: list[Block]) -> list[str]:
     out: list[str] = []
     pending: list[str] = []
+    marked: list[bool] = []
     for b in blocks:
         if b.kind == "heading":
-            out += bullets_as_sentences(heading, pending)
-            pending = []
+            out += bullets_as_sentences(heading, pending, marked)
+            pending, marked = [], []
             said = speakable(b.text) if b.text.endswith((".", "?", "!")) else None
             if said:
                 out.append(said)
             continue
         if b.kind == "bullet" or (len(b.text.split()) < 8 and not b.text.endswith((".", "!", "?"))):
             pending.append(b.text)
+            marked.append(b.kind == "bullet")
             continue
-        out += bullets_as_sentences(heading, pending)
-        pending = []
+        out += bullets_as_sentences(heading, pending, marked)
+        pending, marked = [], []
         for piece in re.split(r"(?<=[.!?])\s+(?=[A-Z])", b.text):
             said = speakable(piece)
             if said:
                 out.append(said)
-    out += bullets_as_sentences(heading, pending)
+    out += bullets_as_sentences(heading, pending, marked)
     return out
+
+
+_BACK_MATTER = re.compile(
+    r"^(?:contributors|authors?|references|bibliography|acknowledge?ments?|glossary|index|copyright|licen[cs]e|"
+    r"change ?log|history|revision history|appendix.*|further reading|see also)$",
+    re.IGNORECASE,
+)
+_OPENING = re.compile(r"\b(?:introduction|overview|what is|purpose|scope|about this|motivation|background)\b", re.I)
+_SUMMARY = re.compile(r"\b(?:summary|conclusions?|key (?:points|takeaways)|takeaways|in short|results|abstract)\b", re.I)
 
 
 def _heading_label(text: str | None) -> str | None:
@@ -167,12 +210,22 @@ def document_units(doc: Document, source: str, *, appendix: bool = False) -> lis
             frame_title = [b for b in page.blocks if b.kind == "heading"][:1]
             rest = [b for b in page.blocks if b not in frame_title and b.kind not in ("title", "byline")]
             said = _blocks_sentences(heading, frame_title + rest)
-            if said:
-                units.append(Unit(f"p{page.number}", heading, source, page.number, said))
+            if not said:
+                continue
+            last = units[-1] if units else None
+            if last is not None and heading and last.heading == heading and last.page == page.number - 1:
+                # Beamer overlays: one frame built up over several pages is one slide; show the
+                # last (complete) page and say each of its sentences once.
+                last.page = page.number
+                last.key = f"p{page.number}"
+                last.sentences += [s for s in said if s not in last.sentences]
+                continue
+            units.append(Unit(f"p{page.number}", heading, source, page.number, said))
     else:
         found = sections(doc, appendix=appendix, max_level=1)
-        if len([s for s in found if s.heading]) < 2:
+        if len([s for s in found if s.heading]) < 4:
             found = sections(doc, appendix=appendix, max_level=2)
+        found = [s for s in found if not (s.heading and _BACK_MATTER.match(_heading_label(s.heading) or ""))]
         for n, section in enumerate(found):
             heading = _heading_label(section.heading)
             said = _blocks_sentences(heading, section.blocks)
@@ -226,6 +279,11 @@ def score_units(units: list[Unit], focus: str = "") -> None:
         heading_words = set(content_words(u.heading or ""))
         score = float(central[k]) if len(central) else 1.0
         score += 0.5 if i == 0 else 0.25 / (1 + i)  # a slide or section says its point first
+        if u.heading and _SUMMARY.search(u.heading):
+            score += 1.0  # the author's own summary is the best summary
+        if u.heading and _OPENING.search(u.heading):
+            score += 0.8  # and what the document is, said at its start
+        score += 0.3 * (1 - u.position)
         score += 0.3 * len(heading_words & set(words)) / max(1, len(heading_words))
         score += 0.6 * len(wanted & set(words)) / max(1, len(wanted)) if wanted else 0.0
         n = len(s.split())
@@ -233,13 +291,16 @@ def score_units(units: list[Unit], focus: str = "") -> None:
         u.scores[i] = score
 
 
-def select(units: list[Unit], budget_words: float, max_units: int, *, spread: bool) -> list[Unit]:
+def select(
+    units: list[Unit], budget_words: float, max_units: int, *, spread: bool, most: int | None = None
+) -> list[Unit]:
     """The units to show and, in each, the sentences to say, within ``budget_words``.
 
     Units are taken by score (a deck ``spread`` across its length, so a long talk is not just its
     first slides), each with its best sentence; then the best remaining sentences of the chosen
     units while they fit. Returns the chosen units in reading order.
     """
+    most = max(max_units, most or max_units)
     for u in units:
         u.chosen = []
     candidates = [u for u in units if u.sentences]
@@ -258,31 +319,46 @@ def select(units: list[Unit], budget_words: float, max_units: int, *, spread: bo
         order = best_first
     used = 0.0
     chosen: list[Unit] = []
-    for u in order:
-        if len(chosen) >= max_units:
-            break
+    said: set[str] = set()
+    limit = budget_words * 1.03
+
+    def take_best(u: Unit) -> bool:
+        nonlocal used
         i = max(range(len(u.sentences)), key=lambda j: u.scores[j])
         u.chosen = [i]
         lead = u.lead()
         n = len(u.sentences[i].split()) + (len(lead.split()) if lead else 0)
-        if used + n > budget_words * 1.03:
+        if used + n > limit or _key(u.sentences[i]) in said:
             u.chosen = []
-            continue
+            return False
         used += n
+        said.add(_key(u.sentences[i]))
         chosen.append(u)
-    said = {_key(u.sentences[u.chosen[0]]) for u in chosen}
-    more = sorted(
-        ((u.scores[i], u, i) for u in chosen for i in range(len(u.sentences)) if i not in u.chosen),
-        key=lambda t: -t[0],
-    )
-    for _, u, i in more:
-        n = len(u.sentences[i].split())
-        key = _key(u.sentences[i])
-        if key in said or used + n > budget_words * 1.03:
-            continue
-        u.chosen.append(i)
-        said.add(key)
-        used += n
+        return True
+
+    def fill() -> None:
+        nonlocal used
+        more = sorted(
+            ((u.scores[i], u, i) for u in chosen for i in range(len(u.sentences)) if i not in u.chosen),
+            key=lambda t: -t[0],
+        )
+        for _, u, i in more:
+            n = len(u.sentences[i].split())
+            key = _key(u.sentences[i])
+            if key in said or used + n > limit:
+                continue
+            u.chosen.append(i)
+            said.add(key)
+            used += n
+
+    rest = list(order)
+    while rest and len(chosen) < max_units:
+        take_best(rest.pop(0))
+    fill()
+    # Thin slides leave time over: show more of them (up to ``most``), each with what it says.
+    while rest and len(chosen) < most and used < 0.9 * budget_words:
+        if take_best(rest.pop(0)):
+            fill()
     for u in chosen:
         u.chosen.sort()
     return [u for u in units if u in chosen]

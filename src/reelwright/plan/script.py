@@ -21,6 +21,7 @@ from reelwright.plan.summarise import (
     Unit,
     content_words,
     document_units,
+    outline,
     score_units,
     select,
     short_title,
@@ -122,6 +123,7 @@ def write_script(
     units: list[Unit] = []
     doc_titles: list[str] = []
     decks = 0
+    first_document = next((f.document for f in request.files if f.document is not None), None)
     for f in request.files:
         if f.kind != "pdf":
             continue
@@ -172,12 +174,18 @@ def write_script(
         opening = f"This is a short summary of the {noun} {about}."
     else:
         opening = _OPEN.get(tone, _OPEN["friendly"]).format(x=about)
+    said_first = [opening[0].upper() + opening[1:]]
+    parts = outline(first_document) if first_document is not None and not disagree else []
+    if parts:
+        # The outline slide is not shown, but what it lists is the talk's structure: say it once.
+        named = [p[:1].lower() + p[1:] if p[1:] == p[1:].lower() else p for p in parts]
+        said_first.append(f"It covers {', '.join(named[:-1])} and {named[-1]}.")
     scenes: list[ScriptScene] = [
         ScriptScene(
             "intro",
             TitleCard(heading=title, subheading=f"For {brief.audience}" if brief.audience else None),
             "full",
-            [opening[0].upper() + opening[1:]],
+            said_first,
         )
     ]
 

@@ -45,8 +45,11 @@ _LATEX = re.compile(r"\\[a-zA-Z]+")
 _BROKEN = re.compile(r"\b(?:the|a|an|of|to|in)\s+(?:and|or|of|the|a|an|to)\b", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r"\s*\([^()]{0,120}\)")
 _FUNCTION = frozenset(
-    "a an the is are was were be been has have had do does can will would should may must of to in on at by "
-    "for with from as and or but if not no it this that these those we you they there which who".split()
+    re.findall(
+        r"\S+",
+        "a an the is are was were be been has have had do does can will would should may must of to in on "
+        "at by for with from as and or but if not no it this that these those we you they there which who",
+    )
 )
 _ELLIPSIS = re.compile(r"\s*(?:\.\s){2,}\.?|\s*…")
 
@@ -91,7 +94,9 @@ def speakable(text: str) -> str | None:
     return text[0].upper() + text[1:]
 
 
-def bullets_as_sentences(heading: str | None, items: list[str], marked: list[bool] | None = None) -> list[str]:
+def bullets_as_sentences(
+    heading: str | None, items: list[str], marked: list[bool] | None = None
+) -> list[str]:
     """Slide bullets as spoken sentences: full ones as they are; terse ones listed under the heading.
 
     ``marked`` says which items carried a bullet mark: an unmarked one-word line is more likely a
@@ -189,8 +194,32 @@ _BACK_MATTER = re.compile(
     r"change ?log|history|revision history|appendix.*|further reading|see also)$",
     re.IGNORECASE,
 )
-_OPENING = re.compile(r"\b(?:introduction|overview|what is|purpose|scope|about this|motivation|background)\b", re.I)
-_SUMMARY = re.compile(r"\b(?:summary|conclusions?|key (?:points|takeaways)|takeaways|in short|results|abstract)\b", re.I)
+_OPENING = re.compile(
+    r"\b(?:introduction|overview|what is|purpose|scope|about this|motivation|background)\b", re.IGNORECASE
+)
+_SUMMARY = re.compile(
+    r"\b(?:summary|conclusions?|key (?:points|takeaways)|takeaways|in short|results|abstract)\b",
+    re.IGNORECASE,
+)
+
+
+def outline(doc: Document) -> list[str]:
+    """The document's parts, as its outline slide or its top-level headings list them (2 to 6)."""
+    if doc.kind == "deck":
+        page = next((p for p in doc.pages if p.role == "outline"), None)
+        items = [b.text for b in page.blocks if b.kind == "bullet"] if page else []
+    else:
+        items = [
+            label
+            for p in doc.content_pages()
+            for b in p.blocks
+            if b.kind == "heading" and b.level == 1
+            for label in [_heading_label(b.text)]
+            if label and not _BACK_MATTER.match(label)
+        ]
+    items = [re.sub(r"^\d+\.?\s+", "", i).strip(" .:") for i in items]
+    items = [i for i in items if i and len(i.split()) <= 8]
+    return items if 2 <= len(items) <= 6 else []
 
 
 def _heading_label(text: str | None) -> str | None:

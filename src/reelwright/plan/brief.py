@@ -255,4 +255,5 @@ def point_heading(point: str) -> str:
     step = _STEP.match(point)
     if step:
         return f"Step {step.group(1) or step.group(2)}"
-    return short_title(point[:1].upper() + point[1:], 6)
+    bare = re.sub(r"^(?:the|a|an|our|your)\s+", "", point, flags=re.IGNORECASE)
+    return short_title(bare[:1].upper() + bare[1:], 6)

@@ -178,8 +178,8 @@ def write_script(
     parts = outline(first_document) if first_document is not None and not disagree else []
     if parts:
         # The outline slide is not shown, but what it lists is the talk's structure: say it once.
-        named = [part[:1].lower() + part[1:] if part[1:] == part[1:].lower() else part for part in parts]
-        said_first.append(f"It covers {', '.join(named[:-1])} and {named[-1]}.")
+        parts_said = [part[:1].lower() + part[1:] if part[1:] == part[1:].lower() else part for part in parts]
+        said_first.append(f"It covers {', '.join(parts_said[:-1])} and {parts_said[-1]}.")
     scenes: list[ScriptScene] = [
         ScriptScene(
             "intro",

@@ -42,7 +42,11 @@ _MATH = re.compile(r"[=<>∑∫∞≤≥±×÷√∂∀∃∈∉⊂⊆∪∩→�
 _CODE = re.compile(r"[{}<>_\\|]|\w/\w|::|\(\)|\w\.\w+\(|--\w")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
 _LATEX = re.compile(r"\\[a-zA-Z]+")
-_BROKEN = re.compile(r"\b(?:the|a|an|of|to|in)\s+(?:and|or|of|the|a|an|to)\b", re.IGNORECASE)
+# A word lost in extraction: "the and", "of the to"; or a capitalised "The" mid-sentence, where a
+# word from another line was spliced in ("Explain The haplotypes in H are").
+_BROKEN = re.compile(
+    r"\b(?:[Tt]he|[Aa]n?|[Oo]f|[Tt]o|[Ii]n)\s+(?:and|or|of|the|a|an|to)\b|(?<=[a-z])\s+The\s"
+)
 _PARENTHETICAL = re.compile(r"\s*\([^()]{0,120}\)")
 _FUNCTION = frozenset(
     re.findall(
@@ -233,7 +237,8 @@ def document_units(doc: Document, source: str, *, appendix: bool = False) -> lis
     """Slides of a deck, or sections of a document, with their speakable sentences."""
     units: list[Unit] = []
     if doc.kind == "deck":
-        pages: list[Page] = doc.content_pages(appendix=appendix)
+        # A deck's title slide names the talk and its authors: the opening says the title instead.
+        pages: list[Page] = [p for p in doc.content_pages(appendix=appendix) if p.role != "title"]
         for page in pages:
             heading = _heading_label(page.heading)
             frame_title = [b for b in page.blocks if b.kind == "heading"][:1]

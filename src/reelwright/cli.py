@@ -244,6 +244,9 @@ def eval_(
         bool, typer.Option(help="Score what the script says on real documents and briefs with facts.")
     ] = False,
     fast: Annotated[bool, typer.Option(help="With --bench: only the fast subset.")] = False,
+    speak: Annotated[
+        bool, typer.Option(help="With --bench: measure length by synthesising the narration (slower).")
+    ] = False,
     details: Annotated[bool, typer.Option(help="With --bench: print each case's problems.")] = False,
 ) -> None:
     """Score a planner's prompt adherence on a fixed set of briefs (length, orientation, mentions...)."""
@@ -259,7 +262,7 @@ def eval_(
         )
     factory: Callable[[], Planner] = (lambda: planner_for(settings)) if planner == "llm" else OfflinePlanner
     if bench:
-        _print_bench(factory, fast=fast, details=details)
+        _print_bench(factory, fast=fast, details=details, speak=speak)
         return
     header, rows, total = results_table(run_eval(factory))
     table = Table(*header, box=None)
@@ -269,10 +272,10 @@ def eval_(
     out.print(total, highlight=False)
 
 
-def _print_bench(factory: Callable[[], Planner], *, fast: bool, details: bool) -> None:
+def _print_bench(factory: Callable[[], Planner], *, fast: bool, details: bool, speak: bool) -> None:
     from reelwright.eval.bench import CASES, bench_table, run_bench
 
-    results = run_bench(factory, [c for c in CASES if c.fast or not fast])
+    results = run_bench(factory, [c for c in CASES if c.fast or not fast], speak=speak)
     header, rows, total = bench_table(results)
     table = Table(*header, box=None)
     for row in rows:

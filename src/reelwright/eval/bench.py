@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -159,6 +160,18 @@ CASES: tuple[BenchCase, ...] = (
         "Kundennummer. Der Support ist werktags von 8 bis 18 Uhr erreichbar.",
         facts=("Kundenportal", "1. Juli", "Rechnungen", "Kundennummer", "8 bis 18 Uhr"),
         fast=True,
+    ),
+    BenchCase(
+        "de-rich",
+        "Erstelle ein 40-Sekunden-Video über unser neues Kundenportal. Das Portal startet am 1. Juli. "
+        "Kunden sehen dort alle Rechnungen der letzten zwei Jahre und können sie als PDF herunterladen. "
+        "Die Anmeldung erfolgt mit der Kundennummer und einem Passwort, das Sie beim ersten Besuch selbst "
+        "festlegen. Adressänderungen tragen Sie direkt im Portal ein, ohne Formular und ohne Wartezeit. "
+        "Zahlungen per Lastschrift oder Überweisung sehen Sie dort spätestens zwei Tage nach Eingang. "
+        "Der Support ist werktags von 8 bis 18 Uhr erreichbar, telefonisch und per Chat. "
+        "Für Firmenkunden gibt es zusätzlich eine Übersicht aller Verträge und Ansprechpartner. "
+        "Ihre Daten liegen auf Servern in Frankfurt und werden nicht an Dritte weitergegeben.",
+        facts=("1. Juli", "PDF", "Kundennummer", "8 bis 18 Uhr", "Frankfurt"),
     ),
     BenchCase(
         "es-brief",
@@ -419,7 +432,26 @@ def _estimate(board: Storyboard, pacing: Pacing) -> float:
     return words / (pacing.words_per_second * board.voice_speed) + pacing.scene_overhead * len(board.scenes)
 
 
-def run_case(case: BenchCase, planner: Planner, pacing: Pacing | None = None) -> BenchResult:
+def spoken_seconds(board: Storyboard, cache: Path) -> float:
+    """The narration synthesised with the storyboard's voice: each scene's audio, end to end.
+
+    The render adds transitions and holds on top, and corrects the plan to this measured speech.
+    """
+    from reelwright.voice.narrate import narrate
+
+    total = 0.0
+    with tempfile.TemporaryDirectory(prefix="reelwright-bench-") as tmp:
+        for n, scene in enumerate(board.scenes):
+            audio = narrate(
+                scene.narration, board.voice, Path(tmp) / f"{n}.wav", speed=board.voice_speed, cache_dir=cache
+            )
+            total += audio.duration
+    return total
+
+
+def run_case(
+    case: BenchCase, planner: Planner, pacing: Pacing | None = None, *, speak_cache: Path | None = None
+) -> BenchResult:
     pacing = pacing or Pacing()
     paths = [corpus_path(n) for n in case.files]
     files: list[InputFile] = inspect_files(paths) if paths else []
@@ -439,7 +471,7 @@ def run_case(case: BenchCase, planner: Planner, pacing: Pacing | None = None) ->
     return BenchResult(
         name=case.name,
         target=target,
-        estimated=_estimate(board, pacing),
+        estimated=spoken_seconds(board, speak_cache) if speak_cache is not None else _estimate(board, pacing),
         title=board.title,
         scenes=len(board.scenes),
         sentences=len(sentences),
@@ -462,9 +494,13 @@ def run_case(case: BenchCase, planner: Planner, pacing: Pacing | None = None) ->
 
 
 def run_bench(
-    planner_factory: Callable[[], Planner], cases: Sequence[BenchCase] = CASES
+    planner_factory: Callable[[], Planner], cases: Sequence[BenchCase] = CASES, *, speak: bool = False
 ) -> list[BenchResult]:
-    return [run_case(case, planner_factory()) for case in cases]
+    """Plan and score every case; with ``speak``, the length is the synthesised narration's."""
+    if not speak:
+        return [run_case(case, planner_factory()) for case in cases]
+    with tempfile.TemporaryDirectory(prefix="reelwright-bench-voice-") as cache:
+        return [run_case(case, planner_factory(), speak_cache=Path(cache)) for case in cases]
 
 
 def bench_table(results: Sequence[BenchResult]) -> tuple[list[str], list[list[str]], str]:

@@ -539,14 +539,18 @@ class OfflinePlanner:
                 (ph.image_line if kind == "image" else ph.video_line) if ph else None
             ),
         )
-        if local.statements:
-            bullets = [s.rstrip(".!?。！？")[:240] for s in local.statements[:6]]
+        # The user's statements, two to a slide, so what is on screen is what is being said.
+        for k in range(0, len(local.statements), 2):
+            chunk = local.statements[k : k + 2]
             blocks.append(
                 _Block(
-                    "points",
-                    BulletSlide(heading=ph.points_heading if ph else local.title, bullets=bullets),
+                    "points" if k == 0 else f"points{k // 2 + 1}",
+                    BulletSlide(
+                        heading=ph.points_heading if ph else local.title,
+                        bullets=[s.rstrip(".!?。！？")[:240] for s in chunk],
+                    ),
                     lay("side"),
-                    local.statements,
+                    chunk,
                     priority=0,
                 )
             )

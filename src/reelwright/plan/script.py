@@ -175,7 +175,7 @@ def write_script(
     else:
         opening = _OPEN.get(tone, _OPEN["friendly"]).format(x=about)
     said_first = [opening[0].upper() + opening[1:]]
-    parts = outline(first_document) if first_document is not None and not disagree else []
+    parts = outline(first_document) if first_document is not None else []
     if parts:
         # The outline slide is not shown, but what it lists is the talk's structure: say it once.
         parts_said = [part[:1].lower() + part[1:] if part[1:] == part[1:].lower() else part for part in parts]

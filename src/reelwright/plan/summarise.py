@@ -46,6 +46,8 @@ _LATEX = re.compile(r"\\[a-zA-Z]+")
 # word from another line was spliced in ("Explain The haplotypes in H are").
 _BROKEN = re.compile(
     r"\b(?:[Tt]he|[Aa]n?|[Oo]f|[Tt]o|[Ii]n)\s+(?:and|or|of|the|a|an|to)\b|(?<=[a-z])\s+The\s"
+    r"|\b(?:of|for|to|with)\s+(?:add|is|are|was|were)\b|\b[A-Z]\s+the\b"
+    r"|(?:\b[A-Z]{1,3}\b\s+){3}"  # a logo set in pieces: "LA TEX LAT ATE EX"
 )
 _PARENTHETICAL = re.compile(r"\s*\([^()]{0,120}\)")
 _FUNCTION = frozenset(
@@ -223,6 +225,7 @@ def outline(doc: Document) -> list[str]:
         ]
     items = [re.sub(r"^\d+\.?\s+", "", i).strip(" .:") for i in items]
     items = [i for i in items if i and len(i.split()) <= 8]
+    items = [i for i in items if i.lower() != (doc.title or "").lower()]  # the title is said already
     return items if 2 <= len(items) <= 6 else []
 
 
@@ -322,6 +325,8 @@ def score_units(units: list[Unit], focus: str = "") -> None:
         score += 0.6 * len(wanted & set(words)) / max(1, len(wanted)) if wanted else 0.0
         n = len(s.split())
         score -= 0.02 * max(0, n - 25) + 0.05 * max(0, 7 - n)  # plain, mid-length sentences
+        if s.endswith("?"):
+            score -= 0.4  # a slide's question is only worth saying with its answer
         u.scores[i] = score
 
 

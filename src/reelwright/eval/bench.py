@@ -34,6 +34,7 @@ CORPUS = Path(__file__).parent / "data" / "corpus"
 Q3_DECK = Path(__file__).parent / "data" / "q3-results.pdf"
 TOLERANCE = 0.10
 RUNNING_SHARE = 0.40
+_LEAD_AND_TAIL = 0.3  # seconds of silence narrate() puts around each scene's speech
 MAX_CONTENT_FREE = 0.20
 
 _STOPWORDS = frozenset(
@@ -457,7 +458,18 @@ def run_case(
     files: list[InputFile] = inspect_files(paths) if paths else []
     target = case.duration_option or read_prompt(case.prompt).duration or DEFAULT_DURATION
     started = time.perf_counter()
-    board = planner.plan(PlanRequest(prompt=case.prompt, files=files, duration=case.duration_option), pacing)
+    request = PlanRequest(prompt=case.prompt, files=files, duration=case.duration_option)
+    board = planner.plan(request, pacing)
+    spoken: float | None = None
+    if speak_cache is not None:
+        # As the render does (pipeline.fit_duration): hear the narration, correct the speaking rate
+        # to what the voice really did, and plan once more.
+        spoken = spoken_seconds(board, speak_cache)
+        speech = spoken - _LEAD_AND_TAIL * len(board.scenes)
+        if speech > 0 and abs(spoken - target) / target > TOLERANCE:
+            rate = board.narration_words() / speech * board.voice_speed
+            board = planner.plan(request, Pacing(rate, pacing.scene_overhead))
+            spoken = spoken_seconds(board, speak_cache)
     elapsed = time.perf_counter() - started
     sentences = spoken_sentences(board)
     # Raw page text straight from PDFium, not the planner's cleaned view, so leakage is judged on
@@ -471,7 +483,7 @@ def run_case(
     return BenchResult(
         name=case.name,
         target=target,
-        estimated=spoken_seconds(board, speak_cache) if speak_cache is not None else _estimate(board, pacing),
+        estimated=spoken if spoken is not None else _estimate(board, pacing),
         title=board.title,
         scenes=len(board.scenes),
         sentences=len(sentences),

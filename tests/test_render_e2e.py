@@ -248,7 +248,11 @@ def test_prompt_to_video_honours_duration(tmp_path: Path) -> None:
     result = pipeline.run(
         pipeline.RenderJob(
             output=tmp_path / "p.mp4",
-            prompt="A 12-second vertical teaser about our bakery. Upbeat tone.",
+            # A brief with something to say: the offline planner no longer pads a bare topic.
+            prompt=(
+                "A 12-second vertical teaser about our bakery. Our sourdough is baked fresh every morning. "
+                "Croissants come out of the oven at eight. Upbeat tone."
+            ),
         )
     )
     assert result.storyboard.orientation == "portrait"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from reelwright.plan.prompt import parse_points, split_list, title_case
+from reelwright.plan.prompt import TONES, parse_points, split_list, title_case
 from reelwright.plan.summarise import short_title
 
 _ABBREVIATIONS = re.compile(
@@ -109,6 +109,19 @@ class Brief:
     calls: list[str] = field(default_factory=list)  # calls to action, said last
     facts: list[str] = field(default_factory=list)
     about_attachment: bool = False  # "summarise the attached deck": the file is the subject
+
+
+_TONE_WORDS = re.compile(r"\b(?:" + "|".join(w for words in TONES.values() for w in words) + r")\b", re.I)
+
+
+def _only_settings(sentence: str) -> bool:
+    """A sentence that is nothing but settings: tone words, format, length, platform."""
+    rest = _LENGTH.sub(" ", sentence)
+    for pattern in (_SETTING_WORDS, _SETTINGS_SENTENCE, _TONE_WORDS):
+        rest = pattern.sub(" ", rest)
+    rest = re.sub(r"(?i)\b(?:and|with|a|an|the|please|keep|it|very|but|not|too|vibe|feel|look)\b", " ", rest)
+    mentions = _SETTINGS_SENTENCE.search(sentence) is not None or _TONE_WORDS.search(sentence) is not None
+    return mentions and not re.search(r"[^\W\d_]{3,}", rest)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -227,6 +240,8 @@ def read_brief(prompt: str) -> Brief:
             continue
         if _PRODUCER_VERB.match(sentence) and _SETTINGS_SENTENCE.search(sentence):
             continue  # "Use a friendly, upbeat tone."
+        if _only_settings(sentence):
+            continue  # "Upbeat tone.", "Vertical, 9:16, with captions."
         if not re.search(r"[^\W\d_]{2}", sentence):
             continue
         (calls if _CTA.search(sentence) else statements).append(_sentence(sentence))

@@ -169,6 +169,8 @@ def write_script(
     # --- opening ---
     if brief.invitation:
         opening = f"You're invited to {brief.subject}."
+    elif title.startswith("Welcome to ") and not doc_titles:
+        opening = f"{title}: here's what you need to know as you start."
     elif doc_titles and about == doc_titles[0]:
         noun = _attachment_noun(brief.subject) or ("talk" if decks else "document")
         opening = f"This is a short summary of the {noun} {about}."
@@ -216,14 +218,13 @@ def write_script(
             if words & set(content_words(s)):
                 said.append(s)
                 statements.remove(s)
-        scenes.append(
-            ScriptScene(
-                f"point{i + 1}",
-                TitleCard(heading=point_heading(point), subheading=f"{i + 1} of {len(brief.points)}"),
-                "side",
-                said,
-            )
+        # What the brief says about the point goes on screen beside its heading.
+        visual: Visual = (
+            BulletSlide(heading=point_heading(point), bullets=[s.rstrip(".!?")[:240] for s in said[1:4]])
+            if len(said) > 1
+            else TitleCard(heading=point_heading(point), subheading=f"{i + 1} of {len(brief.points)}")
         )
+        scenes.append(ScriptScene(f"point{i + 1}", visual, "side", said))
     for k in range(0, len(statements), 2):
         chunk = statements[k : k + 2]
         scenes.append(
@@ -238,9 +239,7 @@ def write_script(
     # --- pictures and clips ---
     for f in request.files:
         if f.kind in ("image", "video"):
-            visual: Visual = (
-                ImageScene(source=str(f.path)) if f.kind == "image" else VideoClip(source=str(f.path))
-            )
+            visual = ImageScene(source=str(f.path)) if f.kind == "image" else VideoClip(source=str(f.path))
             line = "Take a look." if f.kind == "image" else "Here it is in motion."
             scenes.append(ScriptScene(f"{f.kind}{f.index + 1}", visual, "pip", [line]))
 

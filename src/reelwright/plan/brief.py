@@ -211,8 +211,10 @@ def read_brief(prompt: str) -> Brief:
             subject = f"your start at {org.group(1).strip()}" if org else "getting started"
     if not subject and audience:
         noun = re.search(r"\b(update|teaser|briefing|overview|summary|message|announcement)\b", first, re.I)
-        kind_title = title_case(f"{noun.group(1) if noun else 'A word'} for {audience}")
-        subject = re.sub(r"^(?:a|an|the|our)\s+", "", audience, flags=re.I)
+        who = re.sub(r"^(?:a|an|the|our)\s+", "", audience, flags=re.I)
+        what = noun.group(1).lower() if noun else "news"
+        kind_title = title_case(f"{what} for {who}")
+        subject = f"our {what} for {who}"
     title = kind_title or _title_from(subject, None)
 
     points: list[str] = list(first_points)
@@ -271,4 +273,21 @@ def point_heading(point: str) -> str:
     if step:
         return f"Step {step.group(1) or step.group(2)}"
     bare = re.sub(r"^(?:the|a|an|our|your)\s+", "", point, flags=re.IGNORECASE)
-    return short_title(bare[:1].upper() + bare[1:], 6)
+    return short_title(bare[:1].upper() + bare[1:], 8)
+
+
+_ACTION = re.compile(
+    r"^(?:use|turn|never|always|keep|check|report|wear|lock|update|enable|disable|avoid|make|set|call|follow|"
+    r"wash|ask|read|write|clean|store|back|choose|take|log|sign|put|stop|start|save|share|close|open|"
+    r"install|remove|review|plan|book|bring|collect|meet|register|visit|try|add)\b",
+    re.IGNORECASE,
+)
+
+
+def points_sentence(points: list[str]) -> str:
+    """The overview of the listed points: things to cover, or things to do."""
+    items = [p[:1].lower() + p[1:] if not p[:2].isupper() else p for p in points]
+    listed = ", ".join(items[:-1]) + " and " + items[-1]
+    if sum(bool(_ACTION.match(p)) for p in points) > len(points) / 2:
+        return f"Here's what to do: {listed}."
+    return f"We'll cover {listed}."

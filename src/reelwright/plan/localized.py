@@ -48,7 +48,7 @@ def _re(words: str) -> re.Pattern[str]:
 PHRASES: dict[str, Phrases] = {
     "de": Phrases(
         opening="Heute geht es um {topic}.",
-        short_opening="Hallo! Kurz und knapp: {topic}.",
+        short_opening="Kurz und knapp: {topic}.",
         closing="Das war ein kurzer Überblick. Danke fürs Zuschauen!",
         short_closing="Danke fürs Zuschauen!",
         points_intro="Das Wichtigste im Überblick.",
@@ -65,7 +65,7 @@ PHRASES: dict[str, Phrases] = {
     ),
     "fr": Phrases(
         opening="Au programme aujourd'hui : {topic}.",
-        short_opening="Bonjour ! En bref : {topic}.",
+        short_opening="En bref : {topic}.",
         closing="Voilà pour ce tour d'horizon. Merci de votre attention !",
         short_closing="Merci de votre attention !",
         points_intro="Voici l'essentiel.",
@@ -82,7 +82,7 @@ PHRASES: dict[str, Phrases] = {
     ),
     "es": Phrases(
         opening="El tema de hoy: {topic}.",
-        short_opening="¡Hola! En pocas palabras: {topic}.",
+        short_opening="En pocas palabras: {topic}.",
         closing="Esto ha sido todo. ¡Gracias por vernos!",
         short_closing="¡Gracias por vernos!",
         points_intro="Estos son los puntos clave.",
@@ -99,7 +99,7 @@ PHRASES: dict[str, Phrases] = {
     ),
     "it": Phrases(
         opening="Il tema di oggi: {topic}.",
-        short_opening="Ciao! In breve: {topic}.",
+        short_opening="In breve: {topic}.",
         closing="Questo è tutto. Grazie per l'attenzione!",
         short_closing="Grazie per l'attenzione!",
         points_intro="Ecco i punti chiave.",
@@ -115,7 +115,7 @@ PHRASES: dict[str, Phrases] = {
     ),
     "pt": Phrases(
         opening="O tema de hoje: {topic}.",
-        short_opening="Olá! Em resumo: {topic}.",
+        short_opening="Em resumo: {topic}.",
         closing="Isso é tudo. Obrigado por assistir!",
         short_closing="Obrigado por assistir!",
         points_intro="Estes são os pontos principais.",
@@ -132,7 +132,7 @@ PHRASES: dict[str, Phrases] = {
     ),
     "nl": Phrases(
         opening="Vandaag gaat het over {topic}.",
-        short_opening="Hallo! Kort over {topic}.",
+        short_opening="Kort over {topic}.",
         closing="Dat was een korte blik. Bedankt voor het kijken!",
         short_closing="Bedankt voor het kijken!",
         points_intro="Dit zijn de belangrijkste punten.",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reelwright.ingest.files import InputFile
 from reelwright.plan.base import Pacing, PlanRequest
-from reelwright.plan.brief import Brief, point_heading, point_sentence, read_brief
+from reelwright.plan.brief import Brief, point_heading, point_sentence, points_sentence, read_brief
 from reelwright.plan.prompt import title_case
 from reelwright.plan.summarise import (
     Unit,
@@ -192,10 +192,16 @@ def write_script(
     ]
 
     # --- the brief's points, each with its own scene, and its statements ---
+    # Each statement goes with the point it shares most words with (if any), the rest on their own.
     statements = list(brief.statements)
+    attached: dict[int, list[str]] = {}
+    for s in list(statements):
+        words = set(content_words(s))
+        overlaps = [len(words & set(content_words(p))) for p in brief.points]
+        if overlaps and max(overlaps) > 0:
+            attached.setdefault(overlaps.index(max(overlaps)), []).append(s)
+            statements.remove(s)
     if len(brief.points) >= 2:
-        items = [p[:1].lower() + p[1:] if not p[:2].isupper() else p for p in brief.points]
-        listed = ", ".join(items[:-1]) + " and " + items[-1]
         is_steps = all(re.match(r"(?i)step\s+\d", p) for p in brief.points)
         scenes.append(
             ScriptScene(
@@ -208,16 +214,11 @@ def write_script(
                     ],
                 ),
                 "side",
-                [f"There are {len(brief.points)} steps." if is_steps else f"We'll cover {listed}."],
+                [f"There are {len(brief.points)} steps." if is_steps else points_sentence(brief.points)],
             )
         )
     for i, point in enumerate(brief.points):
-        said = [point_sentence(point, i, len(brief.points))]
-        words = set(content_words(point))
-        for s in list(statements):
-            if words & set(content_words(s)):
-                said.append(s)
-                statements.remove(s)
+        said = [point_sentence(point, i, len(brief.points)), *attached.get(i, [])]
         # What the brief says about the point goes on screen beside its heading.
         visual: Visual = (
             BulletSlide(heading=point_heading(point), bullets=[s.rstrip(".!?")[:240] for s in said[1:4]])

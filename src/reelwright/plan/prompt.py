@@ -42,7 +42,9 @@ _NUMBER_WORDS = {
 }
 _NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + r")"
 _DURATION_RE = re.compile(
-    _NUM + r"[\s-]*(seconds?|secs?|s|minutes?|mins?|m)\b(?![\w-]*\s*(?:ago|later))", re.IGNORECASE
+    _NUM + r"[\s-]*(seconds?|secs?|s|minutes?|mins?|m|sekunden|secondes|segundos|secondi|seconden|"
+    r"minuten|minutos|minuti)\b(?![\w-]*\s*(?:ago|later))",
+    re.IGNORECASE,
 )
 _HALF_MINUTE_RE = re.compile(r"\bhalf[\s-]a[\s-]minute\b", re.IGNORECASE)
 

@@ -41,7 +41,11 @@ _wait_done = wait_done
 def test_prompt_to_downloaded_video(server: Running, tmp_path: Path) -> None:
     with server.client(server.keys[0]) as c:
         r = c.post(
-            "/v3/video-agents", json={"prompt": "A 6-second teaser about our bakery", "callback_id": "b-1"}
+            "/v3/video-agents",
+            json={
+                "prompt": "A 6-second teaser about our bakery. Our bread is baked fresh every morning.",
+                "callback_id": "b-1",
+            },
         )
         assert r.status_code == 200, r.text
         created = r.json()["data"]

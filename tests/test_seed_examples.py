@@ -37,7 +37,38 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def file_server(tmp_path: Path) -> Iterator[str]:
     folder = tmp_path / "www"
     folder.mkdir()
-    make_pdf(folder / "q3-launch-deck.pdf", [("Q3 product launch", ["Faster setup", "New pricing"])])
+    # A deck with enough to say for the examples' "45-second explainer": the offline planner says
+    # what the files state and never pads.
+    pages = [
+        (
+            "Q3 product launch",
+            ["Nimbus 3 reaches every customer on September 9", "It is our biggest release"],
+        ),
+        (
+            "Faster setup",
+            [
+                "A new team is ready in five minutes instead of an hour",
+                "Single sign-on works with Google and Microsoft accounts",
+                "Existing data moves over with one click",
+            ],
+        ),
+        (
+            "New pricing",
+            [
+                "Plans start at 12 euros per user per month",
+                "Teams of up to five people pay nothing",
+                "Every plan now includes priority support",
+            ],
+        ),
+        (
+            "What happens next",
+            [
+                "Customers get an email with the details on launch day",
+                "Our support team runs live demos every Tuesday in September",
+            ],
+        ),
+    ]
+    make_pdf(folder / "q3-launch-deck.pdf", pages)
     httpd = QuietHTTPServer(("127.0.0.1", 0), lambda *a: _Quiet(*a, directory=str(folder)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"

@@ -57,7 +57,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hostile]:
         tmp_path_factory.mktemp("floods"),
         {
             "REELWRIGHT_METRICS_TOKEN": METRICS_TOKEN,
-            "REELWRIGHT_URL_ALLOWLIST": "127.0.0.1",
+            "REELWRIGHT_URL_ALLOWLIST": "127.0.0.1:*",
             "REELWRIGHT_FETCH_TIMEOUT_SECONDS": "5",
             "REELWRIGHT_MAX_CONCURRENT_JOBS": "1000",
         },

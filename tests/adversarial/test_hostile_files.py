@@ -110,7 +110,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hostile]:
     running = start_hostile(
         tmp_path_factory.mktemp("hostile-files"),
-        {"REELWRIGHT_URL_ALLOWLIST": "127.0.0.1", "REELWRIGHT_MAX_CONCURRENT_JOBS": "1000"},
+        {"REELWRIGHT_URL_ALLOWLIST": "127.0.0.1:*", "REELWRIGHT_MAX_CONCURRENT_JOBS": "1000"},
     )
     yield running
     running.server.stop()

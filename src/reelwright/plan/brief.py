@@ -180,7 +180,19 @@ def _title_from(subject: str, kind_title: str | None) -> str:
     ]  # "Nimbus Notes 2.0, launching on March 3"
     if not bare and kind_title:
         return kind_title
-    return title_case(short_title(bare)) if bare else (kind_title or "Untitled")
+    return _capped(title_case(short_title(bare))) if bare else (kind_title or "Untitled")
+
+
+MAX_TITLE_CHARS = 80  # a title card and the library show it in one or two lines
+MAX_SUBJECT_CHARS = 120
+
+
+def _capped(text: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """At most ``limit`` characters, cut at a word where there is one (a run-on word is cut anyway)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
 
 
 def read_brief(prompt: str) -> Brief:
@@ -201,6 +213,7 @@ def read_brief(prompt: str) -> Brief:
     if first_points:
         first = re.split(r"(?i)\s*,?\s+(?:covering|highlighting|featuring|including)\b", first)[0]
     subject, audience, invitation = _subject(first)
+    subject = _capped(subject, MAX_SUBJECT_CHARS)  # said in a sentence: a run-on word must not be all of it
     about_attachment = not subject or bool(_ATTACHMENT.match(subject))
     kind_title = None
     if audience and re.search(r"\b(?:onboarding|welcome)\b", first, re.I):

@@ -301,9 +301,11 @@ def write_script(
     estimate = spoken / wps + pacing.scene_overhead * len(scenes)
     if estimate < 0.9 * target:
         source = "your brief and files state" if request.files else "your brief states"
+        # No estimate in the words: the same note then reads the same after a re-plan for the measured
+        # pace, and the pipeline reports the finished video's real length next to it.
         messages.append(
-            f"Without a language model the offline planner says only what {source}: about {estimate:.0f} s "
-            f"of the {target:.0f} s asked for. Add points or attach a document for a longer video, "
-            f"or {LLM_HINT}."
+            f"Without a language model the offline planner says only what {source}, so the video may be "
+            f"shorter than the {target:.0f} s asked for. Add points or attach a document for a longer "
+            f"video, or {LLM_HINT}."
         )
     return Script(title=title, scenes=scenes, messages=messages)

@@ -29,8 +29,11 @@ from reelwright.api.routes import (
     avatars,
     brand_kits,
     files,
+    heygen_v1,
+    heygen_v2,
     legacy,
     styles,
+    unimplemented,
     videos,
     voices,
     webhooks,
@@ -51,7 +54,22 @@ _UPLOAD_PATHS = ("/v3/assets", "/v1/asset")
 # the app starts, it returns the function that stops it.
 Service = Callable[[], Callable[[], None]]
 
-API_MODULES = (styles, agents, videos, assets, brand_kits, avatars, voices, account, legacy, webhooks, files)
+API_MODULES = (
+    styles,
+    agents,
+    videos,
+    assets,
+    brand_kits,
+    avatars,
+    voices,
+    account,
+    legacy,
+    heygen_v1,
+    heygen_v2,
+    webhooks,
+    files,
+    unimplemented,
+)
 
 
 def api_routers() -> list[APIRouter]:

@@ -79,3 +79,37 @@ async def http_handler(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _CODES.get(exc.status_code, "error")
     return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+
+
+# HeyGen's v1/v2 clients declare ``error.code`` (in a video's status) as an integer; ours are
+# readable strings. Each gets a stable number (the HTTP-like class first, then a serial), and the
+# string travels beside it as ``failure_code``.
+FAILURE_NUMBERS: dict[str, int] = {
+    "invalid_input": 400001,
+    "download_failed": 400002,
+    "stopped": 499001,
+    "internal_error": 500001,
+    "render_failed": 500002,
+}
+UNKNOWN_FAILURE_NUMBER = 500000
+
+
+def failure_number(code: str | None) -> int:
+    return FAILURE_NUMBERS.get(code or "", UNKNOWN_FAILURE_NUMBER)
+
+
+NOT_IMPLEMENTED = 501
+
+
+def not_implemented_body(path: str, message: str) -> dict[str, object]:
+    """A 501 in the envelope of the API family the path belongs to, so a HeyGen tool can say why.
+
+    v1 clients read ``code``/``message``; v2 clients read ``error``/``data``; v3 clients read
+    ``error.code``/``error.message``. The body carries what each family's readers look for.
+    """
+    error = {"code": "not_implemented", "message": message}
+    if path.startswith("/v1/"):
+        return {"code": 501, "message": message, "data": None, "error": error}
+    if path.startswith("/v2/"):
+        return {"error": error, "data": None}
+    return {"error": error}

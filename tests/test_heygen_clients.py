@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import create_engine, update
 from sqlalchemy.orm import Session
 
+from reelwright.ingest.media import probe
 from reelwright.store.models import Video
 from tests.media import make_png
 from tests.server import Server
@@ -660,3 +661,54 @@ def test_existing_routes_keep_their_methods(env: Env) -> None:
     with env.server.client(env.alice) as c:
         assert parse(Page, c.get("/v3/videos")).data  # GET /v3/videos still lists
         assert c.get("/v2/nothing-here").status_code == 404  # a path nobody calls stays a 404
+
+
+# -- speech ---------------------------------------------------------------------------------------
+
+
+class WordTimestamp(Closed):
+    word: str
+    start: float
+    end: float
+
+
+class Speech(Open):
+    request_id: str
+    audio_url: str
+    duration: float
+    word_timestamps: list[WordTimestamp]
+
+
+class SpeechResponse(Closed):
+    data: Speech
+
+
+def test_speech_is_a_wav_with_word_timings_and_pauses(env: Env, tmp_path: Path) -> None:
+    with env.server.client(env.alice) as c:
+        r = c.post(
+            "/v3/voices/speech",
+            json={"text": "Hello there. [pause 1s] Welcome to the team.", "voice_id": "en_US-joe"},
+        )
+        speech = parse(SpeechResponse, r).data
+        words = [w.word.strip(".,").lower() for w in speech.word_timestamps]
+        assert words == ["hello", "there", "welcome", "to", "the", "team"]
+        starts = [w.start for w in speech.word_timestamps]
+        assert starts == sorted(starts) and speech.word_timestamps[-1].end <= speech.duration
+        gap = speech.word_timestamps[2].start - speech.word_timestamps[1].end
+        assert gap >= 1.0, gap  # the pause marker is silence, not words
+        audio = c.get(speech.audio_url)
+        assert audio.status_code == 200 and audio.content[:4] == b"RIFF"
+        (tmp_path / "speech.wav").write_bytes(audio.content)
+        measured = probe(tmp_path / "speech.wav").duration
+        assert abs(measured - speech.duration) < 0.05, (measured, speech.duration)
+        # The id is an asset id like any other.
+        assert c.get(f"/v3/assets/{speech.request_id}").json()["data"]["mime_type"].startswith("audio/")
+        ssml = '<speak>Ready <break time="500ms"/> go.</speak>'
+        r = c.post("/v3/voices/speech", json={"text": ssml, "input_type": "ssml", "voice_id": "en_US-joe"})
+        assert [w.word.strip(".") for w in parse(SpeechResponse, r).data.word_timestamps] == ["Ready", "go"]
+        r = c.post("/v3/voices/speech", json={"text": "Hallo", "voice_id": "nobody"})
+        assert r.status_code == 400 and r.json()["error"]["param"] == "voice_id"
+        r = c.post("/v3/voices/speech", json={"text": "Hello", "voice_id": "en_US-joe", "language": "de"})
+        assert r.status_code == 400 and r.json()["error"]["param"] == "language"
+        r = c.post("/v3/voices/speech", json={"text": "[pause 1s]", "voice_id": "en_US-joe"})
+        assert r.status_code == 400 and r.json()["error"]["param"] == "text"

@@ -712,3 +712,107 @@ def test_speech_is_a_wav_with_word_timings_and_pauses(env: Env, tmp_path: Path) 
         assert r.status_code == 400 and r.json()["error"]["param"] == "language"
         r = c.post("/v3/voices/speech", json={"text": "[pause 1s]", "voice_id": "en_US-joe"})
         assert r.status_code == 400 and r.json()["error"]["param"] == "text"
+
+
+# -- the v1/v2 routes that existed before: audited against the same client models ----------------
+
+
+class V2AvatarItem(Open):  # heygen-mcp's Avatar, which /v2/avatars items must satisfy
+    avatar_id: str
+    avatar_name: str
+    gender: str
+    preview_image_url: str
+    preview_video_url: str
+    premium: bool
+    type: str | None
+    tags: list[str] | None
+    default_voice_id: str | None
+
+
+class V2TalkingPhotoItem(Closed):
+    talking_photo_id: str
+    talking_photo_name: str
+    preview_image_url: str
+
+
+class V2Avatars(Closed):
+    avatars: list[V2AvatarItem]
+    talking_photos: list[V2TalkingPhotoItem]
+
+
+class V2AvatarsResponse(Closed):
+    error: None
+    data: V2Avatars
+
+
+class V2VoiceItem(Open):  # heygen-mcp's VoiceInfo
+    voice_id: str
+    language: str
+    gender: str
+    name: str
+    preview_audio: str | None
+    support_pause: bool | None
+    emotion_support: bool | None
+    support_interactive_avatar: bool | None
+
+
+class V2Voices(Closed):
+    voices: list[V2VoiceItem]
+
+
+class V2VoicesResponse(Closed):
+    error: None
+    data: V2Voices
+
+
+class VideoId(Closed):
+    video_id: str
+
+
+class V1GenerateResponse(Closed):
+    error: None
+    data: VideoId
+
+
+class V1WebhookEndpoint(Open):
+    endpoint_id: str
+    url: str
+    status: str
+    events: list[str] | None
+    created_at: str
+
+
+class V1WebhookAddResponse(Closed):
+    code: Literal[100]
+    data: V1WebhookEndpoint
+    message: str
+
+
+class V1WebhookListResponse(Closed):
+    code: Literal[100]
+    data: list[V1WebhookEndpoint]
+    message: str
+
+
+class V1EventTypesResponse(Closed):
+    code: Literal[100]
+    data: list[str]
+    message: str
+
+
+def test_earlier_v1_v2_routes_fit_the_client_models(env: Env) -> None:
+    with env.server.client(env.alice) as c:
+        avatars = parse(V2AvatarsResponse, c.get("/v2/avatars")).data
+        assert [p.talking_photo_id for p in avatars.talking_photos] == [env.photo_id]
+        assert parse(V2VoicesResponse, c.get("/v2/voices")).data.voices
+        generated = parse(V1GenerateResponse, c.post("/v1/video_agent/generate", json={"prompt": "Hi all"}))
+        status = c.get("/v1/video_status.get", params={"video_id": generated.data.video_id})
+        assert parse(VideoStatusResponse, status).data.status == "pending"
+        hook = {"url": "https://example.org/hook", "events": ["avatar_video.success"]}
+        added = parse(V1WebhookAddResponse, c.post("/v1/webhook/endpoint.add", json=hook)).data
+        assert added.model_extra and added.model_extra["secret"]
+        listed = parse(V1WebhookListResponse, c.get("/v1/webhook/endpoint.list")).data
+        assert [e.endpoint_id for e in listed] == [added.endpoint_id]
+        assert "avatar_video.success" in parse(V1EventTypesResponse, c.get("/v1/webhook/webhook.list")).data
+        gone = c.delete("/v1/webhook/endpoint.delete", params={"endpoint_id": added.endpoint_id})
+        parse(V1Empty, gone)

@@ -306,8 +306,21 @@ class Page(Open):
 
 
 class ErrorBody(Closed):
-    code: Literal["not_implemented"]
+    code: str  # readable: not_found, validation_error, not_implemented...
     message: str
+    param: str | None = None
+
+
+class V1Error(Closed):
+    code: int
+    message: str
+    data: None
+    error: ErrorBody
+
+
+class V2Error(Closed):
+    error: ErrorBody
+    data: None
 
 
 class V1NotImplemented(Closed):
@@ -816,3 +829,16 @@ def test_earlier_v1_v2_routes_fit_the_client_models(env: Env) -> None:
         assert "avatar_video.success" in parse(V1EventTypesResponse, c.get("/v1/webhook/webhook.list")).data
         gone = c.delete("/v1/webhook/endpoint.delete", params={"endpoint_id": added.endpoint_id})
         parse(V1Empty, gone)
+
+
+def test_v1_and_v2_errors_carry_what_their_clients_read(env: Env) -> None:
+    with env.server.client(env.alice) as c:
+        v1 = parse(V1Error, c.get("/v1/video_status.get", params={"video_id": "nope"}), 404)
+        assert v1.code == 404 and v1.error.code == "not_found" and v1.message == v1.error.message
+        v1_bad = parse(V1Error, c.get("/v1/video.list", params={"limit": 0}), 400)
+        assert v1_bad.error.code == "validation_error" and v1_bad.error.param == "limit"
+        v2 = parse(V2Error, c.get("/v2/avatar/nope/details"), 404)
+        assert v2.error.code == "not_found"
+    with env.server.client() as anonymous:
+        assert parse(V2Error, anonymous.get("/v2/user/remaining_quota"), 401).error.code == "unauthorized"
+        assert parse(V1Error, anonymous.get("/v1/user/me"), 401).code == 401

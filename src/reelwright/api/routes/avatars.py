@@ -241,7 +241,6 @@ def create_avatar(body: CreateAvatarRequest, ctx: Ctx, owner_id: OwnerId) -> dic
             "presenters drawn from a description (type prompt) are not implemented yet on this "
             "server; pick a built-in presenter (GET /v3/avatars/looks) or make a talking photo "
             "from a portrait (type photo with asset_id)",
-            code="not_implemented",
         )
     if body.asset_id is None:
         raise ApiError(400, f"asset_id: required for type {body.type!r}", param="asset_id")

@@ -421,7 +421,13 @@ def test_group_avatars_and_details_use_ids_that_work_everywhere(env: Env) -> Non
         mine = parse(AvatarDetailsResponse, c.get(f"/v2/avatar/{env.photo_id}/details")).data
         assert mine.type == "talking_photo" and not mine.is_public
         assert c.get(f"/v3/avatars/looks/{env.photo_id}").status_code == 200
-        r = c.post("/v3/video-agents", json={"prompt": "Say hello to the team", "avatar_id": "ava_casual"})
+        # Ids from these reads are what a video request takes: a look, a talking photo, an asset.
+        for avatar_id in ("ava_casual", env.photo_id):
+            r = c.post("/v3/video-agents", json={"prompt": "Say hello to the team", "avatar_id": avatar_id})
+            assert r.status_code == 200, r.text
+        listed = parse(V1AssetListResponse, c.get("/v1/asset/list")).data.assets
+        files = [{"type": "asset_id", "asset_id": listed[0].id}]
+        r = c.post("/v3/video-agents", json={"prompt": "Present this picture", "files": files})
         assert r.status_code == 200, r.text
         assert c.get("/v2/avatar_group/nobody/avatars").status_code == 404
         assert c.get("/v2/avatar/nobody/details").status_code == 404

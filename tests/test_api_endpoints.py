@@ -57,7 +57,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
             "REELWRIGHT_MAX_CONCURRENT_JOBS": "3",
             "REELWRIGHT_MAX_UPLOAD_MB": "1",
             "REELWRIGHT_MAX_REQUEST_MB": "2",
-            "REELWRIGHT_URL_ALLOWLIST": "127.0.0.1",
+            "REELWRIGHT_URL_ALLOWLIST": "127.0.0.1:*",
         },
     )
     alice, bob = server.key("alice"), server.key("bob")

@@ -22,7 +22,7 @@ from tests.quiet_http import QuietHTTPServer
 BODY = bytes(range(256)) * 40  # 10 KiB, every byte value
 BIG = b"x" * 200_000
 LIMIT = 50_000  # max_bytes for the size tests: BIG is four times that
-LOOPBACK = Allowlist.parse("127.0.0.1")
+LOOPBACK = Allowlist.parse("127.0.0.1:*")  # the test servers listen on random ports
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -153,7 +153,7 @@ def test_loopback_message() -> None:
     with pytest.raises(UnsafeUrl) as info:
         check_url("http://127.0.0.1:8080/x", Allowlist.parse(""))
     assert info.value.reason == (
-        "address 127.0.0.1 is a loopback address; add it to REELWRIGHT_URL_ALLOWLIST to allow it"
+        "address 127.0.0.1 is a loopback address; add 127.0.0.1:8080 to REELWRIGHT_URL_ALLOWLIST to allow it"
     )
 
 
@@ -170,7 +170,7 @@ def test_missing_host_is_refused() -> None:
 
 @pytest.mark.parametrize("entries", ["127.0.0.1", "127.0.0.0/8", " 10.0.0.0/8 , 127.0.0.0/8 ", "LocalHost"])
 def test_allowlist_lets_loopback_through(entries: str) -> None:
-    url = "http://localhost/" if entries.strip().lower() == "localhost" else "http://127.0.0.1:9/"
+    url = "http://localhost/" if entries.strip().lower() == "localhost" else "http://127.0.0.1/"
     assert check_url(url, Allowlist.parse(entries)) == ["127.0.0.1"]
 
 
@@ -223,7 +223,7 @@ def test_public_address_passes_without_dns() -> None:
 def test_happy_path(base: str, tmp_path: Path) -> None:
     dest = tmp_path / "00"
     got = fetch_url(
-        f"{base}/file/report%20v2.pdf", Allowlist.parse("127.0.0.0/8"), max_bytes=len(BODY), dest=dest
+        f"{base}/file/report%20v2.pdf", Allowlist.parse("127.0.0.0/8:*"), max_bytes=len(BODY), dest=dest
     )
     assert dest.read_bytes() == BODY
     assert (got.path, got.size, got.content_type) == (dest, len(BODY), "application/pdf")
@@ -260,7 +260,7 @@ def test_redirect_limit(base: str, tmp_path: Path) -> None:
 def test_redirect_target_is_checked_again(server: tuple[str, list[str]], tmp_path: Path) -> None:
     base, seen = server
     port = base.rsplit(":", 1)[1]
-    by_name = Allowlist.parse("localhost")  # the name is trusted, the bare address is not
+    by_name = Allowlist.parse("localhost:*")  # the name is trusted, the bare address is not
     # The same allowlist fetches directly by name, so the refusal below is the redirect's doing.
     _fetch(f"http://localhost:{port}/file/report%20v2.pdf", tmp_path / "ok", by_name)
     before = len(seen)
@@ -273,7 +273,7 @@ def test_redirect_target_is_checked_again(server: tuple[str, list[str]], tmp_pat
 def test_pinned_request_keeps_host_name(base: str, tmp_path: Path) -> None:
     # The connection goes to the checked address, but the server still sees the name it was asked for.
     port = base.rsplit(":", 1)[1]
-    _fetch(f"http://localhost:{port}/echo", tmp_path / "f", Allowlist.parse("localhost"))
+    _fetch(f"http://localhost:{port}/echo", tmp_path / "f", Allowlist.parse("localhost:*"))
     assert (tmp_path / "f").read_text() == f"localhost:{port}|Reelwright/0.1 (+file fetch)"
 
 
@@ -373,7 +373,7 @@ def test_https_is_pinned_but_verified_by_name(
     monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
     fetch_module._tls.cache_clear()  # the TLS context is built once; rebuild it with our CA
     try:
-        by_name = Allowlist.parse("localhost")
+        by_name = Allowlist.parse("localhost:*")
         got = _fetch(f"https://localhost:{ports['localhost']}/a/b.txt?x=1", tmp_path / "f", by_name)
         assert (tmp_path / "f").read_text() == f"localhost:{ports['localhost']}|/a/b.txt?x=1"
         assert got.name == "b.txt" and sni[-1] == "localhost"

@@ -66,7 +66,10 @@ def test_ingest_reads_files_and_checks_a_storyboards_sources(tmp_path: Path) -> 
 def test_script_plans_and_voices_to_the_length(tmp_path: Path) -> None:
     progress = Recorder()
     asked = VideoRequest(
-        prompt="A 15-second explainer about composting at home.",
+        prompt=(
+            "A 15-second explainer about composting at home. Compost needs greens like vegetable scraps "
+            "and browns like dry leaves. Turn the pile every week. It is ready in about three months."
+        ),
         no_avatar=True,
         title="Compost in 15 Seconds",
     )

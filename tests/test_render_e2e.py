@@ -247,7 +247,13 @@ def test_portrait_without_presenter(tmp_path: Path) -> None:
 
 
 def test_prompt_to_video_honours_duration(tmp_path: Path) -> None:
-    request = VideoRequest(prompt="A 12-second vertical teaser about our bakery. Upbeat tone.")
+    # A brief with something to say: the offline planner no longer pads a bare topic.
+    request = VideoRequest(
+        prompt=(
+            "A 12-second vertical teaser about our bakery. Our sourdough is baked fresh every morning. "
+            "Croissants come out of the oven at eight. Upbeat tone."
+        )
+    )
     result = pipeline.run(pipeline.RenderJob(output=tmp_path / "p.mp4", request=request), OfflinePlanner())
     assert result.storyboard.orientation == "portrait"
     assert abs(result.duration - 12) / 12 <= 0.10, result.duration

@@ -45,7 +45,7 @@ def file_server(tmp_path: Path) -> Iterator[str]:
 
 
 def test_seed_examples_run_verbatim(tmp_path: Path, file_server: str) -> None:
-    server = Server(tmp_path / "data", {"REELWRIGHT_URL_ALLOWLIST": "127.0.0.1"})
+    server = Server(tmp_path / "data", {"REELWRIGHT_URL_ALLOWLIST": "127.0.0.1:*"})
     key = server.key("seed")
     server.start()
     env = {**os.environ, "HEYGEN_API_KEY": key}

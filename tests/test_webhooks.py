@@ -160,7 +160,7 @@ class Running:
 def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     srv = Server(
         tmp_path_factory.mktemp("webhooks"),
-        env={"REELWRIGHT_URL_ALLOWLIST": "127.0.0.1", "REELWRIGHT_WEBHOOK_RETRY_SECONDS": "1"},
+        env={"REELWRIGHT_URL_ALLOWLIST": "127.0.0.1:*", "REELWRIGHT_WEBHOOK_RETRY_SECONDS": "1"},
     )
     alice, bob = srv.key("alice"), srv.key("bob")
     srv.start()
@@ -489,7 +489,7 @@ class Local:
 def local(tmp_path: Path) -> Local:
     settings = Settings(
         data_dir=tmp_path,
-        url_allowlist="127.0.0.1",
+        url_allowlist="127.0.0.1:*",
         webhook_retry_seconds=1,
         webhook_timeout_seconds=5,
         public_url="http://videos.example",

@@ -20,6 +20,7 @@ from reelwright.errors import ReelwrightError
 
 if TYPE_CHECKING:
     from reelwright.config import Settings
+    from reelwright.plan.base import Planner
     from reelwright.request import VideoRequest
 
 app = typer.Typer(
@@ -258,6 +259,31 @@ def plugins_() -> None:
 
 
 @app.command()
+def doctor() -> None:
+    """Check this node's configuration end to end: database, queue, blob store, ffmpeg, voices, fonts."""
+    from pydantic import ValidationError
+
+    from reelwright.config import Settings
+    from reelwright.doctor import run_checks
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "REELWRIGHT_" + "_".join(str(p) for p in first["loc"]).upper()
+        raise _fail(ReelwrightError(f"{name}: {first['msg']}")) from None
+    results = run_checks(settings)
+    table = Table("check", "", "detail", box=None)
+    for check in results:
+        table.add_row(check.name, "[green]ok[/]" if check.ok else "[bold red]FAIL[/]", check.detail)
+    out.print(table, soft_wrap=True)
+    failed = [c.name for c in results if not c.ok]
+    if failed:
+        err.print(f"[bold red]{len(failed)} check(s) failed:[/] {', '.join(failed)}", highlight=False)
+        raise typer.Exit(1)
+
+
+@app.command()
 def bench(
     workdir: Annotated[Optional[Path], typer.Option(help="Keep the outputs here.")] = None,  # noqa: UP045
     seconds: Annotated[float, typer.Option(help="Length of the reference video.")] = 45.0,
@@ -277,11 +303,18 @@ def bench(
 @app.command("eval")
 def eval_(
     planner: Annotated[str, typer.Option(help="offline, or llm (REELWRIGHT_LLM_* settings).")] = "offline",
+    bench: Annotated[
+        bool, typer.Option(help="Score what the script says on real documents and briefs with facts.")
+    ] = False,
+    fast: Annotated[bool, typer.Option(help="With --bench: only the fast subset.")] = False,
+    speak: Annotated[
+        bool, typer.Option(help="With --bench: measure length by synthesising the narration (slower).")
+    ] = False,
+    details: Annotated[bool, typer.Option(help="With --bench: print each case's problems.")] = False,
 ) -> None:
     """Score a planner's prompt adherence on a fixed set of briefs (length, orientation, mentions...)."""
     from reelwright.config import Settings
     from reelwright.eval.harness import results_table, run_eval
-    from reelwright.plan.base import Planner
     from reelwright.plan.offline import OfflinePlanner
     from reelwright.plan.select import planner_for
 
@@ -291,12 +324,42 @@ def eval_(
             ReelwrightError("set REELWRIGHT_LLM_BASE_URL (and REELWRIGHT_LLM_MODEL) to evaluate a model")
         )
     factory: Callable[[], Planner] = (lambda: planner_for(settings)) if planner == "llm" else OfflinePlanner
+    if bench:
+        _print_bench(factory, fast=fast, details=details, speak=speak)
+        return
     header, rows, total = results_table(run_eval(factory))
     table = Table(*header, box=None)
     for row in rows:
         table.add_row(*row)
     out.print(table)
     out.print(total, highlight=False)
+
+
+def _print_bench(factory: Callable[[], Planner], *, fast: bool, details: bool, speak: bool) -> None:
+    from reelwright.eval.bench import CASES, bench_table, run_bench
+
+    results = run_bench(factory, [c for c in CASES if c.fast or not fast], speak=speak)
+    header, rows, total = bench_table(results)
+    table = Table(*header, box=None)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+    out.print(total, highlight=False)
+    if details:
+        for r in results:
+            out.print(f"\n[bold]{r.name}[/bold] ({r.estimated:.0f} s of {r.target:.0f} s): {r.title}")
+            for label, items in (
+                ("leaked", r.leaked),
+                ("repeated", r.repeated),
+                ("cut off", r.cut_off),
+                ("filler", r.filler),
+                ("missing facts", r.missing),
+                ("title", r.title_issues),
+                ("messages", r.messages),
+                ("expected a message saying", [r.missing_message] if r.missing_message else []),
+            ):
+                if items:
+                    out.print(f"  {label}: " + " | ".join(items), highlight=False, markup=False)
 
 
 def _migrated_settings() -> Settings:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,7 +20,11 @@ class Settings(BaseSettings):
     queue_url: str | None = Field(default=None, description="redis://… to share the queue across machines")
     queue_name: str = Field(default="reelwright", description="queue name (Redis key prefix)")
     public_url: str = Field(default="http://127.0.0.1:8000", description="base of every URL handed out")
-    url_allowlist: str = Field(default="", description="comma-separated hosts or CIDRs file URLs may reach")
+    url_allowlist: str = Field(
+        default="",
+        description="comma-separated hosts or CIDRs file URLs may reach, each as entry[:port|:*]; "
+        "without a port only the scheme's (80, 443)",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=1, ge=0, description="embedded workers in `serve` (0: none)")
@@ -31,9 +36,21 @@ class Settings(BaseSettings):
         default=7 * 24 * 3600, ge=60, description="lifetime of signed download URLs"
     )
     stale_job_seconds: int = Field(default=120, ge=10, description="a job silent this long is run again")
-    fetch_timeout_seconds: float = Field(default=60.0, gt=0, description="whole-download limit per file URL")
+    fetch_timeout_seconds: float = Field(default=30.0, gt=0, description="whole-download limit per file URL")
+    fetch_slots_per_key: int = Field(
+        default=4, ge=1, description="requests downloading file URLs at once per API key; more get 429"
+    )
     max_request_mb: int = Field(default=200, ge=1, description="largest request body (base64 files)")
     max_upload_mb: int = Field(default=32, ge=1, description="largest asset upload")
+    # Every uploaded or fetched file is inspected (PDF text, media probing) in a child process under
+    # these limits, so a hostile file costs at most this much and never the server itself.
+    inspect_memory_mb: int = Field(default=1024, ge=64, description="memory one file's inspection may use")
+    inspect_cpu_seconds: int = Field(default=30, ge=1, description="CPU time one file's inspection may use")
+    inspect_wall_seconds: float = Field(default=60.0, gt=0, description="wall time of one inspection")
+    inspect_concurrency: int = Field(default=2, ge=1, description="inspections at once per process")
+    metrics_token: str | None = Field(
+        default=None, description="when set, /metrics needs `Authorization: Bearer <token>`"
+    )
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, description="a 2xx within this counts")
     webhook_retry_seconds: float = Field(
         default=30.0, gt=0, description="first retry delay; doubles per attempt (capped at 1 h)"
@@ -57,6 +74,26 @@ class Settings(BaseSettings):
     llm_budget_seconds: float = Field(
         default=300.0, gt=0, description="all model calls of one planning step; then the offline planner"
     )
+
+    # One-click owner sign-in in the web app. Offered by default only when the server listens on
+    # loopback and its public URL is a loopback one; "on" also offers it when the public URL is
+    # not (a LAN name), still only to unproxied loopback requests; "off" never offers it.
+    owner_signin: Literal["auto", "on", "off"] = Field(
+        default="auto", description="one-click owner sign-in on this machine: auto, on or off"
+    )
+    partial_file_seconds: int = Field(
+        default=900,
+        ge=60,
+        description="request files untouched this long, with no job or asset, are left from a crash",
+    )
+
+    @field_validator("url_allowlist")
+    @classmethod
+    def _allowlist_parses(cls, value: str) -> str:
+        from reelwright.net.fetch import Allowlist  # fail at start, not on the first file URL
+
+        Allowlist.parse(value)
+        return value
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -1,18 +1,29 @@
-"""``Idempotency-Key`` on POSTs: the first response is stored and replayed to repeats for 24 h.
+"""``Idempotency-Key`` on POSTs: a request that changed something is replayed to repeats for 24 h.
 
-A repeat that arrives while the first is still being handled gets 409 ``request_in_progress``. A
-5xx is not stored, so the client may retry it. Keys are scoped to the API key's owner.
+Only a 2xx is stored: a refusal (400, 409, 429...) or a failure (5xx) changed nothing, so a retry
+with the same key runs again instead of replaying it for a day. A repeat that arrives while the
+first is still being handled gets 409 ``request_in_progress``; the same key with another body gets
+422 ``idempotency_key_reused``. Keys are scoped to the API key's owner.
+
+An in-progress record is held under a lease that this process renews while the request runs; if
+the process dies (a crash, SIGKILL), the lease runs out within ``LEASE_SECONDS`` and the key is
+free again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
+import secrets
+import threading
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import delete
+from sqlalchemy import ColumnElement, and_, delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
@@ -23,60 +34,193 @@ from reelwright.store.db import Database
 from reelwright.store.keys import owner_for_key
 from reelwright.store.models import IdempotencyRecord, now
 
+log = logging.getLogger("reelwright.api")
+
 KEY_PATTERN = re.compile(r"[A-Za-z0-9_\-:.]{1,255}")
 REPLAY_SECONDS = 24 * 3600
-# A record still "in progress" after this long belongs to a request that died with its process.
-ABANDONED_SECONDS = 600
+# A live request's lease is renewed every RENEW_SECONDS; one not renewed for LEASE_SECONDS
+# belongs to a process that died. The margin covers a renewal delayed by a busy database.
+LEASE_SECONDS = 30
+RENEW_SECONDS = 5
+# Records from before leases existed (no lease_until): abandoned after this long, as before.
+LEGACY_ABANDONED_SECONDS = 600
+ROUTE_CHARS = 255  # the column's width: a longer path is kept as a prefix and its hash
 
 
 @dataclass(frozen=True)
 class _Claim:
-    outcome: str  # "new" | "replay" | "in_progress" | "other_route"
+    outcome: str  # "new" | "replay" | "in_progress" | "other_route" | "other_body"
     status_code: int = 0
     body: str = ""
 
 
-def _claim(db: Database, owner_id: str, key: str, route: str) -> _Claim:
+def route_id(path: str) -> str:
+    """The path as stored: itself when it fits the column, else a prefix and the whole one's sha256."""
+    if len(path) <= ROUTE_CHARS:
+        return path
+    digest = "#sha256=" + hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()
+    return path[: ROUTE_CHARS - len(digest)] + digest
+
+
+_BOUNDARY = re.compile(r';\s*boundary="?([^";]+)"?', re.IGNORECASE)
+
+
+def request_hash(content_type: str, body: bytes) -> str:
+    """sha256 of the body, with a multipart body's boundary made neutral: clients pick a new
+    random boundary for every try, and a retry of the same upload must still match."""
+    if content_type.lower().startswith("multipart/") and (found := _BOUNDARY.search(content_type)):
+        body = body.replace(b"--" + found.group(1).encode("latin-1"), b"--<boundary>")
+    return hashlib.sha256(content_type.split(";")[0].strip().lower().encode() + b"\n" + body).hexdigest()
+
+
+class _LeaseKeeper:
+    """Renews the leases of this process's in-progress records, from one thread, every few seconds.
+
+    A thread rather than the event loop: renewals must not wait behind a saturated request
+    threadpool, or a live request's lease could run out and its key be taken over."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[str, Database] = {}
+        self._thread: threading.Thread | None = None
+
+    def hold(self, db: Database, holder: str) -> None:
+        with self._lock:
+            self._held[holder] = db
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="idempotency-leases", daemon=True)
+                self._thread.start()
+
+    def release(self, holder: str) -> None:
+        with self._lock:
+            self._held.pop(holder, None)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(RENEW_SECONDS)
+            with self._lock:
+                by_db: dict[int, tuple[Database, list[str]]] = {}
+                for holder, db in self._held.items():
+                    by_db.setdefault(id(db), (db, []))[1].append(holder)
+            for db, holders in by_db.values():
+                try:
+                    renew(db, holders)
+                except Exception:  # the database is down: the requests themselves will say so
+                    log.warning("could not renew idempotency leases", exc_info=True)
+
+
+LEASES = _LeaseKeeper()
+
+
+def renew(db: Database, holders: list[str]) -> None:
+    with db.session() as s:
+        s.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.holder.in_(holders), IdempotencyRecord.state == "in_progress")
+            .values(lease_until=now() + LEASE_SECONDS)
+        )
+
+
+def _reclaimable(t: int) -> ColumnElement[bool]:
+    """SQL: the record may be taken over (expired, or in progress under a lapsed lease)."""
+    record = IdempotencyRecord
+    lapsed = or_(
+        record.lease_until < t,
+        and_(record.lease_until.is_(None), record.created_at < t - LEGACY_ABANDONED_SECONDS),
+    )
+    return or_(record.created_at < t - REPLAY_SECONDS, and_(record.state == "in_progress", lapsed))
+
+
+def _claim(db: Database, owner_id: str, key: str, route: str, fingerprint: str, holder: str) -> _Claim:
     t = now()
+    fresh = {
+        "route": route,
+        "state": "in_progress",
+        "status_code": None,
+        "body": None,
+        "created_at": t,
+        "request_hash": fingerprint,
+        "holder": holder,
+        "lease_until": t + LEASE_SECONDS,
+    }
     with db.session() as s:
         existing = s.get(IdempotencyRecord, (owner_id, key))
         if existing is not None:
-            expired = existing.created_at < t - REPLAY_SECONDS
-            abandoned = existing.state == "in_progress" and existing.created_at < t - ABANDONED_SECONDS
-            if not (expired or abandoned):
+            lapsed = existing.state == "in_progress" and (
+                existing.lease_until < t
+                if existing.lease_until is not None
+                else existing.created_at < t - LEGACY_ABANDONED_SECONDS
+            )
+            if not (existing.created_at < t - REPLAY_SECONDS or lapsed):
                 if existing.route != route:
                     return _Claim("other_route")
+                if existing.request_hash is not None and existing.request_hash != fingerprint:
+                    return _Claim("other_body")
                 if existing.state == "in_progress":
                     return _Claim("in_progress")
                 return _Claim("replay", existing.status_code or 200, existing.body or "")
-            s.delete(existing)
-            s.flush()
+            # Take it over in one conditional UPDATE: of two takers, only one changes the row.
+            taken = s.execute(
+                update(IdempotencyRecord)
+                .where(
+                    IdempotencyRecord.owner_id == owner_id,
+                    IdempotencyRecord.key == key,
+                    _reclaimable(t),
+                )
+                .values(**fresh)
+                .execution_options(synchronize_session=False)
+            )
+            return _Claim("new" if taken.rowcount else "in_progress")  # type: ignore[attr-defined]
     try:
         with db.session() as s:
-            s.add(IdempotencyRecord(owner_id=owner_id, key=key, route=route, created_at=t))
+            s.add(IdempotencyRecord(owner_id=owner_id, key=key, **fresh))
     except IntegrityError:  # a concurrent twin claimed it between our read and insert
         return _Claim("in_progress")
     return _Claim("new")
 
 
-def _finish(db: Database, owner_id: str, key: str, status_code: int, body: bytes) -> None:
+def _finish(db: Database, owner_id: str, key: str, holder: str, status_code: int, body: bytes) -> None:
+    """Keep a 2xx for replay; forget anything else, so that a retry runs again."""
+    mine = (
+        IdempotencyRecord.owner_id == owner_id,
+        IdempotencyRecord.key == key,
+        IdempotencyRecord.holder == holder,  # not a record another request took over meanwhile
+    )
     with db.session() as s:
-        record = s.get(IdempotencyRecord, (owner_id, key))
-        if record is None:
-            return
-        if status_code >= 500:
-            s.delete(record)  # not a final answer: let the client retry
+        if 200 <= status_code < 300:
+            s.execute(
+                update(IdempotencyRecord)
+                .where(*mine)
+                .values(state="done", status_code=status_code, body=body.decode("utf-8"), lease_until=None)
+            )
         else:
-            record.state, record.status_code, record.body = "done", status_code, body.decode("utf-8")
+            s.execute(delete(IdempotencyRecord).where(*mine))
 
 
-def _release(db: Database, owner_id: str, key: str) -> None:
+def _release(db: Database, owner_id: str, key: str, holder: str) -> None:
     with db.session() as s:
         s.execute(
             delete(IdempotencyRecord).where(
-                IdempotencyRecord.owner_id == owner_id, IdempotencyRecord.key == key
+                IdempotencyRecord.owner_id == owner_id,
+                IdempotencyRecord.key == key,
+                IdempotencyRecord.holder == holder,
             )
         )
+
+
+_REFUSALS = {
+    "in_progress": (
+        409,
+        "request_in_progress",
+        "a request with this Idempotency-Key is still being handled; retry shortly",
+    ),
+    "other_route": (409, "conflict", "this Idempotency-Key was used for a request to another path"),
+    "other_body": (
+        422,
+        "idempotency_key_reused",
+        "this Idempotency-Key was used with a different request body; use a new key for a new request",
+    ),
+}
 
 
 async def idempotency_middleware(
@@ -97,7 +241,14 @@ async def idempotency_middleware(
     owner_id = await run_in_threadpool(owner_for_key, ctx.db, api_key) if api_key else None
     if owner_id is None:
         return await call_next(request)  # the route answers 401
-    claim = await run_in_threadpool(_claim, ctx.db, owner_id, key, request.url.path)
+    # The body is needed to tell a retry from a new request under the same key. It is at most the
+    # request size limit (checked before this runs), and the route reuses these very bytes.
+    fingerprint = await run_in_threadpool(
+        request_hash, request.headers.get("content-type", ""), await request.body()
+    )
+    holder = secrets.token_hex(16)
+    route = route_id(request.url.path)
+    claim = await run_in_threadpool(_claim, ctx.db, owner_id, key, route, fingerprint, holder)
     if claim.outcome == "replay":
         return Response(
             claim.body,
@@ -106,20 +257,18 @@ async def idempotency_middleware(
             headers={"Idempotent-Replayed": "true"},
         )
     if claim.outcome != "new":
-        message = (
-            "a request with this Idempotency-Key is still being handled; retry shortly"
-            if claim.outcome == "in_progress"
-            else "this Idempotency-Key was used for a different request"
-        )
-        code = "request_in_progress" if claim.outcome == "in_progress" else "conflict"
-        return JSONResponse(error_body(code, message), status_code=409)
+        status, code, message = _REFUSALS[claim.outcome]
+        return JSONResponse(error_body(code, message, "Idempotency-Key"), status_code=status)
+    LEASES.hold(ctx.db, holder)
     try:
         response = await call_next(request)
         body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
     except BaseException:
-        await run_in_threadpool(_release, ctx.db, owner_id, key)
+        await run_in_threadpool(_release, ctx.db, owner_id, key, holder)
         raise
-    await run_in_threadpool(_finish, ctx.db, owner_id, key, response.status_code, body)
+    finally:
+        LEASES.release(holder)
+    await run_in_threadpool(_finish, ctx.db, owner_id, key, holder, response.status_code, body)
     return Response(
         body, status_code=response.status_code, headers=dict(response.headers), media_type=response.media_type
     )

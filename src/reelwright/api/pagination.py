@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Any
 
 from sqlalchemy import Select, and_, or_
@@ -19,13 +20,23 @@ def encode_token(created_at: int, row_id: str) -> str:
     return base64.urlsafe_b64encode(f"{created_at}:{row_id}".encode()).decode().rstrip("=")
 
 
+# What a token can hold: the time (seconds; the columns are 64-bit) and a row id (new_id's 32 hex).
+_TOKEN = re.compile(r"(0|[1-9][0-9]{0,18}):([0-9a-f]{32})")
+
+
 def decode_token(token: str) -> tuple[int, str]:
+    """The (created_at, id) a token carries; 400 for anything this API could not have made.
+
+    Checked strictly before it reaches SQL: a NUL in the id or a time beyond the column used to be
+    a PostgreSQL error (a 500) rather than a refusal."""
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        created, row_id = raw.split(":", 1)
-        if not 0 <= int(created) < 2**63:  # beyond a 64-bit column: the database would raise, a 500
-            raise ValueError(created)
-        return int(created), row_id
+        if len(token) > 100:
+            raise ValueError("too long")
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("ascii")
+        found = _TOKEN.fullmatch(raw)
+        if found is None or int(found.group(1)) >= 2**63:
+            raise ValueError(raw)
+        return int(found.group(1)), found.group(2)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise ApiError(400, "token is not a next_token from this API", param="token") from None
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from reelwright.api.context import ApiContext
@@ -22,8 +22,8 @@ from reelwright.net.fetch import Allowlist, FetchFailed, UnsafeUrl, check_url
 from reelwright.plan.language import check_voice_language
 from reelwright.request import VideoRequest
 from reelwright.store.files import inputs_key
-from reelwright.store.models import AgentSession, Video, new_id
-from reelwright.store.status import ACTIVE, VIDEO_PENDING
+from reelwright.store.models import AgentSession, Owner, Video, new_id
+from reelwright.store.status import ACTIVE, FAILED, VIDEO_FAILED, VIDEO_PENDING
 from reelwright.styles.catalogue import STYLES
 from reelwright.voice.catalogue import VOICES
 
@@ -78,9 +78,7 @@ def running_jobs(s: Session, owner_id: str) -> int:
     return running or 0
 
 
-def check_capacity(ctx: ApiContext, owner_id: str) -> None:
-    with ctx.db.session() as s:
-        running = running_jobs(s, owner_id)
+def _refuse_when_full(ctx: ApiContext, running: int) -> None:
     limit = ctx.settings.max_concurrent_jobs
     if running >= limit:
         raise ApiError(
@@ -88,6 +86,37 @@ def check_capacity(ctx: ApiContext, owner_id: str) -> None:
             f"{running} jobs are already running for this key (limit {limit}); retry when one finishes",
             headers={"Retry-After": "30"},
         )
+
+
+def check_capacity(ctx: ApiContext, owner_id: str) -> None:
+    """The early check, before any file is fetched: a full owner is told at once. Not a guarantee
+    (concurrent creates all pass it); :func:`reserve_capacity` is, when the job is recorded."""
+    with ctx.db.session() as s:
+        running = running_jobs(s, owner_id)
+    _refuse_when_full(ctx, running)
+
+
+def lock_owner(s: Session, owner_id: str) -> None:
+    """Serialise the owner's job creations: another transaction calling this waits until ours ends.
+
+    PostgreSQL: a row lock on the owner. SQLite has no row locks, and its driver begins a
+    transaction only at the first write, so a (no-op) write is what takes the database's write
+    lock before the count is read; WAL readers are not blocked by it.
+    """
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(select(Owner.id).where(Owner.id == owner_id).with_for_update())
+    else:
+        s.execute(update(Owner).where(Owner.id == owner_id).values(name=Owner.name))
+
+
+def reserve_capacity(ctx: ApiContext, s: Session, owner_id: str) -> None:
+    """Within the transaction that records a new running job: lock, count, refuse if full.
+
+    The count and the insert commit together under the owner's lock, so concurrent creates can
+    never take the owner past the limit (a count read before the insert, in another transaction,
+    let four in at a limit of three)."""
+    lock_owner(s, owner_id)
+    _refuse_when_full(ctx, running_jobs(s, owner_id))
 
 
 def create_session(
@@ -115,6 +144,7 @@ def create_session(
     file_keys = store_request_files(ctx, owner_id, files, folder)
     try:
         with ctx.db.session() as s:
+            reserve_capacity(ctx, s, owner_id)
             row = AgentSession(
                 id=session_id,
                 owner_id=owner_id,
@@ -137,8 +167,32 @@ def create_session(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    ctx.queue.enqueue(session_id)
+    try:
+        ctx.queue.enqueue(session_id)
+    except Exception:
+        # The caller hears that the queue is down (503) and will retry: this session must not
+        # also run later, when the queue is back and the stale-job sweep finds it.
+        _not_queued(ctx, session_id)
+        raise
     return created
+
+
+def _not_queued(ctx: ApiContext, session_id: str) -> None:
+    message = "the job queue was unavailable, so this session never started; create it again"
+    try:
+        with ctx.db.session() as s:
+            s.execute(
+                update(AgentSession)
+                .where(AgentSession.id == session_id)
+                .values(status=FAILED, error=message, heartbeat_at=None)
+            )
+            s.execute(
+                update(Video)
+                .where(Video.session_id == session_id)
+                .values(status=VIDEO_FAILED, failure_code="queue_unavailable", failure_message=message)
+            )
+    except Exception:  # the database is down too: the 503 for the queue still stands
+        pass
 
 
 def video_request(**fields: Any) -> VideoRequest:

@@ -18,6 +18,8 @@ from PIL import Image
 
 from reelwright.errors import FileRejected, InputError
 from reelwright.ingest import media, pdf
+from reelwright.ingest.document import Document
+from reelwright.ingest.layout_pdf import read_pdf_document
 from reelwright.ingest.sniff import HEAD_SIZE, looks_like_html, sniff
 
 __all__ = ["LIMITS", "MB", "InputFile", "Limits", "inspect_file", "inspect_files"]
@@ -74,7 +76,10 @@ class InputFile:
     height: int | None = None
     duration: float | None = None  # audio, video: seconds
     has_audio: bool = False  # videos: an audio stream that decodes
-    page_texts: list[str] = field(default_factory=list)  # pdf: one cleaned string per page
+    # pdf: one cleaned string per page, in reading order, without running text (headers, footers,
+    # page numbers, navigation bars), so no planner ever reads them out.
+    page_texts: list[str] = field(default_factory=list)
+    document: Document | None = None  # pdf: pages of titled, positioned blocks (plain, picklable data)
 
 
 # An input reader: fills in ``info`` for its kind of file (``head`` is the file's first bytes), or
@@ -344,6 +349,14 @@ def inspect_pdf(info: InputFile, _head: bytes, limits: Limits) -> None:
             _reject("PDF has no pages")
         if pages > limits.pdf_pages:
             _reject(f"PDF has {pages} pages; the limit is {limits.pdf_pages}")
-        info.page_texts = pdf.page_texts(info.path)
+        raw = pdf.page_texts(info.path)
     except pdf.PdfError as exc:
         _reject_from(exc, str(exc))
+    info.page_texts = raw
+    try:
+        document = read_pdf_document(info.path)
+    except Exception:
+        return
+    if len(document.pages) == len(raw):
+        info.document = document
+        info.page_texts = [page.text for page in document.pages]

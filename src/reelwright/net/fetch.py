@@ -62,37 +62,93 @@ class FetchFailed(Exception):
         self.reason = reason
 
 
+# An allowlist entry's port: a number, the URL scheme's own port (an entry without one), or any.
+DEFAULT_PORT: None = None
+ANY_PORT = 0  # written "*"; port 0 is never a valid URL port, so it cannot clash with one
+PortSpec = int | None
+
+_PORT_SUFFIX = re.compile(r"(.*):(\d{1,5}|\*)")
+
+
+def _split_port(entry: str) -> tuple[str, PortSpec]:
+    """``"[::1]:8080"`` -> ``("::1", 8080)``; ``"host:*"`` -> ``("host", ANY_PORT)``; bare -> DEFAULT_PORT.
+
+    A bare IPv6 address or network (several colons, no brackets) has no port.
+    """
+    if entry.startswith("["):
+        inside, bracket, rest = entry[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            raise ValueError(f"allowlist entry {entry!r} is malformed; write [ipv6] or [ipv6]:port")
+        return inside, _port(entry, rest[1:]) if rest else DEFAULT_PORT
+    if entry.count(":") == 1 and (found := _PORT_SUFFIX.fullmatch(entry)):
+        return found.group(1), _port(entry, found.group(2))
+    if entry.count(":") == 1:
+        raise ValueError(f"allowlist entry {entry!r} has a bad port; use 1-65535 or *")
+    return entry, DEFAULT_PORT
+
+
+def _port(entry: str, text: str) -> PortSpec:
+    if text == "*":
+        return ANY_PORT
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ValueError(f"allowlist entry {entry!r} has a bad port; use 1-65535 or *")
+    return int(text)
+
+
+def _port_matches(spec: PortSpec, port: int | None, default_port: int) -> bool:
+    if spec == ANY_PORT:
+        return True
+    return (port or default_port) == (default_port if spec is DEFAULT_PORT else spec)
+
+
 @dataclass(frozen=True)
 class Allowlist:
-    """Host names (exact, case-insensitive) and networks that may be reached although not public."""
+    """Host names (exact, case-insensitive) and networks that may be reached although not public,
+    each on one port: the one it names, ``*`` for any, else the URL scheme's (80 or 443).
 
-    hosts: frozenset[str] = field(default_factory=frozenset)
-    networks: tuple[IPNetwork, ...] = ()
+    Ports matter: allowlisting a file server must not also open the database on the same machine.
+    """
+
+    hosts: frozenset[tuple[str, PortSpec]] = field(default_factory=frozenset)
+    networks: tuple[tuple[IPNetwork, PortSpec], ...] = ()
 
     @classmethod
     def parse(cls, text: str) -> Allowlist:
-        """Parse ``"localhost,10.0.0.0/8,::1,files.internal"``; a bare address is a /32 or /128."""
-        hosts: set[str] = set()
-        networks: list[IPNetwork] = []
+        """Parse ``"localhost:8080,10.0.0.0/8,[::1]:*,files.internal"``; a bare address is a /32 or /128.
+
+        Raises ValueError naming a malformed entry.
+        """
+        hosts: set[tuple[str, PortSpec]] = set()
+        networks: list[tuple[IPNetwork, PortSpec]] = []
         for raw in text.split(","):
             entry = raw.strip().lower()
             if not entry:
                 continue
+            name, port = _split_port(entry)
             try:
-                networks.append(ipaddress.ip_network(entry.removeprefix("[").removesuffix("]"), strict=False))
+                networks.append((ipaddress.ip_network(name, strict=False), port))
             except ValueError:
-                hosts.add(entry.rstrip("."))
+                if not re.fullmatch(r"[a-z0-9_.\-]+", name):
+                    problem = "is neither a host name nor an address"
+                    raise ValueError(f"allowlist entry {entry!r} {problem}") from None
+                hosts.add((name.rstrip("."), port))
         return cls(frozenset(hosts), tuple(networks))
 
-    def allows_host(self, host: str) -> bool:
-        return host.lower().rstrip(".") in self.hosts
+    def allows_host(self, host: str, port: int | None = None, *, default_port: int = 80) -> bool:
+        """Whether ``host`` on ``port`` (None: the scheme's ``default_port``) is allowlisted by name."""
+        name = host.lower().rstrip(".")
+        return any(n == name and _port_matches(spec, port, default_port) for n, spec in self.hosts)
 
-    def allows_ip(self, ip: IPAddress) -> bool:
+    def allows_ip(self, ip: IPAddress, port: int | None = None, *, default_port: int = 80) -> bool:
         # An IPv4-mapped IPv6 address reaches the IPv4 one, so an IPv4 entry covers it too.
         candidates: list[IPAddress] = [ip]
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
             candidates.append(ip.ipv4_mapped)
-        return any(c in net for c in candidates for net in self.networks)
+        return any(
+            c in net and _port_matches(spec, port, default_port)
+            for c in candidates
+            for net, spec in self.networks
+        )
 
 
 @dataclass(frozen=True)
@@ -118,6 +174,9 @@ def _why_unsafe(ip: IPAddress) -> str | None:
         return "a loopback address"
     if ip.is_link_local:
         return "a link-local address (where cloud metadata services live)"
+    # fec0::/10, deprecated but still routed inside some networks; Python counts it as global.
+    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
+        return "a site-local address"
     if ip.is_unspecified:
         return "the unspecified address"
     if ip.is_multicast:
@@ -178,16 +237,21 @@ def check_url(url: str, allowlist: Allowlist) -> list[str]:
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:
         raise FetchFailed(f"could not resolve host {host}")
-    if allowlist.allows_host(host) or allowlist.allows_host(parsed.host):
+    port, default_port = parsed.port, _DEFAULT_PORTS[parsed.scheme]
+    if any(allowlist.allows_host(h, port, default_port=default_port) for h in (host, parsed.host)):
         return addresses
     for address in addresses:
         ip = ipaddress.ip_address(address)
         why = _why_unsafe(ip)
-        if why is None or allowlist.allows_ip(ip):
+        if why is None or allowlist.allows_ip(ip, port, default_port=default_port):
             continue
+        # Name the exact entry to add: the port matters, a bare entry opens only the scheme's.
+        suffix = f":{port}" if port not in (None, default_port) else ""
+        shown = f"[{address}]" if ":" in address and suffix else address
         if address == host:
-            raise UnsafeUrl(f"address {address} is {why}; add it {_HINT}")
-        raise UnsafeUrl(f"host {host} resolves to {address}, which is {why}; add the host or address {_HINT}")
+            raise UnsafeUrl(f"address {address} is {why}; add {shown}{suffix} {_HINT}")
+        entries = f"{host}{suffix} or {shown}{suffix}"
+        raise UnsafeUrl(f"host {host} resolves to {address}, which is {why}; add {entries} {_HINT}")
     return addresses
 
 
@@ -338,4 +402,8 @@ def fetch_url(
         except httpx.HTTPError as exc:
             # Only the type: protocol-error messages can quote what the server sent.
             raise FetchFailed(f"download from {host} failed ({type(exc).__name__})") from None
+        except (httpx.InvalidURL, UnicodeError):
+            # httpx parses a redirect's Location while receiving the answer, even when it follows
+            # none: a malformed one (bad IDNA name, "mailto:x", "http:\\x") surfaces from send().
+            raise FetchFailed(f"{host} answered with a malformed redirect (Location)") from None
     raise FetchFailed(f"too many redirects (more than {max_redirects})")

@@ -47,8 +47,8 @@ def _re(words: str) -> re.Pattern[str]:
 # the topic usually starts with one: a colon, or a closing without the topic, reads naturally.
 PHRASES: dict[str, Phrases] = {
     "de": Phrases(
-        opening="Hallo! Heute geht es um {topic}.",
-        short_opening="Hallo! Kurz und knapp: {topic}.",
+        opening="Heute geht es um {topic}.",
+        short_opening="Kurz und knapp: {topic}.",
         closing="Das war ein kurzer Überblick. Danke fürs Zuschauen!",
         short_closing="Danke fürs Zuschauen!",
         points_intro="Das Wichtigste im Überblick.",
@@ -64,8 +64,8 @@ PHRASES: dict[str, Phrases] = {
         ),
     ),
     "fr": Phrases(
-        opening="Bonjour ! Au programme aujourd'hui : {topic}.",
-        short_opening="Bonjour ! En bref : {topic}.",
+        opening="Au programme aujourd'hui : {topic}.",
+        short_opening="En bref : {topic}.",
         closing="Voilà pour ce tour d'horizon. Merci de votre attention !",
         short_closing="Merci de votre attention !",
         points_intro="Voici l'essentiel.",
@@ -81,8 +81,8 @@ PHRASES: dict[str, Phrases] = {
         ),
     ),
     "es": Phrases(
-        opening="¡Hola! El tema de hoy: {topic}.",
-        short_opening="¡Hola! En pocas palabras: {topic}.",
+        opening="El tema de hoy: {topic}.",
+        short_opening="En pocas palabras: {topic}.",
         closing="Esto ha sido todo. ¡Gracias por vernos!",
         short_closing="¡Gracias por vernos!",
         points_intro="Estos son los puntos clave.",
@@ -98,8 +98,8 @@ PHRASES: dict[str, Phrases] = {
         ),
     ),
     "it": Phrases(
-        opening="Ciao! Il tema di oggi: {topic}.",
-        short_opening="Ciao! In breve: {topic}.",
+        opening="Il tema di oggi: {topic}.",
+        short_opening="In breve: {topic}.",
         closing="Questo è tutto. Grazie per l'attenzione!",
         short_closing="Grazie per l'attenzione!",
         points_intro="Ecco i punti chiave.",
@@ -114,8 +114,8 @@ PHRASES: dict[str, Phrases] = {
         ),
     ),
     "pt": Phrases(
-        opening="Olá! O tema de hoje: {topic}.",
-        short_opening="Olá! Em resumo: {topic}.",
+        opening="O tema de hoje: {topic}.",
+        short_opening="Em resumo: {topic}.",
         closing="Isso é tudo. Obrigado por assistir!",
         short_closing="Obrigado por assistir!",
         points_intro="Estes são os pontos principais.",
@@ -131,8 +131,8 @@ PHRASES: dict[str, Phrases] = {
         ),
     ),
     "nl": Phrases(
-        opening="Hallo! Vandaag gaat het over {topic}.",
-        short_opening="Hallo! Kort over {topic}.",
+        opening="Vandaag gaat het over {topic}.",
+        short_opening="Kort over {topic}.",
         closing="Dat was een korte blik. Bedankt voor het kijken!",
         short_closing="Bedankt voor het kijken!",
         points_intro="Dit zijn de belangrijkste punten.",
@@ -169,6 +169,13 @@ _ABOUT_ONLY: dict[str, re.Pattern[str]] = {
 _ANY_INSTRUCTION = re.compile(r"\d+\s*(?:s|sec|min)\b|\b(?:tiktok|reels?|shorts|16:9|9:16)\b", re.IGNORECASE)
 
 
+_LOCAL_SETTINGS = re.compile(
+    r"\b(?:video|vidéo|vídeo|filmpje|clip|ton|tono|tom|toon|sekunden|secondes|segundos|secondi|seconden|minuten|"
+    r"minutes|minutos|minuti|hochformat|querformat|vertical|verticale|horizontal|orizzontale|staand|liggend)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class LocalBrief:
     topic: str
@@ -177,7 +184,9 @@ class LocalBrief:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[.!?。！？])\s+|\n+", text) if s.strip()]
+    # Not after an ordinal date ("am 1. Juli") or an abbreviation ("Dr. Vogt").
+    pieces = re.split(r"(?<![\s\d]\d\.)(?<!\s\d\d\.)(?<=[.!?。！？])\s+|\n+", text)
+    return [s.strip() for s in pieces if s.strip()]
 
 
 def read_local_prompt(prompt: str, language: str) -> LocalBrief:
@@ -194,7 +203,10 @@ def read_local_prompt(prompt: str, language: str) -> LocalBrief:
     statements = []
     for sentence in sentences[1:]:
         instruction = phrases.instruction if phrases else None
-        if _ANY_INSTRUCTION.search(sentence) or (instruction and instruction.search(sentence)):
+        # A sentence is an instruction to us only when it talks about the video itself ("Les
+        # réparations sont faites en 48 heures" has an imperative-looking verb and is content).
+        about_video = _ANY_INSTRUCTION.search(sentence) or _LOCAL_SETTINGS.search(sentence)
+        if about_video and (instruction is None or instruction.search(sentence)):
             continue
         if len(sentence.split()) >= 3 or len(sentence) >= 12:  # CJK sentences have no spaces
             statements.append(sentence if sentence[-1] in ".!?。！？" else sentence + ".")

@@ -1,9 +1,11 @@
 """The offline planner: a coherent storyboard from the prompt and files, with no model.
 
-It only says what the user gave it: the topic and points from the prompt, the text of their PDF
-pages, and their pictures and clips. The connective sentences around them (openings, links,
-closings) carry no facts. It meets the requested length by choosing how much of that material to
-say, never by stretching silence.
+It only says what the user gave it: the brief's subject, points and statements, what their PDFs
+say (read through the document model, running text removed), and their pictures and clips. The
+English script is written by :mod:`reelwright.plan.script`; other languages use the phrases in
+:mod:`reelwright.plan.localized`. It meets the requested length by choosing how much of that
+material to say; when there is too little it makes a shorter video and says why, never padding
+with lines that carry no content.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from reelwright.plan.base import DEFAULT_DURATION, Pacing, PlanRequest, PlanResu
 from reelwright.plan.chat_rules import read_message
 from reelwright.plan.language import language_name, voice_for_prompt
 from reelwright.plan.localized import PHRASES, read_local_prompt
-from reelwright.plan.prompt import PromptBrief, read_prompt, title_case
+from reelwright.plan.prompt import PromptBrief, read_prompt
+from reelwright.plan.script import write_script
 from reelwright.storyboard import (
     BulletSlide,
     ImageScene,
@@ -37,158 +40,7 @@ MIN_SCENE_SECONDS = 4.0
 
 _STYLE_FOR_TONE = {"upbeat": "keynote", "friendly": "clean", "formal": "clean", "calm": "midnight"}
 
-# Connective lines by tone. {topic} is the user's own words; nothing here asserts a fact.
-_OPENINGS = {
-    "friendly": "Hi there! Today we'll walk through {topic}.",
-    "upbeat": "Hey there! Let's dive right into {topic}!",
-    "formal": "Welcome. This video gives a short overview of {topic}.",
-    "calm": "Hello, and welcome. Let's take a calm look at {topic}.",
-}
-_OPENING_EXTRAS = {
-    "friendly": [
-        "We'll keep it short and clear, so you can get the most out of it.",
-        "Whether this is all new to you or you just want a refresher, this is for you.",
-        "So grab a coffee, and let's get started.",
-    ],
-    "upbeat": [
-        "We've packed the highlights into a quick tour, so let's get going!",
-        "Stick around, because there's a lot to cover!",
-    ],
-    "formal": [
-        "It covers the key points in a few minutes of your time.",
-        "Each section builds on the previous one.",
-    ],
-    "calm": [
-        "There's no rush. We'll go through it one step at a time.",
-        "Take a breath, and let's begin.",
-    ],
-}
-_CLOSINGS = {
-    "friendly": "And that's a quick look at {topic}. Thanks for watching!",
-    "upbeat": "That's {topic} in a nutshell. Thanks for watching, and see you soon!",
-    "formal": "That concludes this overview of {topic}. Thank you for your attention.",
-    "calm": "That's all for this look at {topic}. Thank you for taking the time.",
-}
-_CLOSING_EXTRAS = {
-    "friendly": [
-        "Feel free to come back to this video whenever you need a refresher.",
-        "If anything is unclear, don't hesitate to ask.",
-    ],
-    "upbeat": ["Share it with anyone who'd enjoy it!", "Come back any time for a quick refresher!"],
-    "formal": ["Please revisit this video whenever you need a reference.", "Questions are always welcome."],
-    "calm": ["Come back to it whenever you like.", "Take care, and until next time."],
-}
-_SHORT_OPENINGS = {
-    # "a look at": the topic is any noun phrase ("new employees of Northwind", "our Q3 launch").
-    "friendly": "Hi! Here's a quick look at {topic}.",
-    "upbeat": "Hey! Here's a quick look at {topic}!",
-    "formal": "Welcome. This is a short overview of {topic}.",
-    "calm": "Hello. This is a short look at {topic}.",
-}
-_SHORT_CLOSINGS = {
-    "friendly": "Thanks for watching!",
-    "upbeat": "Thanks for watching!",
-    "formal": "Thank you.",
-    "calm": "Thank you for watching.",
-}
-_AGENDA_LINES = {
-    "friendly": "Here's what we'll cover: what {topic} is about, why it matters to you, and what comes next.",
-    "upbeat": "Here's the plan: what {topic} is all about, why it matters, and what's coming next!",
-    "formal": "This overview is in three parts: the context of {topic}, why it matters, and the next steps.",
-    "calm": "We'll look at three things: what {topic} is about, why it matters, and what comes next.",
-}
-_AGENDA_EXTRAS = [
-    "Keep these three questions in mind as we go.",
-    "Each one matters, so let's take them one at a time.",
-    "Think about how {topic} connects to what you do every day.",
-    "By the end, you'll know which questions to ask, and where to look for the details.",
-    "And if something here raises a question, write it down and bring it up afterwards.",
-]
-_POINTS_INTRO = {
-    "friendly": "Here are the key points.",
-    "upbeat": "Here's what you need to know!",
-    "formal": "The key points are as follows.",
-    "calm": "Let's go through the key points.",
-}
-_ORDINALS = ["First,", "Next,", "Then,", "After that,", "Also,", "Plus,", "And", "Finally,"]
-_ORDINAL_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"]
-# Spoken around a point or a page when there is time to dwell on it. Framing only: each asks
-# the viewer to reflect or look, none states a fact about the subject.
-_DWELL = {
-    "friendly": [
-        "Take a moment to think about what this means for you.",
-        "It's worth pausing on this one.",
-        "Keep this in mind as we go on.",
-    ],
-    "upbeat": [
-        "This one's worth a second look!",
-        "Think about what this could mean for you!",
-        "Keep it in mind, because it all fits together!",
-    ],
-    "formal": [
-        "Consider how this applies to your own work.",
-        "This point deserves particular attention.",
-        "Keep it in mind for the sections that follow.",
-    ],
-    "calm": [
-        "Take a moment with this one.",
-        "Notice how it relates to what you already do.",
-        "There's no need to rush past it.",
-    ],
-}
-_PAGE_DWELL = {
-    "friendly": ["Have a look at the page.", "Take a moment to read it through."],
-    "upbeat": ["Check out this page!", "Take a good look!"],
-    "formal": ["The page is shown here for reference.", "Take a moment to review it."],
-    "calm": ["Take your time with this page.", "Let it sink in for a moment."],
-}
-# Three sections that follow the agenda ("what it is about, why it matters, what comes next")
-# when a long video has nothing but a topic to go on. Questions for the viewer, no claims.
-_SECTIONS = [
-    (
-        "What it's about",
-        "First, what is {topic} about?",
-        [
-            "Think about the problem it sets out to solve.",
-            "Ask yourself who it is for, and what they need from it.",
-            "If you can sum it up in one sentence, you're off to a good start.",
-        ],
-    ),
-    (
-        "Why it matters",
-        "Next, why does {topic} matter?",
-        [
-            "Consider what changes for the people it touches.",
-            "Think about what would be different without it.",
-            "Your answer here is the best reason to keep going.",
-        ],
-    ),
-    (
-        "What comes next",
-        "Finally, what comes next?",
-        [
-            "Think about one step you could take today.",
-            "Write down any questions you still have, and find someone to ask.",
-            "And share what you've learned with someone who would find it useful.",
-        ],
-    ),
-]
-_RECAP = {
-    "friendly": "Let's recap.",
-    "upbeat": "Quick recap!",
-    "formal": "To summarise.",
-    "calm": "Let's look back at what we covered.",
-}
-_VISUAL_LINES = {
-    "image": [
-        "Take a look at this picture.",
-        "Here's a closer look.",
-    ],
-    "video": [
-        "Let's watch this clip.",
-        "Here it is in motion.",
-    ],
-}
+_TONES = frozenset(_STYLE_FOR_TONE)
 
 
 # A scene kind's presenter layout ("full", "pip", "side"); "none" when there is no presenter.
@@ -225,10 +77,6 @@ def _sentence(text: str) -> str:
     if text[-1] not in ".!?":
         text += "."
     return text[0].upper() + text[1:]
-
-
-def _fill(template: str, brief: PromptBrief) -> str:
-    return template.format(topic=brief.topic)
 
 
 _URL_RE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
@@ -336,7 +184,7 @@ class OfflinePlanner:
 
     def _storyboard(self, request: PlanRequest, pacing: Pacing, notes: list[str]) -> Storyboard:
         brief = read_prompt(request.video.prompt)
-        if request.video.tone in _OPENINGS:
+        if request.video.tone in _TONES:
             brief.tone = request.video.tone
         speed = request.video.speed or 1.0
         # The budget is in words at the speaking rate actually used.
@@ -356,21 +204,29 @@ class OfflinePlanner:
 
         language = voice.language.split("-")[0].lower()
         title = brief.title
-        if language == "en":
-            blocks_for_language = self._blocks(request, brief, layout)
-        else:
-            blocks_for_language, title = self._localized_blocks(request, language, layout, notes)
         dropped = set(request.video.drop_scenes)
-        planned = [b for b in blocks_for_language if b.id not in dropped]
-        if not planned:
-            raise InputError("every scene was dropped; nothing is left to say", param="message")
-        spares = [b for b in planned if b.spare]
         max_scenes = max(2, int(target // MIN_SCENE_SECONDS))
         if brief.scenes:
             max_scenes = min(max_scenes, brief.scenes)
-        blocks = self._fit_scene_count([b for b in planned if not b.spare], target, max_scenes)
-        self._choose_sentences(blocks, target, pacing)
-        self._add_spares(blocks, spares, target, pacing, max_scenes)
+        if language == "en":
+            script = write_script(request, target, pacing, max_scenes, dropped, tone=brief.tone)
+            title = script.title
+            notes.extend(m for m in script.messages if m not in notes)
+            blocks = [
+                _Block(s.id, s.visual, layout(s.presenter), s.sentences, chosen=list(s.sentences))
+                for s in script.scenes
+            ]
+            if not blocks:
+                raise InputError("every scene was dropped; nothing is left to say", param="message")
+        else:
+            blocks_for_language, title = self._localized_blocks(request, language, layout, notes)
+            planned = [b for b in blocks_for_language if b.id not in dropped]
+            if not planned:
+                raise InputError("every scene was dropped; nothing is left to say", param="message")
+            spares = [b for b in planned if b.spare]
+            blocks = self._fit_scene_count([b for b in planned if not b.spare], target, max_scenes)
+            self._choose_sentences(blocks, target, pacing)
+            self._add_spares(blocks, spares, target, pacing, max_scenes)
 
         music = next((f for f in request.files if f.kind == "audio"), None)
         scenes = [
@@ -392,121 +248,6 @@ class OfflinePlanner:
         )
 
     # --- which scenes -------------------------------------------------------------------------
-
-    def _blocks(self, request: PlanRequest, brief: PromptBrief, lay: Layout) -> list[_Block]:
-        tone = brief.tone
-        subheading = brief.kind.capitalize() + " video" if brief.kind else None
-        if brief.audience and not subheading:
-            subheading = f"For {brief.audience}"
-        blocks = [
-            _Block(
-                "intro",
-                TitleCard(heading=brief.title, subheading=subheading),
-                lay("full"),
-                [_fill(_OPENINGS[tone], brief)],
-                list(_OPENING_EXTRAS[tone]),
-                priority=3,
-                short=[_fill(_SHORT_OPENINGS[tone], brief)],
-            )
-        ]
-        dwell = _PAGE_DWELL[tone]
-        file_blocks = _file_blocks(
-            request,
-            lay,
-            english=True,
-            page_dwell=lambda page_no: [dwell[(page_no + j) % len(dwell)] for j in range(2)],
-            visual_line=lambda kind, n: _VISUAL_LINES[kind][n % len(_VISUAL_LINES[kind])],
-        )
-        blocks.extend(file_blocks)
-        has_material = bool(file_blocks)
-        if brief.points:
-            has_material = True
-            said = [_POINTS_INTRO[tone]]
-            for i, point in enumerate(brief.points):
-                ordinal = _ORDINALS[-1] if i == len(brief.points) - 1 and i > 0 else _ORDINALS[min(i, 6)]
-                said.append(_sentence(f"{ordinal} {point}"))
-            blocks.append(
-                _Block(
-                    "points",
-                    BulletSlide(
-                        heading="Key points", bullets=[p[:1].upper() + p[1:] for p in brief.points[:6]]
-                    ),
-                    lay("side"),
-                    said,
-                    priority=0,
-                )
-            )
-            for i, point in enumerate(brief.points[:6]):
-                nth = _ORDINAL_WORDS[i]
-                blocks.append(
-                    _Block(
-                        f"point{i + 1}",
-                        TitleCard(
-                            heading=point[:1].upper() + point[1:],
-                            subheading=f"Point {i + 1} of {len(brief.points[:6])}",
-                        ),
-                        lay("side"),
-                        [_sentence(f"The {nth} point: {point}")],
-                        [_DWELL[tone][(i + j) % len(_DWELL[tone])] for j in range(2)],
-                        priority=2,
-                        spare=True,
-                    )
-                )
-        headings = [b.visual.heading for b in blocks if isinstance(b.visual, PdfPage) and b.visual.heading]
-        recap_items = brief.points[:6] or headings[:6]
-        if len(recap_items) >= 2:
-            items = [x[:1].lower() + x[1:] if not x[:2].isupper() else x for x in recap_items]
-            listed = ", ".join(items[:-1]) + ", and " + items[-1]
-            blocks.append(
-                _Block(
-                    "recap",
-                    BulletSlide(heading="Recap", bullets=[x[:1].upper() + x[1:] for x in recap_items]),
-                    lay("side"),
-                    [_RECAP[tone], _sentence(f"We covered: {listed}")],
-                    priority=3,
-                    spare=True,
-                )
-            )
-        if not has_material:
-            agenda = BulletSlide(
-                heading="What we'll cover",
-                bullets=[f"What {brief.topic} is about", "Why it matters", "What comes next"],
-            )
-            blocks.append(
-                _Block(
-                    "overview",
-                    agenda,
-                    lay("side"),
-                    [_fill(_AGENDA_LINES[tone], brief)],
-                    [_fill(x, brief) for x in _AGENDA_EXTRAS],
-                    priority=1,
-                    droppable=True,
-                )
-            )
-            for i, (heading, opening, more) in enumerate(_SECTIONS):
-                blocks.append(
-                    _Block(
-                        f"section{i + 1}",
-                        TitleCard(heading=heading, subheading=title_case(brief.title)),
-                        lay("side"),
-                        [_fill(opening, brief)],
-                        list(more),
-                        priority=2,
-                        spare=True,
-                    )
-                )
-        blocks.append(
-            _Block(
-                "close",
-                TitleCard(heading="Thanks for watching", subheading=title_case(brief.title)),
-                lay("full"),
-                [_fill(_CLOSINGS[tone], brief)],
-                list(_CLOSING_EXTRAS[tone]),
-                priority=4,
-                short=[_SHORT_CLOSINGS[tone]],
-            )
-        )
-        return blocks
 
     def _localized_blocks(
         self, request: PlanRequest, language: str, lay: Layout, notes: list[str]
@@ -537,19 +278,23 @@ class OfflinePlanner:
             request,
             lay,
             english=False,
-            page_dwell=lambda _page_no: [ph.page_dwell] if ph else [],
+            page_dwell=lambda _page_no: [],  # no content-free lines to stretch a page
             visual_line=lambda kind, _n: (
                 (ph.image_line if kind == "image" else ph.video_line) if ph else None
             ),
         )
-        if local.statements:
-            bullets = [s.rstrip(".!?。！？")[:240] for s in local.statements[:6]]
+        # The user's statements, two to a slide, so what is on screen is what is being said.
+        for k in range(0, len(local.statements), 2):
+            chunk = local.statements[k : k + 2]
             blocks.append(
                 _Block(
-                    "points",
-                    BulletSlide(heading=ph.points_heading if ph else local.title, bullets=bullets),
+                    "points" if k == 0 else f"points{k // 2 + 1}",
+                    BulletSlide(
+                        heading=ph.points_heading if ph else local.title,
+                        bullets=[s.rstrip(".!?。！？")[:240] for s in chunk],
+                    ),
                     lay("side"),
-                    ([ph.points_intro] if ph else []) + local.statements,
+                    chunk,
                     priority=0,
                 )
             )
@@ -559,9 +304,8 @@ class OfflinePlanner:
                     "close",
                     TitleCard(heading=ph.close_heading, subheading=local.title),
                     lay("full"),
-                    [ph.closing],
+                    [ph.short_closing],
                     priority=4,
-                    short=[ph.short_closing],
                 )
             )
         return blocks, local.title

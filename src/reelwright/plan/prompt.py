@@ -42,7 +42,9 @@ _NUMBER_WORDS = {
 }
 _NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + r")"
 _DURATION_RE = re.compile(
-    _NUM + r"[\s-]*(seconds?|secs?|s|minutes?|mins?|m)\b(?![\w-]*\s*(?:ago|later))", re.IGNORECASE
+    _NUM + r"[\s-]*(seconds?|secs?|s|minutes?|mins?|m|sekunden|secondes|segundos|secondi|seconden|"
+    r"minuten|minutos|minuti)\b(?![\w-]*\s*(?:ago|later))",
+    re.IGNORECASE,
 )
 _HALF_MINUTE_RE = re.compile(r"\bhalf[\s-]a[\s-]minute\b", re.IGNORECASE)
 
@@ -252,7 +254,13 @@ def parse_topic(text: str) -> tuple[str, str | None]:
     words = topic.split()
     if len(words) > 10:
         topic = " ".join(words[:10])
+    if len(topic) > _TOPIC_CHARS:
+        # A run-on "word" (10,000 letters, a long URL) must still fit a slide line and a bullet.
+        topic = topic[:_TOPIC_CHARS].rsplit(" ", 1)[0].rstrip(",;:-") + "…"
     return topic, kind
+
+
+_TOPIC_CHARS = 80
 
 
 def parse_audience(text: str) -> str | None:

@@ -18,4 +18,6 @@ def signed_url(base: str, secret: bytes, path: str, ttl: int) -> str:
 
 
 def verify(secret: bytes, path: str, expires: int, sig: str) -> bool:
-    return expires >= time.time() and hmac.compare_digest(sign(secret, path, expires), sig)
+    # compare_digest refuses (TypeError) a str with non-ASCII characters: compare bytes instead.
+    supplied = sig.encode("utf-8", "surrogateescape")
+    return expires >= time.time() and hmac.compare_digest(sign(secret, path, expires).encode(), supplied)

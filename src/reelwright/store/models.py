@@ -6,7 +6,7 @@ import secrets
 import time
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -19,6 +19,8 @@ def new_id() -> str:
 
 
 def now() -> int:
+    """Seconds since the epoch. Stored as BigInteger: a 32-bit column ends in 2038 and makes
+    PostgreSQL refuse a larger value (say, in a forged page token) with an error, not a row."""
     return int(time.time())
 
 
@@ -30,7 +32,7 @@ class Owner(Base):
     __tablename__ = "owners"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[int] = mapped_column(Integer, default=now)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
     # Signs webhooks sent to a request's callback_url (registered endpoints have their own).
     webhook_secret: Mapped[str | None] = mapped_column(String(128), nullable=True)
 
@@ -43,8 +45,8 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(
         String(64), unique=True
     )  # sha256 of the key; the key is never stored
-    created_at: Mapped[int] = mapped_column(Integer, default=now)
-    revoked_at: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
+    revoked_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class ServerSecret(Base):
@@ -69,13 +71,13 @@ class AgentSession(Base):
     callback_id: Mapped[str | None] = mapped_column(String(300), nullable=True)
     callback_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    heartbeat_at: Mapped[int | None] = mapped_column(Integer, nullable=True)  # set while a worker runs it
+    heartbeat_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # set while a worker runs it
     # Stages finished so far ("plan", "voice"): a job run again resumes after the last one.
     checkpoint: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # Set by POST .../stop; the worker stops at its next checkpoint and clears it.
     stop_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    created_at: Mapped[int] = mapped_column(Integer, default=now)
-    updated_at: Mapped[int] = mapped_column(Integer, default=now, onupdate=now)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
+    updated_at: Mapped[int] = mapped_column(BigInteger, default=now, onupdate=now)
 
     __table_args__ = (
         Index("ix_agent_sessions_owner_created", "owner_id", "created_at"),
@@ -97,7 +99,7 @@ class AgentMessage(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     run_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     handled: Mapped[bool] = mapped_column(Boolean, default=False)  # user messages the agent has read
-    created_at: Mapped[int] = mapped_column(Integer, default=now)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
 
     __table_args__ = (Index("ix_agent_messages_session", "session_id", "id"),)
 
@@ -110,7 +112,7 @@ class AgentResource(Base):
     session_id: Mapped[str] = mapped_column(ForeignKey("agent_sessions.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16), default="draft")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[int] = mapped_column(Integer, default=now)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
 
     __table_args__ = (Index("ix_agent_resources_session", "session_id", "id"),)
 
@@ -126,8 +128,8 @@ class Video(Base):
     folder_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     failure_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     failure_message: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[int] = mapped_column(Integer, default=now)
-    completed_at: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
+    completed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
     __table_args__ = (Index("ix_videos_owner_created", "owner_id", "created_at"),)
 
@@ -143,7 +145,7 @@ class Asset(Base):
     mime_type: Mapped[str] = mapped_column(String(100))
     size_bytes: Mapped[int] = mapped_column(Integer)
     blob_key: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[int] = mapped_column(Integer, default=now)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
 
     __table_args__ = (Index("ix_assets_owner_created", "owner_id", "created_at"),)
 
@@ -156,7 +158,7 @@ class WebhookEndpoint(Base):
     events: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: every event type
     secret: Mapped[str] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(16), default="enabled")
-    created_at: Mapped[int] = mapped_column(Integer, default=now)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
 
 
 class WebhookDelivery(Base):
@@ -171,11 +173,11 @@ class WebhookDelivery(Base):
     body: Mapped[str] = mapped_column(Text)  # the exact bytes signed and sent
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | delivered | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[int] = mapped_column(Integer, default=now)
+    next_attempt_at: Mapped[int] = mapped_column(BigInteger, default=now)
     last_status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[int] = mapped_column(Integer, default=now)
-    delivered_at: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
+    delivered_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
     __table_args__ = (
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
@@ -189,7 +191,7 @@ class WebhookAttempt(Base):
     delivery_id: Mapped[str] = mapped_column(
         ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True
     )
-    attempted_at: Mapped[int] = mapped_column(Integer, default=now)
+    attempted_at: Mapped[int] = mapped_column(BigInteger, default=now)
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
@@ -205,7 +207,13 @@ class IdempotencyRecord(Base):
     state: Mapped[str] = mapped_column(String(16), default="in_progress")  # in_progress | done
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     body: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[int] = mapped_column(Integer, default=now)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
+    # sha256 of the request body: the same key with another body is refused, not replayed.
+    request_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The claim holding an in-progress record, and until when: its process renews the lease while
+    # the request runs, so a record whose process died is free again within seconds.
+    holder: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    lease_until: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class StageStat(Base):
@@ -228,7 +236,7 @@ class BrandKit(Base):
     primary_color: Mapped[str | None] = mapped_column(String(7), nullable=True)  # "#rrggbb"
     secondary_color: Mapped[str | None] = mapped_column(String(7), nullable=True)
     font_asset_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    created_at: Mapped[int] = mapped_column(Integer, default=now)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
 
     __table_args__ = (Index("ix_brand_kits_owner_created", "owner_id", "created_at"),)
 
@@ -244,7 +252,7 @@ class PhotoAvatar(Base):
     gender: Mapped[str | None] = mapped_column(String(16), nullable=True)
     default_voice_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     face: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[int] = mapped_column(Integer, default=now)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
 
     __table_args__ = (Index("ix_photo_avatars_owner_created", "owner_id", "created_at"),)
 
@@ -257,5 +265,5 @@ class WebSession(Base):
     owner_id: Mapped[str] = mapped_column(ForeignKey("owners.id", ondelete="CASCADE"), index=True)
     api_key_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[int] = mapped_column(Integer, default=now)
-    expires_at: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
+    expires_at: Mapped[int] = mapped_column(BigInteger)

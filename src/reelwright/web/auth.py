@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import re
 import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import anyio
 from fastapi import Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy import delete, select
+from starlette.requests import cookie_parser
 
 from reelwright.api.context import ApiContext
 from reelwright.api.deps import get_context
+from reelwright.api.errors import error_body
 from reelwright.store.keys import secret_hash
 from reelwright.store.models import ApiKey, Owner, WebSession, now
 
@@ -37,6 +42,18 @@ class WebUser:
 
 def same_secret(expected: str, supplied: str | None) -> bool:
     return bool(supplied) and hmac.compare_digest(expected.encode(), (supplied or "").encode())
+
+
+async def web_api_refusal(ctx: ApiContext, headers: dict[str, str]) -> JSONResponse | None:
+    """The API's edge guard asks this for ``/web/api`` calls: signed in by cookie, with the CSRF
+    token in its header, before any body is read; a refusal to send, or None."""
+    token = cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE)
+    user = await anyio.to_thread.run_sync(user_for_token, ctx, token)
+    if user is None:
+        return JSONResponse(error_body("unauthorized", "not signed in; sign in at /signin"), 401)
+    if not same_secret(user.csrf_token, headers.get(CSRF_HEADER)):
+        return JSONResponse(error_body("forbidden", "missing or wrong X-CSRF-Token header"), 403)
+    return None
 
 
 def start_session(ctx: ApiContext, owner_id: str, api_key_id: str | None) -> str:
@@ -120,11 +137,40 @@ def set_signin_cookie(response: Response, ctx: ApiContext, token: str) -> None:
     )
 
 
+# A strict Host: a DNS name or IPv4 address, or a bracketed IPv6 address, and an optional port.
+# Anything else ("evil.example\@127.0.0.1", userinfo, paths) is not a host we trust at all.
+_HOST_HEADER = re.compile(
+    r"(?P<host>[A-Za-z0-9.\-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])"  # name, IPv4, or [IPv6]
+    r"(?::(?P<port>[0-9]{1,5}))?"
+)
+
+# Headers that only a proxy adds: any of them means the request was relayed, so its loopback
+# source address is the proxy's, not the person's.
+PROXY_HEADERS = (
+    "forwarded",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-forwarded-port",
+    "x-forwarded-server",
+    "x-real-ip",
+    "x-original-forwarded-for",
+    "x-client-ip",
+    "true-client-ip",
+    "cf-connecting-ip",
+    "fastly-client-ip",
+    "x-cluster-client-ip",
+    "via",
+)
+
+
 def is_loopback(host: str | None) -> bool:
+    """Whether ``host`` (a bare name or address, IPv6 with or without brackets) is loopback."""
     if not host:
         return False
-    host = host.strip("[]")
-    if host == "localhost":
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if host.lower().rstrip(".") == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -132,19 +178,58 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
+def host_header_name(value: str | None) -> str | None:
+    """The host a ``Host`` header names, parsed strictly; None when it is not a plain host[:port]."""
+    found = _HOST_HEADER.fullmatch(value or "")
+    return found.group("host") if found else None
+
+
+def looks_proxied(request: Request) -> bool:
+    """Whether a proxy relayed the request, by the marks proxies leave.
+
+    Any proxy header counts. nginx's bare ``proxy_pass`` adds none and rewrites ``Host`` to the
+    loopback upstream, but it speaks HTTP/1.0 upstream (browsers never do any more), and the
+    browser's own ``Origin``/``Referer`` still name the public site.
+    """
+    if any(name in request.headers for name in PROXY_HEADERS):
+        return True
+    if request.scope.get("http_version") == "1.0":
+        return True
+    # A page reached by a link from another site has that site as Referer, proxied or not: only
+    # the form's POST (whose Referer is the sign-in page itself) is judged by it.
+    for name in ("origin", "referer") if request.method == "POST" else ("origin",):
+        value = request.headers.get(name)
+        if value is None or value == "null":  # "null": an opaque origin, which names no site
+            continue
+        try:
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not is_loopback(host_header_name(parts.netloc)):
+                return True
+        except ValueError:
+            return True
+    return False
+
+
 def owner_sign_in_allowed(ctx: ApiContext, request: Request) -> bool:
     """One-click sign-in is for whoever sits at the machine: only while nothing else can reach it.
 
-    The server must listen on loopback alone, hand out loopback URLs (a public URL means a proxy
-    publishes it), and the request must come from loopback, unproxied, addressed to a loopback
-    name (a page on another site that rebinds its DNS name to 127.0.0.1 sends its own Host).
+    By default (``owner_signin=auto``) the server must listen on loopback alone and hand out
+    loopback URLs (a public URL means a proxy publishes it); ``on`` lifts that for a server the
+    operator knowingly exposes, ``off`` never allows it. In every case the request must come from
+    loopback, show no sign of a proxy, and be addressed to a loopback name (a page on another site
+    that rebinds its DNS name to 127.0.0.1 sends its own Host).
     """
-    if not is_loopback(ctx.settings.host) or not is_loopback(urlsplit(ctx.settings.public_base).hostname):
+    mode = ctx.settings.owner_signin
+    if mode == "off":
         return False
-    if request.headers.get("forwarded") or request.headers.get("x-forwarded-for"):
+    if mode == "auto" and not (
+        is_loopback(ctx.settings.host) and is_loopback(urlsplit(ctx.settings.public_base).hostname)
+    ):
+        return False
+    if looks_proxied(request):
         return False
     client = request.client.host if request.client else None
-    return is_loopback(client) and is_loopback(urlsplit(f"//{request.headers.get('host', '')}").hostname)
+    return is_loopback(client) and is_loopback(host_header_name(request.headers.get("host")))
 
 
 def machine_owner(ctx: ApiContext) -> str:

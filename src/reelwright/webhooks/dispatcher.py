@@ -201,6 +201,9 @@ def _post(settings: Settings, allowlist: Allowlist, target: _Target) -> _Outcome
     except httpx.HTTPError as exc:
         # Only the type: protocol-error messages can quote what the receiver sent.
         return _Outcome(None, f"request to {url.host} failed ({type(exc).__name__})", took())
+    except (httpx.InvalidURL, UnicodeError):
+        # httpx parses a 3xx's Location even when following none: a malformed one raises here.
+        return _Outcome(None, f"{url.host} answered with a malformed redirect (Location)", took())
     elapsed = took()
     if elapsed > limit * 1000:  # httpx limits each phase; the contract is about the whole
         return _Outcome(status, f"answered after {elapsed / 1000:.1f} s", elapsed)

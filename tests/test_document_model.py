@@ -1,0 +1,84 @@
+"""The document model of real PDFs: structure from the layout, running text removed first."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import pickle
+from pathlib import Path
+
+from reelwright.eval.bench import CORPUS
+from reelwright.ingest.document import document_from_dict, document_to_dict, sections
+from reelwright.ingest.files import inspect_files
+from reelwright.ingest.layout_pdf import read_pdf_document
+from reelwright.plan.summarise import document_units, speakable
+from tests.media import make_pdf
+
+TALK = CORPUS / "beamerexample-conference-talk.pdf"
+SPEC = CORPUS / "shared-mime-info-spec.pdf"
+
+
+def test_a_beamer_deck_loses_its_navigation_bar_and_keeps_its_slides() -> None:
+    doc = read_pdf_document(TALK)
+    assert doc.kind == "deck" and len(doc.pages) == 31
+    assert doc.title == "On the Complexity of SNP Block Partitioning Under the Perfect Phylogeny Model"
+    # The headline's section names were on every slide: removed, and no page's text keeps them.
+    assert "Bad News: Hardness Results" in doc.running
+    assert not any("Good News: Tractability Results Summary" in p.text for p in doc.pages)
+    roles = [p.role for p in doc.pages]
+    assert roles[0] == "title" and roles[1] == "outline" and roles[-1] == "appendix"
+    summary = next(p for p in doc.pages if p.heading == "Summary")
+    assert summary.role == "content"
+    assert any(b.text.startswith("For perfect path phylogenies") for b in summary.blocks)
+    # Overlays of one frame become one slide; the appendix is left out unless asked for.
+    units = document_units(doc, str(TALK))
+    headings = [u.heading for u in units]
+    assert all(a != b for a, b in itertools.pairwise(headings)) and len(units) < 25
+    assert not any(u.page >= 27 for u in units)
+    assert any(p.number >= 27 for p in doc.content_pages(appendix=True))
+
+
+def test_a_spec_loses_its_running_header_and_page_numbers_and_keeps_heading_levels() -> None:
+    doc = read_pdf_document(SPEC)
+    assert doc.kind == "document" and doc.title == "Shared MIME-info Database"
+    assert "Shared MIME-info Database" in doc.running
+    assert not any(p.text.startswith("Shared MIME-info Database") for p in doc.pages[1:])
+    first = doc.pages[0]
+    kinds = {b.text: (b.kind, b.level) for b in first.blocks}
+    assert kinds["Shared MIME-info Database"] == ("title", 0)
+    assert kinds["Thomas Leonard"] == ("byline", 0)  # the author is not a heading to narrate
+    assert kinds["1. Introduction"] == ("heading", 1) and kinds["1.1. Version"] == ("heading", 2)
+    top = [s.heading for s in sections(doc) if s.heading]
+    assert top[:2] == ["1. Introduction", "2. Unified system"]
+
+
+def test_page_numbers_printed_mid_page_are_running_text() -> None:
+    doc = read_pdf_document(CORPUS / "pdfpages-dummy.pdf")
+    assert all(p.role == "empty" for p in doc.pages)
+    assert any(line.startswith("Page") for line in doc.running)
+
+
+def test_the_model_is_plain_data_for_a_sandboxed_child(tmp_path: Path) -> None:
+    doc = read_pdf_document(SPEC)
+    assert pickle.loads(pickle.dumps(doc)) == doc
+    assert document_from_dict(json.loads(json.dumps(document_to_dict(doc)))) == doc
+
+
+def test_inspect_files_attaches_the_model_and_cleans_page_texts(tmp_path: Path) -> None:
+    (spec,) = inspect_files([SPEC])
+    assert spec.document is not None and len(spec.page_texts) == len(spec.document.pages) == 17
+    assert not spec.page_texts[3].startswith("Shared MIME-info Database")
+    deck = make_pdf(tmp_path / "deck.pdf", [("Roadmap", ["Ship the beta to early customers"])])
+    (f,) = inspect_files([deck])
+    assert f.document is not None and f.document.pages[0].blocks[-1].kind == "bullet"
+
+
+def test_what_is_not_said_aloud() -> None:
+    assert speakable("We can do perfect phylogeny haplotyping efficiently, but . . .") is None
+    assert speakable("𝐹(𝑠) = ℒ{𝑓(𝑡)} is the Laplace transform of f") is None
+    assert speakable("By default, \\symbf will turn a Latin letter bold and upright.") is None
+    assert speakable("Perfect phylogeny perfect phylogeny perfect phylogeny") is None
+    assert (
+        speakable("Many programs use the MIME system[MIME] to represent the types of files (see RFC 2045).")
+        == "Many programs use the MIME system to represent the types of files."
+    )

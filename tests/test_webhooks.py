@@ -576,6 +576,7 @@ def test_outbox_records_the_outcome_for_callback_and_subscribers(local: Local) -
     bodies = {d.event_type: json.loads(d.body) for d in rows}
     assert bodies["video_agent.fail"] == {
         "event_type": "video_agent.fail",
+        "event": "video_agent.fail",
         "event_data": {
             "session_id": session_id,
             "video_id": video_id,

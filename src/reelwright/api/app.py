@@ -33,8 +33,12 @@ from reelwright.api.routes import (
     avatars,
     brand_kits,
     files,
+    heygen_v1,
+    heygen_v2,
     legacy,
+    speech,
     styles,
+    unimplemented,
     videos,
     voices,
     webhooks,
@@ -53,7 +57,23 @@ access_log = logging.getLogger("reelwright.access")
 # the app starts, it returns the function that stops it.
 Service = Callable[[], Callable[[], None]]
 
-API_MODULES = (styles, agents, videos, assets, brand_kits, avatars, voices, account, legacy, webhooks, files)
+API_MODULES = (
+    styles,
+    agents,
+    videos,
+    assets,
+    brand_kits,
+    avatars,
+    voices,
+    speech,
+    account,
+    legacy,
+    heygen_v1,
+    heygen_v2,
+    webhooks,
+    files,
+    unimplemented,
+)
 
 
 def api_routers() -> list[APIRouter]:

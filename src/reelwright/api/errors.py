@@ -1,4 +1,5 @@
-"""The v3 error envelope: a real HTTP status and ``{"error": {"code", "message", "param"?}}``."""
+"""The error envelope: a real HTTP status and ``{"error": {"code", "message", "param"?}}``, with the
+keys HeyGen's v1 and v2 clients read added on their routes (``family_body``)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ _CODES = {
     413: "payload_too_large",
     429: "rate_limit_exceeded",
     500: "internal_error",
+    501: "not_implemented",
 }
 
 
@@ -45,19 +47,33 @@ def error_body(code: str, message: str, param: str | None = None) -> dict[str, d
     return {"error": err}
 
 
-async def api_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+def family_body(path: str, status: int, body: dict[str, dict[str, str]]) -> dict[str, object]:
+    """An error body in the envelope of the route's API family, the v3 one inside it.
+
+    HeyGen's v2 clients read ``data`` (null on an error) beside ``error``; its v1 clients check
+    ``code`` (100 is success) and read ``message``: those keys are added, so every family's readers
+    find what they look for and ``error.code`` stays our readable string.
+    """
+    if path.startswith("/v2/"):
+        return {**body, "data": None}
+    if path.startswith("/v1/"):
+        return {"code": status, "message": body["error"]["message"], "data": None, **body}
+    return dict(body)
+
+
+async def api_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return JSONResponse(
-        error_body(exc.code, exc.message, exc.param), status_code=exc.status, headers=exc.headers
-    )
+    body = family_body(request.url.path, exc.status, error_body(exc.code, exc.message, exc.param))
+    return JSONResponse(body, status_code=exc.status, headers=exc.headers)
 
 
-async def validation_handler(_request: Request, exc: Exception) -> JSONResponse:
+async def validation_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
     param = _param_name(first.get("loc", ()))
     message = f"{param}: {first.get('msg')}" if param else str(first.get("msg"))
-    return JSONResponse(error_body("validation_error", message, param), status_code=400)
+    body = family_body(request.url.path, 400, error_body("validation_error", message, param))
+    return JSONResponse(body, status_code=400)
 
 
 def _param_name(loc: Sequence[object]) -> str | None:
@@ -75,7 +91,33 @@ def _param_name(loc: Sequence[object]) -> str | None:
     return ".".join(parts) or None
 
 
-async def http_handler(_request: Request, exc: Exception) -> JSONResponse:
+async def http_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _CODES.get(exc.status_code, "error")
-    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+    body = family_body(request.url.path, exc.status_code, error_body(code, str(exc.detail)))
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+# HeyGen's v1/v2 clients declare ``error.code`` (in a video's status) as an integer; ours are
+# readable strings. Each gets a stable number (the HTTP-like class first, then a serial), and the
+# string travels beside it as ``failure_code``.
+FAILURE_NUMBERS: dict[str, int] = {
+    "invalid_input": 400001,
+    "download_failed": 400002,
+    "stopped": 499001,
+    "internal_error": 500001,
+    "render_failed": 500002,
+}
+UNKNOWN_FAILURE_NUMBER = 500000
+
+
+def failure_number(code: str | None) -> int:
+    return FAILURE_NUMBERS.get(code or "", UNKNOWN_FAILURE_NUMBER)
+
+
+NOT_IMPLEMENTED = 501
+
+
+def not_implemented_body(path: str, message: str) -> dict[str, object]:
+    """A 501 in the envelope of the API family the path belongs to, so a HeyGen tool can say why."""
+    return family_body(path, NOT_IMPLEMENTED, error_body("not_implemented", message))

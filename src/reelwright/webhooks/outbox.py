@@ -50,7 +50,9 @@ def video_download_url(settings: Settings, secret: bytes, video_id: str) -> str:
 
 def encode_body(event_type: str, event_data: dict[str, Any]) -> str:
     """The exact text that is signed and sent (compact ASCII JSON: its bytes never depend on an encoder)."""
-    return json.dumps({"event_type": event_type, "event_data": event_data}, separators=(",", ":"))
+    # ``event`` repeats ``event_type``: the official n8n trigger reads that name.
+    body = {"event_type": event_type, "event": event_type, "event_data": event_data}
+    return json.dumps(body, separators=(",", ":"))
 
 
 def session_events(session_row: AgentSession, video_row: Video, url: str | None) -> dict[str, dict[str, Any]]:

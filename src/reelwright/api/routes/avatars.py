@@ -13,10 +13,10 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from reelwright.api.catalogue_pages import list_page
 from reelwright.api.context import ApiContext
 from reelwright.api.deps import Ctx, OwnerId, check_link, owned
 from reelwright.api.errors import ApiError
-from reelwright.api.listing import all_items
 from reelwright.api.previews import preview_url
 from reelwright.avatar.catalogue import AVATARS, GROUPS, AvatarGroup, AvatarInfo
 from reelwright.avatar.photo_looks import (
@@ -34,8 +34,14 @@ router = APIRouter(tags=["Avatars"])
 
 
 class CreateAvatarRequest(BaseModel):
-    type: Literal["photo"] = Field(description="only photo looks (talking photos) can be created")
-    asset_id: str = Field(min_length=1, max_length=64, description="an uploaded portrait (PNG or JPEG)")
+    type: Literal["photo", "photo_avatar", "prompt"] = Field(
+        description="photo (or HeyGen's photo_avatar): a talking photo from a portrait; "
+        "prompt: a presenter drawn from a description (not implemented yet: 501)"
+    )
+    asset_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description="an uploaded portrait (PNG or JPEG)"
+    )
+    prompt: str | None = Field(default=None, max_length=2000, description="for type prompt: who to draw")
     name: str = Field(default="My photo", min_length=1, max_length=200)
     gender: Literal["female", "male"] | None = Field(
         default=None, description="chooses the look's default voice"
@@ -135,25 +141,64 @@ def _photo_rows(ctx: ApiContext, owner_id: str) -> list[PhotoAvatar]:
 # -- lists ----------------------------------------------------------------------------------------
 
 
+AvatarType = Literal["studio_avatar", "photo_avatar", "digital_twin"]
+Ownership = Literal["public", "private"]
+
+
+def _wants(ownership: Ownership | None, avatar_type: AvatarType | None, kind: AvatarType) -> bool:
+    """Built-in looks are public studio avatars; photo looks are the caller's private photo
+    avatars. Nothing here is a digital twin (trained from video), so that filter lists nothing."""
+    owner = "public" if kind == "studio_avatar" else "private"
+    return ownership in (None, owner) and avatar_type in (None, kind)
+
+
+def _id(item: dict[str, Any]) -> str:
+    return str(item["id"])
+
+
+def _group_id(item: dict[str, Any]) -> str:
+    return str(item["group_id"])
+
+
+_GroupId = Annotated[str | None, Query(max_length=64, description="only this presenter's looks")]
+_Limit = Annotated[int | None, Query(ge=1, le=100, description="page size; all when omitted")]
+_Token = Annotated[str | None, Query(max_length=512, description="next_token of the previous page")]
+
+
 @router.get("/v3/avatars/looks", summary="List presenter looks (the id is the avatar_id)")
 def list_looks(
     ctx: Ctx,
     owner_id: OwnerId,
-    group_id: Annotated[str | None, Query(max_length=64, description="only this presenter's looks")] = None,
-    avatar_type: Annotated[Literal["studio_avatar", "photo_avatar"] | None, Query()] = None,
+    group_id: _GroupId = None,
+    avatar_type: Annotated[AvatarType | None, Query()] = None,
+    ownership: Annotated[Ownership | None, Query(description="public: built-in; private: yours")] = None,
+    limit: _Limit = None,
+    token: _Token = None,
 ) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
-    if avatar_type in (None, "studio_avatar"):
+    if _wants(ownership, avatar_type, "studio_avatar"):
         items += [_look(ctx, a) for a in AVATARS.values() if group_id in (None, a.group_id)]
-    if avatar_type in (None, "photo_avatar"):
+    if _wants(ownership, avatar_type, "photo_avatar"):
         items += [_photo_look(ctx, r) for r in _photo_rows(ctx, owner_id) if group_id in (None, r.id)]
-    return all_items(items)
+    return list_page(items, _id, limit=limit, token=token)
 
 
 @router.get("/v3/avatars", summary="List presenter groups (a person and their looks)")
-def list_avatar_groups(ctx: Ctx, owner_id: OwnerId) -> dict[str, Any]:
-    groups = [_group(ctx, g) for g in GROUPS.values()]
-    return all_items(groups + [_photo_group(ctx, r) for r in _photo_rows(ctx, owner_id)])
+def list_avatar_groups(
+    ctx: Ctx,
+    owner_id: OwnerId,
+    group_id: _GroupId = None,
+    avatar_type: Annotated[AvatarType | None, Query()] = None,
+    ownership: Annotated[Ownership | None, Query(description="public: built-in; private: yours")] = None,
+    limit: _Limit = None,
+    token: _Token = None,
+) -> dict[str, Any]:
+    groups: list[dict[str, Any]] = []
+    if _wants(ownership, avatar_type, "studio_avatar"):
+        groups += [_group(ctx, g) for g in GROUPS.values() if group_id in (None, g.id)]
+    if _wants(ownership, avatar_type, "photo_avatar"):
+        groups += [_photo_group(ctx, r) for r in _photo_rows(ctx, owner_id) if group_id in (None, r.id)]
+    return list_page(groups, _group_id, limit=limit, token=token)
 
 
 @router.get("/v2/avatars", summary="List avatars and talking photos (legacy)")
@@ -190,22 +235,30 @@ def list_avatars_v2(ctx: Ctx, owner_id: OwnerId) -> dict[str, Any]:
 def create_avatar(body: CreateAvatarRequest, ctx: Ctx, owner_id: OwnerId) -> dict[str, Any]:
     """The portrait must show exactly one face, front-facing and large enough to animate; a photo
     with no face, several faces or a small face is refused with a 400 that says which."""
+    if body.type == "prompt":
+        raise ApiError(
+            501,
+            "presenters drawn from a description (type prompt) are not implemented yet on this "
+            "server; pick a built-in presenter (GET /v3/avatars/looks) or make a talking photo "
+            "from a portrait (type photo with asset_id)",
+        )
+    if body.asset_id is None:
+        raise ApiError(400, f"asset_id: required for type {body.type!r}", param="asset_id")
+    asset_id = body.asset_id
     with ctx.db.session() as s:
-        asset = owned(s, Asset, body.asset_id, owner_id, "asset")
+        asset = owned(s, Asset, asset_id, owner_id, "asset")
         kind, key = asset.kind, asset.blob_key
     if kind != "image":
-        raise ApiError(
-            400, f"asset {body.asset_id!r} is a {kind}, not a photo (PNG or JPEG)", param="asset_id"
-        )
+        raise ApiError(400, f"asset {asset_id!r} is a {kind}, not a photo (PNG or JPEG)", param="asset_id")
     source = ctx.blobs.local_path(key)
     if source is None:
-        raise ApiError(404, f"no asset {body.asset_id!r}")
+        raise ApiError(404, f"no asset {asset_id!r}")
     try:
         row = create_photo_look(
             ctx.db,
             ctx.blobs,
             owner_id=owner_id,
-            asset_id=body.asset_id,
+            asset_id=asset_id,
             source=source,
             name=body.name,
             gender=body.gender,

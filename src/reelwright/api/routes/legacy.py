@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from reelwright.api.deps import Ctx, OwnerId, owned
+from reelwright.api.errors import failure_number
 from reelwright.api.schemas import AssetFile, LegacyGenerateRequest
 from reelwright.api.sessions import create_session, video_request
 from reelwright.store.models import AgentSession, Video
@@ -44,8 +45,14 @@ def video_status(
         video = owned(s, Video, video_id, owner_id, "video")
         sess = s.get(AgentSession, video.session_id) if video.session_id else None
         urls = ctx.video_urls(video)
+        # HeyGen's typed clients declare error.code an integer; our readable code rides along.
         error = (
-            {"code": video.failure_code, "message": video.failure_message, "detail": video.failure_message}
+            {
+                "code": failure_number(video.failure_code),
+                "message": video.failure_message or "",
+                "detail": video.failure_message or "",
+                "failure_code": video.failure_code,
+            }
             if video.status == "failed"
             else None
         )

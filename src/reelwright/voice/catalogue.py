@@ -229,10 +229,11 @@ def speaks(voice: VoiceInfo, language: str) -> bool:
 def default_voice_for(language: str, gender: Gender | None = None) -> VoiceInfo:
     """The best voice for a language tag such as ``en``, ``en-GB``, ``de``, ``zh`` or ``pt-BR``.
 
-    A natural voice wins over a robotic one even when its region differs (joe serves every
-    English), then a voice of the wanted ``gender`` if one is given, then a voice declaring the
-    exact tag, then espeak-ng's own preference among the voices of the base language (``pt`` ->
-    Portugal before Brazil), then the shortest id.
+    A voice of the wanted ``gender`` wins if one is given (a presenter who does not match the voice
+    reads as dubbed), then a natural voice over a robotic one even when its region differs (joe
+    serves every English), then a voice declaring the exact tag, then espeak-ng's own preference
+    among the voices of the base language (``pt`` -> Portugal before Brazil), then the shortest id.
+    A neutral voice (one whose speaker nobody described) never counts as the wanted gender.
     """
     wanted = language.strip().replace("_", "-").lower()
     base = wanted.split("-")[0]
@@ -244,8 +245,8 @@ def default_voice_for(language: str, gender: Gender | None = None) -> VoiceInfo:
         if not base or not (exact or related):
             continue
         rank = (
-            voice.quality != "natural",
             gender is not None and voice.gender != gender,
+            voice.quality != "natural",
             not exact,
             min(exact or related),
             len(voice.id),

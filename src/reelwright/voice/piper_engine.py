@@ -217,13 +217,14 @@ def _estimated_timeline(phonemes: list[str], start: float, end: float) -> list[T
 
 
 class PiperEngine:
-    def __init__(self, voice: VoiceInfo) -> None:
+    def __init__(self, voice: VoiceInfo, files: tuple[Path, Path] | None = None) -> None:
+        """``files`` is the voice's (model, config); the packaged voices find their own."""
         # onnxruntime ships no type information (piper's dependency; not in the mypy overrides).
         import onnxruntime
         from piper import PiperVoice
         from piper.config import PiperConfig
 
-        model_path, config_path = _model_files(voice.id)
+        model_path, config_path = files or _model_files(voice.id)
         config = PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
         model: bytes | str
         try:

@@ -118,6 +118,8 @@ class PiperDirVoices:
             return []
         found: list[VoiceInfo] = []
         for model in sorted(folder.glob("*.onnx")):
+            if model.name.startswith("kokoro"):
+                continue  # a Kokoro model (kokoro_engine.py), not a Piper voice
             try:
                 voice, files = read_piper_voice(model)
             except (ValueError, OSError, KeyError) as exc:

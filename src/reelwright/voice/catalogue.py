@@ -233,8 +233,9 @@ def default_voice_for(language: str, gender: Gender | None = None) -> VoiceInfo:
     A voice of the wanted ``gender`` wins if one is given (a presenter who does not match the voice
     reads as dubbed), then a natural voice over a robotic one even when its region differs (joe
     serves every English), then a voice on this machine over a speech service's (no cost, no
-    network, nothing sent out unless asked for by id), then a voice declaring the exact tag, then espeak-ng's own preference
-    among the voices of the base language (``pt`` -> Portugal before Brazil), then the shortest id.
+    network, nothing sent out unless asked for by id), then a voice declaring the exact tag, then
+    espeak-ng's own preference among the voices of the base language (``pt`` -> Portugal before
+    Brazil), then the shortest id.
     A neutral voice (one whose speaker nobody described) never counts as the wanted gender.
     """
     wanted = language.strip().replace("_", "-").lower()

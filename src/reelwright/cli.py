@@ -265,6 +265,31 @@ def plugins_() -> None:
 
 
 @app.command()
+def doctor() -> None:
+    """Check this node's configuration end to end: database, queue, blob store, ffmpeg, voices, fonts."""
+    from pydantic import ValidationError
+
+    from reelwright.config import Settings
+    from reelwright.doctor import run_checks
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "REELWRIGHT_" + "_".join(str(p) for p in first["loc"]).upper()
+        raise _fail(ReelwrightError(f"{name}: {first['msg']}")) from None
+    results = run_checks(settings)
+    table = Table("check", "", "detail", box=None)
+    for check in results:
+        table.add_row(check.name, "[green]ok[/]" if check.ok else "[bold red]FAIL[/]", check.detail)
+    out.print(table, soft_wrap=True)
+    failed = [c.name for c in results if not c.ok]
+    if failed:
+        err.print(f"[bold red]{len(failed)} check(s) failed:[/] {', '.join(failed)}", highlight=False)
+        raise typer.Exit(1)
+
+
+@app.command()
 def bench(
     workdir: Annotated[Optional[Path], typer.Option(help="Keep the outputs here.")] = None,  # noqa: UP045
     seconds: Annotated[float, typer.Option(help="Length of the reference video.")] = 45.0,

@@ -31,9 +31,21 @@ class Settings(BaseSettings):
         default=7 * 24 * 3600, ge=60, description="lifetime of signed download URLs"
     )
     stale_job_seconds: int = Field(default=120, ge=10, description="a job silent this long is run again")
-    fetch_timeout_seconds: float = Field(default=60.0, gt=0, description="whole-download limit per file URL")
+    fetch_timeout_seconds: float = Field(default=30.0, gt=0, description="whole-download limit per file URL")
+    fetch_slots_per_key: int = Field(
+        default=4, ge=1, description="requests downloading file URLs at once per API key; more get 429"
+    )
     max_request_mb: int = Field(default=200, ge=1, description="largest request body (base64 files)")
     max_upload_mb: int = Field(default=32, ge=1, description="largest asset upload")
+    # Every uploaded or fetched file is inspected (PDF text, media probing) in a child process under
+    # these limits, so a hostile file costs at most this much and never the server itself.
+    inspect_memory_mb: int = Field(default=1024, ge=64, description="memory one file's inspection may use")
+    inspect_cpu_seconds: int = Field(default=30, ge=1, description="CPU time one file's inspection may use")
+    inspect_wall_seconds: float = Field(default=60.0, gt=0, description="wall time of one inspection")
+    inspect_concurrency: int = Field(default=2, ge=1, description="inspections at once per process")
+    metrics_token: str | None = Field(
+        default=None, description="when set, /metrics needs `Authorization: Bearer <token>`"
+    )
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, description="a 2xx within this counts")
     webhook_retry_seconds: float = Field(
         default=30.0, gt=0, description="first retry delay; doubles per attempt (capped at 1 h)"

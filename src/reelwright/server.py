@@ -13,6 +13,7 @@ from reelwright.config import Settings
 from reelwright.jobs.lease import stale_sessions
 from reelwright.jobs.queue import JobQueue
 from reelwright.web import mount_web
+from reelwright.web.auth import web_api_refusal
 from reelwright.webhooks.dispatcher import start_dispatcher
 
 
@@ -20,7 +21,7 @@ def build_server(settings: Settings, *, embedded_workers: int) -> FastAPI:
     """The API with the web app, and ``embedded_workers`` workers (0: API only) in this process."""
     queue = JobQueue(settings)
     services = [lambda: start_workers(settings, queue, embedded_workers)] if embedded_workers > 0 else []
-    app = create_app(settings, queue=queue, services=services)
+    app = create_app(settings, queue=queue, services=services, web_auth=web_api_refusal)
     mount_web(app, api_routers())  # pages, and /v3 twins for their scripts
     return app
 

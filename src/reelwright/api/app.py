@@ -9,18 +9,21 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from reelwright.api.body_guard import BodyGuard, EdgeGuard, WebAuth
 from reelwright.api.context import ApiContext, JobQueue
 from reelwright.api.errors import ApiError, api_error_handler, error_body, http_handler, validation_handler
+from reelwright.api.failures import unavailable_response
 from reelwright.api.idempotency import idempotency_middleware
-from reelwright.api.metrics import Metrics
+from reelwright.api.metrics import Metrics, method_label, metrics_token_ok, status_label
 from reelwright.api.previews import router as previews_router
 from reelwright.api.routes import (
     account,
@@ -44,8 +47,6 @@ from reelwright.store.secrets_store import server_secret
 log = logging.getLogger("reelwright.api")
 access_log = logging.getLogger("reelwright.access")
 
-_UPLOAD_PATHS = ("/v3/assets", "/v1/asset")
-
 
 # A service the app runs while it serves (embedded workers, the webhook dispatcher): started when
 # the app starts, it returns the function that stops it.
@@ -58,7 +59,9 @@ def api_routers() -> list[APIRouter]:
     return [module.router for module in API_MODULES]
 
 
-def create_app(settings: Settings, *, queue: JobQueue, services: Sequence[Service] = ()) -> FastAPI:
+def create_app(
+    settings: Settings, *, queue: JobQueue, services: Sequence[Service] = (), web_auth: WebAuth | None = None
+) -> FastAPI:
     """The API (no web pages: :mod:`reelwright.server` composes the whole server)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate(settings.resolved_database_url)
@@ -84,39 +87,14 @@ def create_app(settings: Settings, *, queue: JobQueue, services: Sequence[Servic
     app.add_exception_handler(RequestValidationError, validation_handler)
     app.add_exception_handler(StarletteHTTPException, http_handler)
 
-    # Middleware runs outermost-last-added: request id/logs/metrics wrap the size limit, which
-    # wraps idempotency, so every answer (even a 413 or a replay) is logged and counted.
+    # Middleware runs outermost-last-added: request id/logs/metrics wrap the edge guard, which
+    # wraps idempotency, which wraps the body guard, so every answer (even a 413 or a replay) is
+    # logged and counted. The edge guard authenticates any request with a body before a byte of
+    # it is read (and answers 503/507 when the database, the queue or the disk fails); the body
+    # guard counts and NUL-scans it as it streams into the routes.
+    app.add_middleware(BodyGuard, ctx=ctx)
     app.middleware("http")(idempotency_middleware)
-
-    @app.middleware("http")
-    async def refuse_nul(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        # PostgreSQL text cannot hold NUL: refuse it at the edge rather than fail in the database.
-        if "\x00" in request.url.path or "%00" in request.url.query or "\x00" in request.url.query:
-            return JSONResponse(
-                error_body("validation_error", "the URL contains a NUL character"), status_code=400
-            )
-        # JSON bodies are small (the size limit ran first), and Starlette replays a body read here.
-        is_json = request.headers.get("content-type", "").startswith("application/json")
-        if is_json and b"\\u0000" in await request.body():
-            return JSONResponse(
-                error_body("validation_error", "the body contains a NUL character (\\u0000)"),
-                status_code=400,
-            )
-        return await call_next(request)
-
-    @app.middleware("http")
-    async def size_limit(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        if length and length.isdigit():
-            upload = request.url.path in _UPLOAD_PATHS
-            limit_mb = settings.max_upload_mb if upload else settings.max_request_mb
-            # Multipart framing adds a little on top of the file itself.
-            if int(length) > limit_mb * 1024 * 1024 + (64 * 1024 if upload else 0):
-                return JSONResponse(
-                    error_body("payload_too_large", f"the request body is larger than {limit_mb} MB"),
-                    status_code=413,
-                )
-        return await call_next(request)
+    app.add_middleware(EdgeGuard, ctx=ctx, web_auth=web_auth)
 
     @app.middleware("http")
     async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -127,15 +105,20 @@ def create_app(settings: Settings, *, queue: JobQueue, services: Sequence[Servic
         started = time.perf_counter()
         try:
             response = await call_next(request)
-        except Exception:
-            log.exception("unhandled error")
-            response = JSONResponse(error_body("internal_error", "internal error"), status_code=500)
+        except Exception as exc:
+            unavailable = unavailable_response(exc)
+            if unavailable is None:
+                log.exception("unhandled error")
+            else:
+                log.error("request failed: %s: %s", type(exc).__name__, exc)
+            response = unavailable or JSONResponse(error_body("internal_error", "internal error"), 500)
         finally:
             request_id.reset(token)
         elapsed = time.perf_counter() - started
         route = getattr(request.scope.get("route"), "path", "unmatched")
-        metrics.requests.labels(request.method, route, str(response.status_code)).inc()
-        metrics.latency.labels(request.method, route).observe(elapsed)
+        method = method_label(request.method)  # made-up methods must not grow the label set
+        metrics.requests.labels(method, route, status_label(response.status_code)).inc()
+        metrics.latency.labels(method, route).observe(elapsed)
         response.headers["X-Request-Id"] = rid
         access_log.info(
             "%s %s %d",
@@ -160,7 +143,13 @@ def create_app(settings: Settings, *, queue: JobQueue, services: Sequence[Servic
         return {"status": "ok"}
 
     @app.get("/metrics", include_in_schema=False)
-    def prometheus_metrics() -> Response:
+    def prometheus_metrics(authorization: Annotated[str | None, Header()] = None) -> Response:
+        if not metrics_token_ok(settings.metrics_token, authorization):
+            raise ApiError(
+                401,
+                "/metrics needs Authorization: Bearer <REELWRIGHT_METRICS_TOKEN>",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     for router in api_routers():

@@ -6,13 +6,22 @@ import os
 import re
 import tempfile
 from collections.abc import AsyncIterator
+from functools import cache
+
+import anyio
 
 from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
 from reelwright.errors import FileRejected
-from reelwright.ingest.files import inspect_file
+from reelwright.store.files import asset_key
 from reelwright.store.models import Asset, new_id
-from reelwright.styles.brand_kits import font_mime
+from reelwright.styles.brand_kits import classify_upload
+
+
+@cache
+def _inspecting() -> anyio.CapacityLimiter:
+    # Threads that wait on inspections; the sandbox itself bounds how many children run at once.
+    return anyio.CapacityLimiter(16)
 
 
 def safe_name(name: str | None, fallback: str) -> str:
@@ -43,17 +52,15 @@ async def store_asset(
         if size == 0:
             raise ApiError(400, "the upload is empty", param=param)
         shown = safe_name(name, "upload")
-        # Fonts are accepted as assets (for brand kits) though never as files of a video.
-        mime = font_mime(tmp)
-        kind = "font"
-        if mime is None:
-            try:
-                info = inspect_file(0, tmp, name=shown)
-            except FileRejected as exc:
-                raise ApiError(400, f"{shown}: {exc.problem}", param=param) from None
-            kind, mime = info.kind, info.mime
+        # Fonts are accepted as assets (for brand kits) though never as files of a video. The
+        # check runs in a bounded child process, waited for on a thread of its own so the event
+        # loop and the request threadpool stay free.
+        try:
+            kind, mime = await anyio.to_thread.run_sync(classify_upload, tmp, shown, limiter=_inspecting())
+        except FileRejected as exc:
+            raise ApiError(400, f"{shown}: {exc.problem}", param=param) from None
         asset_id = new_id()
-        key = f"assets/{asset_id}"
+        key = asset_key(asset_id)
         ctx.blobs.put_file(key, tmp)
         try:
             with ctx.db.session() as s:

@@ -2,7 +2,8 @@
 
 Each item is fetched (URL, with the SSRF rules of :mod:`reelwright.net.fetch`), decoded (base64,
 size-checked before decoding) or copied from the caller's own assets, then recognised from its bytes
-by :func:`reelwright.ingest.files.inspect_files`. Any problem is a 400 (413 for size) naming
+by :func:`reelwright.ingest.files.inspect_files` (in a bounded child process, see
+:mod:`reelwright.ingest.sandbox`). Any problem is a 400 (413 for size) naming
 ``files[i]``, and the folder is removed so nothing half-written stays behind.
 """
 
@@ -13,13 +14,16 @@ import binascii
 import os
 import shutil
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
+from reelwright.api.fetch_slots import fetch_slot
 from reelwright.api.schemas import AssetFile, Base64File, UrlFile
 from reelwright.errors import FileRejected
-from reelwright.ingest.files import LIMITS, inspect_files
+from reelwright.ingest.files import LIMITS
+from reelwright.ingest.sandbox import inspect_files
 from reelwright.net.fetch import Allowlist, FetchFailed, UnsafeUrl, fetch_url
 from reelwright.store.models import Asset
 
@@ -87,6 +91,16 @@ def store_request_files(
     """Fetch and check every file into ``folder``; return their keys relative to the files dir."""
     if not files:
         return []
+    downloads = any(isinstance(spec, UrlFile) for spec in files)
+    # Downloads hold a slot of the owner's for their whole duration (see api/fetch_slots.py).
+    slot = fetch_slot(owner_id, ctx.settings.fetch_slots_per_key) if downloads else nullcontext()
+    with slot:
+        return _store_all(ctx, owner_id, files, folder)
+
+
+def _store_all(
+    ctx: ApiContext, owner_id: str, files: Sequence[UrlFile | AssetFile | Base64File], folder: Path
+) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         stored = [_store_one(ctx, owner_id, i, spec, folder) for i, spec in enumerate(files)]

@@ -4,6 +4,7 @@ the same whichever API process answers and include work done by workers on other
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Iterator
 from typing import Protocol
@@ -55,6 +56,29 @@ class _StoreCollector(Collector):
             log.warning("could not read the queue depth", exc_info=True)
             return
         yield depth
+
+
+# Every label value comes from a fixed set, so no request can add time series: made-up HTTP methods
+# count as "other", routes are the app's own path templates (or "unmatched") and statuses are
+# numbers the HTTP status line allows.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label(method: str) -> str:
+    return method if method in _METHODS else "other"
+
+
+def status_label(status: int) -> str:
+    return str(status) if 100 <= status <= 599 else "other"
+
+
+def metrics_token_ok(token: str | None, authorization: str | None) -> bool:
+    """/metrics is open when no token is configured, else it needs ``Authorization: Bearer <token>``."""
+    if not token:
+        return True
+    bearer = authorization is not None and authorization.lower().startswith("bearer ")
+    supplied = authorization[7:].strip() if authorization is not None and bearer else ""
+    return hmac.compare_digest(supplied.encode(), token.encode())
 
 
 class Metrics:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from reelwright.api.context import ApiContext
@@ -23,7 +23,7 @@ from reelwright.plan.language import check_voice_language
 from reelwright.request import VideoRequest
 from reelwright.store.files import inputs_key
 from reelwright.store.models import AgentSession, Video, new_id
-from reelwright.store.status import ACTIVE, VIDEO_PENDING
+from reelwright.store.status import ACTIVE, FAILED, VIDEO_FAILED, VIDEO_PENDING
 from reelwright.styles.catalogue import STYLES
 from reelwright.voice.catalogue import VOICES
 
@@ -137,8 +137,32 @@ def create_session(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    ctx.queue.enqueue(session_id)
+    try:
+        ctx.queue.enqueue(session_id)
+    except Exception:
+        # The caller hears that the queue is down (503) and will retry: this session must not
+        # also run later, when the queue is back and the stale-job sweep finds it.
+        _not_queued(ctx, session_id)
+        raise
     return created
+
+
+def _not_queued(ctx: ApiContext, session_id: str) -> None:
+    message = "the job queue was unavailable, so this session never started; create it again"
+    try:
+        with ctx.db.session() as s:
+            s.execute(
+                update(AgentSession)
+                .where(AgentSession.id == session_id)
+                .values(status=FAILED, error=message, heartbeat_at=None)
+            )
+            s.execute(
+                update(Video)
+                .where(Video.session_id == session_id)
+                .values(status=VIDEO_FAILED, failure_code="queue_unavailable", failure_message=message)
+            )
+    except Exception:  # the database is down too: the 503 for the queue still stands
+        pass
 
 
 def video_request(**fields: Any) -> VideoRequest:

@@ -15,20 +15,18 @@ from reelwright.avatar.photo import PhotoFace, PhotoLook, prepare_portrait
 from reelwright.errors import InputError
 from reelwright.store.blobs import BlobStore
 from reelwright.store.db import Database
+from reelwright.store.files import PHOTO_PORTRAIT, PHOTO_PREVIEW, photo_look_key
 from reelwright.store.models import PhotoAvatar, new_id
 
-PORTRAIT = "portrait.png"
+PORTRAIT, PREVIEW = PHOTO_PORTRAIT, PHOTO_PREVIEW
 
 
 def portrait_key(look_id: str) -> str:
-    return f"photo_avatars/{look_id}/{PORTRAIT}"
-
-
-PREVIEW = "preview.mp4"
+    return photo_look_key(look_id, PORTRAIT)
 
 
 def preview_key(look_id: str) -> str:
-    return f"photo_avatars/{look_id}/{PREVIEW}"
+    return photo_look_key(look_id, PREVIEW)
 
 
 def local_photo_look(source: Path, workdir: Path, gender: str | None = None) -> PhotoLook:
@@ -91,7 +89,7 @@ def create_photo_look(
             s.add(row)
             s.flush()
     except BaseException:
-        blobs.delete_prefix(f"photo_avatars/{look_id}")
+        blobs.delete_prefix(photo_look_key(look_id))
         raise
     return row
 
@@ -128,7 +126,7 @@ def delete_photo_look(db: Database, blobs: BlobStore, row_id: str) -> None:
         row = s.get(PhotoAvatar, row_id)
         if row is not None:
             s.delete(row)
-    blobs.delete_prefix(f"photo_avatars/{row_id}")
+    blobs.delete_prefix(photo_look_key(row_id))
 
 
 def owns_photo_look(db: Database, owner_id: str, avatar_id: str | None) -> bool:

@@ -20,10 +20,11 @@ from reelwright.chat.conversation import (
     unread_messages,
 )
 from reelwright.errors import ReelwrightError
-from reelwright.ingest.files import inspect_files
+from reelwright.ingest.sandbox import inspect_files  # bounded: a hostile file cannot take the worker down
 from reelwright.jobs import outcome
 from reelwright.jobs.generate import render_draft
 from reelwright.jobs.job import JobRun
+from reelwright.jobs.reasons import failure_reason
 from reelwright.jobs.session_hooks import draft_hooks
 from reelwright.plan.base import Planner, PlanRequest
 from reelwright.plan.chat_rules import HELP
@@ -86,12 +87,13 @@ def chat_turn(job: JobRun) -> None:
             outcome.failed(job, "invalid_input", str(exc))
         else:
             _settle(job, REVIEWING, [f"I could not do that: {exc}"], read, error=True)
-    except Exception as exc:
+    except Exception as exc:  # a bug or the machine (a full disk): the user still hears why
         log.exception("session %s failed", job.session_id)
+        code, reason = failure_reason(exc)
         if draft is None:
-            outcome.failed(job, "internal_error", f"internal error: {type(exc).__name__}")
+            outcome.failed(job, code, reason)
         else:
-            _settle(job, REVIEWING, [f"internal error: {type(exc).__name__}"], read, error=True)
+            _settle(job, REVIEWING, [reason], read, error=True)
 
 
 def _plan(job: JobRun, request: PlanRequest, planner: Planner) -> pipeline.PlannedDraft:

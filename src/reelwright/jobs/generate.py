@@ -12,6 +12,7 @@ from reelwright.avatar.photo_looks import find_photo_look
 from reelwright.errors import ReelwrightError
 from reelwright.jobs import outcome
 from reelwright.jobs.job import JobRun
+from reelwright.jobs.reasons import failure_reason
 from reelwright.jobs.session_hooks import generating_hooks
 from reelwright.plan.base import Planner
 from reelwright.plan.select import planner_for
@@ -74,6 +75,6 @@ def render(job: JobRun, render_job: pipeline.RenderJob, planner: Planner | None)
         outcome.stopped(job)
     except ReelwrightError as exc:
         outcome.failed(job, outcome.failure_code(exc), str(exc))
-    except Exception as exc:  # a bug: record it so the user sees a reason
+    except Exception as exc:  # a bug or the machine (a full disk): record it so the user sees a reason
         log.exception("session %s failed", job.session_id)
-        outcome.failed(job, "internal_error", f"internal error: {type(exc).__name__}")
+        outcome.failed(job, *failure_reason(exc))

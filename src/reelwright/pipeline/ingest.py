@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reelwright.errors import InputError
-from reelwright.ingest.files import InputFile, inspect_files
+from reelwright.ingest.files import InputFile
+from reelwright.ingest.sandbox import inspect_files  # bounded: a hostile file cannot take the process down
 from reelwright.storyboard import ImageScene, PdfPage, Storyboard, VideoClip
 
 

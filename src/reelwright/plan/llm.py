@@ -20,8 +20,8 @@ from PIL import Image
 from pydantic import BaseModel, Field
 
 from reelwright.avatar.catalogue import AVATARS
-from reelwright.ingest import pdf
 from reelwright.ingest.files import InputFile
+from reelwright.ingest.sandbox import render_pdf_page  # bounded: a page must not take the worker down
 from reelwright.llm.client import ChatClient, LlmUnavailable, Message
 from reelwright.plan.base import DEFAULT_DURATION, Pacing, Planner, PlanRequest, PlanResult, Reading
 from reelwright.plan.chat_rules import Revision
@@ -87,7 +87,7 @@ def describe_files(files: list[InputFile]) -> tuple[str, list[dict[str, Any]]]:
                 lines.append(f"  File {n} page {page} text: {snippet or '(no text)'}")
                 if len(images) < MAX_IMAGES:
                     try:
-                        images.append(_image_part(pdf.render_page(f.path, page, IMAGE_SIDE, IMAGE_SIDE)))
+                        images.append(_image_part(render_pdf_page(f.path, page, IMAGE_SIDE, IMAGE_SIDE)))
                         lines.append(f"  (file {n} page {page} is attached as image {len(images)})")
                     except Exception:  # an image is a bonus; its text is already there
                         log.debug("could not render %s page %d", f.path, page, exc_info=True)

@@ -252,7 +252,13 @@ def parse_topic(text: str) -> tuple[str, str | None]:
     words = topic.split()
     if len(words) > 10:
         topic = " ".join(words[:10])
+    if len(topic) > _TOPIC_CHARS:
+        # A run-on "word" (10,000 letters, a long URL) must still fit a slide line and a bullet.
+        topic = topic[:_TOPIC_CHARS].rsplit(" ", 1)[0].rstrip(",;:-") + "…"
     return topic, kind
+
+
+_TOPIC_CHARS = 80
 
 
 def parse_audience(text: str) -> str | None:

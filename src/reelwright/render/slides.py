@@ -13,7 +13,7 @@ import numpy as np
 import skia
 from PIL import Image
 
-from reelwright.ingest.pdf import render_page
+from reelwright.ingest.sandbox import render_pdf_page
 from reelwright.render.decor import color as _color
 from reelwright.render.decor import draw_background, margin, stroke
 from reelwright.render.decor import paint as _paint
@@ -312,7 +312,8 @@ def _draw_pdf_page(canvas: skia.Canvas, visual: PdfPage, box: Rect, style: Style
 
 
 def render_page_cached(source: str, page: int, w: int, h: int) -> Image.Image:
-    return render_page(source, page, w, h)
+    # In a bounded child process: a user's PDF must not be able to take the worker down.
+    return render_pdf_page(source, page, w, h)
 
 
 def _media_with_caption(canvas: skia.Canvas, box: Rect, caption: str | None, style: Style) -> Rect:

@@ -50,6 +50,25 @@ def video_file_key(video_id: str, name: str) -> str:
     return f"{video_key(video_id)}/{name}"
 
 
+def asset_key(asset_id: str) -> str:
+    """An uploaded asset's bytes (``POST /v3/assets``, ``/v1/asset``)."""
+    return f"assets/{asset_id}"
+
+
+PHOTO_PORTRAIT: Final = "portrait.png"  # a photo look's own upright copy of the portrait
+PHOTO_PREVIEW: Final = "preview.mp4"  # the photo speaking a line, drawn on first request
+
+
+def photo_look_key(look_id: str, name: str | None = None) -> str:
+    """A photo look's folder, or one of its files (PHOTO_PORTRAIT, PHOTO_PREVIEW)."""
+    return f"photo_avatars/{look_id}" + (f"/{name}" if name else "")
+
+
+def message_inputs_key(session_id: str, run_id: str) -> str:
+    """The files sent with one chat message, inside the session's inputs."""
+    return f"{inputs_key(session_id)}/m{run_id}"
+
+
 def inputs_key(session_id: str) -> str:
     """The blob prefix of a session's input files (uploads, fetched URLs, chat attachments)."""
     return f"inputs/{session_id}"

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from reelwright.errors import InputError
+from reelwright.errors import FileRejected, InputError
+from reelwright.ingest import sandbox
+from reelwright.ingest.files import inspect_file
 from reelwright.ingest.sniff import sniff
 from reelwright.store.blobs import LocalBlobStore
 from reelwright.store.db import Database
@@ -84,3 +86,22 @@ def load_brand(db: Database, files_dir: Path, owner_id: str, kit_id: str | None)
             secondary=kit.secondary_color,
             font=_asset_file(s, blobs, kit.font_asset_id, "font"),
         )
+
+
+def classify_upload(path: Path | str, name: str) -> tuple[str, str]:
+    """An uploaded asset's (kind, MIME type): a font (brand kits use them) or a file videos can use.
+
+    Raises :class:`FileRejected` (index 0) with the problem when it is neither.
+    """
+    try:
+        return sandbox.run_bounded(_classify, str(path), name)
+    except sandbox.SandboxTripped as exc:
+        raise FileRejected(0, name, exc.reason) from None
+
+
+def _classify(path: str, name: str) -> tuple[str, str]:
+    mime = font_mime(Path(path))
+    if mime is not None:
+        return "font", mime
+    info = inspect_file(0, path, name=name)
+    return info.kind, info.mime

@@ -12,11 +12,15 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import anyio
 from fastapi import Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy import delete, select
+from starlette.requests import cookie_parser
 
 from reelwright.api.context import ApiContext
 from reelwright.api.deps import get_context
+from reelwright.api.errors import error_body
 from reelwright.store.keys import secret_hash
 from reelwright.store.models import ApiKey, Owner, WebSession, now
 
@@ -37,6 +41,18 @@ class WebUser:
 
 def same_secret(expected: str, supplied: str | None) -> bool:
     return bool(supplied) and hmac.compare_digest(expected.encode(), (supplied or "").encode())
+
+
+async def web_api_refusal(ctx: ApiContext, headers: dict[str, str]) -> JSONResponse | None:
+    """The API's edge guard asks this for ``/web/api`` calls: signed in by cookie, with the CSRF
+    token in its header, before any body is read; a refusal to send, or None."""
+    token = cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE)
+    user = await anyio.to_thread.run_sync(user_for_token, ctx, token)
+    if user is None:
+        return JSONResponse(error_body("unauthorized", "not signed in; sign in at /signin"), 401)
+    if not same_secret(user.csrf_token, headers.get(CSRF_HEADER)):
+        return JSONResponse(error_body("forbidden", "missing or wrong X-CSRF-Token header"), 403)
+    return None
 
 
 def start_session(ctx: ApiContext, owner_id: str, api_key_id: str | None) -> str:

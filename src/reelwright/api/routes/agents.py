@@ -10,14 +10,17 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 
+from reelwright.api.context import ApiContext
 from reelwright.api.deps import Ctx, OwnerId, owned
 from reelwright.api.errors import ApiError
+from reelwright.api.fetch_slots import off_request_pool
 from reelwright.api.files_in import store_request_files
 from reelwright.api.pagination import list_envelope, page
 from reelwright.api.schemas import CreateAgentRequest, FileSpec
 from reelwright.api.sessions import check_capacity, check_ids, create_session, video_request
 from reelwright.chat.conversation import add_message, recent_messages
 from reelwright.request import VideoRequest
+from reelwright.store.files import inputs_key, message_inputs_key
 from reelwright.store.models import AgentMessage, AgentResource, AgentSession, Video, new_id
 from reelwright.store.status import ACTIVE
 from reelwright.styles.brand_kits import owned_kit
@@ -49,7 +52,13 @@ def _message_json(m: AgentMessage) -> dict[str, Any]:
 
 
 @router.post("", summary="Create a video from a prompt (mode=chat: review a storyboard first)")
-def create_agent(body: CreateAgentRequest, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
+async def create_agent(body: CreateAgentRequest, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
+    # It may download file URLs for a while: off the request threadpool, so reads stay fast.
+    return await off_request_pool(create_agent_now, body, owner_id, ctx)
+
+
+def create_agent_now(body: CreateAgentRequest, owner_id: str, ctx: ApiContext) -> dict[str, Any]:
+    """The work of `POST /v3/video-agents`, on the calling thread (the web app's form uses it too)."""
     if body.brand_kit_id is not None:
         with ctx.db.session() as s:
             if owned_kit(s, body.brand_kit_id, owner_id) is None:
@@ -122,7 +131,16 @@ def get_agent(session_id: str, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.post("/{session_id}", summary="Chat mode: revise the draft, answer a question, or approve it")
-def send_message(session_id: str, body: ChatMessageRequest, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
+async def send_message(
+    session_id: str, body: ChatMessageRequest, owner_id: OwnerId, ctx: Ctx
+) -> dict[str, Any]:
+    # It may download file URLs for a while: off the request threadpool, so reads stay fast.
+    return await off_request_pool(_send_message, session_id, body, owner_id, ctx)
+
+
+def _send_message(
+    session_id: str, body: ChatMessageRequest, owner_id: str, ctx: ApiContext
+) -> dict[str, Any]:
     check_ids(body.avatar_id, body.voice_id, None)
     with ctx.db.session() as s:
         row = owned(s, AgentSession, session_id, owner_id, "video agent session")
@@ -136,7 +154,7 @@ def send_message(session_id: str, body: ChatMessageRequest, owner_id: OwnerId, c
             )
     check_capacity(ctx, owner_id)
     run_id = new_id()
-    folder = ctx.settings.files_dir / "inputs" / session_id / f"m{run_id}"
+    folder = ctx.settings.files_dir / message_inputs_key(session_id, run_id)
     file_keys = store_request_files(ctx, owner_id, body.files, folder)
     extras: dict[str, Any] = {"file_keys": file_keys} if file_keys else {}
     extras.update({k: v for k, v in (("avatar_id", body.avatar_id), ("voice_id", body.voice_id)) if v})
@@ -190,7 +208,7 @@ def get_resource(session_id: str, resource_id: str, owner_id: OwnerId, ctx: Ctx)
         res = s.get(AgentResource, resource_id)
         if res is None or res.session_id != session_id:
             raise ApiError(404, f"no resource {resource_id!r} in this session")
-        inputs = str(Path(ctx.settings.files_dir / "inputs" / session_id).absolute()) + "/"
+        inputs = str(Path(ctx.settings.files_dir / inputs_key(session_id)).absolute()) + "/"
         data = dict(res.data)
         return {
             "data": {

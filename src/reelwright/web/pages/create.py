@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from reelwright.api.context import ApiContext
 from reelwright.api.deps import get_context
 from reelwright.api.errors import ApiError
-from reelwright.api.routes.agents import create_agent, get_agent, get_resource
+from reelwright.api.routes.agents import create_agent_now, get_agent, get_resource
 from reelwright.api.routes.assets import get_asset
 from reelwright.api.routes.avatars import list_looks
 from reelwright.api.routes.styles import list_styles
@@ -127,7 +127,7 @@ def create_submit(
                 "mode": "chat" if review else "generate",
             }
         )
-        created = create_agent(body, user.owner_id, get_context(request))["data"]
+        created = create_agent_now(body, user.owner_id, get_context(request))["data"]
     except ValidationError as exc:
         return _create_page(request, user, form, _validation_message(exc), 400)
     except ApiError as exc:

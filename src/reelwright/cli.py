@@ -223,6 +223,13 @@ def voices(
             continue
         table.add_row(v.id, v.name, v.language, v.gender, v.engine, v.quality)
     out.print(table)
+    from reelwright.voice.kokoro_engine import INSTALL_HINT, extra_installed
+
+    if not extra_installed():
+        out.print(
+            f"[dim]More natural voices: {INSTALL_HINT}; your own Piper voices in REELWRIGHT_VOICES_DIR; "
+            "a speech service with REELWRIGHT_TTS_BASE_URL and REELWRIGHT_TTS_VOICES.[/dim]"
+        )
 
 
 @app.command()

@@ -75,6 +75,23 @@ class Settings(BaseSettings):
         default=300.0, gt=0, description="all model calls of one planning step; then the offline planner"
     )
 
+    # Voices beyond the built-in ones (decision 0008): Piper voices and Kokoro voice packs in a
+    # folder, and any OpenAI-compatible speech API (OpenAI, Kokoro-FastAPI, LocalAI...).
+    voices_dir: Path | None = Field(
+        default=None, description="folder of your own voices: Piper .onnx + .onnx.json, Kokoro packs"
+    )
+    tts_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible speech API, e.g. http://127.0.0.1:8880/v1"
+    )
+    tts_api_key: str = Field(default="none", description="sent as a Bearer token; local servers ignore it")
+    tts_model: str = Field(default="tts-1", description="model name the speech server knows")
+    tts_voices: str = Field(
+        default="", description='its voices as name:language:gender, comma-separated ("alloy:en:female")'
+    )
+    tts_timeout_seconds: float = Field(default=60.0, gt=0, description="limit for one speech request")
+    tts_attempts: int = Field(default=3, ge=1, le=10, description="tries per sentence on timeouts, 429s, 5xx")
+    tts_backoff_seconds: float = Field(default=1.0, ge=0, description="first retry delay; doubles per try")
+
     # One-click owner sign-in in the web app. Offered by default only when the server listens on
     # loopback and its public URL is a loopback one; "on" also offers it when the public URL is
     # not (a LAN name), still only to unproxied loopback requests; "off" never offers it.

@@ -91,10 +91,27 @@ class PhotoLook:
     gender: str | None = None
     default_voice: str | None = None
 
+    def gender_note(self) -> str | None:
+        """What to tell the user when the look has no gender (its voice was not chosen for it)."""
+        if self.gender in ("female", "male"):
+            return None
+        return (
+            f"the photo look {self.name!r} was created without a gender, so it speaks with the "
+            f"neutral choice {self.default_voice or 'en_US-joe'!r} (the best natural voice); pass "
+            "voice_id to choose its voice, or create the look again with gender female or male"
+        )
+
     def stand_in(self) -> str:
         """A catalogue look of the same gender to plan with (the planner knows only the
         catalogue); the pipeline puts this look's id back before rendering."""
-        return pick_avatar(gender=self.gender, seed=self.id)
+        gender = self.gender
+        if gender is None and self.default_voice is not None:
+            # No gender was given: plan with a presenter of the default voice's gender, so the
+            # voice the planner picks is that voice (the pipeline tells the user, see run.py).
+            from reelwright.voice.catalogue import get_voice
+
+            gender = get_voice(self.default_voice).gender
+        return pick_avatar(gender=gender, seed=self.id)
 
 
 @cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from reelwright.avatar.catalogue import AVATARS, DEFAULT_VOICES
+from reelwright.avatar.catalogue import AVATARS
 from reelwright.avatar.photo import PhotoFace, PhotoLook, prepare_portrait
 from reelwright.errors import InputError
 from reelwright.store.blobs import BlobStore
@@ -46,9 +46,14 @@ def local_photo_look(source: Path, workdir: Path, gender: str | None = None) -> 
 
 
 def default_voice_for(gender: str | None) -> str:
-    """A photo look speaks with the catalogue's voice for its gender (or the male one, which is
-    also the default narrator, when the gender is not given)."""
-    return DEFAULT_VOICES["female" if gender == "female" else "male"]
+    """A photo look speaks with the best English voice of its gender (a natural one where one is
+    installed). Without a gender no voice is "right": the best natural voice of any gender is the
+    neutral choice, and every render with the look says so (``PhotoLook.gender_note``)."""
+    from reelwright.voice.catalogue import default_voice_for as best_voice
+
+    if gender in ("female", "male"):
+        return best_voice("en-us", "female" if gender == "female" else "male").id
+    return best_voice("en-us").id
 
 
 def create_photo_look(

@@ -103,9 +103,14 @@ def run(job: RenderJob, planner: Planner | None = None, hooks: Hooks | None = No
             # A photo look is planned with the catalogue presenter that stands in for it.
             request = job.request
             if photo is not None:
-                request = request.revised(avatar=photo.stand_in(), voice=request.voice or photo.default_voice)
+                # Its voice is not pinned: the planner picks one of the stand-in's gender (the
+                # photo's) in the prompt's language, as for any presenter.
+                request = request.revised(avatar=photo.stand_in(), voice=request.voice)
             script = write_script(planner, PlanRequest(request, files), workdir, cache, hooks)
             board, said = script.storyboard, script.messages
+            note = photo.gender_note() if photo is not None and request.voice is None else None
+            if note is not None:
+                said = (note, *said)
             if photo is not None and board.avatar is not None:
                 board = board.model_copy(update={"avatar": photo.id})
             timings["plan+voice"] = time.perf_counter() - t

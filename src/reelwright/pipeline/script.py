@@ -13,12 +13,16 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from reelwright.avatar.catalogue import get_avatar
+from reelwright.errors import InputError
 from reelwright.pipeline.publish import for_export
 from reelwright.pipeline.stages import Hooks
 from reelwright.plan.base import Pacing, Planner, PlanRequest, PlanResult
+from reelwright.plan.language import voice_notes
 from reelwright.render.timeline import build_timeline
 from reelwright.storyboard import Storyboard, TitleCard
 from reelwright.styles.catalogue import get_style
+from reelwright.voice.catalogue import get_voice
 from reelwright.voice.stage import voice_storyboard
 
 DURATION_TOLERANCE = 0.05  # aim well inside the promised ±10 %
@@ -48,6 +52,7 @@ def write_script(planner: Planner, request: PlanRequest, workdir: Path, cache: P
     result = planner.plan(request, Pacing())
     said = list(result.messages)
     board = result.storyboard
+    said += [n for n in presenter_voice_notes(board) if n not in said]
     target = board.target_duration
     hooks.report("plan", 1.0)
     duration = 0.0
@@ -87,6 +92,18 @@ def write_script(planner: Planner, request: PlanRequest, workdir: Path, cache: P
         board = hold_visuals(board, target - duration)
         duration = _measure(board)
     return Script(board, duration, tuple(said))
+
+
+def presenter_voice_notes(board: Storyboard) -> list[str]:
+    """Say so before rendering when the voice is a fallback (robotic, or not the presenter's
+    gender), whichever planner chose it, with the natural alternative."""
+    gender: str | None = None
+    if board.avatar is not None:
+        try:
+            gender = get_avatar(board.avatar).gender
+        except InputError:  # a presenter plugin's own look: its gender is not ours to know
+            gender = None
+    return voice_notes(get_voice(board.voice), gender)
 
 
 def with_title(board: Storyboard, title: str) -> Storyboard:

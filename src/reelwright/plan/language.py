@@ -131,16 +131,61 @@ def check_voice_language(prompt: str, voice_id: str | None) -> None:
 
 
 def voice_for_prompt(prompt: str, pinned: str | None, preferred: str | None = None) -> VoiceInfo:
-    """The narrating voice: the pinned one (checked against the prompt's language), else the
-    ``preferred`` one (a presenter's default) if it speaks the prompt's language, else the best
-    voice of that language, of the preferred voice's gender where there is a choice."""
+    """The narrating voice: the pinned one (checked against the prompt's language), else one of the
+    ``preferred`` voice's gender (a presenter's default) that speaks the prompt's language: the
+    preferred voice itself unless a natural voice of that gender and language is installed and it
+    is robotic (a user's own voice or a speech service then wins over eSpeak NG)."""
     if pinned is not None:
         check_voice_language(prompt, pinned)
         return get_voice(pinned)
     fallback = get_voice(preferred) if preferred is not None else default_voice_for("en")
+    gender: Gender | None = fallback.gender if fallback.gender != "neutral" else None
     detected = detect_language(prompt)
     if detected is None or voice_speaks(fallback, detected.language):
+        if fallback.quality == "natural":
+            return fallback
+        better = _voice_of(fallback.language.split("-")[0], gender)
+        if better is not None and better.quality == "natural" and (gender is None or better.gender == gender):
+            return better
         return fallback
-    gender: Gender | None = fallback.gender if fallback.gender != "neutral" else None
     # Nobody speaks it: keep the presenter's voice rather than fail on a guess.
     return _voice_of(detected.language, gender) or fallback
+
+
+_NATURAL_SOURCES: Final = (
+    "add one: a Piper voice in REELWRIGHT_VOICES_DIR, a speech service (REELWRIGHT_TTS_BASE_URL) "
+    "or the Kokoro extra"
+)
+
+
+def voice_notes(voice: VoiceInfo, presenter_gender: str | None) -> list[str]:
+    """What to tell the user before rendering when the voice had to be a fallback: a robotic voice
+    (no natural one of the presenter's gender speaks the language), offering the natural
+    alternative, or a voice of the other gender than the presenter's."""
+    notes: list[str] = []
+    language = voice.language.split("-")[0]
+    name = language_name(language)
+    if presenter_gender in ("female", "male") and voice.gender not in (presenter_gender, "neutral"):
+        matching = any(v.gender == presenter_gender and speaks(v, language) for v in VOICES.values())
+        why = "" if matching else f": no {presenter_gender} voice speaks {name}"
+        notes.append(
+            f"the {presenter_gender} presenter speaks with the {voice.gender} voice {voice.id!r}{why}"
+        )
+    if voice.quality != "natural":
+        who = f"{presenter_gender} " if presenter_gender in ("female", "male") else ""
+        try:
+            natural = default_voice_for(language)
+        except InputError:
+            natural = None
+        if natural is not None and natural.quality == "natural":
+            notes.append(
+                f"no natural {who}{name} voice is installed, so the robotic voice {voice.id!r} speaks; "
+                f"the natural {natural.gender} voice {natural.id!r} ({natural.name}) speaks {name}: "
+                f"pass voice_id={natural.id!r} to use it, or {_NATURAL_SOURCES}"
+            )
+        else:
+            notes.append(
+                f"no natural {who}{name} voice is installed, so the robotic voice {voice.id!r} speaks; "
+                f"{_NATURAL_SOURCES}"
+            )
+    return notes

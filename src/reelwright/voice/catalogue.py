@@ -23,6 +23,7 @@ from reelwright.errors import InputError
 Gender = Literal["male", "female", "neutral"]
 Engine = str  # the name a speech-engine plugin registered ("piper", "espeak", ...)
 Quality = Literal["natural", "robotic"]
+REMOTE_ENGINE: Final = "speech-api"  # voice/speech_api.py: the one engine that sends text out
 
 
 @dataclass(frozen=True)
@@ -229,14 +230,17 @@ def speaks(voice: VoiceInfo, language: str) -> bool:
 def default_voice_for(language: str, gender: Gender | None = None) -> VoiceInfo:
     """The best voice for a language tag such as ``en``, ``en-GB``, ``de``, ``zh`` or ``pt-BR``.
 
-    A natural voice wins over a robotic one even when its region differs (joe serves every
-    English), then a voice of the wanted ``gender`` if one is given, then a voice declaring the
-    exact tag, then espeak-ng's own preference among the voices of the base language (``pt`` ->
-    Portugal before Brazil), then the shortest id.
+    A voice of the wanted ``gender`` wins if one is given (a presenter who does not match the voice
+    reads as dubbed), then a natural voice over a robotic one even when its region differs (joe
+    serves every English), then a voice on this machine over a speech service's (no cost, no
+    network, nothing sent out unless asked for by id), then a voice declaring the exact tag, then
+    espeak-ng's own preference among the voices of the base language (``pt`` -> Portugal before
+    Brazil), then the shortest id.
+    A neutral voice (one whose speaker nobody described) never counts as the wanted gender.
     """
     wanted = language.strip().replace("_", "-").lower()
     base = wanted.split("-")[0]
-    best: tuple[tuple[bool, bool, bool, int, int, str], VoiceInfo] | None = None
+    best: tuple[tuple[bool, bool, bool, bool, int, int, str], VoiceInfo] | None = None
     for voice in VOICES.values():
         tags = _LANGUAGE_TAGS.get(voice.id, [(voice.language.lower(), 5)])
         exact = [prio for tag, prio in tags if tag == wanted]
@@ -244,8 +248,9 @@ def default_voice_for(language: str, gender: Gender | None = None) -> VoiceInfo:
         if not base or not (exact or related):
             continue
         rank = (
-            voice.quality != "natural",
             gender is not None and voice.gender != gender,
+            voice.quality != "natural",
+            voice.engine == REMOTE_ENGINE,
             not exact,
             min(exact or related),
             len(voice.id),

@@ -49,5 +49,16 @@ class EspeakVoices:
 
 @hookimpl
 def register_voices(register: Register) -> None:
-    register(PiperVoices())  # natural voices first: presenters take the first voice that fits
+    from reelwright.voice.kokoro_engine import kokoro_voices
+    from reelwright.voice.piper_dir import PiperDirVoices
+    from reelwright.voice.speech_api import SpeechApiVoices
+
+    # Natural voices first: presenters take the first voice that fits. Each lists nothing when it
+    # is not set up (no voices folder, no speech service, the Kokoro extra not installed).
+    register(PiperVoices())
+    register(PiperDirVoices())
+    register(SpeechApiVoices())
+    kokoro = kokoro_voices()
+    if kokoro is not None:
+        register(kokoro)
     register(EspeakVoices())

@@ -19,6 +19,7 @@ from reelwright.storyboard import SceneAudio, VisemeCue, WordTiming
 from reelwright.voice.catalogue import get_voice
 from reelwright.voice.engine import SpeechEngine, Utterance, engine_for
 from reelwright.voice.mix import write_wav
+from reelwright.voice.spoken import spoken_form
 from reelwright.voice.visemes import phonemes_to_visemes
 
 # Bump when synthesis or timing code changes, so stale cache entries are not reused.
@@ -282,6 +283,7 @@ def narrate(
     left as the voice produces it; normalise the whole narration track once (mix.py).
     """
     voice = get_voice(voice_id)
+    text = spoken_form(text, voice.language)  # "am 3. Mai" -> "am dritten Mai" (spoken.py)
     if not (MIN_SPEED <= speed <= MAX_SPEED):
         raise InputError(f"speed must be between {MIN_SPEED} and {MAX_SPEED}, got {speed:g}", param="speed")
     lead, says, tail = _plan(text)

@@ -152,10 +152,11 @@ def _length_delimited(number: int, payload: bytes) -> bytes:
     return _varint((number << 3) | 2) + _varint(len(payload)) + payload
 
 
-def with_duration_output(model: bytes) -> tuple[bytes, str]:
-    """The ONNX model with the duration tensor (output of the single ``Ceil`` node) as an extra
-    graph output. ModelProto.graph = 7; GraphProto.node = 1, .output = 12; NodeProto.output = 2,
-    .op_type = 4; ValueInfoProto.name = 1."""
+def with_duration_output(model: bytes, op_type: str = "Ceil") -> tuple[bytes, str]:
+    """The ONNX model with the duration tensor (output of the single ``op_type`` node: ``Ceil`` in
+    Piper's VITS, ``Clip`` after the rounding in Kokoro's) as an extra graph output.
+    ModelProto.graph = 7; GraphProto.node = 1, .output = 12; NodeProto.output = 2, .op_type = 4;
+    ValueInfoProto.name = 1."""
     top = _fields(model, 0, len(model))
     graph = [f for f in top if f[0] == 7 and f[1] == 2]
     if len(graph) != 1:
@@ -169,12 +170,12 @@ def with_duration_output(model: bytes) -> tuple[bytes, str]:
         if number == 1:
             sub = _fields(model, start, end)
             op = [model[s:e].decode() for n, w, s, e in sub if n == 4 and w == 2]
-            if op == ["Ceil"]:
+            if op == [op_type]:
                 ceil_outputs += [model[s:e].decode() for n, w, s, e in sub if n == 2 and w == 2]
         elif number == 12:
             outputs += [model[s:e].decode() for n, w, s, e in _fields(model, start, end) if n == 1 and w == 2]
     if len(ceil_outputs) != 1:
-        raise ValueError(f"expected one Ceil tensor, found {ceil_outputs}")
+        raise ValueError(f"expected one {op_type} tensor, found {ceil_outputs}")
     name = ceil_outputs[0]
     if name in outputs:
         return model, name
@@ -217,13 +218,14 @@ def _estimated_timeline(phonemes: list[str], start: float, end: float) -> list[T
 
 
 class PiperEngine:
-    def __init__(self, voice: VoiceInfo) -> None:
+    def __init__(self, voice: VoiceInfo, files: tuple[Path, Path] | None = None) -> None:
+        """``files`` is the voice's (model, config); the packaged voices find their own."""
         # onnxruntime ships no type information (piper's dependency; not in the mypy overrides).
         import onnxruntime
         from piper import PiperVoice
         from piper.config import PiperConfig
 
-        model_path, config_path = _model_files(voice.id)
+        model_path, config_path = files or _model_files(voice.id)
         config = PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
         model: bytes | str
         try:

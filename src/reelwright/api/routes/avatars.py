@@ -44,7 +44,9 @@ class CreateAvatarRequest(BaseModel):
     prompt: str | None = Field(default=None, max_length=2000, description="for type prompt: who to draw")
     name: str = Field(default="My photo", min_length=1, max_length=200)
     gender: Literal["female", "male"] | None = Field(
-        default=None, description="chooses the look's default voice"
+        default=None,
+        description="chooses the look's default voice; without it the look speaks with the best "
+        "natural voice of any gender, and the response and every render say so",
     )
 
 
@@ -266,7 +268,13 @@ def create_avatar(body: CreateAvatarRequest, ctx: Ctx, owner_id: OwnerId) -> dic
         )
     except InputError as exc:
         raise ApiError(400, str(exc), param=exc.param or "asset_id") from None
-    return {"data": _photo_look(ctx, row)}
+    created = _photo_look(ctx, row)
+    if row.gender is None:
+        created["message"] = (
+            f"no gender given, so the look speaks with {row.default_voice_id!r} (the best natural voice); "
+            "create it with gender female or male, or pass voice_id when rendering"
+        )
+    return {"data": created}
 
 
 @router.get("/v3/avatars/looks/{look_id}", summary="Get one look (built-in or your photo look)")

@@ -133,6 +133,13 @@ def test_legacy_asset_upload(env: Env) -> None:
         assert body["code"] == 100 and body["message"] == "Success"
         assert body["data"]["file_type"] == "pdf" and body["data"]["id"]
         assert c.get(f"/v3/assets/{body['data']['id']}").json()["data"]["mime_type"] == "application/pdf"
+        # Raw bodies are files (zero bytes included), whatever type the client sends, or none (curl's
+        # --data-binary sends the form type): never refused as text with a NUL in it.
+        png = (env.files / "slide.png").read_bytes()
+        assert b"\x00" in png
+        for headers in ({}, {"Content-Type": "application/x-www-form-urlencoded"}):
+            raw = c.post("/v1/asset", content=png, headers=headers)
+            assert raw.status_code == 200 and raw.json()["data"]["file_type"] == "image", (headers, raw.text)
 
 
 def test_files_by_url_base64_and_asset(env: Env) -> None:

@@ -210,7 +210,10 @@ class BodyGuard(_Refuser):
             await self.app(scope, receive, send)
             return
         limit, stated = self.limit(scope["path"])
-        patterns = nul_patterns(_headers(scope).get("content-type", ""))
+        # An upload's body is the file itself (a legacy raw upload often comes with no content type,
+        # or curl's form type): binary, never scanned for NUL.
+        upload = scope["path"] in UPLOAD_PATHS
+        patterns = () if upload else nul_patterns(_headers(scope).get("content-type", ""))
         await self.run(scope, _counted(receive, limit, stated, patterns), send)
 
 

@@ -4,6 +4,8 @@ a real `reelwright serve`) and over streamable HTTP (the same server's `/mcp`)."
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -199,6 +201,43 @@ def test_http_refuses_missing_and_unknown_keys(running: Running) -> None:
         assert info.group_contains(MCPError, match="error response")
 
     run(main)
+
+
+def test_http_accepts_x_api_key(running: Running) -> None:
+    """The plain JSON-RPC an assistant sends, with the key in X-Api-Key instead of a bearer token."""
+    hello = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "test", "version": "1"},
+        },
+    }
+    headers = {"X-Api-Key": running.key, "Accept": "application/json, text/event-stream"}
+    r = httpx.post(f"{running.server.base}/mcp", json=hello, headers=headers, timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.json()["result"]["serverInfo"]["name"] == "reelwright"
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({"REELWRIGHT_API_KEY": ""}, "--api-key (or REELWRIGHT_API_KEY) is required"),
+        ({"REELWRIGHT_API_KEY": "k", "REELWRIGHT_BASE_URL": "localhost:8000"}, "--base-url must be an http"),
+    ],
+)
+def test_mcp_command_needs_a_key_and_a_url(env: dict[str, str], needle: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "reelwright", "mcp"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 2 and needle in proc.stderr, proc.stderr
 
 
 def test_stdio_bad_key_is_a_clear_tool_error(running: Running) -> None:

@@ -432,10 +432,13 @@ def mcp(
     ] = None,
 ) -> None:
     """An MCP server over stdio for assistants: tools that call a running server's API with your key."""
+    from reelwright.errors import InputError
     from reelwright.mcp_server.stdio import stdio_server
 
     if not api_key:
-        raise _fail(ValueError("--api-key (or REELWRIGHT_API_KEY) is required: see `reelwright keys create`"))
+        raise _fail(InputError("--api-key (or REELWRIGHT_API_KEY) is required: see `reelwright keys create`"))
+    if not base_url.startswith(("http://", "https://")):
+        raise _fail(InputError(f"--base-url must be an http(s) URL, not {base_url!r}"))
     stdio_server(base_url, api_key).run("stdio")
 
 

@@ -3,16 +3,19 @@ a real `reelwright serve`) and over streamable HTTP (the same server's `/mcp`)."
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import anyio
 import httpx
@@ -24,6 +27,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from reelwright.ingest.media import probe
 from tests.media import make_png
+from tests.quiet_http import QuietHTTPServer
 from tests.server import Server
 
 TOOLS = {
@@ -44,17 +48,32 @@ TOOLS = {
 class Running:
     server: Server
     key: str
+    file_base: str  # a local file server the API may fetch from (allow-listed)
+
+
+class _Files(http.server.SimpleHTTPRequestHandler):
+    served: ClassVar[list[str]] = []  # paths fetched, to see the server downloaded a file URL
+
+    def log_message(self, *_args: object) -> None:
+        self.served.append(self.path)
 
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    srv = Server(tmp_path_factory.mktemp("data"))
+    files = tmp_path_factory.mktemp("files")
+    make_png(files / "tea.png", 640, 360, "Tea")
+    handler = functools.partial(_Files, directory=str(files))
+    httpd = QuietHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    port = httpd.server_address[1]
+    srv = Server(tmp_path_factory.mktemp("data"), {"REELWRIGHT_URL_ALLOWLIST": f"127.0.0.1:{port}"})
     key = srv.key("assistant")
     srv.start()
     try:
-        yield Running(srv, key)
+        yield Running(srv, key, f"http://127.0.0.1:{port}")
     finally:
         srv.stop()
+        httpd.shutdown()
 
 
 def stdio_client(r: Running, key: str | None = None) -> Client:
@@ -139,7 +158,10 @@ def test_tools_and_catalogues(running: Running, transport: str) -> None:
 
 @pytest.mark.parametrize("transport", ["stdio", "http"])
 def test_create_status_stop_and_draft(running: Running, transport: str) -> None:
-    """A chat session created through MCP is the API's session: its status, draft and stop work."""
+    """A chat session created through MCP (a file by URL) is the API's session: its status, draft,
+    revision and stop work."""
+
+    fetched = _Files.served.count("/tea.png")
 
     async def main() -> None:
         async with connect(running, transport) as client:
@@ -147,10 +169,12 @@ def test_create_status_stop_and_draft(running: Running, transport: str) -> None:
                 client,
                 "create_video",
                 prompt="A short video about tea. Green tea is steamed; black tea is oxidised.",
+                files=[f"{running.file_base}/tea.png"],
                 mode="chat",
                 duration_sec=10,
             )
             session_id = created["session_id"]
+            assert _Files.served.count("/tea.png") == fetched + 1, "the server fetched the file URL"
             assert created["status"] == "thinking"
             status = await wait_finished_or_waiting(client, session_id)
             assert status["status"] == "reviewing", status

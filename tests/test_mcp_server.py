@@ -152,6 +152,8 @@ def test_tools_and_catalogues(running: Running, transport: str) -> None:
             assert "400: engine must be one of" in message and "(param: engine)" in message
             message = await call_error(client, "get_status", session_id="nope")
             assert "404" in message and "no video agent session 'nope'" in message
+            with pytest.raises(MCPError, match="no video 'nope'"):
+                await client.read_resource("reelwright://videos/nope")
 
     run(main)
 
@@ -309,6 +311,9 @@ def test_stdio_prompt_with_local_file_to_finished_mp4(running: Running, tmp_path
             assert status["status"] == "completed", status
             video = status["video"]
             assert video["status"] == "completed" and video["video_url"].startswith(running.server.base)
+            again = await call(client, "get_video", video_id=video["id"])
+            assert again["status"] == "completed" and again["duration"] == video["duration"]
+            assert again["captioned_video_url"] and again["thumbnail_url"]
             resource = await client.read_resource(f"reelwright://videos/{video['id']}")
             assert json.loads(resource.contents[0].text)["id"] == video["id"]  # type: ignore[union-attr]
             mp4 = httpx.get(video["video_url"], timeout=60)

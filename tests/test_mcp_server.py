@@ -34,6 +34,7 @@ TOOLS = {
     "create_video",
     "get_status",
     "get_video",
+    "list_videos",
     "list_presenters",
     "list_voices",
     "list_styles",
@@ -314,6 +315,8 @@ def test_stdio_prompt_with_local_file_to_finished_mp4(running: Running, tmp_path
             again = await call(client, "get_video", video_id=video["id"])
             assert again["status"] == "completed" and again["duration"] == video["duration"]
             assert again["captioned_video_url"] and again["thumbnail_url"]
+            listed = await call(client, "list_videos", limit=5)
+            assert listed["data"][0]["resource_uri"] == f"reelwright://videos/{video['id']}"
             resource = await client.read_resource(f"reelwright://videos/{video['id']}")
             assert json.loads(resource.contents[0].text)["id"] == video["id"]  # type: ignore[union-attr]
             mp4 = httpx.get(video["video_url"], timeout=60)

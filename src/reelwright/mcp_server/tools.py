@@ -23,6 +23,8 @@ With mode="chat" the agent first drafts a storyboard: read it with get_draft, th
 revise it or to approve it ("looks good, render it"). list_presenters, list_voices and list_styles
 give the ids create_video accepts."""
 
+VIDEO_URI = "reelwright://videos/"
+
 Files = Annotated[
     list[str],
     Field(
@@ -99,6 +101,22 @@ def build_mcp(api_for: ApiResolver, *, local_files: bool) -> MCPServer:
         """A video's status, duration and download URLs (video, captioned video, captions, thumbnail)."""
         data: dict[str, Any] = await (await api_for(ctx)).request("GET", f"/v3/videos/{video_id}")
         return data
+
+    @mcp.tool()
+    async def list_videos(
+        ctx: Context,
+        title: Annotated[str | None, Field(max_length=300, description="part of the title")] = None,
+        limit: Annotated[int, Field(ge=1, le=100)] = 10,
+        token: Annotated[str | None, Field(description="next_token of the previous page")] = None,
+    ) -> dict[str, Any]:
+        """Your videos, newest first; each with its resource_uri (reelwright://videos/<id>)."""
+        params = {"title": title, "limit": limit, "token": token}
+        page: dict[str, Any] = await (await api_for(ctx)).request(
+            "GET", "/v3/videos", params=params, whole=True
+        )
+        for video in page.get("data") or []:
+            video["resource_uri"] = f"{VIDEO_URI}{video['id']}"
+        return page
 
     @mcp.tool()
     async def list_presenters(
@@ -192,7 +210,7 @@ def build_mcp(api_for: ApiResolver, *, local_files: bool) -> MCPServer:
         )
         return data
 
-    @mcp.resource("reelwright://videos/{video_id}", mime_type="application/json")
+    @mcp.resource(VIDEO_URI + "{video_id}", mime_type="application/json")
     async def video_resource(video_id: str, ctx: Context) -> dict[str, Any]:
         """A video: its status, duration and download URLs."""
         try:

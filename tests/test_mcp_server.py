@@ -276,6 +276,17 @@ def test_stdio_bad_key_is_a_clear_tool_error(running: Running) -> None:
     run(main)
 
 
+def test_stdio_missing_local_file(running: Running, tmp_path: Path) -> None:
+    async def main() -> None:
+        async with stdio_client(running) as client:
+            missing = tmp_path / "missing.png"
+            assert f"no such file: {missing}" in await call_error(client, "upload_asset", path=str(missing))
+            message = await call_error(client, "create_video", prompt="hello", files=[str(missing)])
+            assert f"no such file: {missing}" in message
+
+    run(main)
+
+
 def test_http_refuses_local_paths(running: Running, tmp_path: Path) -> None:
     """Over HTTP a path would name a file on the server: refused, with what to give instead."""
     picture = tmp_path / "p.png"

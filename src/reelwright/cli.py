@@ -1,4 +1,4 @@
-"""Command line: ``reelwright render | avatars | voices | styles | bench``."""
+"""Command line: ``reelwright render | avatars | voices | styles | bench | serve | mcp``."""
 
 from __future__ import annotations
 
@@ -419,6 +419,27 @@ def serve(
     finally:
         if prerender is not None:
             prerender.terminate()
+
+
+@app.command()
+def mcp(
+    base_url: Annotated[
+        str, typer.Option(envvar="REELWRIGHT_BASE_URL", help="The Reelwright server to call.")
+    ] = "http://127.0.0.1:8000",
+    api_key: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(envvar="REELWRIGHT_API_KEY", help="An API key of that server (reelwright keys create)."),
+    ] = None,
+) -> None:
+    """An MCP server over stdio for assistants: tools that call a running server's API with your key."""
+    from reelwright.errors import InputError
+    from reelwright.mcp_server.stdio import stdio_server
+
+    if not api_key:
+        raise _fail(InputError("--api-key (or REELWRIGHT_API_KEY) is required: see `reelwright keys create`"))
+    if not base_url.startswith(("http://", "https://")):
+        raise _fail(InputError(f"--base-url must be an http(s) URL, not {base_url!r}"))
+    stdio_server(base_url, api_key).run("stdio")
 
 
 def _prerender_previews() -> subprocess.Popen[bytes]:

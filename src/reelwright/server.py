@@ -12,6 +12,7 @@ from reelwright.api.app import api_routers, create_app
 from reelwright.config import Settings
 from reelwright.jobs.lease import stale_sessions
 from reelwright.jobs.queue import JobQueue
+from reelwright.mcp_server.http import mount_mcp
 from reelwright.web import mount_web
 from reelwright.web.auth import web_api_refusal
 from reelwright.webhooks.dispatcher import start_dispatcher
@@ -23,6 +24,7 @@ def build_server(settings: Settings, *, embedded_workers: int) -> FastAPI:
     services = [lambda: start_workers(settings, queue, embedded_workers)] if embedded_workers > 0 else []
     app = create_app(settings, queue=queue, services=services, web_auth=web_api_refusal)
     mount_web(app, api_routers())  # pages, and /v3 twins for their scripts
+    mount_mcp(app)  # MCP (streamable HTTP) at /mcp, behind the API keys
     return app
 
 

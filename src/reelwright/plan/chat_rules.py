@@ -1,18 +1,22 @@
 """Reading a chat message about a draft without a model: the common revision phrases, by rule.
 
 "make it 30 seconds", "shorter", "portrait", "use a calmer voice", "more formal", "use Marcus",
-"no presenter", "the midnight style", "drop the third scene", "looks good, render it". What the
-rules do not recognise becomes a question back to the user rather than a guess.
+"no presenter", "the midnight style", "drop the third scene", "looks good, render it", and the
+content edits: "mention that the sale ends on April 30", "say more about pricing", "drop the part
+about X", "start with the demo". Topics are found in the draft's scenes by :func:`resolve_topics`;
+what the rules do not recognise, or a topic no scene is about, becomes an answer back to the user
+rather than a guess.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from reelwright.avatar.catalogue import AVATARS
 from reelwright.plan.prompt import parse_duration, parse_orientation, parse_tone
+from reelwright.storyboard import BulletSlide, PdfPage, Storyboard, TitleCard
 from reelwright.styles.catalogue import STYLES
 from reelwright.voice.catalogue import VOICES
 
@@ -21,8 +25,10 @@ Action = Literal["approve", "revise", "ask"]
 HELP = (
     'I can change the length ("make it 30 seconds"), the orientation ("portrait"), the voice '
     '("a calmer voice", "speak faster"), the tone ("more formal"), the presenter ("use Marcus", '
-    '"no presenter"), the style ("the midnight style"), drop a scene ("drop the third scene") or use '
-    'new files. What would you like to change? Or say "render it" to make the video.'
+    '"no presenter"), the style ("the midnight style"), drop a scene ("drop the third scene", "drop '
+    'the part about parking"), add a line ("mention that the sale ends on April 30"), say more about a '
+    'scene ("say more about pricing"), start with one ("start with the demo") or use new files. What '
+    'would you like to change? Or say "render it" to make the video.'
 )
 
 
@@ -38,6 +44,17 @@ class Revision:
     drop_scenes: list[int] = field(default_factory=list)  # 1-based positions in the draft; -1: the last
     render_after: bool = False  # "make it portrait and render it"
     question: str | None = None
+    # Content edits. ``add_statements`` are sentences to say; the topics name scenes of the draft
+    # and become positions (``expand_scenes``, ``first_scene``, ``drop_scenes``) in resolve_topics.
+    add_statements: list[str] = field(default_factory=list)
+    drop_topics: list[str] = field(default_factory=list)
+    expand_topics: list[str] = field(default_factory=list)
+    first_topic: str | None = None
+    expand_scenes: list[int] = field(default_factory=list)  # 1-based positions in the draft
+    first_scene: int | None = None  # 1-based position in the draft
+
+    def edits_content(self) -> bool:
+        return bool(self.add_statements or self.expand_scenes or self.first_scene or self.drop_scenes)
 
 
 _APPROVE_RE = re.compile(
@@ -77,6 +94,52 @@ _WITH_AVATAR_RE = re.compile(
 )
 
 
+# The end of a topic or an added sentence: the next clause ("..., and render it") or sentence.
+_UNTIL = (
+    r"(?=\s*[,;]?\s+(?:and|then)\s+(?:render|generate|make|use|drop|remove|start|say|mention)\b"
+    r"|[.;!?\n]|$)"
+)
+_TOPIC = r"(?:the\s+)?(?P<topic>[^.,;!?\n]+?)"
+_ADD_RE = re.compile(
+    r"\b(?:(?:please\s+)?(?:also\s+)?(?:mention|note|point\s+out|stress|emphasi[sz]e|make\s+sure\s+(?:to|you)\s+"
+    r"(?:mention|say))\s+(?:that\s+)?|(?:say|add|include)\s+(?:a\s+(?:line|sentence)\s+(?:saying\s+)?)?that\s+|"
+    r"add\s*:\s*|tell\s+(?:people|viewers|them|everyone|the\s+viewers?)\s+(?:that\s+)?)"
+    r"(?P<text>[^\n]+?)" + _UNTIL,
+    re.IGNORECASE,
+)
+_EXPAND_RE = re.compile(
+    r"\b(?:(?:say|tell\s+(?:me|us|them|viewers)|talk|explain|go\s+into)\s+(?:a\s+bit\s+|a\s+lot\s+|much\s+)?"
+    r"more\s+(?:about|on)|(?:expand|elaborate)\s+on|(?:spend\s+)?more\s+time\s+on|more\s+detail\s+(?:about|on)|"
+    r"focus\s+more\s+on)\s+" + _TOPIC + _UNTIL,
+    re.IGNORECASE,
+)
+_DROP_TOPIC_RE = re.compile(
+    r"\b(?:drop|remove|delete|cut|skip|lose|get\s+rid\s+of|leave\s+out)\s+(?:the\s+)?(?:part|bit|section|scene|"
+    r"slide|stuff|line|sentence)s?\s+(?:about|on|that\s+mentions?)\s+" + _TOPIC + _UNTIL,
+    re.IGNORECASE,
+)
+_FIRST_RE = re.compile(
+    r"\b(?:(?:start|open|begin|lead)\s+(?:it\s+|the\s+video\s+)?with\s+"
+    + _TOPIC
+    + _UNTIL
+    + r"|(?:put|move|show)\s+(?:the\s+)?(?P<moved>[^.,;!?\n]+?)\s+"
+    r"(?:first|at\s+the\s+(?:start|beginning)|up\s+front))",
+    re.IGNORECASE,
+)
+_SCENE_NOUN = re.compile(r"\s+(?:scene|slide|part|section|bit)s?$", re.IGNORECASE)
+
+
+def _topic(text: str) -> str:
+    return _SCENE_NOUN.sub("", text.strip()).strip(" \"'“”")
+
+
+def _statement(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" \"'“”,;:")
+    if not text:
+        return ""
+    return text[0].upper() + text[1:] + ("" if text[-1] in ".!?" else ".")
+
+
 def _word(name: str, text: str) -> bool:
     return re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE) is not None
 
@@ -96,10 +159,31 @@ def read_message(text: str, current_duration: float | None) -> Revision:
     changes: dict[str, Any] = {}
     drops: list[int] = []
     body = text
-    for m in _DROP_RE.finditer(text):
-        n = _scene_number(m.group(1) or m.group(2) or "")
+    # Content edits first: what they quote ("the sale ends on April 30") is not a setting.
+    additions, drop_topics, expand_topics = [], [], []
+    first_topic = None
+    for m in _ADD_RE.finditer(body):
+        said = _statement(m.group("text"))
+        if said and said not in additions:
+            additions.append(said)
+    body = _ADD_RE.sub(" ", body)
+    for m in _DROP_TOPIC_RE.finditer(body):
+        drop_topics.append(_topic(m.group("topic")))
+    body = _DROP_TOPIC_RE.sub(" ", body)
+    for m in _EXPAND_RE.finditer(body):
+        expand_topics.append(_topic(m.group("topic")))
+    body = _EXPAND_RE.sub(" ", body)
+    lead = _FIRST_RE.search(body)
+    if lead:
+        first_topic = _topic(lead.group("topic") or lead.group("moved") or "") or None
+        body = body.replace(lead.group(0), " ")
+    for m in _DROP_RE.finditer(body):
+        token = m.group(1) or m.group(2) or ""
+        n = _scene_number(token)
         if n is not None and n not in drops:
             drops.append(n)
+        elif n is None and token.lower() not in ("the", "a", "this", "that", "whole"):
+            drop_topics.append(token)  # "drop the pricing slide"
         body = body.replace(m.group(0), " ")
 
     duration = parse_duration(body)
@@ -147,14 +231,114 @@ def read_message(text: str, current_duration: float | None) -> Revision:
                 break
 
     approve = _APPROVE_RE.search(body) is not None
-    if changes or drops:
+    if changes or drops or additions or drop_topics or expand_topics or first_topic:
         return Revision(
             "revise",
             reply="Revising the storyboard" + (", then rendering it." if approve else "."),
             changes=changes,
             drop_scenes=drops,
             render_after=approve,
+            add_statements=additions,
+            drop_topics=drop_topics,
+            expand_topics=expand_topics,
+            first_topic=first_topic,
         )
     if approve:
         return Revision("approve", reply="Rendering the video now.")
     return Revision("ask", question=HELP)
+
+
+_STOP = frozenset(
+    re.split(
+        r"\s+",
+        "a an the of on about to in for and or with our your their this that it its part bit section scene "
+        "slide one",
+    )
+)
+
+
+def _stems(text: str) -> set[str]:
+    words = re.findall(r"[^\W_]+", text.lower())
+    return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words if w not in _STOP}
+
+
+def _scene_heading(board: Storyboard, index: int) -> str:
+    visual = board.scenes[index].visual
+    if isinstance(visual, TitleCard | BulletSlide | PdfPage):
+        return visual.heading or ""
+    return ""
+
+
+def find_scene(board: Storyboard, topic: str) -> int | None:
+    """The 0-based index of the scene most about ``topic``: its words in the heading count double,
+    then in the bullets and narration. None when no scene mentions it."""
+    wanted = _stems(topic)
+    if not wanted:
+        return None
+    best, best_score = None, 0.0
+    for i, scene in enumerate(board.scenes):
+        visual = scene.visual
+        shown = " ".join(visual.bullets) if isinstance(visual, BulletSlide) else ""
+        heading, body = _stems(_scene_heading(board, i)), _stems(f"{scene.narration} {shown}")
+        score = 2.0 * len(wanted & heading) + len(wanted & body)
+        # A scene that covers every word of the topic beats one that only shares a word.
+        score += 3 if wanted <= heading | body else 0
+        if scene.id in ("intro", "points", "close"):
+            score -= 0.5  # the overview names every topic; the topic's own scene is the one meant
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def resolve_topics(revision: Revision, board: Storyboard) -> tuple[Revision, list[str]]:
+    """The revision with its topics turned into scene positions of ``board``, and what to tell the
+    user about topics no scene is about. A revision left with nothing to do becomes a question."""
+    said: list[str] = []
+    missing: list[str] = []
+    drops, expand, first = list(revision.drop_scenes), list(revision.expand_scenes), revision.first_scene
+    for topic in revision.drop_topics:
+        i = find_scene(board, topic)
+        if i is None:
+            missing.append(topic)
+        elif i + 1 not in drops:
+            drops.append(i + 1)
+            said.append(f"Dropping scene {i + 1} ({_scene_heading(board, i) or board.scenes[i].id}).")
+    for topic in revision.expand_topics:
+        i = find_scene(board, topic)
+        if i is None:
+            missing.append(topic)
+        elif board.scenes[i].id.startswith("pdf-"):
+            expand.append(i + 1)
+        else:
+            # Only a document has more to say; the brief's own lines are already all said.
+            said.append(
+                f"I have no more material about “{topic}”: without a language model I say only what "
+                "your brief and files state, and scene "
+                f"{i + 1} already says all of it. Tell me what to add (“mention that …”), attach a "
+                "document about it, or configure a language model (REELWRIGHT_LLM_BASE_URL)."
+            )
+    if revision.first_topic:
+        i = find_scene(board, revision.first_topic)
+        if i is None:
+            missing.append(revision.first_topic)
+        else:
+            first = i + 1
+    if missing:
+        listed = "; ".join(
+            f"{n + 1}. {_scene_heading(board, n) or board.scenes[n].id}" for n in range(len(board.scenes))
+        )
+        names = ", ".join(f"“{t}”" for t in missing)
+        said.append(f"I found no scene about {names}. The scenes are: {listed}.")
+    resolved = replace(
+        revision,
+        drop_scenes=drops,
+        expand_scenes=expand,
+        first_scene=first,
+        drop_topics=[],
+        expand_topics=[],
+        first_topic=None,
+    )
+    if revision.action == "revise" and not resolved.changes and not resolved.edits_content():
+        # Nothing left that the rules can do: answer, keep the draft, and say what can be done.
+        return Revision("ask", question=" ".join([*said, HELP])), []
+    return resolved, said

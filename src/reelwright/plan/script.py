@@ -39,6 +39,7 @@ from reelwright.storyboard import (
 
 SECONDS_PER_SLIDE = 7.0  # a deck's slide needs time to be seen and said
 SECONDS_PER_SECTION = 9.0
+MORE_SENTENCES = 3  # "say more about X": how many more of its sentences a document scene says
 
 _OPEN = {
     "friendly": "Here's a quick look at {x}.",
@@ -193,7 +194,8 @@ def write_script(
 
     # --- the brief's points, each with its own scene, and its statements ---
     # Each statement goes with the point it shares most words with (if any), the rest on their own.
-    statements = list(brief.statements)
+    # What the user added in chat is said like the brief's own statements.
+    statements = [*brief.statements, *(a for a in request.video.additions if a not in brief.statements)]
     attached: dict[int, list[str]] = {}
     for s in list(statements):
         words = set(content_words(s))
@@ -201,8 +203,10 @@ def write_script(
         if overlaps and max(overlaps) > 0:
             attached.setdefault(overlaps.index(max(overlaps)), []).append(s)
             statements.remove(s)
-    if len(brief.points) >= 2:
-        is_steps = all(re.match(r"(?i)step\s+\d", p) for p in brief.points)
+    # A point the user dropped in chat is not promised in the overview either.
+    kept_points = [p for i, p in enumerate(brief.points) if f"point{i + 1}" not in dropped]
+    if len(kept_points) >= 2:
+        is_steps = all(re.match(r"(?i)step\s+\d", p) for p in kept_points)
         scenes.append(
             ScriptScene(
                 "points",
@@ -210,11 +214,11 @@ def write_script(
                     heading="Steps" if is_steps else "Key points",
                     bullets=[
                         point_heading(p) if is_steps else (p[:1].upper() + p[1:])[:240]
-                        for p in brief.points[:6]
+                        for p in kept_points[:6]
                     ],
                 ),
                 "side",
-                [f"There are {len(brief.points)} steps." if is_steps else points_sentence(brief.points)],
+                [f"There are {len(kept_points)} steps." if is_steps else points_sentence(kept_points)],
             )
         )
     for i, point in enumerate(brief.points):
@@ -261,6 +265,15 @@ def write_script(
             limit = max(1, min(room_scenes, int(doc_seconds // per)))
             chosen = select(units, max(0.0, doc_seconds * wps), limit, spread=spread, most=room_scenes)
         for u in chosen:
+            if u.key in request.video.expand_scenes:
+                more = [i for i in range(len(u.sentences)) if i not in u.chosen][:MORE_SENTENCES]
+                if more:
+                    u.chosen = sorted([*u.chosen, *more])
+                else:
+                    messages.append(
+                        f"“{u.heading or title}” has nothing more in your files to say; add a line "
+                        f"(“mention that …”), attach more material, or {LLM_HINT}."
+                    )
             lead = u.lead()
             scenes.append(
                 ScriptScene(

@@ -180,3 +180,37 @@ def test_additions_are_validated() -> None:
         VideoRequest.build(prompt="x", additions=("a" * 301,))
     old_row = VideoRequest.from_stored("A video about tea.", {"duration_sec": 20})
     assert old_row.additions == () and old_row.first_scene is None
+
+
+@pytest.mark.parametrize(
+    ("message", "field", "expected"),
+    [
+        ("mention that the sale ends on April 30", "add_statements", ["The sale ends on April 30."]),
+        ("Please note that parking is free. Make it portrait.", "add_statements", ["Parking is free."]),
+        ("tell viewers to visit nimbus.example", "add_statements", ["Visit nimbus.example."]),
+        ("highlight that the app is free", "add_statements", ["The app is free."]),
+        ("say more about pricing", "expand_topics", ["pricing"]),
+        ("Can you expand on the pricing?", "expand_topics", ["pricing"]),
+        ("emphasise the pricing", "expand_topics", ["pricing"]),
+        ("drop the part about parking", "drop_topics", ["parking"]),
+        ("remove the pricing slide", "drop_topics", ["pricing"]),
+        ("start with the live demo, then render it", "first_topic", "live demo"),
+        ("put the demo first", "first_topic", "demo"),
+    ],
+)
+def test_content_phrasings(message: str, field: str, expected: object) -> None:
+    revision = read_message(message, 40.0)
+    assert revision.action == "revise" and getattr(revision, field) == expected
+
+
+@pytest.mark.parametrize(
+    ("message", "changes"),
+    [
+        ("add a presenter", {"no_avatar": False}),
+        ("say it faster", {"speed": 1.1}),
+        ("Make it 10 seconds and drop the second scene", {"duration": 10.0}),
+    ],
+)
+def test_settings_phrasings_are_not_content(message: str, changes: dict[str, object]) -> None:
+    revision = read_message(message, 40.0)
+    assert revision.changes == changes and not revision.add_statements and not revision.expand_topics

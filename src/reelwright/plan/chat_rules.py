@@ -97,12 +97,12 @@ _WITH_AVATAR_RE = re.compile(
 # The end of a topic or an added sentence: the next clause ("..., and render it") or sentence.
 _UNTIL = (
     r"(?=\s*[,;]?\s+(?:and|then)\s+(?:render|generate|make|use|drop|remove|start|say|mention)\b"
-    r"|[.;!?\n]|$)"
+    r"|[.!?](?=\s|$)|[;\n]|$)"  # a full stop ends it; the dot in "nimbus.example" does not
 )
-_TOPIC = r"(?:the\s+)?(?P<topic>[^.,;!?\n]+?)"
+_TOPIC = r"(?:the\s+)?(?P<topic>[^,;!?\n]+?)"
 _ADD_RE = re.compile(
-    r"\b(?:(?:please\s+)?(?:also\s+)?(?:mention|note|point\s+out|stress|emphasi[sz]e|make\s+sure\s+(?:to|you)\s+"
-    r"(?:mention|say))\s+(?:that\s+)?|(?:say|add|include)\s+(?:a\s+(?:line|sentence)\s+(?:saying\s+)?)?that\s+|"
+    r"\b(?:(?:please\s+)?(?:also\s+)?(?:mention|make\s+sure\s+(?:to|you)\s+(?:mention|say))\s+(?:that\s+)?|"
+    r"(?:say|add|include|note|point\s+out|stress|emphasi[sz]e|highlight)\s+(?:a\s+(?:line|sentence)\s+(?:saying\s+)?)?that\s+|"
     r"add\s*:\s*|tell\s+(?:people|viewers|them|everyone|the\s+viewers?)\s+(?:that\s+)?)"
     r"(?P<text>[^\n]+?)" + _UNTIL,
     re.IGNORECASE,
@@ -110,7 +110,7 @@ _ADD_RE = re.compile(
 _EXPAND_RE = re.compile(
     r"\b(?:(?:say|tell\s+(?:me|us|them|viewers)|talk|explain|go\s+into)\s+(?:a\s+bit\s+|a\s+lot\s+|much\s+)?"
     r"more\s+(?:about|on)|(?:expand|elaborate)\s+on|(?:spend\s+)?more\s+time\s+on|more\s+detail\s+(?:about|on)|"
-    r"focus\s+more\s+on)\s+" + _TOPIC + _UNTIL,
+    r"focus\s+more\s+on|emphasi[sz]e|highlight)\s+" + _TOPIC + _UNTIL,
     re.IGNORECASE,
 )
 _DROP_TOPIC_RE = re.compile(
@@ -135,6 +135,7 @@ def _topic(text: str) -> str:
 
 def _statement(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" \"'“”,;:")
+    text = re.sub(r"^to\s+", "", text, flags=re.IGNORECASE)  # "tell viewers to visit ...": "Visit ..."
     if not text:
         return ""
     return text[0].upper() + text[1:] + ("" if text[-1] in ".!?" else ".")

@@ -144,7 +144,7 @@ def test_drop_the_part_about_a_topic(brief: tuple[PlanRequest, Storyboard]) -> N
     assert editor.id in video.drop_scenes and any("Dropping scene" in m for m in said)
     assert editor.id not in [s.id for s in board.scenes]
     # Nor does the overview promise it any more.
-    assert "editor" not in _said(board) and "pricing plans" in _said(board)
+    assert "editor" not in _said(board) and "First, the pricing plans." in _said(board)
 
 
 def test_drop_a_slide_by_its_name(deck: tuple[PlanRequest, Storyboard]) -> None:
@@ -159,8 +159,11 @@ def test_start_with_the_demo(brief: tuple[PlanRequest, Storyboard]) -> None:
     assert "demo" not in draft.scenes[0].narration.lower()
     board, video, _ = _turn(request, draft, "start with the demo")
     assert video.first_scene is not None
-    assert "demo" in board.scenes[0].narration.lower()
+    assert board.scenes[0].narration == "First, a live demo of sharing."
     assert len(board.scenes) == len(draft.scenes)
+    # The overview and the other points follow the new order.
+    assert "We'll cover a live demo of sharing, the new editor and the pricing plans." in _said(board)
+    assert "Finally, the pricing plans." in _said(board)
 
 
 def test_a_topic_no_scene_is_about_is_answered(brief: tuple[PlanRequest, Storyboard]) -> None:

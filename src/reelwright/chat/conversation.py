@@ -128,8 +128,8 @@ def summarise(board: Storyboard, duration: float) -> str:
         said = " ".join(words[:14]) + ("…" if len(words) > 14 else "")
         lines.append(f"{i + 1}. {_on_screen(board, i)}: {said}")
     lines.append(
-        'Tell me what to change ("make it 30 seconds", "portrait", "drop the third scene") '
-        'or say "looks good, render it".'
+        'Tell me what to change ("make it 30 seconds", "portrait", "drop the third scene", '
+        '"mention that …", "say more about …") or say "looks good, render it".'
     )
     return "\n".join(lines)
 

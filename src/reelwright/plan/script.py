@@ -203,8 +203,11 @@ def write_script(
         if overlaps and max(overlaps) > 0:
             attached.setdefault(overlaps.index(max(overlaps)), []).append(s)
             statements.remove(s)
-    # A point the user dropped in chat is not promised in the overview either.
-    kept_points = [p for i, p in enumerate(brief.points) if f"point{i + 1}" not in dropped]
+    # Chat edits: a dropped point is not promised in the overview either, and the point the user
+    # asked to start with comes first; ids stay the brief's numbering, the ordinals follow the order.
+    order = [i for i in range(len(brief.points)) if f"point{i + 1}" not in dropped]
+    order.sort(key=lambda i: f"point{i + 1}" != request.video.first_scene)
+    kept_points = [brief.points[i] for i in order]
     if len(kept_points) >= 2:
         is_steps = all(re.match(r"(?i)step\s+\d", p) for p in kept_points)
         scenes.append(
@@ -221,13 +224,14 @@ def write_script(
                 [f"There are {len(kept_points)} steps." if is_steps else points_sentence(kept_points)],
             )
         )
-    for i, point in enumerate(brief.points):
-        said = [point_sentence(point, i, len(brief.points)), *attached.get(i, [])]
+    for pos, i in enumerate(order):
+        point = brief.points[i]
+        said = [point_sentence(point, pos, len(order)), *attached.get(i, [])]
         # What the brief says about the point goes on screen beside its heading.
         visual: Visual = (
             BulletSlide(heading=point_heading(point), bullets=[s.rstrip(".!?")[:240] for s in said[1:4]])
             if len(said) > 1
-            else TitleCard(heading=point_heading(point), subheading=f"{i + 1} of {len(brief.points)}")
+            else TitleCard(heading=point_heading(point), subheading=f"{pos + 1} of {len(order)}")
         )
         scenes.append(ScriptScene(f"point{i + 1}", visual, "side", said))
     for k in range(0, len(statements), 2):

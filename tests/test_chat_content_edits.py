@@ -55,7 +55,7 @@ def deck(tmp_path: Path) -> tuple[PlanRequest, Storyboard]:
 
 
 def plan_deck(tmp_path: Path) -> tuple[PlanRequest, Storyboard]:
-    """A four-slide launch deck, summarised in 30 s: its pricing slide has more than fits."""
+    """A five-slide launch deck, summarised in 25 s: its pricing slide has more than fits."""
     pdf = make_pdf(
         tmp_path / "launch.pdf",
         [
@@ -77,11 +77,18 @@ def plan_deck(tmp_path: Path) -> tuple[PlanRequest, Storyboard]:
                     "Both people type at once and see each other's cursor move.",
                 ],
             ),
-            ("Security", ["Notes are encrypted on the device before they are synced to the cloud."]),
+            (
+                "Security",
+                [
+                    "Notes are encrypted on the device before they are synced to the cloud.",
+                    "Only the people you invite can open a shared notebook.",
+                ],
+            ),
+            ("Getting started", ["Download the app and sign in with your work e-mail address."]),
         ],
     )
     request = PlanRequest(
-        VideoRequest.build(prompt="Summarise the attached deck in 30 seconds.", files=(str(pdf),)),
+        VideoRequest.build(prompt="Summarise the attached deck in 25 seconds.", files=(str(pdf),)),
         inspect_files([pdf]),
     )
     return request, _plan(request)
@@ -217,3 +224,19 @@ def test_content_phrasings(message: str, field: str, expected: object) -> None:
 def test_settings_phrasings_are_not_content(message: str, changes: dict[str, object]) -> None:
     revision = read_message(message, 40.0)
     assert revision.changes == changes and not revision.add_statements and not revision.expand_topics
+
+
+def test_say_more_about_a_slide_the_draft_left_out_shows_it(deck: tuple[PlanRequest, Storyboard]) -> None:
+    request, draft = deck
+    assert "Download the app" not in _said(draft)  # 25 s has no room for the last slide
+    board, video, said = _turn(request, draft, "say more about getting started")
+    assert said == ["Adding “Getting started” from your file."]
+    assert "Download the app" in _said(board) and len(video.expand_scenes) == 1
+
+
+def test_start_with_a_slide_the_draft_left_out(deck: tuple[PlanRequest, Storyboard]) -> None:
+    request, draft = deck
+    board, video, _ = _turn(request, draft, "start with the live demo")
+    assert video.first_scene == board.scenes[0].id
+    assert getattr(board.scenes[0].visual, "heading", None) == "Live demo"
+    assert "shared notebook" in board.scenes[0].narration

@@ -152,6 +152,7 @@ def apply_revision(request: VideoRequest, revision: Revision, board: Storyboard)
         added = [a for a in revision.add_statements if a not in request.additions]
         changes["additions"] = (*request.additions, *added)
     expand = [scene_ids[n - 1] for n in revision.expand_scenes if 0 < n <= len(scene_ids)]
+    expand += revision.expand_ids  # parts of the files the draft did not show
     if expand:
         changes["expand_scenes"] = (
             *request.expand_scenes,
@@ -159,4 +160,6 @@ def apply_revision(request: VideoRequest, revision: Revision, board: Storyboard)
         )
     if revision.first_scene is not None and 0 < revision.first_scene <= len(scene_ids):
         changes["first_scene"] = scene_ids[revision.first_scene - 1]
+    elif revision.first_id is not None:
+        changes["first_scene"] = revision.first_id
     return request.revised(**changes)

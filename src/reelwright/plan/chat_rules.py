@@ -11,6 +11,7 @@ rather than a guess.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -52,9 +53,18 @@ class Revision:
     first_topic: str | None = None
     expand_scenes: list[int] = field(default_factory=list)  # 1-based positions in the draft
     first_scene: int | None = None  # 1-based position in the draft
+    # Parts of the attached documents the draft does not show yet, by scene id: to show, to open with.
+    expand_ids: list[str] = field(default_factory=list)
+    first_id: str | None = None
 
     def edits_content(self) -> bool:
-        return bool(self.add_statements or self.expand_scenes or self.first_scene or self.drop_scenes)
+        return bool(
+            self.add_statements
+            or self.expand_scenes
+            or self.first_scene
+            or self.drop_scenes
+            or self.expand_ids
+        )
 
 
 _APPROVE_RE = re.compile(
@@ -270,33 +280,66 @@ def _scene_heading(board: Storyboard, index: int) -> str:
     return ""
 
 
+_OVERVIEW = ("intro", "points", "close")
+# A document's slide or section the draft may not show: (scene id, heading, its text).
+Material = Sequence[tuple[str, str, str]]
+
+
+def _score(wanted: set[str], heading: str, body: str, overview: bool) -> float:
+    """How much a scene is about the topic's words: in its heading they count double."""
+    shown, said = _stems(heading), _stems(body)
+    score = 2.0 * len(wanted & shown) + len(wanted & said)
+    # A scene that covers every word of the topic beats one that only shares a word.
+    score += 3 if wanted and wanted <= shown | said else 0
+    # The overview names every topic; the topic's own scene is the one meant.
+    return score - 0.5 if overview else score
+
+
 def find_scene(board: Storyboard, topic: str) -> int | None:
-    """The 0-based index of the scene most about ``topic``: its words in the heading count double,
-    then in the bullets and narration. None when no scene mentions it."""
+    """The 0-based index of the scene most about ``topic`` (heading, bullets, narration); None
+    when no scene mentions it."""
     wanted = _stems(topic)
-    if not wanted:
-        return None
     best, best_score = None, 0.0
     for i, scene in enumerate(board.scenes):
         visual = scene.visual
         shown = " ".join(visual.bullets) if isinstance(visual, BulletSlide) else ""
-        heading, body = _stems(_scene_heading(board, i)), _stems(f"{scene.narration} {shown}")
-        score = 2.0 * len(wanted & heading) + len(wanted & body)
-        # A scene that covers every word of the topic beats one that only shares a word.
-        score += 3 if wanted <= heading | body else 0
-        if scene.id in ("intro", "points", "close"):
-            score -= 0.5  # the overview names every topic; the topic's own scene is the one meant
+        score = _score(wanted, _scene_heading(board, i), f"{scene.narration} {shown}", scene.id in _OVERVIEW)
         if score > best_score:
             best, best_score = i, score
     return best
 
 
-def resolve_topics(revision: Revision, board: Storyboard) -> tuple[Revision, list[str]]:
-    """The revision with its topics turned into scene positions of ``board``, and what to tell the
-    user about topics no scene is about. A revision left with nothing to do becomes a question."""
+def _find_material(material: Material, topic: str) -> tuple[str, str] | None:
+    """The id and heading of the document part most about ``topic``, if any mentions it."""
+    wanted = _stems(topic)
+    scored = [(_score(wanted, heading, text, False), key, heading) for key, heading, text in material]
+    best = max(scored, default=(0.0, "", ""))
+    return (best[1], best[2]) if best[0] > 0 else None
+
+
+def _locate(board: Storyboard, topic: str, material: Material) -> tuple[int | None, tuple[str, str] | None]:
+    """Where ``topic`` is: a scene of the draft, else (or rather than the overview that only names
+    it) a part of the attached documents the draft does not show."""
+    i = find_scene(board, topic)
+    if i is not None and board.scenes[i].id not in _OVERVIEW:
+        return i, None
+    found = _find_material(material, topic)
+    if found is None:
+        return i, None
+    ids = [scene.id for scene in board.scenes]
+    return (ids.index(found[0]), None) if found[0] in ids else (None, found)
+
+
+def resolve_topics(
+    revision: Revision, board: Storyboard, material: Material = ()
+) -> tuple[Revision, list[str]]:
+    """The revision with its topics turned into scene positions of ``board`` (or parts of the
+    attached documents to show), and what to tell the user: what was done, and topics nothing is
+    about. A revision left with nothing to do becomes a question that keeps the draft."""
     said: list[str] = []
     missing: list[str] = []
     drops, expand, first = list(revision.drop_scenes), list(revision.expand_scenes), revision.first_scene
+    shown, first_id = list(revision.expand_ids), revision.first_id
     for topic in revision.drop_topics:
         i = find_scene(board, topic)
         if i is None:
@@ -305,8 +348,11 @@ def resolve_topics(revision: Revision, board: Storyboard) -> tuple[Revision, lis
             drops.append(i + 1)
             said.append(f"Dropping scene {i + 1} ({_scene_heading(board, i) or board.scenes[i].id}).")
     for topic in revision.expand_topics:
-        i = find_scene(board, topic)
-        if i is None:
+        i, part = _locate(board, topic, material)
+        if part is not None:
+            shown.append(part[0])
+            said.append(f"Adding “{part[1] or topic}” from your file.")
+        elif i is None:
             missing.append(topic)
         elif board.scenes[i].id.startswith("pdf-"):
             expand.append(i + 1)
@@ -319,8 +365,12 @@ def resolve_topics(revision: Revision, board: Storyboard) -> tuple[Revision, lis
                 "document about it, or configure a language model (REELWRIGHT_LLM_BASE_URL)."
             )
     if revision.first_topic:
-        i = find_scene(board, revision.first_topic)
-        if i is None:
+        i, part = _locate(board, revision.first_topic, material)
+        if part is not None:
+            shown.append(part[0])
+            first_id = part[0]
+            said.append(f"Starting with “{part[1] or revision.first_topic}” from your file.")
+        elif i is None:
             missing.append(revision.first_topic)
         else:
             first = i + 1
@@ -335,6 +385,8 @@ def resolve_topics(revision: Revision, board: Storyboard) -> tuple[Revision, lis
         drop_scenes=drops,
         expand_scenes=expand,
         first_scene=first,
+        expand_ids=shown,
+        first_id=first_id,
         drop_topics=[],
         expand_topics=[],
         first_topic=None,

@@ -21,7 +21,7 @@ from reelwright.plan.chat_rules import read_message, resolve_topics
 from reelwright.plan.language import language_name, voice_for_prompt
 from reelwright.plan.localized import PHRASES, read_local_prompt
 from reelwright.plan.prompt import PromptBrief, read_prompt
-from reelwright.plan.script import write_script
+from reelwright.plan.script import material_units, write_script
 from reelwright.storyboard import (
     BulletSlide,
     ImageScene,
@@ -180,7 +180,9 @@ class OfflinePlanner:
     def read_message(
         self, text: str, draft: Storyboard, draft_seconds: float | None, request: PlanRequest
     ) -> Reading:
-        revision, said = resolve_topics(read_message(text, draft_seconds or draft.target_duration), draft)
+        material = [(u.key, u.heading or "", " ".join(u.sentences)) for u in material_units(request)]
+        revision = read_message(text, draft_seconds or draft.target_duration)
+        revision, said = resolve_topics(revision, draft, material)
         return Reading(revision, tuple(said))
 
     def _storyboard(self, request: PlanRequest, pacing: Pacing, notes: list[str]) -> Storyboard:

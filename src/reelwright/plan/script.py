@@ -112,31 +112,35 @@ def _about(brief: Brief, doc_titles: list[str], disagree: bool) -> str:
     return brief.subject or (doc_titles[0] if doc_titles else "this topic")
 
 
+def material_units(request: PlanRequest) -> list[Unit]:
+    """The attached documents' slides and sections, keyed as the script's scene ids."""
+    appendix = "appendix" in request.video.prompt.lower()
+    units: list[Unit] = []
+    for f in request.files:
+        if f.kind != "pdf":
+            continue
+        if f.document is not None:
+            units += document_units(f.document, str(f.path), appendix=appendix)
+        else:
+            units += _page_units(f)
+    for n, u in enumerate(units):
+        u.key = f"pdf-{n}-{u.key}"
+    return units
+
+
 def write_script(
     request: PlanRequest, target: float, pacing: Pacing, max_scenes: int, dropped: set[str], *, tone: str
 ) -> Script:
     brief = read_brief(request.video.prompt)
     wps = pacing.words_per_second
     messages: list[str] = []
-    appendix = "appendix" in request.video.prompt.lower()
 
     # --- the documents ---
-    units: list[Unit] = []
-    doc_titles: list[str] = []
-    decks = 0
+    units = material_units(request)
+    documents = [f.document for f in request.files if f.kind == "pdf" and f.document is not None]
+    doc_titles = [d.title for d in documents if d.title]
+    decks = sum(d.kind == "deck" for d in documents)
     first_document = next((f.document for f in request.files if f.document is not None), None)
-    for f in request.files:
-        if f.kind != "pdf":
-            continue
-        if f.document is not None:
-            units += [u for u in document_units(f.document, str(f.path), appendix=appendix)]
-            decks += f.document.kind == "deck"
-            if f.document.title:
-                doc_titles.append(f.document.title)
-        else:
-            units += _page_units(f)
-    for n, u in enumerate(units):
-        u.key = f"pdf-{n}-{u.key}"
     vocabulary = {w for u in units for s in u.sentences for w in content_words(s)}
     vocabulary |= {w for t in doc_titles for w in content_words(t)}
     subject_words = set(content_words(brief.subject))
@@ -268,6 +272,11 @@ def write_script(
             per = SECONDS_PER_SLIDE if decks else SECONDS_PER_SECTION
             limit = max(1, min(room_scenes, int(doc_seconds // per)))
             chosen = select(units, max(0.0, doc_seconds * wps), limit, spread=spread, most=room_scenes)
+        # "Say more about security": a slide the user asked for is shown even if it was not chosen.
+        asked = [u for u in units if u.key in request.video.expand_scenes and u not in chosen and u.sentences]
+        for u in asked:
+            u.chosen = [max(range(len(u.sentences)), key=lambda j: u.scores[j])]
+        chosen = [u for u in units if u in chosen or u in asked]
         for u in chosen:
             if u.key in request.video.expand_scenes:
                 more = [i for i in range(len(u.sentences)) if i not in u.chosen][:MORE_SENTENCES]

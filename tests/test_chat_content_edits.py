@@ -234,6 +234,14 @@ def test_say_more_about_a_slide_the_draft_left_out_shows_it(deck: tuple[PlanRequ
     assert "Download the app" in _said(board) and len(video.expand_scenes) == 1
 
 
+def test_a_topic_only_the_opening_names_is_not_dropped_with_it(deck: tuple[PlanRequest, Storyboard]) -> None:
+    request, draft = deck
+    assert "live demo" in draft.scenes[0].narration  # the opening lists the talk's parts
+    reading = OfflinePlanner().read_message("drop the part about the live demo", draft, 25.0, request)
+    assert reading.revision.action == "ask"
+    assert "no scene about “live demo”" in (reading.revision.question or "")
+
+
 def test_start_with_a_slide_the_draft_left_out(deck: tuple[PlanRequest, Storyboard]) -> None:
     request, draft = deck
     board, video, _ = _turn(request, draft, "start with the live demo")

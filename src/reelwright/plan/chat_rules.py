@@ -342,8 +342,8 @@ def resolve_topics(
     shown, first_id = list(revision.expand_ids), revision.first_id
     for topic in revision.drop_topics:
         i = find_scene(board, topic)
-        if i is None:
-            missing.append(topic)
+        if i is None or board.scenes[i].id in _OVERVIEW:
+            missing.append(topic)  # the opening or the overview only names it: not its scene to drop
         elif i + 1 not in drops:
             drops.append(i + 1)
             said.append(f"Dropping scene {i + 1} ({_scene_heading(board, i) or board.scenes[i].id}).")

@@ -226,6 +226,15 @@ def test_settings_phrasings_are_not_content(message: str, changes: dict[str, obj
     assert revision.changes == changes and not revision.add_statements and not revision.expand_topics
 
 
+def test_say_more_when_the_slide_is_all_said_explains(deck: tuple[PlanRequest, Storyboard]) -> None:
+    request, draft = deck
+    board, video, _ = _turn(request, draft, "say more about pricing")
+    request = PlanRequest(video, request.files)
+    reading = OfflinePlanner().read_message("say more about pricing", board, 25.0, request)
+    assert reading.revision.action == "ask"
+    assert "already says everything your file has about “pricing”" in (reading.revision.question or "")
+
+
 def test_say_more_about_a_slide_the_draft_left_out_shows_it(deck: tuple[PlanRequest, Storyboard]) -> None:
     request, draft = deck
     assert "Download the app" not in _said(draft)  # 25 s has no room for the last slide

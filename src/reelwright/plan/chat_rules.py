@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from reelwright.avatar.catalogue import AVATARS
 from reelwright.plan.prompt import parse_duration, parse_orientation, parse_tone
-from reelwright.storyboard import BulletSlide, PdfPage, Storyboard, TitleCard
+from reelwright.storyboard import BulletSlide, PdfPage, Scene, Storyboard, TitleCard
 from reelwright.styles.catalogue import STYLES
 from reelwright.voice.catalogue import VOICES
 
@@ -281,8 +281,8 @@ def _scene_heading(board: Storyboard, index: int) -> str:
 
 
 _OVERVIEW = ("intro", "points", "close")
-# A document's slide or section the draft may not show: (scene id, heading, its text).
-Material = Sequence[tuple[str, str, str]]
+# A document's slide or section the draft may not show: (scene id, heading, its sentences).
+Material = Sequence[tuple[str, str, Sequence[str]]]
 
 
 def _score(wanted: set[str], heading: str, body: str, overview: bool) -> float:
@@ -312,9 +312,17 @@ def find_scene(board: Storyboard, topic: str) -> int | None:
 def _find_material(material: Material, topic: str) -> tuple[str, str] | None:
     """The id and heading of the document part most about ``topic``, if any mentions it."""
     wanted = _stems(topic)
-    scored = [(_score(wanted, heading, text, False), key, heading) for key, heading, text in material]
+    scored = [
+        (_score(wanted, heading, " ".join(said), False), key, heading) for key, heading, said in material
+    ]
     best = max(scored, default=(0.0, "", ""))
     return (best[1], best[2]) if best[0] > 0 else None
+
+
+def _all_said(scene: Scene, material: Material) -> bool:
+    """Whether the scene already says every sentence its slide or section has."""
+    part = next((said for key, _, said in material if key == scene.id), None)
+    return part is not None and all(s in scene.narration for s in part)
 
 
 def _locate(board: Storyboard, topic: str, material: Material) -> tuple[int | None, tuple[str, str] | None]:
@@ -354,8 +362,14 @@ def resolve_topics(
             said.append(f"Adding “{part[1] or topic}” from your file.")
         elif i is None:
             missing.append(topic)
-        elif board.scenes[i].id.startswith("pdf-"):
+        elif board.scenes[i].id.startswith("pdf-") and not _all_said(board.scenes[i], material):
             expand.append(i + 1)
+        elif board.scenes[i].id.startswith("pdf-"):
+            said.append(
+                f"Scene {i + 1} already says everything your file has about “{topic}”. Tell me what to "
+                "add (“mention that …”), attach more material, or configure a language model "
+                "(REELWRIGHT_LLM_BASE_URL) for a fuller script."
+            )
         else:
             # Only a document has more to say; the brief's own lines are already all said.
             said.append(

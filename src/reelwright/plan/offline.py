@@ -180,7 +180,7 @@ class OfflinePlanner:
     def read_message(
         self, text: str, draft: Storyboard, draft_seconds: float | None, request: PlanRequest
     ) -> Reading:
-        material = [(u.key, u.heading or "", " ".join(u.sentences)) for u in material_units(request)]
+        material = [(u.key, u.heading or "", u.sentences) for u in material_units(request)]
         revision = read_message(text, draft_seconds or draft.target_duration)
         revision, said = resolve_topics(revision, draft, material)
         return Reading(revision, tuple(said))

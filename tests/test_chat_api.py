@@ -145,3 +145,40 @@ def test_chat_revise_stop_approve_render(server: tuple[Server, str], tmp_path: P
         (tmp_path / "v.mp4").write_bytes(httpx.get(video["video_url"], timeout=30).content)
         info = probe(tmp_path / "v.mp4")
         assert info.video is not None and (info.video.width, info.video.height) == (1080, 1920)
+
+
+@pytest.mark.slow
+def test_chat_content_edits_reach_the_video(server: tuple[Server, str]) -> None:
+    """Offline content edits through the API: what the rules cannot do is answered with the draft
+    kept; an added line is said in the rendered video (its subtitles)."""
+    srv, key = server
+    prompt = (
+        "A 20-second video about Nimbus Notes 2.0 for our customers. "
+        "Cover the new editor, the pricing plans and a live demo of sharing."
+    )
+    with srv.client(key) as c:
+        r = c.post("/v3/video-agents", json={"prompt": prompt, "mode": "chat"})
+        sid = r.json()["data"]["session_id"]
+        first = wait_settled(c, sid)
+        assert first["status"] == "reviewing", first["messages"][:2]
+        draft = latest_draft(c, first)
+
+        unknown = say(c, sid, "make it pop more")
+        assert unknown["status"] == "waiting_for_input"
+        assert "mention that the sale ends on April 30" in unknown["messages"][0]["content"]
+        assert latest_draft(c, unknown)["resource_id"] == draft["resource_id"]
+
+        # A brief's point has nothing more to say without a model: the answer says so and how.
+        more = say(c, sid, "say more about pricing")
+        assert more["status"] == "waiting_for_input"
+        assert "no more material about “pricing”" in more["messages"][0]["content"]
+        assert latest_draft(c, more)["resource_id"] == draft["resource_id"]
+
+        done = say(c, sid, "Mention that the sale ends on April 30 and start with the demo, then render it")
+        assert done["status"] == "completed", done["messages"][:3]
+        final = latest_draft(c, done)["storyboard"]
+        assert "demo" in final["scenes"][0]["narration"].lower()
+        assert any("April 30" in s["narration"] for s in final["scenes"])
+        video = c.get(f"/v3/videos/{done['video_id']}").json()["data"]
+        srt = httpx.get(video["subtitle_url"], timeout=30)
+        assert srt.status_code == 200 and "April 30" in srt.text

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from reelwright.chat.conversation import apply_revision
 from reelwright.ingest.files import inspect_files
 from reelwright.llm.client import ChatClient, LlmConfig
 from reelwright.plan.base import Pacing, PlanRequest
@@ -235,6 +236,22 @@ def test_chat_messages_are_read_by_the_model_or_the_rules() -> None:
     p = planner("http://127.0.0.1:9/v1", attempts=1)
     reading = p.read_message("make it portrait", board, 20, request)
     assert reading.revision.changes == {"orientation": "portrait"} and "built-in rules" in reading.messages[0]
+
+
+def test_lines_the_model_reads_as_added_are_kept_on_the_request() -> None:
+    decision = {"action": "revise", "reply": "Adding it.", "add_sentences": ["The sale ends on April 30."]}
+    with scripted_llm(answer(plan()), answer(decision)) as llm:
+        p = planner(llm.base_url)
+        request = PlanRequest.of(PROMPT)
+        board = p.plan(request, Pacing()).storyboard
+        revision = p.read_message("oh and the sale ends April 30", board, 20, request).revision
+    assert apply_revision(request.video, revision, board).additions == ("The sale ends on April 30.",)
+    # Without the model the rules read it, topics resolved against the draft like the offline planner.
+    p = planner("http://127.0.0.1:9/v1", attempts=1)
+    reading = p.read_message("drop the part about the weather", board, 20, request)
+    assert reading.revision.action == "ask" and "no scene about “weather”" in (
+        reading.revision.question or ""
+    )
 
 
 @pytest.mark.parametrize("count", [3])

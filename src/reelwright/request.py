@@ -23,6 +23,8 @@ MAX_PROMPT_CHARS = 10_000
 MIN_DURATION = 5.0  # seconds: shorter than this is not a video with a point
 MAX_DURATION = 3600.0
 MIN_SPEED, MAX_SPEED = 0.8, 1.2  # the voice's speaking rate: outside this it stops sounding natural
+MAX_ADDITIONS = 20  # sentences added in chat: more than this is a new brief, not a revision
+MAX_ADDITION_CHARS = 300
 
 Mode = Literal["generate", "chat"]
 
@@ -63,6 +65,16 @@ class VideoRequest(BaseModel):
     tone: str | None = Field(default=None, max_length=40)
     speed: float | None = Field(default=None, ge=MIN_SPEED, le=MAX_SPEED)
     drop_scenes: tuple[str, ...] = Field(default=(), description="scene ids the user dropped in chat")
+    # Content edits made in chat, kept here so they survive every re-plan of the draft.
+    additions: tuple[str, ...] = Field(
+        default=(),
+        max_length=MAX_ADDITIONS,
+        description="sentences the user asked to add, said as stated facts",
+    )
+    expand_scenes: tuple[str, ...] = Field(
+        default=(), description="scene ids the user asked to say more about"
+    )
+    first_scene: str | None = Field(default=None, description="the scene id the user asked to start with")
     mode: Mode = "generate"
     incognito: bool = False
     # Which API created it: webhooks answer legacy v1 clients in their own shape.
@@ -77,6 +89,17 @@ class VideoRequest(BaseModel):
         if len(value) > MAX_PROMPT_CHARS:
             raise ValueError(f"the prompt is {len(value)} characters; the limit is {MAX_PROMPT_CHARS}")
         return text
+
+    @field_validator("additions")
+    @classmethod
+    def _additions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        kept = tuple(text.strip() for text in value if text.strip())
+        for text in kept:
+            if len(text) > MAX_ADDITION_CHARS:
+                raise ValueError(
+                    f"an added sentence is {len(text)} characters; the limit is {MAX_ADDITION_CHARS}"
+                )
+        return kept
 
     @classmethod
     def build(cls, **fields: Any) -> VideoRequest:

@@ -128,8 +128,8 @@ def summarise(board: Storyboard, duration: float) -> str:
         said = " ".join(words[:14]) + ("…" if len(words) > 14 else "")
         lines.append(f"{i + 1}. {_on_screen(board, i)}: {said}")
     lines.append(
-        'Tell me what to change ("make it 30 seconds", "portrait", "drop the third scene") '
-        'or say "looks good, render it".'
+        'Tell me what to change ("make it 30 seconds", "portrait", "drop the third scene", '
+        '"mention that …", "say more about …") or say "looks good, render it".'
     )
     return "\n".join(lines)
 
@@ -146,4 +146,20 @@ def apply_revision(request: VideoRequest, revision: Revision, board: Storyboard)
             dropped.append(board.scenes[index].id)
     if dropped:
         changes["drop_scenes"] = tuple(dropped)
+    # Content edits are kept on the request, so the next re-plan (and every later one) makes them.
+    scene_ids = [scene.id for scene in board.scenes]
+    if revision.add_statements:
+        added = [a for a in revision.add_statements if a not in request.additions]
+        changes["additions"] = (*request.additions, *added)
+    expand = [scene_ids[n - 1] for n in revision.expand_scenes if 0 < n <= len(scene_ids)]
+    expand += revision.expand_ids  # parts of the files the draft did not show
+    if expand:
+        changes["expand_scenes"] = (
+            *request.expand_scenes,
+            *(e for e in expand if e not in request.expand_scenes),
+        )
+    if revision.first_scene is not None and 0 < revision.first_scene <= len(scene_ids):
+        changes["first_scene"] = scene_ids[revision.first_scene - 1]
+    elif revision.first_id is not None:
+        changes["first_scene"] = revision.first_id
     return request.revised(**changes)

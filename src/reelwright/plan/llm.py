@@ -36,7 +36,14 @@ from reelwright.plan.draft import (
 from reelwright.plan.facts import invented_numbers
 from reelwright.plan.offline import OfflinePlanner
 from reelwright.plan.prompt import read_prompt
-from reelwright.request import MAX_DURATION, MAX_SPEED, MIN_DURATION, MIN_SPEED
+from reelwright.request import (
+    MAX_ADDITION_CHARS,
+    MAX_ADDITIONS,
+    MAX_DURATION,
+    MAX_SPEED,
+    MIN_DURATION,
+    MIN_SPEED,
+)
 from reelwright.storyboard import Storyboard
 from reelwright.styles.catalogue import STYLES
 from reelwright.voice.catalogue import VOICES
@@ -142,6 +149,10 @@ class ChatDecision(BaseModel):
     style: str | None = None
     tone: str | None = None
     render_after: bool = Field(default=False, description="true if the user also asked to render it now")
+    add_sentences: list[str] = Field(
+        default_factory=list,
+        description="sentences the user asked to add to the narration, in their words",
+    )
 
 
 class LlmPlanner:
@@ -271,10 +282,12 @@ class LlmPlanner:
             return ""
         current = from_storyboard(request.previous, request.files).model_dump_json(exclude={"reason"})
         asked = "\n".join(f"- {x}" for x in request.instructions) or "- (no new instruction)"
+        added = "".join(f"- {x}\n" for x in request.video.additions)
         return (
             f"This is a revision. The current storyboard:\n{current}\n"
             f"The user asked for these changes (latest last):\n{asked}\n"
-            "Keep what the user did not ask to change."
+            + (f"Lines the user added earlier, which the narration must still say:\n{added}" if added else "")
+            + "Keep what the user did not ask to change."
         )
 
     def _adjust_length(
@@ -305,7 +318,7 @@ class LlmPlanner:
         self, messages: list[Message], request: PlanRequest, target: float, words: int, scenes: int | None
     ) -> tuple[Storyboard, DraftPlan]:
         """Ask, check, and send problems back for repair a bounded number of times."""
-        sources = [request.video.prompt, *request.instructions] + [
+        sources = [request.video.prompt, *request.instructions, *request.video.additions] + [
             t for f in request.files for t in f.page_texts
         ]
         problem = ""
@@ -433,10 +446,12 @@ def _revision_from(decision: ChatDecision) -> Revision:
         changes["style"] = decision.style
     if decision.tone:
         changes["tone"] = str(decision.tone)[:40]
+    added = [s.strip()[:MAX_ADDITION_CHARS] for s in decision.add_sentences if s.strip()]
     return Revision(
         decision.action,
         reply=decision.reply,
         changes=changes,
         render_after=bool(decision.render_after) and decision.action == "revise",
         question=decision.question or (decision.reply if decision.action == "ask" else None),
+        add_statements=added[:MAX_ADDITIONS],
     )

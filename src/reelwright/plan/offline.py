@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from reelwright.avatar.catalogue import get_avatar, pick_avatar
 from reelwright.errors import InputError
 from reelwright.plan.base import DEFAULT_DURATION, Pacing, PlanRequest, PlanResult, Reading
-from reelwright.plan.chat_rules import read_message
+from reelwright.plan.chat_rules import read_message, resolve_topics
 from reelwright.plan.language import language_name, voice_for_prompt
 from reelwright.plan.localized import PHRASES, read_local_prompt
 from reelwright.plan.prompt import PromptBrief, read_prompt
-from reelwright.plan.script import write_script
+from reelwright.plan.script import material_units, write_script
 from reelwright.storyboard import (
     BulletSlide,
     ImageScene,
@@ -180,7 +180,10 @@ class OfflinePlanner:
     def read_message(
         self, text: str, draft: Storyboard, draft_seconds: float | None, request: PlanRequest
     ) -> Reading:
-        return Reading(read_message(text, draft_seconds or draft.target_duration))
+        material = [(u.key, u.heading or "", u.sentences) for u in material_units(request)]
+        revision = read_message(text, draft_seconds or draft.target_duration)
+        revision, said = resolve_topics(revision, draft, material)
+        return Reading(revision, tuple(said))
 
     def _storyboard(self, request: PlanRequest, pacing: Pacing, notes: list[str]) -> Storyboard:
         brief = read_prompt(request.video.prompt)
@@ -228,6 +231,9 @@ class OfflinePlanner:
             self._choose_sentences(blocks, target, pacing)
             self._add_spares(blocks, spares, target, pacing, max_scenes)
 
+        # "Start with the demo": the scene the user picked opens the video, whatever the plan's order.
+        first = [b for b in blocks if b.id == request.video.first_scene]
+        blocks = first + [b for b in blocks if b not in first]
         music = next((f for f in request.files if f.kind == "audio"), None)
         scenes = [
             Scene(id=b.id, narration=" ".join(b.chosen), visual=b.visual, presenter=b.presenter)
@@ -284,8 +290,9 @@ class OfflinePlanner:
             ),
         )
         # The user's statements, two to a slide, so what is on screen is what is being said.
-        for k in range(0, len(local.statements), 2):
-            chunk = local.statements[k : k + 2]
+        statements = [*local.statements, *(a for a in request.video.additions if a not in local.statements)]
+        for k in range(0, len(statements), 2):
+            chunk = statements[k : k + 2]
             blocks.append(
                 _Block(
                     "points" if k == 0 else f"points{k // 2 + 1}",

@@ -39,6 +39,7 @@ from reelwright.storyboard import (
 
 SECONDS_PER_SLIDE = 7.0  # a deck's slide needs time to be seen and said
 SECONDS_PER_SECTION = 9.0
+MORE_SENTENCES = 3  # "say more about X": how many more of its sentences a document scene says
 
 _OPEN = {
     "friendly": "Here's a quick look at {x}.",
@@ -111,31 +112,35 @@ def _about(brief: Brief, doc_titles: list[str], disagree: bool) -> str:
     return brief.subject or (doc_titles[0] if doc_titles else "this topic")
 
 
+def material_units(request: PlanRequest) -> list[Unit]:
+    """The attached documents' slides and sections, keyed as the script's scene ids."""
+    appendix = "appendix" in request.video.prompt.lower()
+    units: list[Unit] = []
+    for f in request.files:
+        if f.kind != "pdf":
+            continue
+        if f.document is not None:
+            units += document_units(f.document, str(f.path), appendix=appendix)
+        else:
+            units += _page_units(f)
+    for n, u in enumerate(units):
+        u.key = f"pdf-{n}-{u.key}"
+    return units
+
+
 def write_script(
     request: PlanRequest, target: float, pacing: Pacing, max_scenes: int, dropped: set[str], *, tone: str
 ) -> Script:
     brief = read_brief(request.video.prompt)
     wps = pacing.words_per_second
     messages: list[str] = []
-    appendix = "appendix" in request.video.prompt.lower()
 
     # --- the documents ---
-    units: list[Unit] = []
-    doc_titles: list[str] = []
-    decks = 0
+    units = material_units(request)
+    documents = [f.document for f in request.files if f.kind == "pdf" and f.document is not None]
+    doc_titles = [d.title for d in documents if d.title]
+    decks = sum(d.kind == "deck" for d in documents)
     first_document = next((f.document for f in request.files if f.document is not None), None)
-    for f in request.files:
-        if f.kind != "pdf":
-            continue
-        if f.document is not None:
-            units += [u for u in document_units(f.document, str(f.path), appendix=appendix)]
-            decks += f.document.kind == "deck"
-            if f.document.title:
-                doc_titles.append(f.document.title)
-        else:
-            units += _page_units(f)
-    for n, u in enumerate(units):
-        u.key = f"pdf-{n}-{u.key}"
     vocabulary = {w for u in units for s in u.sentences for w in content_words(s)}
     vocabulary |= {w for t in doc_titles for w in content_words(t)}
     subject_words = set(content_words(brief.subject))
@@ -193,7 +198,8 @@ def write_script(
 
     # --- the brief's points, each with its own scene, and its statements ---
     # Each statement goes with the point it shares most words with (if any), the rest on their own.
-    statements = list(brief.statements)
+    # What the user added in chat is said like the brief's own statements.
+    statements = [*brief.statements, *(a for a in request.video.additions if a not in brief.statements)]
     attached: dict[int, list[str]] = {}
     for s in list(statements):
         words = set(content_words(s))
@@ -201,8 +207,13 @@ def write_script(
         if overlaps and max(overlaps) > 0:
             attached.setdefault(overlaps.index(max(overlaps)), []).append(s)
             statements.remove(s)
-    if len(brief.points) >= 2:
-        is_steps = all(re.match(r"(?i)step\s+\d", p) for p in brief.points)
+    # Chat edits: a dropped point is not promised in the overview either, and the point the user
+    # asked to start with comes first; ids stay the brief's numbering, the ordinals follow the order.
+    order = [i for i in range(len(brief.points)) if f"point{i + 1}" not in dropped]
+    order.sort(key=lambda i: f"point{i + 1}" != request.video.first_scene)
+    kept_points = [brief.points[i] for i in order]
+    if len(kept_points) >= 2:
+        is_steps = all(re.match(r"(?i)step\s+\d", p) for p in kept_points)
         scenes.append(
             ScriptScene(
                 "points",
@@ -210,20 +221,21 @@ def write_script(
                     heading="Steps" if is_steps else "Key points",
                     bullets=[
                         point_heading(p) if is_steps else (p[:1].upper() + p[1:])[:240]
-                        for p in brief.points[:6]
+                        for p in kept_points[:6]
                     ],
                 ),
                 "side",
-                [f"There are {len(brief.points)} steps." if is_steps else points_sentence(brief.points)],
+                [f"There are {len(kept_points)} steps." if is_steps else points_sentence(kept_points)],
             )
         )
-    for i, point in enumerate(brief.points):
-        said = [point_sentence(point, i, len(brief.points)), *attached.get(i, [])]
+    for pos, i in enumerate(order):
+        point = brief.points[i]
+        said = [point_sentence(point, pos, len(order)), *attached.get(i, [])]
         # What the brief says about the point goes on screen beside its heading.
         visual: Visual = (
             BulletSlide(heading=point_heading(point), bullets=[s.rstrip(".!?")[:240] for s in said[1:4]])
             if len(said) > 1
-            else TitleCard(heading=point_heading(point), subheading=f"{i + 1} of {len(brief.points)}")
+            else TitleCard(heading=point_heading(point), subheading=f"{pos + 1} of {len(order)}")
         )
         scenes.append(ScriptScene(f"point{i + 1}", visual, "side", said))
     for k in range(0, len(statements), 2):
@@ -260,7 +272,21 @@ def write_script(
             per = SECONDS_PER_SLIDE if decks else SECONDS_PER_SECTION
             limit = max(1, min(room_scenes, int(doc_seconds // per)))
             chosen = select(units, max(0.0, doc_seconds * wps), limit, spread=spread, most=room_scenes)
+        # "Say more about security": a slide the user asked for is shown even if it was not chosen.
+        asked = [u for u in units if u.key in request.video.expand_scenes and u not in chosen and u.sentences]
+        for u in asked:
+            u.chosen = [max(range(len(u.sentences)), key=lambda j: u.scores[j])]
+        chosen = [u for u in units if u in chosen or u in asked]
         for u in chosen:
+            if u.key in request.video.expand_scenes:
+                more = [i for i in range(len(u.sentences)) if i not in u.chosen][:MORE_SENTENCES]
+                if more:
+                    u.chosen = sorted([*u.chosen, *more])
+                else:
+                    messages.append(
+                        f"“{u.heading or title}” has nothing more in your files to say; add a line "
+                        f"(“mention that …”), attach more material, or {LLM_HINT}."
+                    )
             lead = u.lead()
             scenes.append(
                 ScriptScene(

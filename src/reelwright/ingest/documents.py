@@ -54,7 +54,13 @@ def inspect_document(info: InputFile, _head: bytes, limits: Limits) -> None:
         reject(str(exc))
     noun = "HTML page" if fmt == "html" else _NOUN[fmt]
     if not document.pages:
-        reject(f"{noun} is empty" if fmt != "pptx" else "presentation has no slides")
+        reject(
+            "presentation has no slides"
+            if fmt == "pptx"
+            else "Word document has no text (empty, or pictures only?)"
+            if fmt == "docx"
+            else f"{noun} is empty"
+        )
     if len(document.pages) > limits.document_pages:
         unit = "slides" if fmt == "pptx" else "sections"
         reject(f"{noun} has {len(document.pages)} {unit}; the limit is {limits.document_pages}")
@@ -118,6 +124,17 @@ class _Draft:
     figures: list[str] | None = None
 
 
+# The titles Office fills in by itself name nothing.
+_DEFAULT_TITLE = re.compile(
+    r"^(?:(?:powerpoint )?presentation|document|untitled|slide)\s*\d*$", re.IGNORECASE
+)
+
+
+def _named(core_title: str | None) -> str | None:
+    title = _one_line(core_title or "")
+    return title if title and not _DEFAULT_TITLE.match(title) else None
+
+
 def _one_line(text: str) -> str:
     return clean_text(text).replace("\n", " ").strip()
 
@@ -162,8 +179,8 @@ def _sectioned(blocks: list[Block], title: str | None) -> list[_Draft]:
     return [d for d in drafts if d.blocks]
 
 
-def _promote_title(blocks: list[Block]) -> tuple[str | None, list[Block]]:
-    """The document's title: a lone top heading that opens it, else a short first line."""
+def _promote_title(blocks: list[Block], *, first_line: bool = True) -> tuple[str | None, list[Block]]:
+    """The document's title: a lone top heading that opens it, else (text files) a short first line."""
     if not blocks:
         return None, blocks
     first = blocks[0]
@@ -173,7 +190,8 @@ def _promote_title(blocks: list[Block]) -> tuple[str | None, list[Block]]:
     if first.kind == "heading" and sum(1 for h in headings if h.level <= first.level) == 1:
         return first.text, [Block("title", first.text, 0, first.box), *blocks[1:]]
     if (
-        first.kind == "paragraph"
+        first_line
+        and first.kind == "paragraph"
         and len(first.text.split()) <= 12
         and not first.text.endswith((".", ":", ","))
     ):
@@ -210,8 +228,8 @@ def read_pptx(path: Path) -> Document:
         drafts.append(_Draft(blocks, width, height, notes, figures))
     running = _repeated(drafts)
     title = next((b.text for b in drafts[0].blocks if b.kind == "title"), None) if drafts else None
-    if not title and prs.core_properties.title:
-        title = _one_line(prs.core_properties.title)
+    if not title:
+        title = _named(prs.core_properties.title)
     return _build("deck", title, drafts, running)
 
 
@@ -302,9 +320,9 @@ def read_docx(path: Path) -> Document:
                 blocks.append(block)
         elif isinstance(item, Table):
             blocks += _table_blocks(item)
-    title, blocks = _promote_title(blocks)
-    if not title and doc.core_properties.title:
-        title = _one_line(doc.core_properties.title)
+    title, blocks = _promote_title(blocks, first_line=False)
+    if not title:
+        title = _named(doc.core_properties.title)
     drafts = _sectioned(blocks, title)
     if doc.sections:
         section = doc.sections[0]
@@ -410,29 +428,96 @@ def _inline_text(children: list[Any]) -> str:
 
 # -------------------------------------------------------------------------------------------- HTML
 
+_SKIPPED = frozenset({"pre", "code", "script", "style", "nav", "footer", "aside", "form", "figure", "math"})
+
+
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "ul",
+        "ol",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "article",
+        "section",
+        "blockquote",
+        "dl",
+        "pre",
+    }
+)
+
 
 def read_html(data: bytes) -> Document:
-    """The page's main content (no navigation, footer or side bars) as Markdown, then read as such."""
-    import trafilatura
+    """The page's main content (navigation, footers and side bars removed by readability), read
+    from its markup: headings with their levels, paragraphs, list items and table rows."""
+    import lxml.html
+    from readability import Document as Readable
 
     try:
-        extracted = trafilatura.extract(
-            data,
-            output_format="markdown",
-            include_formatting=True,
-            include_tables=True,
-            include_images=False,
-            include_links=False,
-            include_comments=False,
-            favor_recall=True,
-        )
-        metadata = trafilatura.extract_metadata(data)
-    except Exception as exc:  # the parser raises many types on broken markup
+        readable = Readable(data)
+        main = readable.summary(html_partial=True)
+        page_title = _one_line(readable.short_title() or "") or None
+        root = lxml.html.fromstring(main) if main.strip() else None
+    except Exception as exc:  # the parsers raise many types on broken markup
         raise DocumentProblem("HTML page cannot be read") from exc
-    if not extracted or not extracted.strip():
+    blocks = _html_blocks(root) if root is not None else []
+    if not blocks:
         raise DocumentProblem("HTML page has no main text (only navigation, scripts or pictures?)")
-    document = read_markdown(extracted)
-    page_title = _one_line(metadata.title) if metadata is not None and metadata.title else None
-    if page_title and not document.title:
-        document.title = page_title
-    return document
+    if page_title and blocks[0].kind == "heading" and blocks[0].text.lower() == page_title.lower():
+        blocks[0] = Block("title", blocks[0].text)  # the page's own title heading
+    title, blocks = _promote_title(blocks, first_line=False)
+    return _build("document", title or page_title, _sectioned(blocks, title or page_title))
+
+
+def _html_blocks(root: Any) -> list[Block]:
+    for br in root.iter("br"):  # a line break separates lines, as the reader sees them
+        br.tail = "\n" + (br.tail or "")
+    blocks: list[Block] = []
+    for el in root.iter():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _SKIPPED or any(a.tag in _SKIPPED for a in el.iterancestors()):
+            continue
+        if re.fullmatch(r"h[1-6]", tag):
+            text = _one_line(el.text_content())
+            if text:
+                blocks.append(Block("heading", text, int(tag[1]), bold=True))
+        elif tag == "li":
+            own = "".join(_own_text(el))
+            depth = sum(1 for a in el.iterancestors() if a.tag in ("ul", "ol"))
+            blocks += [Block("bullet", t, max(1, depth)) for t in _lines(own)[:1]]
+        elif tag == "tr":
+            cells = [_one_line(c.text_content()) for c in el if c.tag in ("td", "th")]
+            line = "; ".join(c for c in cells if c)
+            if line:
+                blocks.append(Block("paragraph", line))
+        elif tag in ("p", "dd", "dt", "blockquote", "div") and not any(
+            a.tag in ("li", "td", "th", "p") for a in el.iterancestors()
+        ):
+            if tag in ("blockquote", "div") and any(d.tag in _BLOCK_TAGS for d in el.iterdescendants()):
+                continue  # a container: its paragraphs are read on their own
+            lines = _lines("".join(_own_text(el)))
+            # Short lines broken apart are a list (a table of contents); long ones one wrapped paragraph.
+            if len(lines) > 1 and any(len(t.split()) > 12 for t in lines):
+                lines = [" ".join(lines)]
+            blocks += [Block("paragraph", t) for t in lines]
+    return blocks
+
+
+def _own_text(el: Any) -> list[str]:
+    """The element's text without nested lists and tables (read as their own blocks)."""
+    out = [el.text or ""]
+    for child in el:
+        if child.tag not in ("ul", "ol", "table", *_SKIPPED):
+            out.append("".join(_own_text(child)))
+        out.append(child.tail or "")
+    return out
+
+
+def _lines(text: str) -> list[str]:
+    return [t for t in (_one_line(line) for line in text.split("\n")) if t]

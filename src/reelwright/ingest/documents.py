@@ -32,6 +32,13 @@ _ZIP_ENTRIES = 10_000
 _NOUN = {"pptx": "presentation", "docx": "Word document", "markdown": "Markdown file", "text": "text file"}
 
 
+_HTML_MIN_WORDS = 20
+_ERROR_PAGE = re.compile(
+    r"^(?:\d{3}\b|(?:page )?not found|forbidden|access denied|unauthori[sz]ed|(?:sign|log) ?in\b|error\b)",
+    re.IGNORECASE,
+)
+
+
 class DocumentProblem(Exception):
     """A document that cannot be used; the message is one line for the user."""
 
@@ -66,6 +73,11 @@ def inspect_document(info: InputFile, _head: bytes, limits: Limits) -> None:
         reject(f"{noun} has {len(document.pages)} {unit}; the limit is {limits.document_pages}")
     if not any(p.words or p.notes for p in document.pages):
         reject(f"{noun} has no text (pictures only?)" if fmt in ("pptx", "docx") else f"{noun} has no text")
+    if fmt == "html" and (
+        sum(p.words for p in document.pages) < _HTML_MIN_WORDS or _ERROR_PAGE.search(document.title or "")
+    ):
+        # What a failed download or an expired session saves instead of the file that was meant.
+        reject("HTML page has almost no text (an error or login page saved instead of the file?)")
     info.document = document
     info.page_texts = [_page_text(p) for p in document.pages]
 

@@ -113,7 +113,7 @@ def sniff(head: bytes) -> Kind | None:
     if looks_like_html(head):
         return HTML
     text = _utf8_text(head)
-    if text is not None and text.strip():
+    if text is not None and head:  # blank text is still text: its reader says it is empty
         return MARKDOWN if _MARKDOWN_SIGNS.search(text) else TEXT
     return None
 

@@ -502,7 +502,8 @@ def test_inspect_files_raises_first_failure_with_display_name(media_dir: Path) -
         inspect_files(paths, names=["a.png", "slides.pdf", "c.bin"])
     assert caught.value.index == 1
     assert str(caught.value) == (
-        "file 1 (slides.pdf): HTML page has almost no text (an error or login page saved instead of the file?)"
+        "file 1 (slides.pdf): HTML page has almost no text "
+        "(an error or login page saved instead of the file?)"
     )
 
 

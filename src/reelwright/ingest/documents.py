@@ -67,6 +67,8 @@ def inspect_document(info: InputFile, _head: bytes, limits: Limits) -> None:
             else "Word document has no text (empty, or pictures only?)"
             if fmt == "docx"
             else f"{noun} is empty"
+            if fmt == "html" or not info.path.read_bytes().strip()
+            else f"{noun} has no text to narrate (only code or markup?)"
         )
     if len(document.pages) > limits.document_pages:
         unit = "slides" if fmt == "pptx" else "sections"
@@ -103,7 +105,7 @@ def _format(info: InputFile, limits: Limits) -> str:
     unpacked = sum(e.file_size for e in entries)
     if unpacked > limits.document_unpacked_bytes:
         reject(
-            f"document unpacks to {unpacked / 2**20:.0f} MB; the limit is "
+            f"document unpacks to {unpacked / 2**20:.1f} MB; the limit is "
             f"{limits.document_unpacked_bytes / 2**20:g} MB"
         )
     names = {e.filename for e in entries}

@@ -45,7 +45,10 @@ _LATEX = re.compile(r"\\[a-zA-Z]+")
 # A word lost in extraction: "the and", "of the to"; or a capitalised "The" mid-sentence, where a
 # word from another line was spliced in ("Explain The haplotypes in H are").
 _BROKEN = re.compile(
-    r"\b(?:[Tt]he|[Aa]n?|[Oo]f|[Tt]o|[Ii]n)\s+(?:and|or|of|the|a|an|to)\b|(?<=[a-z])\s+The\s"
+    # An article or preposition followed by what cannot follow it ("the and", "of of"); "of the",
+    # "in a" and "to the" are ordinary English.
+    r"\b(?:[Tt]he|[Aa]n?)\s+(?:and|or|of|the|a|an|to)\b|\b(?:[Oo]f|[Tt]o|[Ii]n)\s+(?:and|or|of|to)\b"
+    r"|(?<=[a-z])\s+The\s"
     r"|\b(?:of|for|to|with)\s+(?:add|is|are|was|were)\b|\b[A-Z]\s+the\b"
     r"|(?:\b[A-Z]{1,3}\b\s+){3}"  # a logo set in pieces: "LA TEX LAT ATE EX"
 )

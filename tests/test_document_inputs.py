@@ -365,3 +365,13 @@ def test_cli_renders_a_video_from_a_deck_with_speaker_notes(tmp_path: Path) -> N
     srt = re.sub(r"\s+", " ", out.with_suffix(".srt").read_text())
     assert "heat pump moves warmth" in srt
     assert FOOTER not in srt
+
+
+def test_the_language_model_reads_each_slide_with_its_notes(tmp_path: Path) -> None:
+    from reelwright.plan.llm import describe_files
+
+    text, images = describe_files(inspect_files([make_deck(tmp_path / "talk.pptx")]))
+    assert "5 slides" in text and images == []  # no page image to send: the slides are drawn
+    assert "slide 2 text: Why heat pumps" in text
+    assert "Speaker notes: " + NOTES["Installation"] in text
+    assert FOOTER not in text

@@ -375,3 +375,21 @@ def test_the_language_model_reads_each_slide_with_its_notes(tmp_path: Path) -> N
     assert "slide 2 text: Why heat pumps" in text
     assert "Speaker notes: " + NOTES["Installation"] in text
     assert FOOTER not in text
+
+
+def test_a_german_brief_with_a_deck_narrates_the_notes_and_skips_title_and_closing(tmp_path: Path) -> None:
+    files = inspect_files([make_deck(tmp_path / "talk.pptx")])
+    board = (
+        OfflinePlanner()
+        .plan(
+            PlanRequest.of(
+                "Erstelle ein 40-Sekunden-Video über die angehängten Folien zu Wärmepumpen.", files
+            ),
+            Pacing(),
+        )
+        .storyboard
+    )
+    said = " ".join(s.narration for s in board.scenes)
+    assert NOTES["Why heat pumps"] in said
+    assert "Questions?" not in said and "Mira Holt" not in said and FOOTER not in said
+    assert not any(isinstance(s.visual, PdfPage) for s in board.scenes)

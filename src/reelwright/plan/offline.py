@@ -116,7 +116,15 @@ def _narrated_texts(f: InputFile) -> list[str]:
     """Each page's text to narrate: a slide's speaker notes (under its heading) before its own text."""
     if f.kind != "document" or f.document is None:
         return f.page_texts
-    return [f"{p.heading or ''}\n{p.notes}".strip() if p.notes else p.text for p in f.document.pages]
+    texts = []
+    for p in f.document.pages:
+        if p.notes:
+            texts.append(f"{p.heading or ''}\n{p.notes}".strip())
+        elif p.role == "title":  # the opening names the title: say what the first page adds to it
+            texts.append("\n".join(b.text for b in p.blocks if b.kind not in ("title", "byline")))
+        else:  # outline, closing, appendix and reference pages say nothing of their own: "" skips them
+            texts.append(p.text if p.role == "content" else "")
+    return texts
 
 
 def _file_blocks(

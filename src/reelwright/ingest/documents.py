@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reelwright.ingest.document import Block, BlockKind, Document, Page, page_role
+from reelwright.ingest.document import Block, BlockKind, Document, DocumentKind, Page, page_role
 from reelwright.ingest.files import InputFile, Limits, reject
 from reelwright.ingest.pdf import clean_text
 from reelwright.ingest.running_text import is_page_number
@@ -153,7 +153,9 @@ def _one_line(text: str) -> str:
     return clean_text(text).replace("\n", " ").strip()
 
 
-def _build(kind: str, title: str | None, drafts: list[_Draft], running: Iterable[str] = ()) -> Document:
+def _build(
+    kind: DocumentKind, title: str | None, drafts: list[_Draft], running: Iterable[str] = ()
+) -> Document:
     removed = list(dict.fromkeys(running))
     pages: list[Page] = []
     appendix_started = False
@@ -173,7 +175,7 @@ def _build(kind: str, title: str | None, drafts: list[_Draft], running: Iterable
         pages.append(
             Page(n, d.width, d.height, role, heading, blocks, text, words, d.notes, list(d.figures or []))
         )
-    return Document(kind, title, pages, removed, 0.0)  # type: ignore[arg-type]
+    return Document(kind, title, pages, removed, 0.0)
 
 
 def _sectioned(blocks: list[Block], title: str | None) -> list[_Draft]:

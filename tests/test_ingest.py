@@ -116,6 +116,21 @@ def _mp3_frame() -> bytes:
         (b"RIFF\x24\x08\x00\x00WAVEfmt ", "audio/wav"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "application/pdf"),
         (b"\x00" * 500 + b"%PDF-1.4\n", "application/pdf"),
+        (
+            b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml...ppt/presentation.xml",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ),
+        (
+            b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml...word/document.xml",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml", "application/zip"),  # the reader decides
+        (b"<!DOCTYPE html><html><body>hi</body></html>", "text/html"),
+        (b"# Title\n\nSome *text*.\n", "text/markdown"),
+        (b"Intro\n\n- one\n- two\n", "text/markdown"),
+        (b"hello, plain text\n", "text/plain"),
+        (b"\xef\xbb\xbfgr\xc3\xbc\xc3\x9fe, UTF-8 with a byte order mark\n", "text/plain"),
+        ("caf\u00e9 ".encode() * 1365 + b"caf\xc3", "text/plain"),  # a character cut at the head's end
     ],
 )
 def test_sniff_recognises_magic_numbers(head: bytes, mime: str) -> None:
@@ -136,9 +151,11 @@ def test_sniff_recognises_magic_numbers(head: bytes, mime: str) -> None:
         b"\xff\xf1\x50\x80\x02\x1f\xfc" * 10,  # ADTS AAC: frame sync with layer bits 00
         b"\xff\xfb\x90\x64" + b"\x5a" * 413 + b"\x12\x34\x56\x78",  # one frame header, no second frame
         b"\x00" * 1100 + b"%PDF-1.4\n",  # PDF header beyond the first 1024 bytes
-        b"PK\x03\x04\x14\x00\x06\x00",  # zip / docx / pptx
-        b"<!DOCTYPE html><html><body>hi</body></html>",
-        b"hello, plain text\n",
+        b"PK\x03\x04\x14\x00\x06\x00",  # a zip that names no Office part
+        b"PK\x03\x04\x14\x00\x06\x00mimetypeapplication/epub+zip",  # an EPUB is a zip too
+        b"\x89\x00\x01binary\x02\x03",  # bytes that are not text
+        b"<?xml version='1.0'?><svg></svg>",  # markup that is not a page
+        b"caf\xe9 latin-1 text",  # text, but not UTF-8
     ],
 )
 def test_sniff_rejects_everything_else(head: bytes) -> None:
@@ -155,7 +172,7 @@ def test_sniff_ignores_extension_and_reads_real_files(media_dir: Path) -> None:
         "tone.mp3": sniff_mod.MP3,
         "deck.pdf": sniff_mod.PDF,
         "frameless.mp4": sniff_mod.MP4,
-        "page.html": None,
+        "page.html": sniff_mod.HTML,
         "noise.bin": None,
     }
     for name, kind in expected.items():
@@ -376,8 +393,12 @@ def test_inspect_pdf(media_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "problem"),
     [
-        ("page.html", "not a supported file type (looks like HTML)"),
-        ("noise.bin", "not a supported file type; expected PNG, JPEG, MP4, WebM, MP3, WAV or PDF"),
+        ("page.html", "HTML page has almost no text (an error or login page saved instead of the file?)"),
+        (
+            "noise.bin",
+            "not a supported file type; expected PNG, JPEG, MP4, WebM, MP3, WAV, PDF, PowerPoint (.pptx), "
+            "Word (.docx), Markdown, plain text or HTML",
+        ),
         ("bomb.png", "image is 30000×30000 pixels; the limit is 40 megapixels"),
         ("truncated.pdf", "PDF is damaged or truncated"),
         ("locked.pdf", "PDF is password-protected"),
@@ -480,7 +501,10 @@ def test_inspect_files_raises_first_failure_with_display_name(media_dir: Path) -
     with pytest.raises(FileRejected) as caught:
         inspect_files(paths, names=["a.png", "slides.pdf", "c.bin"])
     assert caught.value.index == 1
-    assert str(caught.value) == "file 1 (slides.pdf): not a supported file type (looks like HTML)"
+    assert str(caught.value) == (
+        "file 1 (slides.pdf): HTML page has almost no text "
+        "(an error or login page saved instead of the file?)"
+    )
 
 
 def test_too_many_files(media_dir: Path) -> None:

@@ -78,7 +78,11 @@ def render(
     ),
     file: Annotated[
         Optional[list[Path]],  # noqa: UP045
-        typer.Option("--file", "-f", help="png, jpeg, mp4, webm, mp3, wav or pdf (repeatable)."),
+        typer.Option(
+            "--file",
+            "-f",
+            help="png, jpeg, mp4, webm, mp3, wav, pdf, pptx, docx, md, txt or html (repeatable).",
+        ),
     ] = None,
     storyboard: Annotated[
         Optional[Path], typer.Option(help="Render this storyboard JSON instead of planning.")  # noqa: UP045

@@ -28,7 +28,9 @@ from reelwright.net.fetch import Allowlist, FetchFailed, UnsafeUrl, fetch_url
 from reelwright.store.models import Asset
 
 # The largest any accepted kind may be (videos); each kind's own limit is checked from the bytes.
-MAX_FILE_BYTES = max(LIMITS.video_bytes, LIMITS.image_bytes, LIMITS.audio_bytes, LIMITS.pdf_bytes)
+MAX_FILE_BYTES = max(
+    LIMITS.video_bytes, LIMITS.image_bytes, LIMITS.audio_bytes, LIMITS.pdf_bytes, LIMITS.document_bytes
+)
 
 
 def _mb(n: int) -> str:

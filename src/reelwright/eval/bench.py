@@ -232,6 +232,18 @@ CASES: tuple[BenchCase, ...] = (
         files=("unimath-example.pdf",),
     ),
     BenchCase(
+        "html-faq-45s",
+        "Explain the attached FAQ page in 45 seconds for new users of the editor.",
+        files=("nano-faq.html",),
+        fast=True,
+    ),
+    BenchCase(
+        "markdown-readme-30s",
+        "A 30 second introduction to this project from its README, for Python developers.",
+        files=("markdown-it-py-README.md",),
+        fast=True,
+    ),
+    BenchCase(
         "q3-deck",
         "Summarise the attached deck in a one-minute video for investors.",
         files=("q3-results.pdf",),
@@ -478,7 +490,10 @@ def run_case(
     sentences = spoken_sentences(board)
     # Raw page text straight from PDFium, not the planner's cleaned view, so leakage is judged on
     # what was printed.
-    raw_pages = [page_texts(p) for p in paths]
+    # Other documents have no printed page: their reader's text per slide or section stands in.
+    raw_pages = [
+        page_texts(p) if f.kind == "pdf" else f.page_texts for p, f in zip(paths, files, strict=True)
+    ]
     running = [line for texts in raw_pages for line in running_lines(texts)]
     sources = [case.prompt, *(t for texts in raw_pages for t in texts)]
     recall, missing = fact_recall(board, case.facts)

@@ -38,6 +38,10 @@ class Page:
     blocks: list[Block] = field(default_factory=list)
     text: str = ""  # the page's lines in reading order, running text removed
     words: int = 0
+    # What the speaker says over the slide (PowerPoint's notes): preferred to the slide's own text
+    # when narrating, since the slide's text is on screen anyway.
+    notes: str = ""
+    figures: list[str] = field(default_factory=list)  # the pictures on the page, by description or name
 
 
 @dataclass

@@ -20,7 +20,7 @@ from reelwright.errors import FileRejected, InputError
 from reelwright.ingest import media, pdf
 from reelwright.ingest.document import Document
 from reelwright.ingest.layout_pdf import read_pdf_document
-from reelwright.ingest.sniff import HEAD_SIZE, looks_like_html, sniff
+from reelwright.ingest.sniff import HEAD_SIZE, sniff
 
 __all__ = ["LIMITS", "MB", "InputFile", "Limits", "inspect_file", "inspect_files"]
 
@@ -30,12 +30,23 @@ MB = 1024 * 1024
 # exactly the limit often measures a few hundredths over it. Don't reject those.
 _DURATION_TOLERANCE_S = 0.25
 
-_UNSUPPORTED = "not a supported file type; expected PNG, JPEG, MP4, WebM, MP3, WAV or PDF"
-_UNSUPPORTED_HTML = "not a supported file type (looks like HTML)"
+_UNSUPPORTED = (
+    "not a supported file type; expected PNG, JPEG, MP4, WebM, MP3, WAV, PDF, PowerPoint (.pptx), "
+    "Word (.docx), Markdown, plain text or HTML"
+)
+# Office's encrypted files and its old binary formats are OLE compound files, not zips.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 _PIL_FORMAT = {"png": "PNG", "jpeg": "JPEG"}
 _EXIF_ORIENTATION = 0x0112
-_KIND_NOUN = {"image": "images", "video": "videos", "audio": "audio files", "pdf": "PDFs"}
+_KIND_NOUN = {
+    "image": "images",
+    "video": "videos",
+    "audio": "audio files",
+    "pdf": "PDFs",
+    "document": "documents",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +62,10 @@ class Limits:
     video_seconds: float = 600.0
     pdf_bytes: int = 50 * MB
     pdf_pages: int = 300
+    # PowerPoint, Word, Markdown, text and HTML files; a zip's parts are checked unpacked too.
+    document_bytes: int = 50 * MB
+    document_unpacked_bytes: int = 200 * MB
+    document_pages: int = 300  # slides, or top-level sections
 
     def max_bytes(self, kind: str) -> int:
         return {
@@ -58,6 +73,7 @@ class Limits:
             "audio": self.audio_bytes,
             "video": self.video_bytes,
             "pdf": self.pdf_bytes,
+            "document": self.document_bytes,
         }[kind]
 
 
@@ -69,8 +85,8 @@ class InputFile:
     index: int
     path: Path
     name: str
-    kind: str  # "image" | "video" | "audio" | "pdf"
-    mime: str  # image/png, image/jpeg, video/mp4, video/webm, audio/mpeg, audio/wav, application/pdf
+    kind: str  # "image" | "video" | "audio" | "pdf" | "document" (pptx, docx, markdown, text, html)
+    mime: str  # image/png, ..., application/pdf, text/markdown, text/html, the Office types
     size_bytes: int
     width: int | None = None  # images, videos: as displayed (EXIF orientation / display rotation applied)
     height: int | None = None
@@ -78,8 +94,10 @@ class InputFile:
     has_audio: bool = False  # videos: an audio stream that decodes
     # pdf: one cleaned string per page, in reading order, without running text (headers, footers,
     # page numbers, navigation bars), so no planner ever reads them out.
+    # document: one string per slide or top-level section (a slide's speaker notes after its text).
     page_texts: list[str] = field(default_factory=list)
-    document: Document | None = None  # pdf: pages of titled, positioned blocks (plain, picklable data)
+    # pdf, document: pages of titled, positioned blocks (plain, picklable data)
+    document: Document | None = None
 
 
 # An input reader: fills in ``info`` for its kind of file (``head`` is the file's first bytes), or
@@ -154,7 +172,7 @@ def _inspect(index: int, path: Path, name: str, limits: Limits) -> InputFile:
 
     kind = sniff(head)
     if kind is None:
-        _reject(_UNSUPPORTED_HTML if looks_like_html(head) else _UNSUPPORTED)
+        _reject(_ole_problem(path) if head.startswith(_OLE_MAGIC) else _UNSUPPORTED)
 
     max_bytes = limits.max_bytes(kind.kind)
     if size > max_bytes:
@@ -163,6 +181,20 @@ def _inspect(index: int, path: Path, name: str, limits: Limits) -> InputFile:
     info = InputFile(index=index, path=path, name=name, kind=kind.kind, mime=kind.mime, size_bytes=size)
     _reader(kind.kind)(info, head, limits)
     return info
+
+
+def _ole_problem(path: Path) -> str:
+    """Why an OLE compound file is refused: a password-protected Office file, or an old binary one."""
+    try:
+        with path.open("rb") as f:
+            data = f.read(4 * MB)  # the directory naming the streams sits near the start or the end
+            f.seek(max(0, path.stat().st_size - 4 * MB))
+            data += f.read()
+    except OSError:
+        return _UNSUPPORTED
+    if _ENCRYPTED_PACKAGE in data:
+        return "document is password-protected (encrypted); save it without a password and upload it again"
+    return "old Office format (.doc, .ppt, .xls) is not supported; save it as .docx, .pptx or PDF"
 
 
 def _reader(kind: str) -> Reader:

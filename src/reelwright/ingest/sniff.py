@@ -1,21 +1,33 @@
 """Recognise a file's type from its first bytes.
 
 Extensions and declared content types are whatever the uploader's client made up, so the ingest stage
-trusts only magic numbers. Everything that is not one of the seven supported formats is ``None``.
+trusts only magic numbers. Everything that is not one of the supported formats is ``None``.
+
+Documents beyond PDF (kind ``document``) are recognised from their structure: PowerPoint and Word
+files are zip containers whose part names (``ppt/``, ``word/``) say which; an HTML page is markup
+(:func:`looks_like_html`); Markdown and plain text are valid UTF-8 without control bytes.
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "DOCX",
     "HEAD_SIZE",
+    "HTML",
     "JPEG",
+    "MARKDOWN",
     "MP3",
     "MP4",
+    "OOXML",
     "PDF",
     "PNG",
+    "PPTX",
+    "TEXT",
     "WAV",
     "WEBM",
     "Kind",
@@ -26,7 +38,7 @@ __all__ = [
 HEAD_SIZE = 4096
 """How many leading bytes callers should pass to :func:`sniff` (it copes with fewer)."""
 
-KindName = Literal["image", "video", "audio", "pdf"]
+KindName = Literal["image", "video", "audio", "pdf", "document"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +55,14 @@ WEBM = Kind("video", "video/webm", "webm")
 MP3 = Kind("audio", "audio/mpeg", "mp3")
 WAV = Kind("audio", "audio/wav", "wav")
 PDF = Kind("pdf", "application/pdf", "pdf")
+PPTX = Kind("document", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx")
+DOCX = Kind("document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")
+# A zip whose first bytes hold neither part name yet: the reader looks at the whole directory.
+OOXML = Kind("document", "application/zip", "ooxml")
+HTML = Kind("document", "text/html", "html")
+MARKDOWN = Kind("document", "text/markdown", "markdown")
+TEXT = Kind("document", "text/plain", "text")
+DOCUMENT_KINDS = {k.mime: k for k in (PPTX, DOCX, HTML, MARKDOWN, TEXT)}
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _EBML_MAGIC = b"\x1a\x45\xdf\xa3"
@@ -88,7 +108,48 @@ def sniff(head: bytes) -> Kind | None:
     # (some carry a MacBinary or mail header in front). Checked last: it is the weakest signature.
     if b"%PDF-" in head[:1024]:
         return PDF
+    if head.startswith(b"PK\x03\x04"):
+        return _office(head)
+    if looks_like_html(head):
+        return HTML
+    text = _utf8_text(head)
+    if text is not None and head:  # blank text is still text: its reader says it is empty
+        return MARKDOWN if _MARKDOWN_SIGNS.search(text) else TEXT
     return None
+
+
+def _office(head: bytes) -> Kind | None:
+    """A zip container: an Office Open XML document when its part names say so."""
+    if b"ppt/" in head:
+        return PPTX
+    if b"word/" in head:
+        return DOCX
+    if b"[Content_Types].xml" in head or b"_rels/" in head or b"docProps/" in head:
+        return OOXML
+    return None  # any other zip (an archive, an OpenDocument file, an EPUB)
+
+
+# Lines only Markdown writes: ATX headings, fenced code, list marks, links, setext underlines.
+_MARKDOWN_SIGNS = re.compile(
+    r"^(?:#{1,6}\s+\S|```|~~~|[-*+]\s+\S|\d{1,3}[.)]\s+\S|>\s|={3,}\s*$|-{3,}\s*$)|\[[^\]\n]+\]\([^)\s]+\)",
+    re.MULTILINE,
+)
+# Text files hold printable characters, tabs and line breaks; anything else means binary data.
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
+
+
+def _utf8_text(head: bytes) -> str | None:
+    """The head decoded as UTF-8 text (a character cut at its end is fine), else None."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # UTF-16: rare for documents; told apart from binary data only by guessing
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    try:
+        text = decoder.decode(head, final=False)
+    except UnicodeDecodeError:
+        return None
+    if _BINARY.search(text) or text.lstrip().startswith("<"):
+        return None  # binary data, or XML/SVG markup that is not a page
+    return text
 
 
 def looks_like_html(head: bytes) -> bool:

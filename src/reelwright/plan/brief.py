@@ -93,7 +93,8 @@ _FACT = re.compile(
 _ATTACHMENT = re.compile(
     r"^(?:the|this|these|our|my|attached)?\s*(?:attached\s+)?(?:conference\s+)?(?:talk|deck|slides?|document|doc|"
     r"pdf|file|files|specification|spec|paper|report|example|presentation|manual|material|handbook|guide|brochure|"
-    r"flyer|leaflet|policy|notes|whitepaper|white paper|article|chapter|proposal|plan)\b",
+    r"flyer|leaflet|policy|notes|whitepaper|white paper|article|chapter|proposal|plan|"
+    r"(?:faq |web |html )?page|faq|readme|web ?site|post|blog post|markdown)\b",
     re.I,
 )
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, ValidationError
 from reelwright.avatar.catalogue import AVATARS
 from reelwright.ingest.files import InputFile
 from reelwright.plan.base import PlanRequest
+from reelwright.plan.script import page_visual
 from reelwright.storyboard import (
     BulletSlide,
     ImageScene,
@@ -97,6 +98,13 @@ def _visual(scene: DraftScene, n: int, files: list[InputFile]) -> Visual:
             if not 1 <= page <= pages:
                 raise DraftProblem(f"{where}.page: file {v.file} has {pages} pages")
             return PdfPage(source=str(f.path), page=page, heading=(v.heading or None) and v.heading[:200])
+        if f.kind == "document":
+            # A slide or section of a document other than a PDF has no page image: a designed slide.
+            pages = max(1, len(f.page_texts))
+            page = v.page or 1
+            if not 1 <= page <= pages:
+                raise DraftProblem(f"{where}.page: file {v.file} has {pages} pages")
+            return page_visual(f, str(f.path), page, (v.heading or None) and v.heading[:200], f.name)
         if f.kind == "image":
             return ImageScene(source=str(f.path), caption=v.heading[:200] if v.heading else None)
         if f.kind == "video":

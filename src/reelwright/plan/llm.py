@@ -98,6 +98,16 @@ def describe_files(files: list[InputFile]) -> tuple[str, list[dict[str, Any]]]:
                         lines.append(f"  (file {n} page {page} is attached as image {len(images)})")
                     except Exception:  # an image is a bonus; its text is already there
                         log.debug("could not render %s page %d", f.path, page, exc_info=True)
+        elif f.kind == "document":
+            what = {"deck": "slide", "document": "section"}[f.document.kind] if f.document else "section"
+            lines.append(
+                f"File {n}: document {f.name!r} ({f.mime}), {len(f.page_texts)} {what}s; each is shown "
+                "as a designed slide of its heading and points (use it as a file visual with its page "
+                "number). Speaker notes, where given, are what the presenter says over that slide."
+            )
+            for page, text in enumerate(f.page_texts, start=1):
+                snippet = " ".join(text.split())[:MAX_PAGE_TEXT]
+                lines.append(f"  File {n} {what} {page} text: {snippet or '(no text)'}")
         elif f.kind == "image":
             lines.append(f"File {n}: picture {f.name!r}, {f.width}x{f.height}; shown with a slow zoom.")
             if len(images) < MAX_IMAGES:

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 
 from reelwright.avatar.catalogue import get_avatar, pick_avatar
 from reelwright.errors import InputError
+from reelwright.ingest.files import InputFile
 from reelwright.plan.base import DEFAULT_DURATION, Pacing, PlanRequest, PlanResult, Reading
 from reelwright.plan.chat_rules import read_message, resolve_topics
 from reelwright.plan.language import language_name, voice_for_prompt
 from reelwright.plan.localized import PHRASES, read_local_prompt
 from reelwright.plan.prompt import PromptBrief, read_prompt
-from reelwright.plan.script import material_units, write_script
+from reelwright.plan.script import material_units, page_visual, write_script
 from reelwright.storyboard import (
     BulletSlide,
     ImageScene,
@@ -111,6 +112,21 @@ def page_sentences(text: str, *, english: bool = True) -> tuple[str | None, list
     return heading, sentences
 
 
+def _narrated_texts(f: InputFile) -> list[str]:
+    """Each page's text to narrate: a slide's speaker notes (under its heading) before its own text."""
+    if f.kind != "document" or f.document is None:
+        return f.page_texts
+    texts = []
+    for p in f.document.pages:
+        if p.notes:
+            texts.append(f"{p.heading or ''}\n{p.notes}".strip())
+        elif p.role == "title":  # the opening names the title: say what the first page adds to it
+            texts.append("\n".join(b.text for b in p.blocks if b.kind not in ("title", "byline")))
+        else:  # outline, closing, appendix and reference pages say nothing of their own: "" skips them
+            texts.append(p.text if p.role == "content" else "")
+    return texts
+
+
 def _file_blocks(
     request: PlanRequest,
     lay: Layout,
@@ -127,17 +143,18 @@ def _file_blocks(
     blocks: list[_Block] = []
     shown = {"image": 0, "video": 0}
     for f in request.files:
-        if f.kind == "pdf":
-            for page_no, text in enumerate(f.page_texts, start=1):
+        if f.kind in ("pdf", "document"):
+            for page_no, text in enumerate(_narrated_texts(f), start=1):
                 heading, sentences = page_sentences(text, english=english)
                 if not sentences and not heading:
                     continue
                 said = ([_sentence(heading)] if heading else []) + sentences
+                page_shown = page_visual(f, str(f.path), page_no, heading, heading or f.name)
                 blocks.append(
                     _Block(
                         f"pdf{f.index + 1}-p{page_no}",
-                        PdfPage(source=str(f.path), page=page_no, heading=heading),
-                        lay("pip"),
+                        page_shown,
+                        lay("pip" if isinstance(page_shown, PdfPage) else "side"),
                         said[:1],
                         [*said[1:], *page_dwell(page_no)],
                         priority=1,

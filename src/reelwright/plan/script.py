@@ -37,6 +37,8 @@ from reelwright.storyboard import (
     Visual,
 )
 
+# Files whose pages or sections are narrated: PDFs, and the documents read into the same model.
+_DOCUMENT_KINDS = ("pdf", "document")
 SECONDS_PER_SLIDE = 7.0  # a deck's slide needs time to be seen and said
 SECONDS_PER_SECTION = 9.0
 MORE_SENTENCES = 3  # "say more about X": how many more of its sentences a document scene says
@@ -93,6 +95,24 @@ def _page_units(f: InputFile) -> list[Unit]:
     return units
 
 
+def page_visual(f: InputFile | None, source: str, number: int, heading: str | None, title: str) -> Visual:
+    """A PDF's page is shown as it is; a slide or section of any other document has no page to show,
+    so it becomes a designed slide in the style: its heading and first points, or just its heading."""
+    if f is None or f.kind == "pdf" or f.document is None:
+        return PdfPage(source=source, page=number, heading=heading)
+    page = next((p for p in f.document.pages if p.number == number), None)
+    points: list[str] = []
+    for b in page.blocks if page is not None else []:
+        # A paragraph is shown by its first sentence: the rest is said, not read off the screen.
+        point = b.text if b.kind == "bullet" else re.split(r"(?<=[.!?])\s+", b.text)[0]
+        if b.kind in ("bullet", "paragraph") and point not in points:
+            points.append(point if len(point) <= 240 else point[:239].rsplit(" ", 1)[0] + "…")
+    shown = (heading or (page.heading if page is not None else None) or title)[:200]
+    if points:
+        return BulletSlide(heading=shown, bullets=points[:5])
+    return TitleCard(heading=shown)
+
+
 def _attachment_noun(subject: str) -> str | None:
     m = re.search(
         r"\b(talk|deck|slides|document|specification|spec|paper|report|example|presentation|manual|handbook|"
@@ -117,7 +137,7 @@ def material_units(request: PlanRequest) -> list[Unit]:
     appendix = "appendix" in request.video.prompt.lower()
     units: list[Unit] = []
     for f in request.files:
-        if f.kind != "pdf":
+        if f.kind not in _DOCUMENT_KINDS:
             continue
         if f.document is not None:
             units += document_units(f.document, str(f.path), appendix=appendix)
@@ -137,7 +157,7 @@ def write_script(
 
     # --- the documents ---
     units = material_units(request)
-    documents = [f.document for f in request.files if f.kind == "pdf" and f.document is not None]
+    documents = [f.document for f in request.files if f.kind in _DOCUMENT_KINDS and f.document is not None]
     doc_titles = [d.title for d in documents if d.title]
     decks = sum(d.kind == "deck" for d in documents)
     first_document = next((f.document for f in request.files if f.document is not None), None)
@@ -160,15 +180,15 @@ def write_script(
 
     if doc_titles and (brief.about_attachment or disagree or not brief.subject):
         title = short_title(doc_titles[0])
-    elif brief.about_attachment and any(f.kind == "pdf" for f in request.files):
+    elif brief.about_attachment and any(f.kind in _DOCUMENT_KINDS for f in request.files):
         # A document without a title: its first heading, else its file name.
         named = next((u.heading for u in units if u.heading), None)
-        pdf = next(f for f in request.files if f.kind == "pdf")
+        pdf = next(f for f in request.files if f.kind in _DOCUMENT_KINDS)
         title = short_title(named or title_case(re.sub(r"[_-]+", " ", Path(pdf.name).stem)))
     else:
         title = brief.title
     about = _about(brief, doc_titles, disagree)
-    if brief.about_attachment and not doc_titles and any(f.kind == "pdf" for f in request.files):
+    if brief.about_attachment and not doc_titles and any(f.kind in _DOCUMENT_KINDS for f in request.files):
         about = title
 
     # --- opening ---
@@ -260,6 +280,7 @@ def write_script(
     fixed_words = _words([s for sc in scenes for s in sc.sentences]) + _words(closing)
 
     # --- the documents' best sentences in the time that is left ---
+    by_path = {str(f.path): f for f in request.files}
     if units:
         units = [u for u in units if u.key not in dropped]
         score_units(units, focus=" ".join([brief.subject, *brief.points]) if not disagree else "")
@@ -288,11 +309,12 @@ def write_script(
                         f"(“mention that …”), attach more material, or {LLM_HINT}."
                     )
             lead = u.lead()
+            shown = page_visual(by_path.get(u.source), u.source, u.page, u.heading, title)
             scenes.append(
                 ScriptScene(
                     u.key,
-                    PdfPage(source=u.source, page=u.page, heading=u.heading),
-                    "pip",
+                    shown,
+                    "side" if isinstance(shown, BulletSlide | TitleCard) else "pip",
                     ([lead] if lead else []) + [u.sentences[i] for i in u.chosen],
                 )
             )

@@ -45,7 +45,10 @@ _LATEX = re.compile(r"\\[a-zA-Z]+")
 # A word lost in extraction: "the and", "of the to"; or a capitalised "The" mid-sentence, where a
 # word from another line was spliced in ("Explain The haplotypes in H are").
 _BROKEN = re.compile(
-    r"\b(?:[Tt]he|[Aa]n?|[Oo]f|[Tt]o|[Ii]n)\s+(?:and|or|of|the|a|an|to)\b|(?<=[a-z])\s+The\s"
+    # An article or preposition followed by what cannot follow it ("the and", "of of"); "of the",
+    # "in a" and "to the" are ordinary English.
+    r"\b(?:[Tt]he|[Aa]n?)\s+(?:and|or|of|the|a|an|to)\b|\b(?:[Oo]f|[Tt]o|[Ii]n)\s+(?:and|or|of|to)\b"
+    r"|(?<=[a-z])\s+The\s"
     r"|\b(?:of|for|to|with)\s+(?:add|is|are|was|were)\b|\b[A-Z]\s+the\b"
     r"|(?:\b[A-Z]{1,3}\b\s+){3}"  # a logo set in pieces: "LA TEX LAT ATE EX"
 )
@@ -246,7 +249,9 @@ def document_units(doc: Document, source: str, *, appendix: bool = False) -> lis
             heading = _heading_label(page.heading)
             frame_title = [b for b in page.blocks if b.kind == "heading"][:1]
             rest = [b for b in page.blocks if b not in frame_title and b.kind not in ("title", "byline")]
-            said = _blocks_sentences(heading, frame_title + rest)
+            # The speaker's notes are what the presenter says over the slide: narrated first, and
+            # instead of the slide's own text, which is on screen anyway.
+            said = _notes_sentences(page.notes) or _blocks_sentences(heading, frame_title + rest)
             if not said:
                 continue
             last = units[-1] if units else None
@@ -271,6 +276,15 @@ def document_units(doc: Document, source: str, *, appendix: bool = False) -> lis
     for i, unit in enumerate(units):
         unit.position = i / max(1, len(units) - 1)
     return units
+
+
+def _notes_sentences(notes: str) -> list[str]:
+    out = []
+    for piece in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", notes):
+        said = speakable(piece)
+        if said:
+            out.append(said)
+    return out
 
 
 def textrank(sentences: list[str], damping: float = 0.85, rounds: int = 40) -> np.ndarray:

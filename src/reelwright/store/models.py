@@ -141,7 +141,7 @@ class Asset(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     owner_id: Mapped[str] = mapped_column(ForeignKey("owners.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(255))
-    kind: Mapped[str] = mapped_column(String(16))  # image | video | audio | pdf, from the bytes
+    kind: Mapped[str] = mapped_column(String(16))  # image | video | audio | pdf | document, from the bytes
     mime_type: Mapped[str] = mapped_column(String(100))
     size_bytes: Mapped[int] = mapped_column(Integer)
     blob_key: Mapped[str] = mapped_column(String(255))

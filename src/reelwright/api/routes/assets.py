@@ -23,7 +23,10 @@ async def _upload_chunks(upload: UploadFile) -> AsyncIterator[bytes]:
 
 @router.post("/v3/assets", summary="Upload a file (multipart, one part named `file`, at most 32 MB)")
 async def upload_asset(
-    file: Annotated[UploadFile, File(description="PNG, JPEG, MP4, WebM, MP3, WAV or PDF")],
+    file: Annotated[
+        UploadFile,
+        File(description="PNG, JPEG, MP4, WebM, MP3, WAV, PDF, PPTX, DOCX, Markdown, text or HTML"),
+    ],
     owner_id: OwnerId,
     ctx: Ctx,
 ) -> dict[str, Any]:
@@ -62,6 +65,11 @@ def delete_asset(asset_id: str, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
                     "video/webm",
                     "audio/mpeg",
                     "application/pdf",
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    "text/markdown",
+                    "text/plain",
+                    "text/html",
                 )
             },
         }

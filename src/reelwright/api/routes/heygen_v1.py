@@ -116,7 +116,7 @@ def asset_list(
     ctx: Ctx,
     owner_id: OwnerId,
     file_type: Annotated[
-        str | None, Query(max_length=16, description="image, video, audio, pdf or font")
+        str | None, Query(max_length=16, description="image, video, audio, pdf, document or font")
     ] = None,
     folder_id: Annotated[
         str | None, Query(max_length=64, description="assets are not in folders here")

@@ -119,7 +119,8 @@ def _check_accessible_basics(page: Any) -> None:
 
 DROP_TEXT_FILE = """() => {
   const files = new DataTransfer();
-  files.items.add(new File(["just some notes"], "notes.txt", {type: "text/plain"}));
+  // Text, Markdown, HTML and Office documents are inputs now: a file of no known type is refused.
+  files.items.add(new File([new Uint8Array([0, 159, 146, 150, 7, 0, 1, 2])], "notes.bin", {type: "application/octet-stream"}));
   document.querySelector("[data-dropzone]").dispatchEvent(
     new DragEvent("drop", {dataTransfer: files, bubbles: true, cancelable: true}));
 }"""
@@ -198,10 +199,10 @@ def test_create_watch_play_find_and_delete_a_video_in_a_browser(
     page.fill("#prompt", "Create a short welcome video for new employees of Northwind. Friendly tone.")
     page.set_input_files("[data-file-input]", str(slide))
     page.wait_for_selector(".upload.done >> text=Uploaded")
-    # Dropped files upload the same way; one that is no picture, clip, sound or PDF is refused, saying why.
+    # Dropped files upload the same way; one that is no picture, clip, sound or document is refused, saying why.
     page.evaluate(DROP_TEXT_FILE)
     refused = page.wait_for_selector(".upload.failed")
-    assert "notes.txt" in refused.inner_text() and "Uploaded" not in refused.inner_text()
+    assert "notes.bin" in refused.inner_text() and "Uploaded" not in refused.inner_text()
     page.click(".upload.failed [data-remove]")
     assert page.locator(".upload").count() == 1
     page.fill("#duration_sec", "8")

@@ -13,7 +13,11 @@ def sign(secret: bytes, path: str, expires: int) -> str:
 
 
 def signed_url(base: str, secret: bytes, path: str, ttl: int) -> str:
-    expires = int(time.time()) + ttl
+    # The expiry is rounded up to a step of a tenth of the lifetime (at most an hour), so the same
+    # file's link stays the same across reads for a while: clients and browsers can cache it, and
+    # two answers a second apart agree. A link lives at most 10 % longer than asked.
+    step = max(1, min(3600, ttl // 10))
+    expires = -(-(int(time.time()) + ttl) // step) * step
     return f"{base}{path}?expires={expires}&sig={sign(secret, path, expires)}"
 
 

@@ -120,7 +120,8 @@ def _check_accessible_basics(page: Any) -> None:
 DROP_TEXT_FILE = """() => {
   const files = new DataTransfer();
   // Text, Markdown, HTML and Office documents are inputs now: a file of no known type is refused.
-  files.items.add(new File([new Uint8Array([0, 159, 146, 150, 7, 0, 1, 2])], "notes.bin", {type: "application/octet-stream"}));
+  const bytes = new Uint8Array([0, 159, 146, 150, 7, 0, 1, 2]);
+  files.items.add(new File([bytes], "notes.bin", {type: "application/octet-stream"}));
   document.querySelector("[data-dropzone]").dispatchEvent(
     new DragEvent("drop", {dataTransfer: files, bubbles: true, cancelable: true}));
 }"""
@@ -199,7 +200,8 @@ def test_create_watch_play_find_and_delete_a_video_in_a_browser(
     page.fill("#prompt", "Create a short welcome video for new employees of Northwind. Friendly tone.")
     page.set_input_files("[data-file-input]", str(slide))
     page.wait_for_selector(".upload.done >> text=Uploaded")
-    # Dropped files upload the same way; one that is no picture, clip, sound or document is refused, saying why.
+    # Dropped files upload the same way; a file that is no picture, clip, sound or document is refused,
+    # saying why.
     page.evaluate(DROP_TEXT_FILE)
     refused = page.wait_for_selector(".upload.failed")
     assert "notes.bin" in refused.inner_text() and "Uploaded" not in refused.inner_text()

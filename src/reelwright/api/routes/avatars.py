@@ -203,15 +203,22 @@ def list_avatar_groups(
     return list_page(groups, _group_id, limit=limit, token=token)
 
 
+def legacy_avatar(ctx: ApiContext, a: AvatarInfo) -> dict[str, Any]:
+    """A look as HeyGen's v1 and v2 avatar lists show it (each list adds its own fields)."""
+    return {
+        "avatar_id": a.id,
+        "avatar_name": a.name if a.group_id == a.id else f"{a.name} ({a.look_name})",
+        "gender": a.gender,
+        "preview_image_url": preview_url(ctx, "avatar", a.id, "image.png"),
+        "preview_video_url": preview_url(ctx, "avatar", a.id, "video.mp4"),
+    }
+
+
 @router.get("/v2/avatars", summary="List avatars and talking photos (legacy)")
 def list_avatars_v2(ctx: Ctx, owner_id: OwnerId) -> dict[str, Any]:
     avatars = [
         {
-            "avatar_id": a.id,
-            "avatar_name": a.name if a.group_id == a.id else f"{a.name} ({a.look_name})",
-            "gender": a.gender,
-            "preview_image_url": preview_url(ctx, "avatar", a.id, "image.png"),
-            "preview_video_url": preview_url(ctx, "avatar", a.id, "video.mp4"),
+            **legacy_avatar(ctx, a),
             "premium": False,
             "type": None,
             "tags": list(a.tags),

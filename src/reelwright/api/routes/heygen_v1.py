@@ -18,7 +18,7 @@ from reelwright.api.deps import Ctx, OwnerId
 from reelwright.api.pagination import page
 from reelwright.api.previews import preview_url
 from reelwright.api.routes import assets, videos
-from reelwright.api.routes.avatars import _photo_rows, _portrait_url
+from reelwright.api.routes.avatars import _photo_rows, _portrait_url, legacy_avatar
 from reelwright.avatar.catalogue import AVATARS
 from reelwright.store.models import Asset, Owner, Video
 from reelwright.voice.catalogue import VOICES
@@ -89,16 +89,7 @@ def voice_list(ctx: Ctx, _owner: OwnerId) -> dict[str, Any]:
 
 @router.get("/avatar.list", summary="List avatars (HeyGen v1)")
 def avatar_list(ctx: Ctx, _owner: OwnerId) -> dict[str, Any]:
-    avatars = [
-        {
-            "avatar_id": a.id,
-            "avatar_name": a.name if a.group_id == a.id else f"{a.name} ({a.look_name})",
-            "gender": a.gender,
-            "preview_image_url": preview_url(ctx, "avatar", a.id, "image.png"),
-            "preview_video_url": preview_url(ctx, "avatar", a.id, "video.mp4"),
-        }
-        for a in AVATARS.values()
-    ]
+    avatars = [legacy_avatar(ctx, a) for a in AVATARS.values()]
     return _v1({"avatars": avatars})
 
 

@@ -248,14 +248,7 @@ def inspect_files(
     limits: files.Limits = files.LIMITS,
 ) -> list[files.InputFile]:
     """:func:`reelwright.ingest.files.inspect_files`, each file in its own bounded child process."""
-    if len(paths) > limits.max_files:
-        raise InputError(f"too many files: {len(paths)} (at most {limits.max_files})", param="files")
-    if names is not None and len(names) != len(paths):
-        raise ValueError(f"got {len(names)} names for {len(paths)} files")
-    return [
-        inspect_file(index, path, name=names[index] if names is not None else None, limits=limits)
-        for index, path in enumerate(paths)
-    ]
+    return files.inspect_files(paths, names=names, limits=limits, inspect_one=inspect_file)
 
 
 def render_pdf_page(

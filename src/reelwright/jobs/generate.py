@@ -3,6 +3,7 @@ storyboard when an earlier run got that far. Chat mode renders an approved draft
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 import time
@@ -58,15 +59,7 @@ def render(job: JobRun, render_job: pipeline.RenderJob, planner: Planner | None)
         # A pinned photo look: the pipeline gets its portrait and located face.
         photo = find_photo_look(job.db, blob_store(job.settings), job.owner_id, job.request.avatar)
         result = pipeline.run(
-            pipeline.RenderJob(
-                output=render_job.output,
-                request=render_job.request,
-                files=render_job.files,
-                storyboard=render_job.storyboard,
-                cache_dir=render_job.cache_dir,
-                brand=brand,
-                photo=photo,
-            ),
+            dataclasses.replace(render_job, brand=brand, photo=photo),
             planner,
             generating_hooks(job),
         )

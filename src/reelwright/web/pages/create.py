@@ -9,19 +9,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from reelwright.api.context import ApiContext
-from reelwright.api.deps import get_context
+from reelwright.api.deps import get_context, owned
 from reelwright.api.errors import ApiError
-from reelwright.api.routes.agents import create_agent_now, get_agent, get_resource
+from reelwright.api.routes.agents import create_agent_now, get_agent, get_resource, stop_agent
 from reelwright.api.routes.assets import get_asset
 from reelwright.api.routes.avatars import list_looks
 from reelwright.api.routes.styles import list_styles
 from reelwright.api.routes.voices import list_voices
 from reelwright.api.schemas import CreateAgentRequest
+from reelwright.chat.conversation import latest_draft
+from reelwright.request import VideoRequest
+from reelwright.store.models import AgentSession
+from reelwright.store.status import ACTIVE, WAITING_FOR_INPUT
 from reelwright.web.auth import WebUser
 from reelwright.web.pages.common import User, api_errors_as_pages, check_csrf
 from reelwright.web.templating import render
@@ -77,8 +81,26 @@ def _create_page(
 
 
 @router.get("/create", response_class=HTMLResponse)
-def create_form(request: Request, user: User) -> Response:
-    return _create_page(request, user, {})
+def create_form(
+    request: Request, user: User, from_session: Annotated[str, Query(alias="from", max_length=64)] = ""
+) -> Response:
+    """The empty form, or ("start over") one filled in with a session's first prompt and choices."""
+    form: dict[str, Any] = {}
+    if from_session:
+        ctx = get_context(request)
+        with api_errors_as_pages(), ctx.db.session() as s:
+            row = owned(s, AgentSession, from_session, user.owner_id, "video agent session")
+            first = VideoRequest.from_stored(row.prompt, row.request)
+        form = {
+            "prompt": first.prompt,
+            "avatar_id": first.avatar or "",
+            "voice_id": first.voice or "",
+            "style_id": first.style or "",
+            "orientation": first.orientation or "",
+            "duration_sec": f"{first.duration:g}" if first.duration else "",
+            "review": first.chat,
+        }
+    return _create_page(request, user, form)
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -137,26 +159,49 @@ def create_submit(
 
 @router.get("/sessions/{session_id}", response_class=HTMLResponse)
 def session_page(request: Request, session_id: str, user: User) -> Response:
+    """Whatever state a session is in, the page offers what can be done next: never a dead end."""
     ctx = get_context(request)
     with api_errors_as_pages():
         session: dict[str, Any] = get_agent(session_id, user.owner_id, ctx)["data"]
-        board = _draft(ctx, user.owner_id, session) if session["status"] == "reviewing" else None
+        chat, draft_id = _chat_state(ctx, session_id)
+        board = None
+        if draft_id is not None:
+            board = get_resource(session_id, draft_id, user.owner_id, ctx)["data"].get("storyboard")
+    messages = list(reversed(session["messages"]))
+    active = session["status"] in ACTIVE
+    question = None
+    if session["status"] == WAITING_FOR_INPUT and messages and messages[-1]["role"] == "model":
+        question = messages[-1]["content"]  # answered in place, in the box right under it
     return render(
         request,
         "session.html",
         user=user,
         title=session["title"] or "New video",
         session=session,
-        board=board,
-        messages=list(reversed(session["messages"])),
+        board=board if isinstance(board, dict) else None,
+        messages=messages,
+        active=active,
+        can_message=chat and not active,
+        can_approve=chat and not active and board is not None and session["status"] != "completed",
+        question=question,
     )
 
 
-def _draft(ctx: ApiContext, owner_id: str, session: dict[str, Any]) -> dict[str, Any] | None:
-    """The storyboard under review: the newest resource the agent's messages point to."""
-    for message in session["messages"]:  # newest first
-        if message["type"] == "resource" and message["resource_ids"]:
-            resource = get_resource(session["session_id"], message["resource_ids"][-1], owner_id, ctx)
-            board = resource["data"].get("storyboard")
-            return board if isinstance(board, dict) else None
-    return None
+def _chat_state(ctx: ApiContext, session_id: str) -> tuple[bool, str | None]:
+    """Whether the session takes messages (chat mode), and its newest draft storyboard's id."""
+    with ctx.db.session() as s:
+        row = s.get(AgentSession, session_id)
+        assert row is not None  # get_agent checked it exists and is the caller's
+        chat = VideoRequest.from_stored(row.prompt, row.request).chat
+        draft = latest_draft(s, session_id)
+        return chat, draft.id if draft is not None else None
+
+
+@router.post("/sessions/{session_id}/stop")
+def stop_session(
+    request: Request, session_id: str, user: User, csrf_token: Annotated[str, Form(max_length=100)] = ""
+) -> Response:
+    check_csrf(user, csrf_token)
+    with api_errors_as_pages():
+        stop_agent(session_id, user.owner_id, get_context(request))
+    return RedirectResponse(f"/sessions/{session_id}", status_code=303)

@@ -156,14 +156,15 @@ def _submit(page: Any, selector: str, *, confirm: bool | None = None) -> None:
         page.click(selector)
 
 
-def _sign_in(browser: Any, server: Server, name: str) -> tuple[Any, Any, list[str]]:
+def _sign_in(browser: Any, server: Server, name: str, key: str | None = None) -> tuple[Any, Any, list[str]]:
+    """A fresh browser context signed in with ``key`` (or a new owner's key made for ``name``)."""
     context = browser.new_context(viewport=DESKTOP, base_url=server.base)
     _placeholder_previews(context)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto("/signin")
-    page.fill("#api_key", server.key(name))
+    page.fill("#api_key", key or server.key(name))
     _submit(page, "form[action='/signin'] button")
     assert page.url.endswith("/videos")
     return context, page, errors
@@ -281,31 +282,116 @@ def test_create_watch_play_find_and_delete_a_video_in_a_browser(
     camera.close()
 
 
+def _nothing_dead_ends(page: Any, *, approve: bool) -> None:
+    """A session that waits for the user shows its storyboard, conversation, message box and actions."""
+    assert page.locator("[data-board] .scene").first.is_visible()
+    assert page.locator(".conversation .msg").count() >= 2
+    assert page.locator("#chat-message").is_visible() and page.locator("#chat-message").is_editable()
+    assert page.locator("[data-chat-form] button[value=revise]").is_visible()
+    assert page.locator("[data-chat-form] button[value=approve]").is_visible() == approve
+    assert page.locator("[data-start-over]").is_visible()
+
+
 @pytest.mark.slow
-def test_review_a_storyboard_in_chat_mode_then_approve_it(browser: Any, server: Server) -> None:
+def test_a_chat_that_gets_an_unanswerable_request_continues_to_a_finished_video(
+    browser: Any, server: Server
+) -> None:
     camera = Camera(browser, server.base)
     context, page, errors = _sign_in(browser, server, "chat tester")
     page.goto("/create")
-    page.fill("#prompt", "A short video about the new recycling rules in our office kitchen.")
+    page.fill("#prompt", "A short video about the spring sale at our bike shop.")
     page.fill("#duration_sec", "6")
     page.check("input[name=review]")
     _submit(page, "[data-submit]")
     assert "/sessions/" in page.url
+    session_url = page.url
 
     # The page reloads itself when the draft is ready for review.
-    page.wait_for_selector("[data-chat-form]", timeout=120_000)
-    assert page.locator(".review .scene").count() >= 1
+    page.wait_for_selector("[data-chat-form]", timeout=180_000)
+    assert page.locator("[data-badge]").first.inner_text() == "Waiting for your review"
+    _nothing_dead_ends(page, approve=True)
     camera.shoot(page, "review")
-    page.fill("#chat-message", "Make the ending more upbeat.")
+
+    # A request the offline agent cannot act on: it asks back, and the page still offers everything.
+    page.fill("#chat-message", "Can you make it feel more like a jazz club?")
     with page.expect_navigation():
         page.click("[data-chat-form] button[value=revise]")
-    assert page.get_by_text("Make the ending more upbeat.").is_visible()
-    page.wait_for_selector("[data-chat-form]", timeout=120_000)
+    page.wait_for_selector("[data-chat-form] #chat-message[data-question]", timeout=180_000)
+    assert page.locator("[data-badge]").first.inner_text() == "Waiting for you"
+    _nothing_dead_ends(page, approve=True)
+    question = page.locator(".msg-question")
+    assert question.is_visible() and "I can change" in question.inner_text()
+    assert page.get_by_text("Can you make it feel more like a jazz club?").is_visible()
+    camera.shoot(page, "session-waiting")
+    _nothing_dead_ends(camera.phone, approve=True)  # the same on a phone
+
+    # Answered in place: the draft is revised with the new sentence, then approved and rendered.
+    page.fill("#chat-message", "Mention that the sale ends on April 30.")
+    with page.expect_navigation():
+        page.click("[data-chat-form] button[value=revise]")
+    page.wait_for_selector("[data-chat-form] button[value=approve]", timeout=180_000)
+    assert page.locator("[data-badge]").first.inner_text() == "Waiting for your review"
+    assert "April 30" in page.locator("[data-board]").inner_text()
     with page.expect_navigation():
         page.click("[data-chat-form] button[value=approve]")
+    assert page.locator("[data-stop]").is_visible() or "/videos/" in page.url
     page.wait_for_url(re.compile(r"/videos/[0-9a-f]{32}$"), timeout=300_000)
     assert page.locator("[data-badge]").first.inner_text() == "Ready"
     assert page.get_by_text("Looks good, render it.").is_visible()
+    video_id = page.url.rsplit("/", 1)[1]
+    srt = page.request.get(f"/videos/{video_id}/captions.vtt").text()
+    assert "April 30" in srt, srt
+
+    # Finished, the session still offers the next step: changes for a new version, or starting over.
+    page.goto(session_url)
+    assert page.locator("[data-video-link]").is_visible() and page.locator("#chat-message").is_visible()
+    page.click("[data-start-over]")
+    assert page.input_value("#prompt") == "A short video about the spring sale at our bike shop."
+    assert page.is_checked("input[name=review]") and page.input_value("#duration_sec") == "6"
+    assert errors == [], errors
+    context.close()
+    camera.close()
+
+
+@pytest.mark.slow
+def test_a_draft_closed_and_reopened_from_the_library(browser: Any, server: Server) -> None:
+    camera = Camera(browser, server.base)
+    key = server.key("draft tester")
+    context, page, errors = _sign_in(browser, server, "draft tester", key)
+    page.goto("/create")
+    page.fill("#prompt", "A short video about the new parking rules at our office.")
+    page.fill("#duration_sec", "6")
+    page.check("input[name=review]")
+    _submit(page, "[data-submit]")
+    session_id = page.url.rsplit("/", 1)[1]
+    page.wait_for_selector("[data-chat-form]", timeout=180_000)
+    title = page.locator("h1").inner_text()
+    assert errors == [], errors
+    context.close()  # the tab is closed before the draft is approved
+
+    context, page, errors = _sign_in(browser, server, "draft tester", key)
+    draft = page.locator(f".draft[data-draft='{session_id}']")
+    assert draft.is_visible() and draft.locator(".card-title").inner_text() == title
+    assert draft.locator("[data-badge]").inner_text() == "Waiting for your review"
+    camera.shoot(page, "library-drafts")
+
+    # The state filter: no finished video yet, one draft; a search keeps the filter.
+    _submit(page, "a[data-state=ready]")
+    assert page.url.endswith("/videos?state=ready") and draft.count() == 0
+    assert page.get_by_text("No ready videos.").is_visible()
+    _submit(page, "a[data-state=drafts]")
+    assert draft.count() == 1 and page.locator(".card[data-video]").count() == 0
+    page.fill("#q", "no-such-draft")
+    with page.expect_navigation():
+        page.press("#q", "Enter")
+    assert "state=drafts" in page.url and page.get_by_text("No drafts wait for you").is_visible()
+    assert page.request.get("/videos?state=bogus").status == 400
+
+    # Reopened from the library: the storyboard and the message box are where they were left.
+    page.goto("/videos?state=drafts")
+    _submit(page, f".draft[data-draft='{session_id}'] a.btn")
+    assert page.url.endswith(f"/sessions/{session_id}")
+    _nothing_dead_ends(page, approve=True)
     assert errors == [], errors
     context.close()
     camera.close()

@@ -109,14 +109,19 @@ def test_keys_are_made_and_revoked_in_settings_and_everything_shown_is_escaped(s
     settings = client.get("/settings")
     csrf = _form_token(settings.text, "csrf_token")
     hostile = '<img src=x onerror="alert(1)">'
-    made = client.post("/settings/keys", data={"csrf_token": csrf, "name": hostile})
+    answer = client.post("/settings/keys", data={"csrf_token": csrf, "name": hostile})
+    # POST-redirect-GET: a reload of the page that shows the key does not make another one.
+    assert answer.status_code == 303 and answer.headers["location"] == "/settings#once"
+    made = client.get("/settings")
     assert made.status_code == 200
     assert hostile not in made.text and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in made.text
     shown = re.search(r'id="shown-once" type="text" readonly value="(rw_[^"]+)"', made.text)
     assert shown
     assert httpx.get(f"{server.base}/v3/users/me", headers={"X-Api-Key": shown.group(1)}).status_code == 200
 
-    new_id, signed_in_id = re.findall(r'action="/settings/keys/([0-9a-f]{32})/revoke"', made.text)
+    reloaded = client.get("/settings")
+    assert shown.group(1) not in reloaded.text and "shown-once" not in reloaded.text  # shown once
+    new_id, signed_in_id = re.findall(r'action="/settings/keys/([0-9a-f]{32})/revoke"', reloaded.text)
     revoked = client.post(f"/settings/keys/{new_id}/revoke", data={"csrf_token": csrf})
     assert revoked.status_code == 303
     assert httpx.get(f"{server.base}/v3/users/me", headers={"X-Api-Key": shown.group(1)}).status_code == 401

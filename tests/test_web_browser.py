@@ -395,3 +395,71 @@ def test_a_draft_closed_and_reopened_from_the_library(browser: Any, server: Serv
     assert errors == [], errors
     context.close()
     camera.close()
+
+
+@pytest.mark.slow
+def test_cold_previews_long_prompts_and_a_key_made_once(browser: Any, server: Server) -> None:
+    camera = Camera(browser, server.base)
+    context, page, errors = _sign_in(browser, server, "careful tester")
+    grey = io.BytesIO()
+    Image.new("RGB", (64, 64), "#c8ccd2").save(grey, "PNG")
+
+    # A fresh server draws each preview on its first request: held back here, the tiles say so.
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    context.route("**/previews/**", hold)  # tried before the placeholder route
+    page.goto("/create", wait_until="domcontentloaded")
+    status = page.locator("[data-preview-status]").first
+    page.wait_for_function("() => document.querySelector('[data-preview-status]').textContent !== ''")
+    tiles = page.locator("[data-preview-frame]").count()
+    assert tiles >= 8 and "Drawing previews: 0 of" in status.inner_text()
+    assert page.locator("[data-preview-label]").first.is_visible()
+    assert page.locator("[data-preview-label]").first.inner_text() == "Drawing preview…"
+    page.screenshot(path=ARTIFACTS / "create-cold-desktop.png", full_page=True)
+    for route in list(held):
+        if route.request.url.endswith(".png"):
+            route.fulfill(status=200, content_type="image/png", body=grey.getvalue())
+        else:
+            route.abort()
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-preview-frame]:not(.ready)').length === 0", timeout=30_000
+    )
+    assert not status.is_visible()
+    assert page.locator("[data-preview-label]").first.is_hidden()
+    context.unroute("**/previews/**", hold)
+
+    # A long paste is kept whole; the counter says how far over the limit it is, and it is not sent.
+    page.focus("#prompt")
+    page.keyboard.insert_text("Our spring catalogue, item by item. " * 350)  # 12,600 characters
+    assert len(page.input_value("#prompt")) == 12_600
+    counter = page.locator("#prompt-count")
+    assert "12,600 / 10,000 characters: 2,600 too many" in counter.inner_text()
+    assert page.get_attribute("#prompt", "aria-invalid") == "true"
+    page.click("[data-submit]")
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/create") and page.evaluate("document.activeElement.id") == "prompt"
+    camera.shoot(page, "create-long-prompt")
+    page.fill("#prompt", "A short one.")
+    assert counter.inner_text() == "12 / 10,000 characters"
+    # Without the script, the server answers the same way instead of cutting or refusing blindly.
+    csrf = page.get_attribute("meta[name=csrf-token]", "content")
+    refused = page.request.post("/create", form={"csrf_token": csrf, "prompt": "x" * 10_500})
+    assert refused.status == 400 and "500 more than the 10,000 allowed" in refused.text()
+    assert "x" * 10_500 in refused.text()  # the text is kept in the form
+
+    # A key is made once: the page that shows it is a GET, so a reload makes no second key.
+    page.goto("/settings")
+    page.fill("#key-name", "laptop")
+    _submit(page, "form[action='/settings/keys'] button")
+    assert page.url.endswith("/settings#once")
+    key = page.input_value("[data-shown-once]")
+    assert key.startswith("rw_") and page.get_by_text("will not be shown again").is_visible()
+    page.reload()
+    assert page.locator("[data-shown-once]").count() == 0
+    assert page.locator("#keys tbody tr", has_text="laptop").count() == 1
+    assert errors == [], errors
+    context.close()
+    camera.close()

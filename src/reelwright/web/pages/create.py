@@ -16,14 +16,20 @@ from pydantic import ValidationError
 from reelwright.api.context import ApiContext
 from reelwright.api.deps import get_context, owned
 from reelwright.api.errors import ApiError
-from reelwright.api.routes.agents import create_agent_now, get_agent, get_resource, stop_agent
+from reelwright.api.routes.agents import (
+    ChatMessageRequest,
+    create_agent_now,
+    get_agent,
+    get_resource,
+    stop_agent,
+)
 from reelwright.api.routes.assets import get_asset
 from reelwright.api.routes.avatars import list_looks
 from reelwright.api.routes.styles import list_styles
 from reelwright.api.routes.voices import list_voices
 from reelwright.api.schemas import CreateAgentRequest
 from reelwright.chat.conversation import latest_draft
-from reelwright.request import VideoRequest
+from reelwright.request import MAX_PROMPT_CHARS, VideoRequest
 from reelwright.store.models import AgentSession
 from reelwright.store.status import ACTIVE, WAITING_FOR_INPUT
 from reelwright.web.auth import WebUser
@@ -31,6 +37,8 @@ from reelwright.web.pages.common import User, api_errors_as_pages, check_csrf
 from reelwright.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+# The API's limit on a chat message, read from its schema so the two never disagree.
+MAX_MESSAGE_CHARS: int = ChatMessageRequest.model_json_schema()["properties"]["message"]["maxLength"]
 
 # From HeyGen's "Prompt to Video" guide (the seeds), in the words of this form.
 PROMPT_TIPS = (
@@ -76,6 +84,7 @@ def _create_page(
         uploaded=uploaded,
         error=error,
         max_upload_mb=ctx.settings.max_upload_mb,
+        max_prompt=MAX_PROMPT_CHARS,
         **_catalogues(ctx, user.owner_id),
     )
 
@@ -115,7 +124,8 @@ def create_submit(
     request: Request,
     user: User,
     csrf_token: Annotated[str, Form(max_length=100)] = "",
-    prompt: Annotated[str, Form(max_length=20_000)] = "",
+    # Well above the prompt's limit, so that a long paste is answered on the page, saying by how much.
+    prompt: Annotated[str, Form(max_length=20 * MAX_PROMPT_CHARS)] = "",
     avatar_id: Annotated[str, Form(max_length=100)] = "",
     voice_id: Annotated[str, Form(max_length=100)] = "",
     style_id: Annotated[str, Form(max_length=100)] = "",
@@ -136,6 +146,14 @@ def create_submit(
         "asset_ids": asset_ids,
         "review": bool(review),
     }
+    if len(prompt.strip()) > MAX_PROMPT_CHARS:
+        used = len(prompt.strip())
+        message = (
+            f"Prompt: {used:,} characters, {used - MAX_PROMPT_CHARS:,} more than the {MAX_PROMPT_CHARS:,} "
+            "allowed. Shorten it, or attach long material as a file and say here what the video "
+            "should make of it."
+        )
+        return _create_page(request, user, form, message, 400)
     try:
         body = CreateAgentRequest.model_validate(
             {
@@ -184,6 +202,7 @@ def session_page(request: Request, session_id: str, user: User) -> Response:
         can_message=chat and not active,
         can_approve=chat and not active and board is not None and session["status"] != "completed",
         question=question,
+        max_message=MAX_MESSAGE_CHARS,
     )
 
 

@@ -1,12 +1,17 @@
 """Settings: API keys (create, revoke) and webhook endpoints (add, events, rotate, deliveries).
 
 Webhook changes go through the API's own route functions; keys through the same store functions
-as ``reelwright keys create``. A new key or secret is shown once, on the page that answers the
-form, and never again (it is not stored in the clear).
+as ``reelwright keys create``. A new key or secret is shown once and never again (it is not
+stored in the clear). Every form that makes one answers with a redirect (POST-redirect-GET), so
+reloading the page never makes a second key: the value travels to the next GET in a short-lived
+HTTP-only cookie scoped to /settings, which that GET shows and deletes.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -78,9 +83,45 @@ def _settings_page(
     )
 
 
+ONCE_COOKIE = "rw_shown_once"
+ONCE_SECONDS = 300
+
+
+def _show_once(request: Request, user: WebUser, what: str, value: str) -> Response:
+    """Redirect to the settings page, which shows ``value`` once (see the module docstring)."""
+    response = RedirectResponse("/settings#once", status_code=303)
+    payload = json.dumps({"owner": user.owner_id, "what": what, "value": value}).encode()
+    response.set_cookie(
+        ONCE_COOKIE,
+        base64.urlsafe_b64encode(payload).decode(),
+        max_age=ONCE_SECONDS,
+        httponly=True,
+        samesite="strict",
+        secure=get_context(request).settings.public_base.startswith("https://"),
+        path="/settings",
+    )
+    return response
+
+
+def _take_shown_once(request: Request, user: WebUser) -> dict[str, str] | None:
+    raw = request.cookies.get(ONCE_COOKIE)
+    if not raw:
+        return None
+    try:
+        found = json.loads(base64.urlsafe_b64decode(raw.encode()))
+    except (ValueError, binascii.Error):
+        return None
+    if not isinstance(found, dict) or found.get("owner") != user.owner_id:
+        return None  # another account's, in a browser shared since: never shown to this one
+    return {"what": str(found.get("what", "")), "value": str(found.get("value", ""))}
+
+
 @router.get("/settings", response_class=HTMLResponse)
 def settings_page(request: Request, user: User) -> Response:
-    return _settings_page(request, user)
+    response = _settings_page(request, user, shown_once=_take_shown_once(request, user))
+    if ONCE_COOKIE in request.cookies:
+        response.delete_cookie(ONCE_COOKIE, path="/settings", httponly=True, samesite="strict")
+    return response
 
 
 @router.post("/settings/keys")
@@ -90,7 +131,7 @@ def create_key(
     check_csrf(user, csrf_token)
     label = name.strip() or "web"
     key = add_key(get_context(request).db, user.owner_id, label)
-    return _settings_page(request, user, shown_once={"what": f"API key “{label}”", "value": key})
+    return _show_once(request, user, f"API key “{label}”", key)
 
 
 @router.post("/settings/keys/{key_id}/revoke")
@@ -123,11 +164,7 @@ def add_endpoint(
         created: dict[str, Any] = create_endpoint(body, user.owner_id, get_context(request))["data"]
     except (ValidationError, ApiError) as exc:
         return _settings_page(request, user, error=_endpoint_error(exc), status=400)
-    return _settings_page(
-        request,
-        user,
-        shown_once={"what": f"signing secret for {created['url']}", "value": created["secret"]},
-    )
+    return _show_once(request, user, f"signing secret for {created['url']}", created["secret"])
 
 
 @router.post("/settings/webhooks/{endpoint_id}/events")
@@ -149,11 +186,7 @@ def rotate(request: Request, endpoint_id: str, user: User, csrf_token: Csrf = ""
     ctx = get_context(request)
     with api_errors_as_pages():
         rotated: dict[str, Any] = rotate_endpoint_secret(endpoint_id, user.owner_id, ctx)["data"]
-    return _settings_page(
-        request,
-        user,
-        shown_once={"what": f"new signing secret for {rotated['url']}", "value": rotated["secret"]},
-    )
+    return _show_once(request, user, f"new signing secret for {rotated['url']}", rotated["secret"])
 
 
 @router.post("/settings/webhooks/{endpoint_id}/delete")

@@ -5,6 +5,7 @@
   const $ = (sel, root = document) => root.querySelector(sel);
   const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
   const csrf = ($('meta[name="csrf-token"]') || {}).content || "";
+  document.documentElement.classList.add("js"); // styles that only make sense with this script
   const LABELS = {
     pending: "Queued", processing: "Rendering", completed: "Ready", failed: "Failed",
     thinking: "Writing the script", generating: "Rendering", reviewing: "Waiting for your review",
@@ -117,6 +118,68 @@
         for (const b of $$("button", chat)) b.disabled = false;
       }
     });
+  }
+
+  // Text limits: shown as you type or paste, never enforced by cutting (no maxlength), and a form
+  // whose text is too long is not sent: the counter says by how much and what to do instead.
+  const number = new Intl.NumberFormat();
+  for (const counter of $$("[data-counter-for]")) {
+    const field = document.getElementById(counter.dataset.counterFor);
+    const limit = Number(field.dataset.limit);
+    const alert = document.createElement("span");
+    alert.className = "sr-only";
+    alert.setAttribute("aria-live", "assertive");
+    counter.after(alert);
+    let wasOver = false;
+    const sync = () => {
+      const used = field.value.length;
+      const over = used > limit;
+      counter.classList.toggle("over", over);
+      field.setAttribute("aria-invalid", over ? "true" : "false");
+      counter.textContent = `${number.format(used)} / ${number.format(limit)} characters` +
+        (over ? `: ${number.format(used - limit)} too many; ${counter.dataset.advice}.` : "");
+      if (over !== wasOver) alert.textContent = over ? counter.textContent : "Within the limit again.";
+      wasOver = over;
+    };
+    field.addEventListener("input", sync);
+    field.form.addEventListener("submit", (e) => {
+      if (field.value.length > limit) {
+        e.preventDefault();
+        e.stopImmediatePropagation(); // the form's own handlers do not start sending it
+        field.focus();
+      }
+    }, true);
+    sync();
+  }
+
+  // Catalogue previews are drawn on their first request (half a minute for all on a fresh server):
+  // each tile says so until its picture arrives, and the fieldset counts how many are ready.
+  for (const status of $$("[data-preview-status]")) {
+    const frames = $$("[data-preview-frame]", status.closest("fieldset"));
+    let ready = 0;
+    let failed = 0;
+    const report = () => {
+      const waiting = frames.length - ready - failed;
+      status.hidden = waiting === 0 && failed === 0;
+      status.textContent = waiting > 0
+        ? `Drawing previews: ${ready} of ${frames.length} ready. A fresh server draws each one once; ` +
+          "you can choose before they arrive."
+        : failed > 0 ? `${failed} preview${failed > 1 ? "s" : ""} could not be drawn; the choices still work.` : "";
+    };
+    for (const frame of frames) {
+      const media = $(".pick-still", frame);
+      const url = media.getAttribute("poster") || media.getAttribute("src");
+      const probe = new Image();
+      probe.addEventListener("load", () => { frame.classList.add("ready"); ready += 1; report(); });
+      probe.addEventListener("error", () => {
+        frame.classList.add("failed");
+        $("[data-preview-label]", frame).textContent = "No preview";
+        failed += 1;
+        report();
+      });
+      probe.src = url;
+    }
+    report();
   }
 
   // Presenter and style previews play while hovered or focused.

@@ -12,6 +12,7 @@ import io
 import os
 import re
 import shutil
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -460,6 +461,83 @@ def test_cold_previews_long_prompts_and_a_key_made_once(browser: Any, server: Se
     page.reload()
     assert page.locator("[data-shown-once]").count() == 0
     assert page.locator("#keys tbody tr", has_text="laptop").count() == 1
+    assert errors == [], errors
+    context.close()
+    camera.close()
+
+
+def _silence_wav() -> bytes:
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16_000)
+        w.writeframes(b"\0\0" * 16_000)  # one second
+    return out.getvalue()
+
+
+VISIBLE_VOICES = """() => Array.from(document.querySelectorAll('#voice_id option[data-quality]'))
+  .filter(o => !o.hidden).map(o => ({id: o.value, ...o.dataset}))"""
+
+
+@pytest.mark.slow
+def test_the_voice_picker_filters_plays_and_warns_about_robotic_voices(browser: Any, server: Server) -> None:
+    camera = Camera(browser, server.base)
+    context, page, errors = _sign_in(browser, server, "voice tester")
+    sample = _silence_wav()
+    context.route(
+        "**/previews/voice/**", lambda route: route.fulfill(status=200, content_type="audio/wav", body=sample)
+    )
+    page.goto("/create")
+
+    # Grouped by language names, never raw tags; each voice says its gender and quality.
+    groups = page.eval_on_selector_all("#voice_id optgroup", "gs => gs.map(g => g.label)")
+    assert "English" in groups and "German" in groups
+    assert not [g for g in groups if re.fullmatch(r"[a-z]{2,3}(-\w+)*", g)], groups
+    joe = page.locator("#voice_id option[value='en_US-joe']").inner_text()
+    assert joe == "Joe: English (America), male, natural"
+
+    # Filters for language, gender and quality, each narrowing the list.
+    total = len(page.evaluate(VISIBLE_VOICES))
+    assert total > 100 and page.locator("[data-voice-count]").inner_text() == f"{total} voices"
+    page.select_option("#voice-quality", "natural")
+    natural = page.evaluate(VISIBLE_VOICES)
+    assert natural and all(v["quality"] == "natural" for v in natural) and len(natural) < total
+    page.select_option("#voice-quality", "")
+    page.select_option("#voice-language", "German")
+    page.select_option("#voice-gender", "female")
+    german = page.evaluate(VISIBLE_VOICES)
+    assert german and all(v["language"] == "German" and v["gender"] == "female" for v in german)
+    assert page.locator("[data-voice-count]").inner_text() == f"{len(german)} of {total} voices match"
+    page.select_option("#voice-language", "")
+    page.select_option("#voice-gender", "")
+
+    # Matched to the presenter: Ava's voice is robotic, which the page says before rendering, and plays.
+    page.locator("input[name=avatar_id][value=ava]").check()
+    note = page.locator("[data-voice-note]")
+    assert "Ava will speak with the matched voice “English (America), female, robotic”" in note.inner_text()
+    assert "robotic voice" in note.inner_text() and "choose Joe" in note.inner_text()
+    warning = page.locator("[data-voice-warning]")
+    assert warning.is_visible() and warning.inner_text() == "Heads-up: Ava will speak with a robotic voice."
+    page.click("[data-voice-play]")
+    page.wait_for_function("() => document.querySelector('[data-voice-play]').textContent === '■ Stop'")
+    assert page.get_attribute("[data-voice-play]", "data-playing") == "espeak-en-us-female"
+    page.screenshot(path=ARTIFACTS / "create-voice-desktop.png", full_page=True)
+
+    # Marcus is matched with the natural voice: no warning, and his voice plays.
+    page.locator("input[name=avatar_id][value=marcus]").check()
+    assert "Marcus will speak with the matched voice “Joe" in note.inner_text()
+    assert warning.is_hidden()
+    page.click("[data-voice-play]")
+    page.wait_for_function("() => document.querySelector('[data-voice-play]').textContent === '■ Stop'")
+    assert page.get_attribute("[data-voice-play]", "data-playing") == "en_US-joe"
+    # A robotic voice chosen by hand is flagged too.
+    page.select_option("#voice_id", "espeak-de")
+    assert (
+        "Marcus will speak with the voice “German, male, robotic”" in note.inner_text()
+        and warning.is_visible()
+    )
+    camera.shoot(page, "create-voice")
     assert errors == [], errors
     context.close()
     camera.close()

@@ -35,6 +35,7 @@ from reelwright.store.status import ACTIVE, WAITING_FOR_INPUT
 from reelwright.web.auth import WebUser
 from reelwright.web.pages.common import User, api_errors_as_pages, check_csrf
 from reelwright.web.templating import render
+from reelwright.web.voice_picker import matched_voices, voice_groups
 
 router = APIRouter(include_in_schema=False)
 # The API's limit on a chat message, read from its schema so the two never disagree.
@@ -51,10 +52,12 @@ PROMPT_TIPS = (
 )
 
 
-def _catalogues(ctx: ApiContext, owner_id: str) -> dict[str, list[dict[str, Any]]]:
+def _catalogues(ctx: ApiContext, owner_id: str) -> dict[str, Any]:
+    avatars = list_looks(ctx, owner_id, group_id=None, avatar_type=None)["data"]
     return {
-        "avatars": list_looks(ctx, owner_id, group_id=None, avatar_type=None)["data"],
-        "voices": list_voices(ctx, owner_id)["data"],
+        "avatars": avatars,
+        "matched": matched_voices(avatars),
+        "voice_groups": voice_groups(list_voices(ctx, owner_id)["data"]),
         "styles": list_styles(ctx, owner_id, tag=None, limit=100, token=None)["data"],
     }
 

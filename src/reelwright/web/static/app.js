@@ -193,27 +193,92 @@
     pick.addEventListener("focusout", stop);
   }
 
-  // Voice sample.
+  // Voice picker: filters by language, gender and quality; plays any voice, including the one
+  // matched to the chosen presenter; says before rendering when a presenter would sound robotic.
   const voiceSelect = $("[data-voice-select]");
   if (voiceSelect) {
-    const button = $("[data-voice-play]");
+    const picker = voiceSelect.closest("[data-voice-picker]");
+    const button = $("[data-voice-play]", picker);
+    const note = $("[data-voice-note]", picker);
+    const warning = $("[data-voice-warning]");
+    const filters = $$("[data-voice-filter]", picker);
+    const count = $("[data-voice-count]", picker);
+    const voices = $$("option[data-quality]", voiceSelect);
     const audio = new Audio();
-    const sample = () => {
+    $("[data-voice-filters]", picker).hidden = false; // they need this script
+    const presenter = () => $('input[name="avatar_id"]:checked');
+    // The option that will speak: the chosen voice, or the presenter's matched one.
+    const speaking = () => {
       const opt = voiceSelect.selectedOptions[0];
-      return opt && opt.dataset.preview;
+      if (opt && opt.value) return opt;
+      const p = presenter();
+      return p && p.value ? $(`option[value="${CSS.escape(p.dataset.voice)}"]`, voiceSelect) : null;
+    };
+    const describe = () => {
+      const opt = speaking();
+      const p = presenter();
+      const who = p && p.value ? p.dataset.name : "The presenter";
+      let text;
+      let robotic = false;
+      if (!opt) {
+        text = "The presenter is chosen for the video and speaks with the voice matched to them. " +
+          "Choose a presenter to hear their voice.";
+      } else {
+        robotic = opt.dataset.quality === "robotic";
+        const matched = !voiceSelect.value;
+        text = `${who} will speak with ${matched ? "the matched voice" : "the voice"} “${opt.textContent.trim()}”.`;
+        if (robotic) {
+          const natural = voices.find((o) => o.dataset.quality === "natural" &&
+            o.dataset.language === opt.dataset.language);
+          text += " It is a robotic voice (eSpeak NG): it sounds synthetic." + (natural
+            ? ` For a natural ${opt.dataset.language} voice choose ${natural.textContent.split(":")[0]}` +
+              ` (${natural.dataset.gender}), or install one (README: “Presenters, voices and styles”).`
+            : ` No natural ${opt.dataset.language} voice is installed (README: “Presenters, voices and styles”).`);
+        }
+      }
+      note.textContent = text;
+      note.classList.toggle("robotic", robotic);
+      if (warning) {
+        warning.hidden = !robotic;
+        warning.textContent = robotic ? `Heads-up: ${who} will speak with a robotic voice.` : "";
+      }
     };
     const sync = () => {
       audio.pause();
-      button.disabled = !sample();
+      const opt = speaking();
+      button.disabled = !(opt && opt.dataset.preview);
       button.textContent = "▶ Hear it";
+      describe();
     };
+    const applyFilters = () => {
+      const want = Object.fromEntries(filters.map((f) => [f.dataset.voiceFilter, f.value]));
+      let shown = 0;
+      for (const opt of voices) {
+        const ok = Object.entries(want).every(([key, value]) => !value || opt.dataset[key] === value);
+        opt.hidden = !ok;
+        opt.disabled = !ok && !opt.selected; // hidden options are skipped by the keyboard too
+        if (ok) shown += 1;
+      }
+      for (const group of $$("optgroup", voiceSelect)) {
+        group.hidden = !$$("option", group).some((o) => !o.hidden);
+      }
+      count.textContent = shown === voices.length ? `${shown} voices` :
+        shown ? `${shown} of ${voices.length} voices match` : "No voice matches these filters.";
+    };
+    for (const f of filters) f.addEventListener("change", applyFilters);
     voiceSelect.addEventListener("change", sync);
+    for (const r of $$('input[name="avatar_id"]')) r.addEventListener("change", sync);
     audio.addEventListener("ended", () => { button.textContent = "▶ Hear it"; });
     button.addEventListener("click", () => {
       if (!audio.paused) return sync();
-      audio.src = sample();
-      audio.play().then(() => { button.textContent = "■ Stop"; }).catch(() => {});
+      const opt = speaking();
+      audio.src = opt.dataset.preview;
+      button.dataset.playing = opt.value;
+      audio.play().then(() => { button.textContent = "■ Stop"; }).catch(() => {
+        note.textContent = "The sample could not be played.";
+      });
     });
+    applyFilters();
     sync();
   }
 

@@ -541,3 +541,69 @@ def test_the_voice_picker_filters_plays_and_warns_about_robotic_voices(browser: 
     assert errors == [], errors
     context.close()
     camera.close()
+
+
+FOCUSED = """() => {
+  const el = document.activeElement;
+  // A tile's radio is invisible: its tile shows the focus. The file input's drop zone does.
+  const shown = el.matches('.pick input') ? el.nextElementSibling : el.closest('.drop') || el;
+  const style = getComputedStyle(shown);
+  const visible = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  return {tag: el.tagName.toLowerCase(), id: el.id, name: el.name || '', type: el.type || '',
+          value: el.value || '', cls: el.className, visible};
+}"""
+
+
+def _tab_to(page: Any, done: Any, limit: int = 60) -> list[dict[str, Any]]:
+    """Press Tab until ``done(focused)``; every stop on the way must show where the focus is."""
+    stops = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        stops.append(focused)
+        assert focused["visible"], f"no visible focus on {focused}"
+        if done(focused):
+            return stops
+    raise AssertionError(f"never reached; stops: {stops}")
+
+
+@pytest.mark.slow
+def test_the_create_flow_by_keyboard_alone(browser: Any, server: Server) -> None:
+    context, page, errors = _sign_in(browser, server, "keyboard tester")
+    page.goto("/create")
+    _tab_to(page, lambda f: f["id"] == "prompt")
+    page.keyboard.type("A short video about the opening hours of our new bakery.")
+    _tab_to(page, lambda f: f["name"] == "avatar_id")
+    page.keyboard.press("ArrowRight")  # from "Auto" to the first presenter
+    chosen = page.evaluate("document.activeElement.value")
+    assert chosen and page.is_checked(f"input[name=avatar_id][value='{chosen}']")
+    assert "will speak with the matched voice" in page.inner_text("[data-voice-note]")
+    _tab_to(page, lambda f: f["id"] == "voice-quality")
+    page.keyboard.press("ArrowDown")  # natural voices only
+    assert page.input_value("#voice-quality") == "natural"
+    _tab_to(page, lambda f: f["id"] == "voice_id")
+    _tab_to(page, lambda f: f["name"] == "orientation")
+    page.keyboard.press("ArrowRight")
+    assert page.is_checked("input[name=orientation][value=landscape]")
+    _tab_to(page, lambda f: f["id"] == "duration_sec")
+    page.keyboard.type("6")
+    _tab_to(page, lambda f: f["name"] == "review")
+    page.keyboard.press("Space")
+    assert page.is_checked("input[name=review]")
+    _tab_to(page, lambda f: "data-submit" in page.evaluate("document.activeElement.outerHTML"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/sessions/" in page.url
+
+    # The review, approved by keyboard: Tab to the button, Enter.
+    page.wait_for_selector("[data-chat-form]", timeout=180_000)
+    _tab_to(page, lambda f: f["id"] == "chat-message")
+    stops = _tab_to(page, lambda f: f["value"] == "approve")
+    assert [s["value"] for s in stops] == ["revise", "approve"]
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/videos/[0-9a-f]{32}$"), timeout=300_000)
+    assert page.locator("[data-badge]").first.inner_text() == "Ready"
+    _tab_to(page, lambda f: f["tag"] == "video")  # the player is reachable too
+    assert errors == [], errors
+    context.close()

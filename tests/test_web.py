@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from reelwright.store.db import Database
-from reelwright.store.models import Video
+from reelwright.store.models import AgentSession, Video
 from reelwright.web.auth import is_loopback
 from reelwright.web.captions import srt_script, srt_to_vtt
 from tests.server import Server
@@ -129,6 +129,40 @@ def test_keys_are_made_and_revoked_in_settings_and_everything_shown_is_escaped(s
     # Revoking the key this browser signed in with ends its session.
     assert client.post(f"/settings/keys/{signed_in_id}/revoke", data={"csrf_token": csrf}).status_code == 303
     assert client.get("/settings").status_code == 303
+
+
+def test_a_session_offers_stop_and_start_over_and_waits_in_the_library(server: Server) -> None:
+    client = _signed_in(server, server.key("erin"))
+    csrf = _form_token(client.get("/create").text, "csrf_token")
+    prompt = "A welcome video for new volunteers at the food bank."
+    made = client.post(
+        "/create", data={"csrf_token": csrf, "prompt": prompt, "duration_sec": "12", "review": "1"}
+    )
+    assert made.status_code == 303
+    session_id = made.headers["location"].rsplit("/", 1)[1]
+    # No worker runs in this server: the session stays "thinking", so Stop applies.
+    page = client.get(f"/sessions/{session_id}")
+    assert f'action="/sessions/{session_id}/stop"' in page.text and "data-start-over" in page.text
+    assert "data-chat-form" not in page.text  # the agent is busy: no message box yet
+    assert client.post(f"/sessions/{session_id}/stop", data={"csrf_token": "forged"}).status_code == 403
+    stopped = client.post(f"/sessions/{session_id}/stop", data={"csrf_token": csrf})
+    assert stopped.status_code == 303 and stopped.headers["location"] == f"/sessions/{session_id}"
+    with Database(f"sqlite:///{server.data / 'reelwright.db'}").session() as s:
+        row = s.get(AgentSession, session_id)
+        assert row is not None and row.stop_requested  # the worker stops at its next checkpoint
+
+    # Start over: the form comes back filled in from the session.
+    again = client.get(f"/create?from={session_id}")
+    assert prompt in again.text and 'value="12"' in again.text
+    assert re.search(r'name="review" value="1" checked', again.text)
+    assert client.get("/create?from=" + "0" * 32).status_code == 404
+
+    # The library lists it with the drafts, its state said, before any video exists.
+    library = client.get("/videos")
+    assert f'data-draft="{session_id}"' in library.text and "Writing the script" in library.text
+    assert f'data-draft="{session_id}"' not in client.get("/videos?state=ready").text
+    assert f'data-draft="{session_id}"' in client.get("/videos", params={"title": "food bank"}).text
+    assert client.get("/videos?state=nonsense").status_code == 400
 
 
 def test_library_pages_searches_and_escapes_what_it_shows(server: Server) -> None:

@@ -344,7 +344,8 @@ def test_a_chat_that_gets_an_unanswerable_request_continues_to_a_finished_video(
     assert "April 30" in srt, srt
 
     # Finished, the session still offers the next step: changes for a new version, or starting over.
-    page.goto(session_url)
+    _submit(page, "[data-session-link]")
+    assert page.url == session_url
     assert page.locator("[data-video-link]").is_visible() and page.locator("#chat-message").is_visible()
     page.click("[data-start-over]")
     assert page.input_value("#prompt") == "A short video about the spring sale at our bike shop."

@@ -18,6 +18,7 @@ from reelwright.plan.base import PlanRequest
 from reelwright.plan.script import page_visual
 from reelwright.storyboard import (
     BulletSlide,
+    ColorFill,
     ImageScene,
     MusicTrack,
     PdfPage,
@@ -176,6 +177,8 @@ def from_storyboard(board: Storyboard, files: list[InputFile], reason: str = "")
             visual = DraftVisual(kind="bullets", heading=v.heading, bullets=list(v.bullets))
         elif isinstance(v, PdfPage):
             visual = DraftVisual(kind="file", file=numbers.get(v.source), page=v.page, heading=v.heading)
+        elif isinstance(v, ColorFill):  # a script video's plain background: nothing to show but the title
+            visual = DraftVisual(kind="title", heading=board.title)
         else:
             visual = DraftVisual(kind="file", file=numbers.get(v.source), heading=v.caption)
         scenes.append(DraftScene(narration=scene.narration, visual=visual, presenter=scene.presenter))

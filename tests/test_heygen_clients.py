@@ -659,8 +659,7 @@ def test_v3_create_avatar_type_names(env: Env) -> None:
 @pytest.mark.parametrize(
     ("method", "path", "model", "says"),
     [
-        ("POST", "/v2/video/generate", V2NotImplemented, "script videos"),
-        ("POST", "/v3/videos", V3NotImplemented, "script videos"),
+        ("POST", "/v2/video/av4/generate", V2NotImplemented, "Avatar IV"),
         ("GET", "/v2/templates", V2NotImplemented, "templates"),
         ("POST", "/v2/template/t1/generate", V2NotImplemented, "templates"),
         ("POST", "/v2/video_translate", V2NotImplemented, "translation"),

@@ -129,7 +129,7 @@ class PresenterPlacement(_Model):
 
 class Scene(_Model):
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")
-    narration: str = Field(default="", max_length=4000)
+    narration: str = Field(default="", max_length=5000)
     visual: Visual
     presenter: PresenterLayout = "pip"
     transition: Transition = Field(default="crossfade", description="how this scene enters")

@@ -20,8 +20,8 @@ from reelwright.storyboard import PresenterPlacement, PresenterStyle
 
 CLOSE_UP_ZOOM = 1.8  # the bust drawn this much larger and cropped to the face
 # In a presenter's square the face's centre sits about 40 % down (the art's eyes to mouth); a
-# close-up puts it a little above the middle of the crop.
-_FACE_Y, _FACE_IN_CROP = 0.40, 0.45
+# close-up puts it a little below the middle of the crop, so the top of the hair stays in.
+_FACE_Y, _FACE_IN_CROP = 0.40, 0.55
 
 
 def _even(v: float) -> int:
@@ -30,12 +30,12 @@ def _even(v: float) -> int:
 
 def placed_frame(width: int, height: int, placement: PresenterPlacement) -> Frame:
     """The presenter's square: ``scale`` of the frame's shorter side, centred horizontally; a
-    ``normal`` bust stands on the bottom edge, a circle or close-up is centred. The offset moves
+    bust (``normal`` or ``close_up``) stands on the bottom edge, a circle is centred. The offset moves
     it by shares of the frame, and it is kept inside the frame."""
     short = min(width, height)
     size = max(2, min(short, _even(short * placement.scale)))
     x = (width - size) / 2 + placement.offset_x * width
-    y = (height - size) if placement.style == "normal" else (height - size) / 2
+    y = (height - size) / 2 if placement.style == "circle" else height - size
     y += placement.offset_y * height
     x = min(max(0, _even(x)), width - size)
     y = min(max(0, _even(y)), height - size)

@@ -18,10 +18,10 @@ from reelwright.avatar.presenter import Pose, Presenter
 from reelwright.render.layout import Frame, Rect, frame_for
 from reelwright.storyboard import PresenterPlacement, PresenterStyle
 
-CLOSE_UP_ZOOM = 1.8  # the bust drawn this much larger and cropped to the face
+CLOSE_UP_ZOOM = 1.6  # the bust drawn this much larger and cropped to the face
 # In a presenter's square the face's centre sits about 40 % down (the art's eyes to mouth); a
 # close-up puts it a little below the middle of the crop, so the top of the hair stays in.
-_FACE_Y, _FACE_IN_CROP = 0.40, 0.55
+_FACE_Y, _FACE_IN_CROP = 0.40, 0.58
 
 
 def _even(v: float) -> int:

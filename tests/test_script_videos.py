@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import json
 import subprocess
 import threading
@@ -315,6 +316,28 @@ def test_v3_videos_create_status_and_idempotency(queued: Queued) -> None:
         ):
             err = parse(V3Error, c.post("/v3/videos", json=bad), 400).error
             assert err.param is not None and param in err.param, err
+
+
+def test_a_drawn_presenter_works_everywhere_and_has_a_preview(queued: Queued) -> None:
+    with queued.server.client(queued.key) as c:
+        r = c.post(
+            "/v3/avatars",
+            json={"type": "prompt", "prompt": "a man in his 30s with a beard and a teal sweater"},
+        )
+        assert r.status_code == 200, r.text
+        drawn = r.json()["data"]
+        assert drawn["id"] == "drawn-m-adult-fair-brown-crop-sweater-teal-beard"
+        body = {"video_inputs": [scene(character={"type": "avatar", "avatar_id": drawn["id"]})]}
+        parse(V2GenerateResponse, c.post("/v2/video/generate", json=body))
+        r = c.post("/v3/video-agents", json={"prompt": "A welcome for new staff", "avatar_id": drawn["id"]})
+        assert r.status_code == 200, r.text
+        preview = c.get(drawn["preview_image_url"])
+    assert preview.status_code == 200 and preview.headers["content-type"] == "image/png"
+    with Image.open(io.BytesIO(preview.content)) as im:
+        assert im.size == (512, 512)
+        # The teal sweater fills the bottom middle of the still.
+        r_, g, b = im.convert("RGB").getpixel((256, 500))
+    assert g > r_ + 30 and b > r_ + 30, (r_, g, b)
 
 
 # -- one real render ------------------------------------------------------------------------------

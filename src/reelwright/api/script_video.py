@@ -22,7 +22,8 @@ from pydantic import BaseModel, Field, ValidationError
 
 from reelwright.api.errors import ApiError
 from reelwright.api.schemas import AssetFile, UrlFile
-from reelwright.avatar.catalogue import AVATARS
+from reelwright.avatar.catalogue import AVATARS, get_avatar
+from reelwright.avatar.drawn import is_drawn
 from reelwright.errors import InputError
 from reelwright.ingest.sniff import sniff
 from reelwright.plan.language import check_voice_language
@@ -245,7 +246,7 @@ def plan_script(inputs: list[VideoInput], *, owns_photo: set[str], test: bool = 
         at = f"video_inputs[{i}]"
         ch = scene.character
         if isinstance(ch, AvatarCharacter):
-            if ch.avatar_id not in AVATARS and ch.avatar_id not in owns_photo:
+            if ch.avatar_id not in AVATARS and ch.avatar_id not in owns_photo and not is_drawn(ch.avatar_id):
                 raise ApiError(400, f"unknown avatar_id {ch.avatar_id!r}", param=f"{at}.character.avatar_id")
             avatars.setdefault(ch.avatar_id, i)
         elif isinstance(ch, TalkingPhotoCharacter):
@@ -293,7 +294,8 @@ def plan_script(inputs: list[VideoInput], *, owns_photo: set[str], test: bool = 
     if test:
         notes.append("test: a self-hosted render has no watermark and costs nothing")
     avatar = next(iter(avatars), None)
-    voice_id = first_voice or (AVATARS[avatar].default_voice if avatar in AVATARS else DEFAULT_VOICE)
+    known = avatar is not None and (avatar in AVATARS or is_drawn(avatar))
+    voice_id = first_voice or (get_avatar(avatar).default_voice if known and avatar else DEFAULT_VOICE)
     return ScriptPlan(avatar, voice_id, files, file_of, notes)
 
 

@@ -17,6 +17,7 @@ from reelwright.api.errors import ApiError
 from reelwright.api.files_in import store_request_files
 from reelwright.api.schemas import AssetFile, Base64File, UrlFile
 from reelwright.avatar.catalogue import AVATARS
+from reelwright.avatar.drawn import is_drawn
 from reelwright.avatar.photo_looks import owns_photo_look
 from reelwright.chat.conversation import add_message
 from reelwright.errors import InputError
@@ -45,7 +46,7 @@ def check_ids(avatar_id: str | None, voice_id: str | None, style_id: str | None)
         ("voice_id", voice_id, VOICES),
         ("style_id", style_id, STYLES),
     ):
-        if value is not None and value not in known:
+        if value is not None and value not in known and not (param == "avatar_id" and is_drawn(value)):
             raise ApiError(400, f"unknown {param} {value!r}", param=param)
 
 

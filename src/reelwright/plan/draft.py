@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from reelwright.avatar.catalogue import AVATARS
+from reelwright.avatar.drawn import is_drawn
 from reelwright.ingest.files import InputFile
 from reelwright.plan.base import PlanRequest
 from reelwright.plan.script import page_visual
@@ -125,7 +126,7 @@ def _visual(scene: DraftScene, n: int, files: list[InputFile]) -> Visual:
 def to_storyboard(draft: DraftPlan, request: PlanRequest, target: float) -> Storyboard:
     """The draft as a Storyboard; what the user pinned wins over what the model chose."""
     avatar = None if request.video.no_avatar else (request.video.avatar or draft.avatar)
-    if avatar is not None and avatar not in AVATARS:
+    if avatar is not None and avatar not in AVATARS and not is_drawn(avatar):
         raise DraftProblem(f"avatar {avatar!r} is not in the catalogue; choose one of {sorted(AVATARS)}")
     voice = request.video.voice or draft.voice
     if voice not in VOICES:

@@ -202,6 +202,20 @@ def test_v2_generate_portrait_and_other_voice_types(queued: Queued, files: Files
         parse(V2GenerateResponse, c.post("/v2/video/generate", json=body))
 
 
+def test_v2_generate_each_scene_in_its_own_language(queued: Queued) -> None:
+    """A scene's text is checked against its own voice, so a two-language script is accepted
+    (the whole script read as one text is German, which the first scene's voice does not speak)."""
+    german = "Willkommen in unserem Unternehmen, wir freuen uns sehr, dass Sie heute hier bei uns sind."
+    body = {
+        "video_inputs": [
+            scene("Hello and welcome."),
+            scene(voice={"type": "text", "input_text": german, "voice_id": "espeak-de"}),
+        ]
+    }
+    with queued.server.client(queued.key) as c:
+        parse(V2GenerateResponse, c.post("/v2/video/generate", json=body))
+
+
 def test_v2_generate_any_dimension_within_4k(queued: Queued) -> None:
     body = {"video_inputs": [scene()], "dimension": {"width": 1280, "height": 720}}
     with queued.server.client(queued.key) as c:
@@ -239,13 +253,13 @@ def test_v2_generate_any_dimension_within_4k(queued: Queued) -> None:
             lambda b: b["video_inputs"][0].update(
                 background={"type": "image", "url": "http://169.254.169.254/latest/meta-data"}
             ),
-            "files[0]",
+            "video_inputs[0].background",
             "",
         ),
         (
             lambda b: b["video_inputs"][0].update(voice={"type": "audio", "audio_asset_id": "nope"}),
-            "files[0]",
-            "no asset",
+            "video_inputs[0].voice",
+            "video_inputs[0].voice: no asset",
         ),
         (
             lambda b: b["video_inputs"][0]["voice"].update(

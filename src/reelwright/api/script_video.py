@@ -222,6 +222,7 @@ class ScriptPlan:
     files: list[UrlFile | AssetFile] = field(default_factory=list)
     # scene index -> (role, index into files): role is "image", "video" or "audio"
     file_of: dict[tuple[int, str], int] = field(default_factory=dict)
+    file_params: list[str] = field(default_factory=list)  # each file's field, for error messages
     notes: list[str] = field(default_factory=list)
 
 
@@ -242,6 +243,7 @@ def plan_script(inputs: list[VideoInput], *, owns_photo: set[str], test: bool = 
     notes: list[str] = []
     files: list[UrlFile | AssetFile] = []
     file_of: dict[tuple[int, str], int] = {}
+    file_params: list[str] = []
     for i, scene in enumerate(inputs):
         at = f"video_inputs[{i}]"
         ch = scene.character
@@ -274,13 +276,16 @@ def plan_script(inputs: list[VideoInput], *, owns_photo: set[str], test: bool = 
             spec = _file_spec(voice.audio_url, voice.audio_asset_id, f"{at}.voice")
             file_of[i, "audio"] = len(files)
             files.append(spec)
+            file_params.append(f"{at}.voice")
         bg = scene.background
         if isinstance(bg, ImageBackground):
             file_of[i, "image"] = len(files)
             files.append(_file_spec(bg.url, bg.image_asset_id, f"{at}.background"))
+            file_params.append(f"{at}.background")
         elif isinstance(bg, VideoBackground):
             file_of[i, "video"] = len(files)
             files.append(_file_spec(bg.url, bg.video_asset_id, f"{at}.background"))
+            file_params.append(f"{at}.background")
             if bg.play_style == "fit_to_scene":
                 notes.append(f"{at}.background.play_style: fit_to_scene loops the clip instead")
     if len(avatars) > 1:
@@ -296,7 +301,23 @@ def plan_script(inputs: list[VideoInput], *, owns_photo: set[str], test: bool = 
     avatar = next(iter(avatars), None)
     known = avatar is not None and (avatar in AVATARS or is_drawn(avatar))
     voice_id = first_voice or (get_avatar(avatar).default_voice if known and avatar else DEFAULT_VOICE)
-    return ScriptPlan(avatar, voice_id, files, file_of, notes)
+    return ScriptPlan(avatar, voice_id, files, file_of, file_params, notes)
+
+
+_FILE_PARAM = re.compile(r"files\[(\d+)\]")
+
+
+def named_for_scene(exc: ApiError, plan: ScriptPlan) -> ApiError:
+    """A file's error (``files[1]``, "file 1 could not be downloaded...") named by the scene field
+    that gave the file (``video_inputs[0].background``)."""
+    m = _FILE_PARAM.fullmatch(exc.param or "")
+    if m is None or int(m.group(1)) >= len(plan.file_params):
+        return exc
+    index, param = int(m.group(1)), plan.file_params[int(m.group(1))]
+    message = re.sub(rf"^file {index}\b", param, exc.message)
+    if message == exc.message:
+        message = f"{param}: {exc.message}"
+    return ApiError(exc.status, message, code=exc.code, param=param, headers=exc.headers)
 
 
 def _check_kind(path: Path, want: str, param: str) -> None:

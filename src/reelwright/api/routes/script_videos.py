@@ -15,14 +15,17 @@ from fastapi import APIRouter
 
 from reelwright.api.context import ApiContext
 from reelwright.api.deps import Ctx, OwnerId
+from reelwright.api.errors import ApiError
 from reelwright.api.fetch_slots import off_request_pool
 from reelwright.api.script_video import (
     AvatarCharacter,
     CreateVideoRequest,
     ScriptVideoRequest,
     TalkingPhotoCharacter,
+    TextVoice,
     VideoInput,
     build_storyboard,
+    named_for_scene,
     plan_script,
     v3_inputs,
     v3_size,
@@ -74,25 +77,31 @@ def _create(
             inputs, plan, paths, title=name, size=size, size_param=size_param, caption=caption
         )
 
+    # Each scene's text was checked against its own voice; the session's prompt (the whole
+    # script) names a voice only when every scene has the same one.
+    voices = {i.voice.voice_id for i in inputs if isinstance(i.voice, TextVoice)}
     request = video_request(
         prompt=_script_text(inputs, name),
         avatar=plan.avatar,
         no_avatar=plan.avatar is None,
-        voice=plan.voice,
+        voice=plan.voice if len(voices) <= 1 else None,
         title=name[:100],
         api="script",
     )
-    created = create_session(
-        ctx,
-        owner_id,
-        request,
-        files=plan.files,
-        callback_url=callback_url,
-        callback_id=callback_id,
-        with_video=True,
-        storyboard=storyboard,
-        folder_id=folder_id,
-    )
+    try:
+        created = create_session(
+            ctx,
+            owner_id,
+            request,
+            files=plan.files,
+            callback_url=callback_url,
+            callback_id=callback_id,
+            with_video=True,
+            storyboard=storyboard,
+            folder_id=folder_id,
+        )
+    except ApiError as exc:
+        raise named_for_scene(exc, plan) from None
     return created, plan.notes
 
 

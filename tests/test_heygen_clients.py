@@ -642,11 +642,52 @@ def test_v3_avatars_and_looks_filters_and_cursor_pages(env: Env) -> None:
         assert env.photo_id not in {g["group_id"] for g in studio}
 
 
+class DrawnLook(Closed):
+    id: str
+    name: str
+    look_name: str
+    avatar_type: Literal["drawn"]
+    group_id: str
+    gender: Literal["female", "male"]
+    preview_image_url: str
+    preview_video_url: str
+    default_voice_id: str
+    preferred_orientation: str
+    tags: list[str]
+    description: str
+    honoured: list[str]
+    chosen: list[str]
+    not_honoured: list[str]
+    message: str | None = None
+
+
+class DrawnLookResponse(Closed):
+    data: DrawnLook
+
+
+class V3LookData(Open):
+    id: str
+    avatar_type: str
+    preview_image_url: str
+
+
+class V3Look(Closed):
+    data: V3LookData
+
+
 def test_v3_create_avatar_type_names(env: Env) -> None:
     with env.server.client(env.alice) as c:
-        r = c.post("/v3/avatars", json={"type": "prompt", "prompt": "a woman in her 50s with curly red hair"})
-        body = parse(V3NotImplemented, r, 501)
-        assert "type prompt" in body.error.message
+        r = c.post(
+            "/v3/avatars",
+            json={"type": "prompt", "prompt": "a woman in her 50s with curly red hair and a tattoo"},
+        )
+        drawn = parse(DrawnLookResponse, r).data
+        assert drawn.id == "drawn-f-senior-fair-red-curly-blazer-navy" and drawn.avatar_type == "drawn"
+        assert "hair colour: red" in drawn.honoured and drawn.not_honoured == ["tattoo"]
+        assert "skin: fair" in drawn.chosen and drawn.message and "tattoo" in drawn.message
+        assert parse(V3Look, c.get(f"/v3/avatars/looks/{drawn.id}")).data.id == drawn.id
+        r = c.post("/v3/avatars", json={"type": "prompt"})
+        assert r.status_code == 400 and r.json()["error"]["param"] == "prompt"
         r = c.post("/v3/avatars", json={"type": "photo_avatar"})
         assert r.status_code == 400 and r.json()["error"]["param"] == "asset_id"
         r = c.post("/v3/avatars", json={"type": "video", "asset_id": env.asset_id})
@@ -659,8 +700,7 @@ def test_v3_create_avatar_type_names(env: Env) -> None:
 @pytest.mark.parametrize(
     ("method", "path", "model", "says"),
     [
-        ("POST", "/v2/video/generate", V2NotImplemented, "script videos"),
-        ("POST", "/v3/videos", V3NotImplemented, "script videos"),
+        ("POST", "/v2/video/av4/generate", V2NotImplemented, "Avatar IV"),
         ("GET", "/v2/templates", V2NotImplemented, "templates"),
         ("POST", "/v2/template/t1/generate", V2NotImplemented, "templates"),
         ("POST", "/v2/video_translate", V2NotImplemented, "translation"),

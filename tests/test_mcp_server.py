@@ -32,6 +32,7 @@ from tests.server import Server
 
 TOOLS = {
     "create_video",
+    "create_script_video",
     "get_status",
     "get_video",
     "list_videos",
@@ -210,6 +211,46 @@ async def wait_finished_or_waiting(client: Client, session_id: str, timeout: flo
             return dict(status)
         await anyio.sleep(0.3)
     raise AssertionError(f"session {session_id} is still thinking")
+
+
+@pytest.mark.parametrize("transport", ["stdio", "http"])
+def test_create_script_video(running: Running, transport: str) -> None:
+    """A script video through MCP is the API's script video: two scenes (a colour, and a picture by
+    URL that the server fetches), the presenter placed per scene; a scene that says two things is
+    a clear tool error."""
+    fetched = _Files.served.count("/tea.png")
+
+    async def main() -> None:
+        async with connect(running, transport) as client:
+            created = await call(
+                client,
+                "create_script_video",
+                scenes=[
+                    {"text": "Hi.", "background": "#203040", "avatar_style": "closeUp"},
+                    {
+                        "silence_seconds": 1,
+                        "background": f"{running.file_base}/tea.png",
+                        "avatar_style": "circle",
+                        "scale": 0.4,
+                    },
+                ],
+                title=f"MCP script {transport}",
+            )
+            video_id = created["video_id"]
+            assert created["resource_uri"] == f"reelwright://videos/{video_id}"
+            assert _Files.served.count("/tea.png") == fetched + 1, "the server fetched the background"
+            video = await call(client, "get_video", video_id=video_id)
+            assert video["id"] == video_id and video["title"] == f"MCP script {transport}"
+            message = await call_error(
+                client, "create_script_video", scenes=[{"text": "Hi.", "silence_seconds": 1}]
+            )
+            assert "exactly one of text, audio and silence_seconds" in message
+            message = await call_error(
+                client, "create_script_video", scenes=[{"text": "Hi."}], avatar_id="nobody"
+            )
+            assert "nobody" in message
+
+    run(main)
 
 
 def test_http_refuses_missing_and_unknown_keys(running: Running) -> None:

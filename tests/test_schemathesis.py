@@ -38,7 +38,7 @@ from tests.server import Server
 from tests.services import postgres_database
 
 # The statuses API.md names: validation/download 400, 401, 403, 404, 409, 413, 429, and 501 for
-# what is not implemented (POST /v3/avatars with type prompt).
+# what is not implemented (templates, translation, streaming avatars...).
 CONTRACT_STATUSES = {400, 401, 403, 404, 409, 413, 429, 501}
 # Per operation and mode (valid, invalid data); raise it for a deeper hunt, e.g. FUZZ_EXAMPLES=200.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))

@@ -79,3 +79,61 @@ def test_relative_paths_resolve_against_the_file(tmp_path: Path) -> None:
     visual = loaded.scenes[0].visual
     assert isinstance(visual, ImageScene)
     assert visual.source == str(tmp_path / "pics" / "a.png")
+
+
+def test_script_video_fields_round_trip_and_stay_optional(tmp_path: Path) -> None:
+    """Colour and full-frame backgrounds, per-scene placement, voice and recorded speech: all
+    optional (an old storyboard's JSON is unchanged), all checked, paths resolved like the rest."""
+    plain = _board()
+    assert "placement" not in plain.to_json() and "speech" not in plain.to_json()
+    text = json.dumps(
+        {
+            "title": "Script",
+            "burn_captions": True,
+            "scenes": [
+                {
+                    "id": "a",
+                    "narration": "Hello.",
+                    "visual": {"kind": "color", "color": "#1E6FD9"},
+                    "voice": "espeak-en-us",
+                    "voice_speed": 1.2,
+                    "placement": {"style": "close_up", "scale": 0.8, "offset_x": 0.25},
+                },
+                {
+                    "id": "b",
+                    "speech": "hello.wav",
+                    "visual": {"kind": "video", "source": "clip.mp4", "fill": True, "loop": False},
+                    "placement": {"style": "circle"},
+                },
+            ],
+        }
+    )
+    board = Storyboard.from_json(text, base_dir=tmp_path)
+    assert board.scenes[1].speech == str(tmp_path / "hello.wav")
+    assert Storyboard.from_json(board.to_json()) == board
+
+
+@pytest.mark.parametrize(
+    ("scene", "field"),
+    [
+        ({"visual": {"kind": "color", "color": "blue"}}, "visual.color.color"),
+        ({"visual": {"kind": "color", "color": "#000000"}, "placement": {"scale": 3}}, "placement.scale"),
+        (
+            {"visual": {"kind": "color", "color": "#000000"}, "placement": {"style": "closeUp"}},
+            "placement.style",
+        ),
+        (
+            {"visual": {"kind": "color", "color": "#000000"}, "placement": {"offset_y": -1.5}},
+            "placement.offset_y",
+        ),
+        (
+            {"visual": {"kind": "color", "color": "#000000"}, "narration": "Hi.", "speech": "a.wav"},
+            "scenes.0",
+        ),
+    ],
+)
+def test_script_video_fields_are_checked(scene: dict[str, object], field: str) -> None:
+    text = json.dumps({"title": "T", "scenes": [{"id": "a", **scene}]})
+    with pytest.raises(InputError) as info:
+        Storyboard.from_json(text)
+    assert field in str(info.value)

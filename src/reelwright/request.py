@@ -77,8 +77,9 @@ class VideoRequest(BaseModel):
     first_scene: str | None = Field(default=None, description="the scene id the user asked to start with")
     mode: Mode = "generate"
     incognito: bool = False
-    # Which API created it: webhooks answer legacy v1 clients in their own shape.
-    api: Literal["v1", "v3"] = "v3"
+    # Which API created it: webhooks answer legacy v1 clients, and script videos (HeyGen's
+    # avatar videos), in their own shape.
+    api: Literal["v1", "v3", "script"] = "v3"
 
     @field_validator("prompt")
     @classmethod

@@ -60,6 +60,7 @@ class ImageScene(_Model):
     source: str = Field(min_length=1, description="path of a PNG or JPEG file")
     zoom: float = Field(default=1.08, ge=1.0, le=1.5, description="scale reached at the scene's end")
     caption: str | None = Field(default=None, max_length=200)
+    fill: bool = Field(default=False, description="cover the whole frame, as the scene's background")
 
 
 class VideoClip(_Model):
@@ -69,9 +70,20 @@ class VideoClip(_Model):
     source: str = Field(min_length=1, description="path of an MP4 or WebM file")
     start: float = Field(default=0.0, ge=0.0, description="seconds into the clip to start from")
     caption: str | None = Field(default=None, max_length=200)
+    fill: bool = Field(default=False, description="cover the whole frame, as the scene's background")
+    loop: bool = Field(default=True, description="loop a short clip; false holds its last frame")
 
 
-Visual = Annotated[TitleCard | BulletSlide | PdfPage | ImageScene | VideoClip, Field(discriminator="kind")]
+class ColorFill(_Model):
+    """A plain colour filling the frame (a script video's colour background)."""
+
+    kind: Literal["color"] = "color"
+    color: str = Field(pattern=r"^#[0-9A-Fa-f]{6}$", description="#RRGGBB")
+
+
+Visual = Annotated[
+    TitleCard | BulletSlide | PdfPage | ImageScene | VideoClip | ColorFill, Field(discriminator="kind")
+]
 
 
 class WordTiming(_Model):
@@ -99,15 +111,44 @@ class SceneAudio(_Model):
     visemes: list[VisemeCue] = Field(default_factory=list)
 
 
+PresenterStyle = Literal["normal", "circle", "close_up"]
+
+
+class PresenterPlacement(_Model):
+    """Where a scene's presenter stands when the script says so (HeyGen's avatar_style, scale,
+    offset), instead of the layout's spot. The presenter's square is centred, scaled, then moved by
+    the offset (fractions of the frame's width and height) and kept inside the frame."""
+
+    style: PresenterStyle = "normal"
+    scale: float = Field(
+        default=1.0, ge=0.1, le=2.0, description="1: the square is the frame's shorter side (at most)"
+    )
+    offset_x: float = Field(default=0.0, ge=-1.0, le=1.0, description="share of the width, + is right")
+    offset_y: float = Field(default=0.0, ge=-1.0, le=1.0, description="share of the height, + is down")
+
+
 class Scene(_Model):
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")
-    narration: str = Field(default="", max_length=4000)
+    narration: str = Field(default="", max_length=5000)
     visual: Visual
     presenter: PresenterLayout = "pip"
     transition: Transition = Field(default="crossfade", description="how this scene enters")
     pause_after: float = Field(default=0.0, ge=0, le=5, description="extra seconds held after the narration")
     min_duration: float = Field(default=2.0, ge=0.5, le=120, description="shortest this scene may last")
     audio: SceneAudio | None = None
+    # Script videos: each scene may have its own voice, or a recording the presenter lip-syncs to.
+    voice: str | None = Field(default=None, description="this scene's voice; None: the storyboard's")
+    voice_speed: float | None = Field(default=None, ge=0.5, le=2.0)
+    speech: str | None = Field(
+        default=None, description="an audio file the presenter lip-syncs to, instead of a narration"
+    )
+    placement: PresenterPlacement | None = None
+
+    @model_validator(mode="after")
+    def _one_voice_source(self) -> Scene:
+        if self.speech is not None and (self.voice is not None or self.narration.strip()):
+            raise ValueError("a scene with a speech recording has no narration or voice of its own")
+        return self
 
 
 class MusicTrack(_Model):
@@ -132,6 +173,9 @@ class Storyboard(_Model):
     tone: str | None = None
     target_duration: float | None = Field(default=None, ge=5, le=3600)
     music: MusicTrack | None = None
+    burn_captions: bool = Field(
+        default=False, description="the main video carries the captions (the SRT is always made)"
+    )
     scenes: list[Scene] = Field(min_length=1, max_length=200)
 
     @field_validator("scenes")
@@ -198,6 +242,8 @@ class Storyboard(_Model):
             visual = scene.visual
             if isinstance(visual, PdfPage | ImageScene | VideoClip):
                 visual.source = resolve(visual.source)
+            if scene.speech is not None:
+                scene.speech = resolve(scene.speech)
         if board.music is not None:
             board.music.source = resolve(board.music.source)
         return board

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -15,15 +17,17 @@ from reelwright.api.errors import ApiError
 from reelwright.api.files_in import store_request_files
 from reelwright.api.schemas import AssetFile, Base64File, UrlFile
 from reelwright.avatar.catalogue import AVATARS
+from reelwright.avatar.drawn import is_drawn
 from reelwright.avatar.photo_looks import owns_photo_look
 from reelwright.chat.conversation import add_message
 from reelwright.errors import InputError
 from reelwright.net.fetch import Allowlist, FetchFailed, UnsafeUrl, check_url
 from reelwright.plan.language import check_voice_language
 from reelwright.request import VideoRequest
-from reelwright.store.files import inputs_key
+from reelwright.store.files import STORYBOARD_FILE, inputs_key, work_key
 from reelwright.store.models import AgentSession, Owner, Video, new_id
-from reelwright.store.status import ACTIVE, FAILED, VIDEO_FAILED, VIDEO_PENDING
+from reelwright.store.status import ACTIVE, CHECKPOINT_PLANNED, FAILED, VIDEO_FAILED, VIDEO_PENDING
+from reelwright.storyboard import Storyboard
 from reelwright.styles.catalogue import STYLES
 from reelwright.voice.catalogue import VOICES
 
@@ -42,7 +46,7 @@ def check_ids(avatar_id: str | None, voice_id: str | None, style_id: str | None)
         ("voice_id", voice_id, VOICES),
         ("style_id", style_id, STYLES),
     ):
-        if value is not None and value not in known:
+        if value is not None and value not in known and not (param == "avatar_id" and is_drawn(value)):
             raise ApiError(400, f"unknown {param} {value!r}", param=param)
 
 
@@ -128,10 +132,14 @@ def create_session(
     callback_url: str | None = None,
     callback_id: str | None = None,
     with_video: bool = False,
+    storyboard: Callable[[list[Path]], Storyboard] | None = None,
+    folder_id: str | None = None,
 ) -> NewSession:
     """Validate, store the files, record the session and queue it. Raises ApiError on bad input.
 
     ``with_video`` creates the video row at once (legacy v1 hands out a video_id immediately).
+    ``storyboard`` (a script video) builds the storyboard from the stored files' paths; it is
+    saved as the session's planned checkpoint, so the worker renders it as it is, with no planner.
     """
     # The caller's own photo looks are valid avatar ids too (the catalogue lists only built-ins).
     pinned = request.avatar
@@ -142,7 +150,12 @@ def create_session(
     session_id = new_id()
     folder = ctx.settings.files_dir / inputs_key(session_id)
     file_keys = store_request_files(ctx, owner_id, files, folder)
+    work = ctx.settings.files_dir / work_key(session_id)
     try:
+        board = None
+        if storyboard is not None:
+            board = storyboard([ctx.settings.files_dir / key for key in file_keys])
+            _save_checkpoint(board, work / STORYBOARD_FILE)
         with ctx.db.session() as s:
             reserve_capacity(ctx, s, owner_id)
             row = AgentSession(
@@ -153,12 +166,20 @@ def create_session(
                 callback_id=callback_id,
                 callback_url=callback_url,
             )
+            if board is not None:
+                row.title, row.checkpoint = board.title, CHECKPOINT_PLANNED
             s.add(row)
             s.flush()
             # The prompt opens the conversation; in chat mode the agent reads it as its first message.
             add_message(s, session_id, "user", request.prompt, handled=not request.chat)
             if with_video:
-                video = Video(owner_id=owner_id, session_id=session_id, status=VIDEO_PENDING)
+                video = Video(
+                    owner_id=owner_id,
+                    session_id=session_id,
+                    status=VIDEO_PENDING,
+                    title=row.title,
+                    folder_id=folder_id,
+                )
                 s.add(video)
                 s.flush()
                 row.video_id = video.id
@@ -166,6 +187,7 @@ def create_session(
             created = NewSession(row.id, row.status, row.video_id, row.created_at)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
         raise
     try:
         ctx.queue.enqueue(session_id)
@@ -175,6 +197,14 @@ def create_session(
         _not_queued(ctx, session_id)
         raise
     return created
+
+
+def _save_checkpoint(board: Storyboard, path: Path) -> None:
+    """Where the worker looks for a planned storyboard (``JobRun.checkpoint``), written whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{path.name}.part")
+    part.write_text(board.to_json() + "\n", encoding="utf-8")
+    os.replace(part, path)
 
 
 def _not_queued(ctx: ApiContext, session_id: str) -> None:

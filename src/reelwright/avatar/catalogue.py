@@ -186,7 +186,14 @@ GROUPS: Final[dict[str, AvatarGroup]] = _GROUPS  # every person, by group id
 
 
 def get_avatar(avatar_id: str) -> AvatarInfo:
-    """The look with this id, or an :class:`InputError` listing the valid ids."""
+    """The look with this id (a catalogue look, or a presenter drawn from a description), or an
+    :class:`InputError` listing the valid ids."""
+    if avatar_id not in AVATARS:
+        from reelwright.avatar.drawn import drawn_info, parse_id  # it builds on this module
+
+        spec = parse_id(avatar_id)
+        if spec is not None:
+            return drawn_info(spec)
     return look_up(AVATARS, avatar_id, kind="avatar", param="avatar_id")
 
 

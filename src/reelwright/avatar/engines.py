@@ -22,9 +22,10 @@ def _talking_photo(avatar_id: str, size: int, photo: PhotoLook | None) -> Presen
 
 def _illustrated(avatar_id: str, size: int, _photo: PhotoLook | None) -> Presenter | None:
     from reelwright.avatar.catalogue import AVATARS
+    from reelwright.avatar.drawn import is_drawn
     from reelwright.avatar.presenter import PresenterRenderer
 
-    return PresenterRenderer(avatar_id, size) if avatar_id in AVATARS else None
+    return PresenterRenderer(avatar_id, size) if avatar_id in AVATARS or is_drawn(avatar_id) else None
 
 
 @hookimpl

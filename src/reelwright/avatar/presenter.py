@@ -28,6 +28,7 @@ from PIL import Image
 
 from reelwright.avatar.accessories import draw_beard, draw_earrings, draw_glasses
 from reelwright.avatar.catalogue import get_avatar
+from reelwright.avatar.drawn import drawn_look, parse_id
 from reelwright.avatar.face import HEAD_PIVOT, MOUTH_Y, Face
 from reelwright.avatar.hair import make_hair
 from reelwright.avatar.looks import LOOKS
@@ -87,7 +88,8 @@ class PresenterRenderer:
         get_avatar(avatar_id)  # raises InputError with the list of valid ids
         if size < 16:
             raise InputError(f"presenter size must be at least 16 pixels, got {size}", param="size")
-        look = LOOKS[avatar_id]
+        spec = parse_id(avatar_id)
+        look = drawn_look(spec) if spec is not None else LOOKS[avatar_id]
         self.avatar_id = avatar_id
         self.size = size
         self._scale = size / DESIGN

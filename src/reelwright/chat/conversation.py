@@ -103,6 +103,8 @@ def _on_screen(board: Storyboard, index: int) -> str:
         return visual.heading
     if isinstance(visual, PdfPage):
         return f"PDF page {visual.page}"
+    if visual.kind == "color":
+        return "a plain colour"
     return "your picture" if visual.kind == "image" else "your clip"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from reelwright.config import Settings
 from reelwright.request import VideoRequest
 from reelwright.store.db import Database
-from reelwright.store.files import VIDEO_STEM, work_key
+from reelwright.store.files import STORYBOARD_FILE, VIDEO_STEM, work_key
 
 
 @dataclass
@@ -30,7 +30,7 @@ class JobRun:
     @property
     def checkpoint(self) -> Path:
         """The planned storyboard: saved before rendering, so a run again resumes from it."""
-        return self.work / "storyboard.json"
+        return self.work / STORYBOARD_FILE
 
     @property
     def output(self) -> Path:

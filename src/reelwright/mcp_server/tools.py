@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from reelwright.mcp_server.api_client import ApiClient
 
@@ -19,6 +19,8 @@ ApiResolver = Callable[[Context], Awaitable[ApiClient]]
 INSTRUCTIONS = """\
 Reelwright makes narrated videos from a prompt (and optional slides, pictures, clips and music).
 create_video starts one; get_status reports progress and, once completed, the download URLs.
+create_script_video makes a video said exactly as written, one scene per item (its own text,
+voice, background and presenter placement); follow it with get_video.
 With mode="chat" the agent first drafts a storyboard: read it with get_draft, then send_message to
 revise it or to approve it ("looks good, render it"). list_presenters, list_voices and list_styles
 give the ids create_video accepts."""
@@ -33,6 +35,32 @@ Files = Annotated[
         max_length=20,
     ),
 ]
+
+
+_VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".m4v")
+
+
+class ScriptScene(BaseModel):
+    """One scene of a script video: what is said (text, a recording, or a silence), over what, and
+    where the presenter stands."""
+
+    text: str | None = Field(default=None, max_length=5000, description="said exactly as written")
+    voice_id: str | None = Field(default=None, description="this scene's voice (list_voices)")
+    speed: float = Field(default=1.0, ge=0.5, le=1.5)
+    audio: str | None = Field(
+        default=None,
+        description="instead of text: a recording the presenter lip-syncs to (URL, asset:<id>, or a path)",
+    )
+    silence_seconds: float | None = Field(default=None, ge=0.5, le=100, description="instead of text")
+    background: str | None = Field(
+        default=None,
+        description="#RRGGBB, or a picture or clip (URL, asset:<id>, or a path) that fills the frame",
+    )
+    avatar_style: Literal["normal", "circle", "closeUp"] = "normal"
+    scale: float = Field(default=1.0, ge=0.1, le=2.0)
+    offset_x: float = Field(default=0.0, ge=-1.0, le=1.0, description="share of the width, + is right")
+    offset_y: float = Field(default=0.0, ge=-1.0, le=1.0, description="share of the height, + is down")
+    presenter: bool = Field(default=True, description="false: this scene has no presenter")
 
 
 def build_mcp(api_for: ApiResolver, *, local_files: bool) -> MCPServer:
@@ -85,6 +113,82 @@ def build_mcp(api_for: ApiResolver, *, local_files: bool) -> MCPServer:
         }
         body.update({k: v for k, v in options.items() if v is not None})
         data: dict[str, Any] = await api.request("POST", "/v3/video-agents", json=body)
+        return data
+
+    async def media_ref(api: ApiClient, item: str) -> tuple[str, str]:
+        """``(kind, how)`` for a file: kind image/video/audio by its name or upload, how a URL or an
+        ``asset:<id>``."""
+        spec = (await file_specs(api, [item]))[0]
+        if spec["type"] == "url":
+            is_video = spec["url"].lower().split("?")[0].endswith(_VIDEO_SUFFIXES)
+            return ("video" if is_video else "image"), spec["url"]
+        is_video = Path(item).suffix.lower() in _VIDEO_SUFFIXES
+        return ("video" if is_video else "image"), f"asset:{spec['asset_id']}"
+
+    def _scene_body(scene: ScriptScene, avatar_id: str | None) -> dict[str, Any]:
+        body: dict[str, Any] = {}
+        if scene.presenter and avatar_id is not None:
+            body["character"] = {
+                "type": "avatar",
+                "avatar_id": avatar_id,
+                "avatar_style": scene.avatar_style,
+                "scale": scene.scale,
+                "offset": {"x": scene.offset_x, "y": scene.offset_y},
+            }
+        return body
+
+    @mcp.tool()
+    async def create_script_video(
+        ctx: Context,
+        scenes: Annotated[list[ScriptScene], Field(min_length=1, max_length=50)],
+        avatar_id: Annotated[
+            str | None,
+            Field(description="the presenter of every scene (list_presenters); none: no presenter"),
+        ] = "ava",
+        voice_id: Annotated[str, Field(description="the voice of scenes that name none")] = "en_US-joe",
+        orientation: Literal["landscape", "portrait"] = "landscape",
+        caption: Annotated[bool, Field(description="burn the captions into the video")] = False,
+        title: Annotated[str | None, Field(max_length=200)] = None,
+    ) -> dict[str, Any]:
+        """Make a video said exactly as written: one scene per item, no planner. Returns the video id
+        to follow with get_video (and notes on anything that could not be honoured)."""
+        api = await api_for(ctx)
+        inputs: list[dict[str, Any]] = []
+        for i, scene in enumerate(scenes):
+            item = _scene_body(scene, avatar_id)
+            said = [x is not None for x in (scene.text, scene.audio, scene.silence_seconds)]
+            if sum(said) != 1:
+                raise ToolError(f"scenes[{i}]: give exactly one of text, audio and silence_seconds")
+            if scene.text is not None:
+                item["voice"] = {
+                    "type": "text",
+                    "input_text": scene.text,
+                    "voice_id": scene.voice_id or voice_id,
+                    "speed": scene.speed,
+                }
+            elif scene.audio is not None:
+                _kind, how = await media_ref(api, scene.audio)
+                key = "audio_asset_id" if how.startswith("asset:") else "audio_url"
+                item["voice"] = {"type": "audio", key: how.removeprefix("asset:")}
+            else:
+                item["voice"] = {"type": "silence", "duration": scene.silence_seconds}
+            if scene.background is not None and scene.background.startswith("#"):
+                item["background"] = {"type": "color", "value": scene.background}
+            elif scene.background is not None:
+                kind, how = await media_ref(api, scene.background)
+                if how.startswith("asset:"):
+                    item["background"] = {"type": kind, f"{kind}_asset_id": how.removeprefix("asset:")}
+                else:
+                    item["background"] = {"type": kind, "url": how}
+            inputs.append(item)
+        size = (
+            {"width": 1920, "height": 1080} if orientation == "landscape" else {"width": 1080, "height": 1920}
+        )
+        body: dict[str, Any] = {"video_inputs": inputs, "dimension": size, "caption": caption}
+        if title is not None:
+            body["title"] = title
+        data: dict[str, Any] = await api.request("POST", "/v2/video/generate", json=body)
+        data["resource_uri"] = f"{VIDEO_URI}{data['video_id']}"
         return data
 
     @mcp.tool()

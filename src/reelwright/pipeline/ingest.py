@@ -23,6 +23,8 @@ def check_sources(board: Storyboard) -> None:
         v = scene.visual
         if isinstance(v, PdfPage | ImageScene | VideoClip):
             paths.append(Path(v.source))
+        if scene.speech is not None:
+            paths.append(Path(scene.speech))
     if board.music:
         paths.append(Path(board.music.source))
     unique = list(dict.fromkeys(paths))

@@ -22,6 +22,9 @@ def publish(
 ) -> dict[Role, Path]:
     """Move every file next to ``output`` (same filesystem: atomic renames), and the storyboard."""
     outputs = output_paths(output)
+    if board.burn_captions:
+        # The script asked for captions on the video itself: both copies carry them.
+        shutil.copyfile(rendered.captioned, rendered.video)
     staged: dict[Role, Path] = {
         "video": rendered.video,
         "captioned": rendered.captioned,

@@ -13,11 +13,13 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from reelwright.avatar.catalogue import AVATARS
+from reelwright.avatar.drawn import is_drawn
 from reelwright.ingest.files import InputFile
 from reelwright.plan.base import PlanRequest
 from reelwright.plan.script import page_visual
 from reelwright.storyboard import (
     BulletSlide,
+    ColorFill,
     ImageScene,
     MusicTrack,
     PdfPage,
@@ -124,7 +126,7 @@ def _visual(scene: DraftScene, n: int, files: list[InputFile]) -> Visual:
 def to_storyboard(draft: DraftPlan, request: PlanRequest, target: float) -> Storyboard:
     """The draft as a Storyboard; what the user pinned wins over what the model chose."""
     avatar = None if request.video.no_avatar else (request.video.avatar or draft.avatar)
-    if avatar is not None and avatar not in AVATARS:
+    if avatar is not None and avatar not in AVATARS and not is_drawn(avatar):
         raise DraftProblem(f"avatar {avatar!r} is not in the catalogue; choose one of {sorted(AVATARS)}")
     voice = request.video.voice or draft.voice
     if voice not in VOICES:
@@ -176,6 +178,8 @@ def from_storyboard(board: Storyboard, files: list[InputFile], reason: str = "")
             visual = DraftVisual(kind="bullets", heading=v.heading, bullets=list(v.bullets))
         elif isinstance(v, PdfPage):
             visual = DraftVisual(kind="file", file=numbers.get(v.source), page=v.page, heading=v.heading)
+        elif isinstance(v, ColorFill):  # a script video's plain background: nothing to show but the title
+            visual = DraftVisual(kind="title", heading=board.title)
         else:
             visual = DraftVisual(kind="file", file=numbers.get(v.source), heading=v.caption)
         scenes.append(DraftScene(narration=scene.narration, visual=visual, presenter=scene.presenter))

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from PIL import Image
 from pydantic import BaseModel, Field
 
-from reelwright.avatar.catalogue import AVATARS
+from reelwright.avatar.catalogue import AVATARS, get_avatar
 from reelwright.ingest.files import InputFile
 from reelwright.ingest.sandbox import render_pdf_page  # bounded: a page must not take the worker down
 from reelwright.llm.client import ChatClient, LlmUnavailable, Message
@@ -280,7 +280,7 @@ class LlmPlanner:
             and draft.reason.strip()
             and not (request.video.avatar and request.video.voice)
         ):
-            who = AVATARS[board.avatar].name if board.avatar else "no presenter"
+            who = get_avatar(board.avatar).name if board.avatar else "no presenter"
             said.append(
                 f"I chose {who}, the voice {VOICES[board.voice].name} and the {STYLES[board.style].name} "
                 f"style: {draft.reason.strip()}"

@@ -61,6 +61,14 @@ def catalogue_ids(kind: Kind) -> Collection[str]:
     return STYLES.keys()
 
 
+def _drawn(item_id: str) -> bool:
+    """A presenter drawn from a description: its id spells it, so its preview renders like a
+    catalogue look's."""
+    from reelwright.avatar.drawn import is_drawn
+
+    return is_drawn(item_id)
+
+
 def _renderer(kind: Kind) -> Renderer:
     module, name = _RENDERERS[kind]
     fn: Renderer = getattr(importlib.import_module(module), name)
@@ -83,7 +91,7 @@ class PreviewCache:
         if kind not in FILES or name not in FILES[kind]:  # ``in`` narrows kind to a Kind
             raise UnknownPreview(f"{kind}/{name}")
         k: Kind = kind
-        if item_id not in catalogue_ids(k):
+        if item_id not in catalogue_ids(k) and not (k == "avatar" and _drawn(item_id)):
             raise UnknownPreview(f"{kind}/{item_id}")
         return self.ensure(k, item_id) / name, FILES[k][name]
 

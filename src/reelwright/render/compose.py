@@ -211,7 +211,9 @@ def render_segment(
         graph.append(f"[{base}][media]overlay={box.x}:{box.y}:format=yuv420[base1]")
         base = "base1"
     elif isinstance(visual, VideoClip) and box is not None:
-        clip_in = add_input(["-stream_loop", "-1", "-ss", f"{visual.start:.3f}", "-an", "-i", visual.source])
+        # A clip that does not loop holds its last frame (the overlay repeats it at its end).
+        loop = ["-stream_loop", "-1"] if visual.loop else []
+        clip_in = add_input([*loop, "-ss", f"{visual.start:.3f}", "-an", "-i", visual.source])
         graph.append(
             f"[{clip_in}:v]fps={fps},scale={box.w}:{box.h}:force_original_aspect_ratio=increase,"
             f"crop={box.w}:{box.h},format=yuv420p,trim=end_frame={n},setpts=N/{fps}/TB[media]"

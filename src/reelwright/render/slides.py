@@ -19,7 +19,7 @@ from reelwright.render.decor import draw_background, margin, stroke
 from reelwright.render.decor import paint as _paint
 from reelwright.render.layout import Frame, Rect
 from reelwright.render.text import FittedText, draw_lines, fit_text
-from reelwright.storyboard import BulletSlide, ImageScene, PdfPage, Scene, TitleCard, VideoClip
+from reelwright.storyboard import BulletSlide, ColorFill, ImageScene, PdfPage, Scene, TitleCard, VideoClip
 from reelwright.styles.catalogue import Style
 from reelwright.styles.fonts import font
 
@@ -381,14 +381,22 @@ def _draw_logo(canvas: skia.Canvas, logo: Image.Image, frame: Frame) -> None:
     canvas.drawImageRect(img, skia.Rect.MakeXYWH(x, y, w, h), skia.SamplingOptions(skia.FilterMode.kLinear))
 
 
+def _hex_rgb(value: str) -> tuple[int, int, int]:
+    """``#RRGGBB`` (the storyboard validates the form) as an RGB tuple."""
+    return int(value[1:3], 16), int(value[3:5], 16), int(value[5:7], 16)
+
+
 def draw_scene_layer(
     scene: Scene, frame: Frame, style: Style, seed: int, logo: Image.Image | None = None
 ) -> SceneLayer:
     surface = skia.Surface(frame.width, frame.height)
     canvas = surface.getCanvas()
     draw_background(canvas, style, frame.width, frame.height, seed)
-    _presenter_backdrop(canvas, frame, style)
     visual = scene.visual
+    if isinstance(visual, ColorFill):
+        canvas.clear(_color(_hex_rgb(visual.color)))
+    if scene.placement is None:  # a placed presenter stands on the script's own background
+        _presenter_backdrop(canvas, frame, style)
     box = frame.content
     media_box: Rect | None = None
     cap = frame.caption_box
@@ -400,6 +408,8 @@ def draw_scene_layer(
         _draw_bullets(canvas, visual, box, style, text_bottom)
     elif isinstance(visual, PdfPage):
         _draw_pdf_page(canvas, visual, box, style)
+    elif isinstance(visual, ImageScene | VideoClip) and visual.fill:
+        media_box = Rect(0, 0, frame.width, frame.height)  # the background, under everything
     elif isinstance(visual, ImageScene | VideoClip):
         media_box = _media_with_caption(canvas, box, visual.caption, style)
         media_box = Rect(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 import zlib
 from collections.abc import Callable
@@ -28,11 +29,12 @@ from reelwright.render.compose import (
 )
 from reelwright.render.layout import Frame, Rect, clear_of_opaque_presenter, frame_for
 from reelwright.render.motion import background_motion
+from reelwright.render.placement import PlacedPresenter, placed_frame
 from reelwright.render.previews import GIF_SECONDS, write_gif, write_thumbnail
 from reelwright.render.slides import draw_scene_layer
 from reelwright.render.soundtrack import mix_soundtrack, place_speech
 from reelwright.render.timeline import SceneTiming, Timeline, build_timeline
-from reelwright.storyboard import Storyboard
+from reelwright.storyboard import ColorFill, ImageScene, Scene, Storyboard, VideoClip
 from reelwright.styles.brand import Brand, apply_brand
 from reelwright.styles.catalogue import Style, get_style
 from reelwright.voice.mix import FloatArray
@@ -102,6 +104,13 @@ def _captions_for(
     return shown
 
 
+def _covers_frame(scene: Scene) -> bool:
+    """A script video's background (a colour, or a picture or clip filling the frame): the
+    style's moving decoration would be drawn over it."""
+    v = scene.visual
+    return isinstance(v, ColorFill) or (isinstance(v, ImageScene | VideoClip) and v.fill)
+
+
 def load_logo(brand: Brand | None) -> Image.Image | None:
     if brand is None or brand.logo is None:
         return None
@@ -152,7 +161,7 @@ def render_video(
 
         uses_presenter = board.avatar is not None and any(s.presenter != "none" for s in board.scenes)
         track = _presenter_track(board, timeline, speech.envelope) if uses_presenter else None
-        renderers: dict[int, Presenter] = {}
+        renderers: dict[tuple[int, str], Presenter] = {}
         art_cache: dict[tuple[str, Rect], CaptionArt] = {}
 
         plain_parts: list[Path] = []
@@ -162,19 +171,33 @@ def render_video(
         total_frames = timeline.n_frames
         for scene, timing in zip(board.scenes, timeline.scenes, strict=True):
             layout = scene.presenter if uses_presenter else "none"
-            frame = frame_for(board.width, board.height, layout, style.presenter_side)
-            if photo is not None:
-                frame = clear_of_opaque_presenter(frame, PHOTO_CARD_INSET)
+            placement = scene.placement if layout != "none" else None
+            if placement is not None:
+                frame = placed_frame(board.width, board.height, placement)
+            else:
+                frame = frame_for(board.width, board.height, layout, style.presenter_side)
+                if photo is not None:
+                    frame = clear_of_opaque_presenter(frame, PHOTO_CARD_INSET)
             layer = draw_scene_layer(scene, frame, style, seed=_seed(board) + timing.index, logo=logo)
             lap("render.layers")
             shown = _captions_for(cues, timing, timeline.fps, style, frame, art_cache)
             presenter = None
             if track is not None and frame.presenter is not None:
                 size = frame.presenter.w
-                if size not in renderers:
-                    assert board.avatar is not None
-                    renderers[size] = make_presenter(board.avatar, size, photo)
-                presenter = (renderers[size], track)
+                how = placement.style if placement is not None else "layout"
+                if (size, how) not in renderers:
+                    avatar = board.avatar
+                    assert avatar is not None
+                    if placement is None or placement.style == "normal":
+                        renderers[size, how] = make_presenter(avatar, size, photo)
+                    else:
+                        renderers[size, how] = PlacedPresenter(
+                            functools.partial(make_presenter, avatar, photo=photo),
+                            size,
+                            placement.style,
+                            disc=style.surface,
+                        )
+                presenter = (renderers[size, how], track)
             seg = render_segment(
                 scene=scene,
                 layer=layer,
@@ -186,7 +209,9 @@ def render_video(
                 previous_last_frame=previous_last,
                 presenter=presenter,
                 settings=settings,
-                motion=background_motion(
+                motion=None
+                if _covers_frame(scene)
+                else background_motion(
                     style, board.width, board.height, timeline.fps, timing.start_frame, total_frames
                 ),
                 transition=style.transition,

@@ -89,9 +89,10 @@ def enqueue_session_events(
     """Record the outcome's deliveries: to the session's callback_url and to subscribed endpoints.
 
     Call inside the transaction that sets the session's final status. The callback_url gets one
-    event, in the family of the API that created the session (``avatar_video.*`` for legacy v1,
-    ``video_agent.*`` for v3), so it is not told twice; registered endpoints get every event they
-    subscribed to. ``settings`` (public URL, link lifetime) defaults to the environment's.
+    event, in the family of the API that created the session (``avatar_video.*`` for legacy v1
+    and script videos, ``video_agent.*`` for v3), so it is not told twice; registered endpoints
+    get every event they subscribed to. ``settings`` (public URL, link lifetime) defaults to the
+    environment's.
     """
     url = None
     if session_row.status == "completed":
@@ -102,7 +103,7 @@ def enqueue_session_events(
     owner_id = session_row.owner_id
 
     if session_row.callback_url:
-        legacy = VideoRequest.from_stored(session_row.prompt, session_row.request).api == "v1"
+        legacy = VideoRequest.from_stored(session_row.prompt, session_row.request).api in ("v1", "script")
         family = "avatar_video." if legacy else "video_agent."
         for etype, body in bodies.items():
             if etype.startswith(family):

@@ -18,7 +18,8 @@ from reelwright.api.context import ApiContext
 from reelwright.api.deps import Ctx, OwnerId, check_link, owned
 from reelwright.api.errors import ApiError
 from reelwright.api.previews import preview_url
-from reelwright.avatar.catalogue import AVATARS, GROUPS, AvatarGroup, AvatarInfo
+from reelwright.avatar.catalogue import AVATARS, GROUPS, AvatarGroup, AvatarInfo, get_avatar
+from reelwright.avatar.drawn import is_drawn, read_description
 from reelwright.avatar.photo_looks import (
     PORTRAIT,
     PREVIEW,
@@ -36,7 +37,7 @@ router = APIRouter(tags=["Avatars"])
 class CreateAvatarRequest(BaseModel):
     type: Literal["photo", "photo_avatar", "prompt"] = Field(
         description="photo (or HeyGen's photo_avatar): a talking photo from a portrait; "
-        "prompt: a presenter drawn from a description (not implemented yet: 501)"
+        "prompt: an illustrated presenter drawn from a description (prompt)"
     )
     asset_id: str | None = Field(
         default=None, min_length=1, max_length=64, description="an uploaded portrait (PNG or JPEG)"
@@ -245,12 +246,7 @@ def create_avatar(body: CreateAvatarRequest, ctx: Ctx, owner_id: OwnerId) -> dic
     """The portrait must show exactly one face, front-facing and large enough to animate; a photo
     with no face, several faces or a small face is refused with a 400 that says which."""
     if body.type == "prompt":
-        raise ApiError(
-            501,
-            "presenters drawn from a description (type prompt) are not implemented yet on this "
-            "server; pick a built-in presenter (GET /v3/avatars/looks) or make a talking photo "
-            "from a portrait (type photo with asset_id)",
-        )
+        return {"data": _drawn_from(ctx, body)}
     if body.asset_id is None:
         raise ApiError(400, f"asset_id: required for type {body.type!r}", param="asset_id")
     asset_id = body.asset_id
@@ -284,10 +280,33 @@ def create_avatar(body: CreateAvatarRequest, ctx: Ctx, owner_id: OwnerId) -> dic
     return {"data": created}
 
 
-@router.get("/v3/avatars/looks/{look_id}", summary="Get one look (built-in or your photo look)")
+def _drawn_from(ctx: ApiContext, body: CreateAvatarRequest) -> dict[str, Any]:
+    """An illustrated presenter from a description: its id spells the parts, so nothing is stored
+    and the id works in every request; the answer says what was drawn, chosen and not honoured."""
+    if not body.prompt or not body.prompt.strip():
+        raise ApiError(400, "prompt: describe the presenter for type prompt", param="prompt")
+    reading = read_description(body.prompt)
+    info = get_avatar(reading.spec.id)
+    look = _look(ctx, info)
+    look.update(
+        name=body.name if "name" in body.model_fields_set else info.name,
+        avatar_type="drawn",
+        description=info.description,
+        honoured=reading.honoured,
+        chosen=reading.chosen,
+        not_honoured=reading.not_honoured,
+    )
+    if reading.not_honoured:
+        look["message"] = "drawn without: " + ", ".join(reading.not_honoured) + " (no part draws these)"
+    return look
+
+
+@router.get("/v3/avatars/looks/{look_id}", summary="Get one look (built-in, drawn or your photo look)")
 def get_look(look_id: str, ctx: Ctx, owner_id: OwnerId) -> dict[str, Any]:
     if look_id in AVATARS:
         return {"data": _look(ctx, AVATARS[look_id])}
+    if is_drawn(look_id):
+        return {"data": {**_look(ctx, get_avatar(look_id)), "avatar_type": "drawn"}}
     with ctx.db.session() as s:
         return {"data": _photo_look(ctx, owned(s, PhotoAvatar, look_id, owner_id, "avatar look"))}
 

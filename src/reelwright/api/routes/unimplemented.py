@@ -16,9 +16,9 @@ from reelwright.api.errors import NOT_IMPLEMENTED, not_implemented_body
 
 router = APIRouter(include_in_schema=False)
 
-_SCRIPT_VIDEO = (
-    "script videos are not implemented yet on this Reelwright server; create the video from a "
-    "prompt with POST /v3/video-agents (or POST /v1/video_agent/generate) instead"
+_AV4 = (
+    "Avatar IV photo videos are not implemented on this Reelwright server; make a script video "
+    "with POST /v2/video/generate (a talking_photo character) instead"
 )
 _TEMPLATES = "templates are not implemented on this Reelwright server"
 _TRANSLATION = "video translation is not implemented on this Reelwright server"
@@ -31,9 +31,7 @@ _WEBM = "transparent WebM avatar videos are not implemented on this Reelwright s
 
 # (path, methods, message)
 _ROUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("/v2/video/generate", ("POST",), _SCRIPT_VIDEO),
-    ("/v3/videos", ("POST",), _SCRIPT_VIDEO),
-    ("/v2/video/av4/generate", ("POST",), _SCRIPT_VIDEO),
+    ("/v2/video/av4/generate", ("POST",), _AV4),
     ("/v1/video.webm", ("POST",), _WEBM),
     ("/v2/templates", ("GET",), _TEMPLATES),
     ("/v2/template/{template_id}", ("GET",), _TEMPLATES),

@@ -78,7 +78,7 @@ def test_output_options_size_the_frame_and_agree_with_the_orientation() -> None:
     request = VideoRequest.build(prompt="Hi", resolution="4K", aspect_ratio="4:5", fps=60)
     assert request.resolution == "4k" and request.orientation == "portrait"  # from the aspect ratio
     assert VideoRequest.from_stored("Hi", request.stored()) == request
-    with pytest.raises(InputError, match="aspect_ratio 9:16 is portrait, not landscape"):
+    with pytest.raises(InputError, match="aspect_ratio: 9:16 is portrait, not landscape"):
         VideoRequest.build(prompt="Hi", orientation="landscape", aspect_ratio="9:16")
     # In chat the latest choice wins over an earlier one of the other shape.
     assert request.revised(orientation="landscape").aspect_ratio is None

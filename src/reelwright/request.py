@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from reelwright.errors import InputError
 from reelwright.storyboard import (
@@ -105,19 +105,22 @@ class VideoRequest(BaseModel):
     def _resolution(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value  # "4K" is "4k"
 
-    @model_validator(mode="after")
-    def _shape_agrees(self) -> VideoRequest:
-        if self.aspect_ratio is None:
-            return self
-        shape = aspect_orientation(self.aspect_ratio)
-        if self.orientation is None:
-            # The aspect ratio decides the orientation, so planners pick a presenter that suits it.
-            self.__dict__["orientation"] = shape  # frozen: write into the instance dict
-        elif self.orientation != shape:
+    @field_validator("aspect_ratio")
+    @classmethod
+    def _aspect_agrees(cls, value: str | None, info: ValidationInfo) -> str | None:
+        orientation = info.data.get("orientation")
+        if value is not None and orientation is not None and aspect_orientation(value) != orientation:
             raise ValueError(
-                f"aspect_ratio {self.aspect_ratio} is {shape}, not {self.orientation}: "
-                "give one of them, or make them agree"
+                f"{value} is {aspect_orientation(value)}, not {orientation}: "
+                "give orientation or aspect_ratio, or make them agree"
             )
+        return value
+
+    @model_validator(mode="after")
+    def _orientation_from_aspect(self) -> VideoRequest:
+        # The aspect ratio decides the orientation, so planners pick a presenter that suits it.
+        if self.aspect_ratio is not None and self.orientation is None:
+            self.__dict__["orientation"] = aspect_orientation(self.aspect_ratio)  # frozen: the dict
         return self
 
     @field_validator("additions")

@@ -203,20 +203,24 @@ def _portrait(width: int, height: int, layout: PresenterLayout) -> Frame:
     if layout in ("full", "side"):
         # A bust as wide as the frame, standing on its lower edge: the largest presenter whose
         # face stays above the bottom zone. Captions sit just above the head, the slide above them.
+        # (Side by side has no room in a tall frame: it is the same picture.)
         size = _even(width)
-        presenter = Rect((width - size) // 2, height - size, size, size)
+        presenter = Rect(0, height - size, size, size)
         face = face_box(presenter)
         assert face is not None
-        bottom = min(face.y, safe.bottom) - gap
-        if layout == "side":
-            # Side by side has no room in a tall frame: the slide gets more height, the bust the same.
-            bottom = min(bottom + _even(size * 0.04), safe.bottom)
-        caption = Rect(safe.x, bottom - cap_h, safe.w, cap_h)
-        content = Rect(safe.x, safe.y, safe.w, max(2, caption.y - gap - safe.y))
-        return Frame(width, height, content, presenter, None, caption)
-    # pip: a card standing on the bottom zone at the right of the safe area (clear of the rail);
-    # captions in the band above it, the slide above them.
-    card_w = _even(width * 0.36)
+        if face.bottom <= safe.bottom:
+            caption = Rect(safe.x, min(face.y, safe.bottom) - gap - cap_h, safe.w, cap_h)
+            content = Rect(safe.x, safe.y, safe.w, max(2, caption.y - gap - safe.y))
+            return Frame(width, height, content, presenter, None, caption)
+        # Taller than 9:16: a bust on the lower edge would have its face under the apps' captions,
+        # so the presenter stands in a large card on the bottom zone instead.
+        return _portrait_card(width, height, _even(safe.w * 0.7), safe, gap, cap_h)
+    return _portrait_card(width, height, _even(width * 0.36), safe, gap, cap_h)
+
+
+def _portrait_card(width: int, height: int, card_w: int, safe: Rect, gap: int, cap_h: int) -> Frame:
+    """A card standing on the bottom zone at the right of the safe area (clear of the button
+    rail), captions in the band above it, the slide above them."""
     card = Rect(safe.right - card_w, safe.bottom - card_w, card_w, card_w)
     caption = Rect(safe.x, card.y - gap - cap_h, safe.w, cap_h)
     content = Rect(safe.x, safe.y, safe.w, max(2, caption.y - gap - safe.y))

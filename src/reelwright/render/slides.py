@@ -307,7 +307,10 @@ def _draw_pdf_page(canvas: skia.Canvas, visual: PdfPage, box: Rect, style: Style
     canvas.drawRect(
         _skrect(r),
         skia.Paint(
-            Color=_color(style.muted, 0.35), Style=skia.Paint.kStroke_Style, StrokeWidth=max(1.0, 2 * unit), AntiAlias=True
+            Color=_color(style.muted, 0.35),
+            Style=skia.Paint.kStroke_Style,
+            StrokeWidth=max(1.0, 2 * unit),
+            AntiAlias=True,
         ),
     )
 

@@ -345,12 +345,14 @@ def bench(
     warm: Annotated[
         bool, typer.Option(help="Reuse the speech cache (default: synthesise every sentence afresh).")
     ] = False,
+    resolution: Annotated[str, typer.Option(help="720p, 1080p or 4k (3840x2160).")] = "1080p",
 ) -> None:
     """Render the fixed reference job and print each stage's time against the ffmpeg floor."""
     from reelwright.bench import run_bench
 
     try:
-        run_bench(out, workdir=workdir, seconds=seconds, warm=warm)
+        _output_flags(None, resolution, None, None)
+        run_bench(out, workdir=workdir, seconds=seconds, warm=warm, resolution=resolution.lower())
     except ReelwrightError as exc:
         raise _fail(exc) from None
 

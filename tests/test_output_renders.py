@@ -141,3 +141,19 @@ def test_cli_output_flags(tmp_path: Path) -> None:
 def test_cli_rejects_bad_output_flags(tmp_path: Path, flags: list[str], needle: str) -> None:
     proc = _reelwright("A video about tea", "-o", str(tmp_path / "v.mp4"), *flags, cwd=tmp_path)
     _assert_clean_failure(proc, needle, tmp_path)
+
+
+def test_4k_render_is_full_size(tmp_path: Path) -> None:
+    board = Storyboard(
+        title="Four K",
+        scenes=[Scene(id="a", narration="Sharp.", presenter="none", visual=TitleCard(heading="Four K"))],
+    )
+    sb = tmp_path / "board.json"
+    sb.write_text(board.to_json())
+    result = pipeline.run(pipeline.RenderJob(output=tmp_path / "v.mp4", storyboard=sb, resolution="4k"))
+    assert result.storyboard.size == (3840, 2160)
+    for path in (result.video, result.captioned):
+        info = probe(path)
+        assert info.video is not None and (info.video.width, info.video.height) == (3840, 2160)
+    still = np.asarray(extract_frame(result.video, result.duration - 0.2).convert("L"), dtype=np.int16)
+    assert still.shape == (2160, 3840) and still.std() > 5  # the title is there

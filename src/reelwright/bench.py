@@ -1,7 +1,8 @@
 """``reelwright bench``: the fixed reference job, timed stage by stage against the ffmpeg floor.
 
-Reference: 45 s at 1080p30 (``--resolution 4k`` for 3840x2160), five scenes (title, bullets, a PDF page, a photo, a closing card),
-the presenter on screen throughout, captioned copy, thumbnail and GIF included.
+Reference: 45 s at 1080p30 (``--resolution 4k`` for 3840x2160), five scenes (title, bullets, a
+PDF page, a photo, a closing card), the presenter on screen throughout, captioned copy, thumbnail
+and GIF included.
 """
 
 from __future__ import annotations

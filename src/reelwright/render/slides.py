@@ -92,7 +92,10 @@ def _draw_title(
     centered = style.title_align == "center"
     # A centred title across a wide box would grow huge: size it to about half the width there.
     wide = box.w > 1.5 * box.h
-    unit = min(box.w * (0.55 if centered and wide else 0.9 if portrait or centered else 1.0), box.h) / 10
+    # A portrait frame's title band (above a large presenter) is wide and short: let the heading
+    # grow into its height, which fit_text still bounds.
+    tall = box.h * (1.6 if portrait else 1.0)
+    unit = min(box.w * (0.55 if centered and wide else 0.9 if portrait or centered else 1.0), tall) / 10
     ornament = style.title_ornament
     # Room the ornament needs beside the text: the band's padding, the cursor's block.
     side_room = unit * 0.9 if ornament in ("band", "cursor") else 0.0

@@ -401,3 +401,33 @@ def test_operations_endpoints(env: Env) -> None:
         assert path in paths, path
     log = (env.server.log).read_text()
     assert '"request_id": "trace-123"' in log
+
+
+def test_output_options_are_checked_and_kept(env: Env) -> None:
+    from reelwright.store.models import AgentSession
+
+    with env.client(env.server.key("output")) as c:
+        for body, param in (
+            ({"resolution": "8k"}, "resolution"),
+            ({"aspect_ratio": "21:9"}, "aspect_ratio"),
+            ({"fps": 24}, "fps"),
+            ({"orientation": "landscape", "aspect_ratio": "9:16"}, "aspect_ratio"),
+        ):
+            _err(c.post("/v3/video-agents", json={"prompt": "x", **body}), 400, "validation_error", param)
+        r = c.post(
+            "/v3/video-agents", json={"prompt": "x", "resolution": "4K", "aspect_ratio": "4:5", "fps": 60}
+        )
+        assert r.status_code == 200, r.text
+        session_id = r.json()["data"]["session_id"]
+    engine = create_engine(f"sqlite:///{env.server.data / 'reelwright.db'}")
+    with Session(engine) as s:
+        row = s.get(AgentSession, session_id)
+        assert row is not None
+        stored = row.request
+    engine.dispose()
+    assert {k: stored[k] for k in ("resolution", "aspect_ratio", "fps", "orientation")} == {
+        "resolution": "4k",
+        "aspect_ratio": "4:5",
+        "fps": 60,
+        "orientation": "portrait",
+    }

@@ -10,7 +10,7 @@ INSET = 0.07
 
 
 @pytest.mark.parametrize("layout", ["full", "side", "pip", "none"])
-@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1080, 1080), (1080, 1350), (720, 1280)])
 @pytest.mark.parametrize("side", ["right", "left"])
 def test_content_stays_off_a_photo_card(layout: str, size: tuple[int, int], side: str) -> None:
     before = frame_for(*size, layout, side)  # type: ignore[arg-type]

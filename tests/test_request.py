@@ -15,7 +15,10 @@ def test_fields_are_validated_once_with_the_field_named() -> None:
         ({"prompt": "x" * (MAX_PROMPT_CHARS + 1)}, "prompt", f"the limit is {MAX_PROMPT_CHARS}"),
         ({"prompt": "Hi", "duration": 4}, "duration", "greater than or equal to 5"),
         ({"prompt": "Hi", "duration": MAX_DURATION + 1}, "duration", "less than or equal to 3600"),
-        ({"prompt": "Hi", "orientation": "square"}, "orientation", "landscape"),
+        ({"prompt": "Hi", "orientation": "diagonal"}, "orientation", "landscape"),
+        ({"prompt": "Hi", "resolution": "8k"}, "resolution", "720p"),
+        ({"prompt": "Hi", "aspect_ratio": "21:9"}, "aspect_ratio", "16:9"),
+        ({"prompt": "Hi", "fps": 24}, "fps", "25, 30 or 60"),
         ({"prompt": "Hi", "speed": 2.0}, "speed", "less than or equal to 1.2"),
         ({"prompt": "Hi", "colour": "red"}, "colour", "Extra inputs are not permitted"),
     ):
@@ -69,3 +72,14 @@ def test_rows_written_before_the_model_still_load() -> None:
     assert request.files == ("inputs/s/0.png",) and request.speed == 0.9 and request.chat
     assert request.drop_scenes == ("s3",) and request.tone == "calm"
     assert VideoRequest.from_stored("Old v1", {"api": "v1", "avatar_id": None}).api == "v1"
+
+
+def test_output_options_size_the_frame_and_agree_with_the_orientation() -> None:
+    request = VideoRequest.build(prompt="Hi", resolution="4K", aspect_ratio="4:5", fps=60)
+    assert request.resolution == "4k" and request.orientation == "portrait"  # from the aspect ratio
+    assert VideoRequest.from_stored("Hi", request.stored()) == request
+    with pytest.raises(InputError, match="aspect_ratio: 9:16 is portrait, not landscape"):
+        VideoRequest.build(prompt="Hi", orientation="landscape", aspect_ratio="9:16")
+    # In chat the latest choice wins over an earlier one of the other shape.
+    assert request.revised(orientation="landscape").aspect_ratio is None
+    assert request.revised(aspect_ratio="1:1").orientation == "square"

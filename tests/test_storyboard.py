@@ -32,7 +32,9 @@ def test_round_trip_and_standard_sizes() -> None:
         (lambda d: d.update(fps=31), "fps"),
         (lambda d: d["scenes"][0].update(id="has space"), "scenes.0.id"),
         (lambda d: d.update(scenes=[]), "scenes"),
-        (lambda d: d.update(width=1280, height=720), "(root)"),
+        (lambda d: d.update(width=1281, height=720), "(root)"),
+        (lambda d: d.update(width=720, height=1280), "(root)"),  # 9:16 but "orientation": "landscape"
+        (lambda d: d.update(width=3840, height=2400), "(root)"),
         (lambda d: d.update(surprise=1), "surprise"),
         (lambda d: d.update(version=2), "version"),
     ],

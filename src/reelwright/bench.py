@@ -1,7 +1,8 @@
 """``reelwright bench``: the fixed reference job, timed stage by stage against the ffmpeg floor.
 
-Reference: 45 s at 1080p30, five scenes (title, bullets, a PDF page, a photo, a closing card),
-the presenter on screen throughout, captioned copy, thumbnail and GIF included.
+Reference: 45 s at 1080p30 (``--resolution 4k`` for 3840x2160), five scenes (title, bullets, a
+PDF page, a photo, a closing card), the presenter on screen throughout, captioned copy, thumbnail
+and GIF included.
 """
 
 from __future__ import annotations
@@ -128,14 +129,20 @@ def floor_seconds(frames: int, width: int, height: int, fps: int, folder: Path) 
 
 
 def run_bench(
-    console: Console, *, workdir: Path | None = None, seconds: float = 45.0, warm: bool = False
+    console: Console,
+    *,
+    workdir: Path | None = None,
+    seconds: float = 45.0,
+    warm: bool = False,
+    resolution: str = "1080p",
 ) -> dict[str, float]:
     own = workdir is None
     folder = Path(tempfile.mkdtemp(prefix="reelwright-bench-")) if workdir is None else workdir
     folder.mkdir(parents=True, exist_ok=True)
     try:
         pdf, photo = _make_inputs(folder)
-        board = reference_storyboard(pdf, photo)
+        # The same job at 720p or 4K: the frame's short side changes, the 16:9 shape stays.
+        board = reference_storyboard(pdf, photo).with_output(resolution)
         if seconds != 45.0:
             board = board.model_copy(update={"voice_speed": round(45.0 / seconds, 3)})
         sb = folder / "reference.json"

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -65,6 +65,34 @@ def _request_from_flags(**flags: object) -> VideoRequest:
         raise InputError(f"{flag}: {message}" if flag != "prompt" else message, param=exc.param) from None
 
 
+def _output_flags(
+    orientation: str | None, resolution: str | None, aspect: str | None, fps: int | None
+) -> dict[str, Any]:
+    """The output flags, checked against each other and against what the renderer makes."""
+    from reelwright.errors import InputError
+    from reelwright.storyboard import ASPECT_RATIOS, SHORT_SIDES, aspect_orientation
+
+    if orientation is not None and orientation not in ("landscape", "portrait", "square"):
+        raise InputError(f"--orientation: {orientation!r} is not landscape, portrait or square")
+    if resolution is not None and resolution.lower() not in SHORT_SIDES:
+        raise InputError(f"--resolution: {resolution!r} is not one of 720p, 1080p, 4k")
+    if aspect is not None and aspect not in ASPECT_RATIOS:
+        raise InputError(f"--aspect: {aspect!r} is not one of {', '.join(ASPECT_RATIOS)}")
+    if fps is not None and fps not in (25, 30, 60):
+        raise InputError(f"--fps: {fps} is not one of 25, 30, 60")
+    if orientation is not None and aspect is not None and aspect_orientation(aspect) != orientation:
+        raise InputError(
+            f"--aspect {aspect} is {aspect_orientation(aspect)} but --orientation says {orientation}: "
+            "give one of them"
+        )
+    return {
+        "orientation": orientation,
+        "resolution": resolution.lower() if resolution else None,
+        "aspect_ratio": aspect,
+        "fps": fps,
+    }
+
+
 def _fail(exc: Exception) -> typer.Exit:
     err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
     return typer.Exit(code=2 if isinstance(exc, ReelwrightError) else 1)
@@ -91,8 +119,18 @@ def render(
         Optional[Path], typer.Option(help="Also save the storyboard that was rendered.")  # noqa: UP045
     ] = None,
     orientation: Annotated[
-        Optional[str], typer.Option(help="landscape or portrait (default: from the prompt).")  # noqa: UP045
+        Optional[str],  # noqa: UP045
+        typer.Option(help="landscape, portrait or square: shorthand for --aspect 16:9, 9:16 or 1:1."),
     ] = None,
+    resolution: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="720p, 1080p or 4k: the frame's short side (default 1080p)."),
+    ] = None,
+    aspect: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="16:9, 9:16, 1:1 or 4:5 (default: from --orientation, else the prompt)."),
+    ] = None,
+    fps: Annotated[Optional[int], typer.Option(help="Frames per second: 25, 30 or 60 (default 30).")] = None,  # noqa: UP045
     duration: Annotated[Optional[float], typer.Option(help="Target length in seconds (≥ 5).")] = None,  # noqa: UP045
     avatar: Annotated[Optional[str], typer.Option(help="Presenter id (see `reelwright avatars`).")] = None,  # noqa: UP045
     voice: Annotated[Optional[str], typer.Option(help="Voice id (see `reelwright voices`).")] = None,  # noqa: UP045
@@ -131,6 +169,7 @@ def render(
     from reelwright.config import Settings
     from reelwright.errors import InputError
     from reelwright.plan.select import planner_for
+    from reelwright.storyboard import ORIENTATION_ASPECT
     from reelwright.styles.brand_kits import local_brand
 
     stack = contextlib.ExitStack()  # the photo's working copy lives until the render is done
@@ -141,12 +180,13 @@ def render(
             raise InputError("--photo is the presenter: leave out --avatar and --no-avatar")
         if photo_gender not in (None, "female", "male"):
             raise InputError(f"--photo-gender must be female or male, not {photo_gender!r}")
+        output_options = _output_flags(orientation, resolution, aspect, fps)
         request = None
         if storyboard is None:
             request = _request_from_flags(
                 prompt=prompt or "",
                 files=[str(f) for f in file or []],
-                orientation=orientation,
+                **output_options,
                 duration=duration,
                 avatar=avatar,
                 no_avatar=no_avatar,
@@ -167,6 +207,10 @@ def render(
             storyboard_out=storyboard_out,
             brand=brand,
             photo=look,
+            resolution=output_options["resolution"],
+            # A storyboard has its own orientation: --orientation reshapes it like --aspect.
+            aspect_ratio=output_options["aspect_ratio"] or ORIENTATION_ASPECT.get(orientation or ""),
+            fps=output_options["fps"],
         )
         # The offline planner, or a language model when REELWRIGHT_LLM_BASE_URL names one.
         planner = planner_for(Settings()) if request is not None else None
@@ -301,12 +345,14 @@ def bench(
     warm: Annotated[
         bool, typer.Option(help="Reuse the speech cache (default: synthesise every sentence afresh).")
     ] = False,
+    resolution: Annotated[str, typer.Option(help="720p, 1080p or 4k (3840x2160).")] = "1080p",
 ) -> None:
     """Render the fixed reference job and print each stage's time against the ffmpeg floor."""
     from reelwright.bench import run_bench
 
     try:
-        run_bench(out, workdir=workdir, seconds=seconds, warm=warm)
+        _output_flags(None, resolution, None, None)
+        run_bench(out, workdir=workdir, seconds=seconds, warm=warm, resolution=resolution.lower())
     except ReelwrightError as exc:
         raise _fail(exc) from None
 

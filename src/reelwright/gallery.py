@@ -1,9 +1,9 @@
 """Contact sheets for reviewing the look at a glance: one per style and one per presenter.
 
 A style's sheet shows a title card, a bullet slide, a picture scene and a presenter scene in
-both orientations, each a real frame drawn at full size and scaled down, under a header with the
-style's palette, fonts and motion. A presenter's sheet shows them in every layout, and their
-face in each mouth shape.
+both orientations and at 1:1 and 4:5, each a real frame drawn at full size and scaled down,
+under a header with the style's palette, fonts and motion. A presenter's sheet shows them in every
+layout, and their face in each mouth shape.
 """
 
 from __future__ import annotations
@@ -53,8 +53,11 @@ def _label_font(size: int, weight: str = "regular") -> ImageFont.FreeTypeFont:
 
 
 def _tile(frame: np.ndarray, portrait: bool) -> Image.Image:
-    size = (TILE_LONG * 9 // 16, TILE_LONG) if portrait else (TILE_LONG, TILE_LONG * 9 // 16)
-    return Image.fromarray(frame).resize(size, Image.Resampling.LANCZOS)
+    """The frame scaled so its long side is ``TILE_LONG`` (any shape: 16:9, 9:16, 1:1, 4:5)."""
+    del portrait  # the shape comes from the frame itself
+    h, w = frame.shape[:2]
+    k = TILE_LONG / max(w, h)
+    return Image.fromarray(frame).resize((round(w * k), round(h * k)), Image.Resampling.LANCZOS)
 
 
 def _sheet(
@@ -86,8 +89,9 @@ def _style_shots(picture: Path) -> list[Shot]:
 
 def style_sheet(style: Style, picture: Path, avatar: str) -> Image.Image:
     rows: list[list[Image.Image]] = []
-    for orientation in ("landscape", "portrait"):
-        w, h = FRAME_SIZES[orientation]
+    # Both orientations, and the square layouts at 1:1 and 4:5.
+    for w, h in (FRAME_SIZES["landscape"], FRAME_SIZES["portrait"], (1080, 1080), (1080, 1350)):
+        orientation = "portrait" if h > w else "landscape"
         row = []
         for shot in _style_shots(picture):
             frame = render_frame(

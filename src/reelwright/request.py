@@ -14,10 +14,24 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from reelwright.errors import InputError
-from reelwright.storyboard import Orientation
+from reelwright.storyboard import (
+    AspectRatio,
+    Orientation,
+    OutputFps,
+    Resolution,
+    aspect_orientation,
+)
 
 MAX_PROMPT_CHARS = 10_000
 MIN_DURATION = 5.0  # seconds: shorter than this is not a video with a point
@@ -51,6 +65,10 @@ class VideoRequest(BaseModel):
     # Whoever runs the job turns them into readable paths (see jobs.generate / cli.render).
     files: tuple[str, ...] = ()
     orientation: Orientation | None = None
+    # Output options; None: 1080p, the orientation's usual aspect ratio, 30 fps.
+    resolution: Resolution | None = None
+    aspect_ratio: AspectRatio | None = None
+    fps: OutputFps | None = None
     duration: float | None = Field(default=None, ge=MIN_DURATION, le=MAX_DURATION)
     avatar: str | None = Field(
         default=None, description="a catalogue presenter or one of the owner's photo looks"
@@ -91,6 +109,29 @@ class VideoRequest(BaseModel):
             raise ValueError(f"the prompt is {len(value)} characters; the limit is {MAX_PROMPT_CHARS}")
         return text
 
+    @field_validator("resolution", mode="before")
+    @classmethod
+    def _resolution(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value  # "4K" is "4k"
+
+    @field_validator("aspect_ratio")
+    @classmethod
+    def _aspect_agrees(cls, value: str | None, info: ValidationInfo) -> str | None:
+        orientation = info.data.get("orientation")
+        if value is not None and orientation is not None and aspect_orientation(value) != orientation:
+            raise ValueError(
+                f"{value} is {aspect_orientation(value)}, not {orientation}: "
+                "give orientation or aspect_ratio, or make them agree"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _orientation_from_aspect(self) -> VideoRequest:
+        # The aspect ratio decides the orientation, so planners pick a presenter that suits it.
+        if self.aspect_ratio is not None and self.orientation is None:
+            self.__dict__["orientation"] = aspect_orientation(self.aspect_ratio)  # frozen: the dict
+        return self
+
     @field_validator("additions")
     @classmethod
     def _additions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -111,8 +152,18 @@ class VideoRequest(BaseModel):
             raise _input_error(exc) from None
 
     def revised(self, **changes: Any) -> VideoRequest:
-        """This request with ``changes`` applied and validated again (a chat revision, a message's extras)."""
-        return self.build(**{**self.model_dump(), **changes})
+        """This request with ``changes`` applied and validated again (a chat revision, a message's extras).
+
+        A new orientation drops an aspect ratio of the other shape, and a new aspect ratio the old
+        orientation: the latest choice wins rather than failing against the earlier one."""
+        fields = self.model_dump()
+        old_aspect = fields["aspect_ratio"] if "aspect_ratio" not in changes else None
+        shape = changes.get("orientation")
+        if shape and old_aspect and aspect_orientation(old_aspect) != shape:
+            fields["aspect_ratio"] = None
+        if changes.get("aspect_ratio") and "orientation" not in changes:
+            fields["orientation"] = None
+        return self.build(**{**fields, **changes})
 
     @property
     def chat(self) -> bool:

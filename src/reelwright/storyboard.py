@@ -17,11 +17,59 @@ from reelwright.errors import InputError
 
 SCHEMA_VERSION: Final[Literal[1]] = 1
 
-Orientation = Literal["landscape", "portrait"]
+# A frame's shape: wider than tall, taller than wide, or square. Derived from the size whenever
+# a storyboard gives one; on its own it is a shorthand for the standard 1080p size of that shape.
+Orientation = Literal["landscape", "portrait", "square"]
 PresenterLayout = Literal["full", "pip", "side", "none"]
 Transition = Literal["crossfade", "cut"]
+Resolution = Literal["720p", "1080p", "4k"]
+AspectRatio = Literal["16:9", "9:16", "1:1", "4:5"]
+OutputFps = Literal[25, 30, 60]
 
-FRAME_SIZES: dict[str, tuple[int, int]] = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
+FRAME_SIZES: dict[str, tuple[int, int]] = {
+    "landscape": (1920, 1080),
+    "portrait": (1080, 1920),
+    "square": (1080, 1080),
+}
+# The named output sizes: the resolution is the frame's short side, the aspect ratio sets the long
+# side (rounded to even). 720p 16:9 is 1280x720, 4k 9:16 is 2160x3840, 1080p 4:5 is 1080x1350.
+SHORT_SIDES: dict[str, int] = {"720p": 720, "1080p": 1080, "4k": 2160}
+ASPECT_RATIOS: dict[str, tuple[int, int]] = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1), "4:5": (4, 5)}
+ORIENTATION_ASPECT: dict[str, str] = {"landscape": "16:9", "portrait": "9:16", "square": "1:1"}
+# Any other size (a script-video API's ``dimension``) must be even, each side within these bounds,
+# and at most as many pixels as 4K UHD.
+MIN_SIDE, MAX_SIDE = 128, 3840
+MAX_PIXELS = 3840 * 2160
+
+
+def frame_size(resolution: str, aspect_ratio: str) -> tuple[int, int]:
+    """The frame for a named resolution and aspect ratio: ``("720p", "9:16")`` is 720x1280."""
+    short = SHORT_SIDES[resolution]
+    aw, ah = ASPECT_RATIOS[aspect_ratio]
+    long = round(short * max(aw, ah) / min(aw, ah) / 2) * 2
+    return (long, short) if aw > ah else (short, long)
+
+
+def orientation_of(width: int, height: int) -> Orientation:
+    if width > height:
+        return "landscape"
+    return "portrait" if height > width else "square"
+
+
+def aspect_orientation(aspect_ratio: str) -> Orientation:
+    aw, ah = ASPECT_RATIOS[aspect_ratio]
+    return orientation_of(aw, ah)
+
+
+def size_problem(width: int, height: int) -> str | None:
+    """Why ``width`` x ``height`` cannot be rendered, or None when it can."""
+    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
+        return f"size {width}x{height}: each side must be {MIN_SIDE} to {MAX_SIDE} pixels"
+    if width % 2 or height % 2:
+        return f"size {width}x{height}: both sides must be even (H.264 4:2:0 needs it)"
+    if width * height > MAX_PIXELS:
+        return f"size {width}x{height} has more pixels than 3840x2160"
+    return None
 
 
 class _Model(BaseModel):
@@ -162,7 +210,7 @@ class Storyboard(_Model):
     version: Literal[1] = SCHEMA_VERSION
     title: str = Field(min_length=1, max_length=200)
     orientation: Orientation = "landscape"
-    width: int = Field(default=0, ge=0, description="0 means the standard size for the orientation")
+    width: int = Field(default=0, ge=0, description="0 (with height 0): the orientation's 1080p size")
     height: int = Field(default=0, ge=0)
     fps: Literal[24, 25, 30, 60] = 30
     style: str = "clean"
@@ -189,21 +237,56 @@ class Storyboard(_Model):
         return scenes
 
     @model_validator(mode="after")
-    def _standard_size(self) -> Storyboard:
-        std_w, std_h = FRAME_SIZES[self.orientation]
+    def _frame_size(self) -> Storyboard:
+        # Assignment validation would recurse; write straight into the instance dict.
         if self.width == 0 and self.height == 0:
-            # Assignment validation would recurse; write straight into the instance dict.
-            self.__dict__["width"], self.__dict__["height"] = std_w, std_h
-        elif (self.width, self.height) != (std_w, std_h):
+            self.__dict__["width"], self.__dict__["height"] = FRAME_SIZES[self.orientation]
+            return self
+        problem = size_problem(self.width, self.height)
+        if problem:
+            raise ValueError(problem)
+        shape = orientation_of(self.width, self.height)
+        if "orientation" in self.model_fields_set and self.orientation != shape:
             raise ValueError(
-                f"size {self.width}x{self.height} does not match orientation {self.orientation!r} "
-                f"({std_w}x{std_h})"
+                f"size {self.width}x{self.height} is {shape}, not {self.orientation!r}: "
+                "leave out orientation or make them agree"
             )
+        self.__dict__["orientation"] = shape
         return self
 
     @property
     def size(self) -> tuple[int, int]:
         return self.width, self.height
+
+    def with_output(
+        self, resolution: str | None = None, aspect_ratio: str | None = None, fps: int | None = None
+    ) -> Storyboard:
+        """This storyboard at a named resolution and/or aspect ratio (see :func:`frame_size`) and
+        frame rate; what is not named stays. A resolution alone keeps the current aspect ratio."""
+        if resolution is None and aspect_ratio is None:
+            width, height = self.size
+        elif aspect_ratio is not None:
+            width, height = frame_size(resolution or "1080p", aspect_ratio)
+        else:
+            assert resolution is not None
+            k = SHORT_SIDES[resolution] / min(self.size)
+            width, height = (max(2, round(side * k / 2) * 2) for side in self.size)
+        if (width, height) == self.size and fps in (None, self.fps):
+            return self
+        return self.resized(width, height, fps)
+
+    def resized(self, width: int, height: int, fps: int | None = None) -> Storyboard:
+        """This storyboard at another frame size (and frame rate), its orientation following the size.
+
+        Prefer this to ``model_copy(update=...)``, which skips validation."""
+        data = self.model_dump(exclude={"orientation"})
+        data.update(width=width, height=height)
+        if fps is not None:
+            data["fps"] = fps
+        try:
+            return type(self).model_validate(data)
+        except ValidationError as exc:
+            raise InputError(describe_validation_error(exc, "storyboard")) from exc
 
     # --- (de)serialisation -------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-Orientation = Literal["landscape", "portrait"]
+Orientation = Literal["landscape", "portrait", "square"]
 
 
 class UrlFile(BaseModel):
@@ -37,6 +37,11 @@ class CreateAgentRequest(BaseModel):
     voice_id: str | None = None
     style_id: str | None = None
     orientation: Orientation | None = None
+    # Output options, named as HeyGen's v3 video API names them; None: 1080p, the orientation's
+    # usual aspect ratio, 30 fps. An aspect ratio of the other shape than ``orientation`` is a 400.
+    resolution: Literal["720p", "1080p", "4k", "4K"] | None = None
+    aspect_ratio: Literal["16:9", "9:16", "1:1", "4:5"] | None = None
+    fps: Literal[25, 30, 60] | None = None
     duration_sec: int | None = Field(default=None, ge=5, le=600, description="approximate target length")
     files: list[FileSpec] = Field(default_factory=list, max_length=20)
     callback_url: str | None = Field(default=None, max_length=4096)

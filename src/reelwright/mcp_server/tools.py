@@ -92,7 +92,10 @@ def build_mcp(api_for: ApiResolver, *, local_files: bool) -> MCPServer:
         avatar_id: Annotated[str | None, Field(description="a presenter look id (list_presenters)")] = None,
         voice_id: Annotated[str | None, Field(description="a voice id (list_voices)")] = None,
         style_id: Annotated[str | None, Field(description="a style id (list_styles)")] = None,
-        orientation: Literal["landscape", "portrait"] | None = None,
+        orientation: Literal["landscape", "portrait", "square"] | None = None,
+        aspect_ratio: Literal["16:9", "9:16", "1:1", "4:5"] | None = None,
+        resolution: Literal["720p", "1080p", "4k"] | None = None,
+        fps: Literal[25, 30, 60] | None = None,
         duration_sec: Annotated[int | None, Field(ge=5, le=600, description="approximate length")] = None,
         mode: Annotated[
             Literal["generate", "chat"],
@@ -108,6 +111,9 @@ def build_mcp(api_for: ApiResolver, *, local_files: bool) -> MCPServer:
             "voice_id": voice_id,
             "style_id": style_id,
             "orientation": orientation,
+            "aspect_ratio": aspect_ratio,
+            "resolution": resolution,
+            "fps": fps,
             "duration_sec": duration_sec,
             "title": title,
         }

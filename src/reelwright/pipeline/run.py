@@ -42,6 +42,10 @@ class RenderJob:
     cache_dir: Path | None = None  # speech cache; None means default_cache_dir()
     brand: Brand | None = None  # a brand kit's logo, colours and font, laid over the style
     photo: PhotoLook | None = None  # the talking-photo look the request's avatar names, if it does
+    # Output options for ``storyboard`` (a request carries its own): None keeps the storyboard's.
+    resolution: str | None = None
+    aspect_ratio: str | None = None
+    fps: int | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ def run(job: RenderJob, planner: Planner | None = None, hooks: Hooks | None = No
         t = time.perf_counter()
         hooks.check_stop()
         if job.storyboard is not None:
-            board = Storyboard.load(job.storyboard)
+            board = Storyboard.load(job.storyboard).with_output(job.resolution, job.aspect_ratio, job.fps)
             check_sources(board)
             hooks.report("ingest", 1.0)
             timings["ingest"] = time.perf_counter() - t

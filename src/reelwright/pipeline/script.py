@@ -20,6 +20,7 @@ from reelwright.pipeline.stages import Hooks
 from reelwright.plan.base import Pacing, Planner, PlanRequest, PlanResult
 from reelwright.plan.language import voice_notes
 from reelwright.render.timeline import build_timeline
+from reelwright.request import VideoRequest
 from reelwright.storyboard import Storyboard, TitleCard
 from reelwright.styles.catalogue import get_style
 from reelwright.voice.catalogue import get_voice
@@ -51,7 +52,7 @@ def write_script(planner: Planner, request: PlanRequest, workdir: Path, cache: P
     hooks.check_stop()
     result = planner.plan(request, Pacing())
     said = list(result.messages)
-    board = result.storyboard
+    board = sized(result.storyboard, request.video)
     said += [n for n in presenter_voice_notes(board) if n not in said]
     target = board.target_duration
     hooks.report("plan", 1.0)
@@ -74,7 +75,7 @@ def write_script(planner: Planner, request: PlanRequest, workdir: Path, cache: P
             result = planner.replan(request, PlanResult(board, result.messages, result.memo), pacing)
             said += [m for m in result.messages if m not in said]
             if [s.narration for s in result.storyboard.scenes] != [s.narration for s in board.scenes]:
-                board = result.storyboard
+                board = sized(result.storyboard, request.video)
                 continue
         # The same script again: adjust the speaking rate slightly instead.
         wanted_speech = max(1.0, target - (duration - speech))
@@ -92,6 +93,11 @@ def write_script(planner: Planner, request: PlanRequest, workdir: Path, cache: P
         board = hold_visuals(board, target - duration)
         duration = _measure(board)
     return Script(board, duration, tuple(said))
+
+
+def sized(board: Storyboard, video: VideoRequest) -> Storyboard:
+    """The planned storyboard at the resolution, aspect ratio and frame rate the user asked for."""
+    return board.with_output(video.resolution, video.aspect_ratio, video.fps)
 
 
 def presenter_voice_notes(board: Storyboard) -> list[str]:

@@ -185,7 +185,8 @@ def from_storyboard(board: Storyboard, files: list[InputFile], reason: str = "")
         scenes.append(DraftScene(narration=scene.narration, visual=visual, presenter=scene.presenter))
     return DraftPlan(
         title=board.title,
-        orientation=board.orientation,
+        # The model plans for two shapes; a square frame comes from the request, which wins anyway.
+        orientation="portrait" if board.orientation == "portrait" else "landscape",
         tone=board.tone or "friendly",
         style=board.style,
         avatar=board.avatar,

@@ -46,7 +46,9 @@ def draw_caption(text: str, style: Style, width: int, height: int, box: Rect) ->
     """``text`` on a rounded translucent plate, centred at the bottom of ``box`` (two lines at most,
     three in a narrow box)."""
     size = caption_font_size(width, height)
-    pad_x, pad_y = size * 0.55, size * 0.22
+    outline = style.caption_plate == "outline"
+    # An outlined caption's soft shade needs room to fade out inside the picture it is drawn in.
+    pad_x, pad_y = (size * 0.9, size * 0.5) if outline else (size * 0.55, size * 0.22)
     fitted = fit_text(
         text,
         style.body_family,
@@ -71,13 +73,22 @@ def draw_caption(text: str, style: Style, width: int, height: int, box: Rect) ->
     tr, tg, tb = style.caption_text
     ink = skia.Paint(Color=skia.Color(tr, tg, tb, 255), AntiAlias=True)
     r, g, b = style.caption_box
-    if style.caption_plate == "outline":
-        # No plate: the words carry their own dark edge, as film subtitles do.
+    if outline:
+        # No hard plate: the words carry their own dark edge, as film subtitles do, over a soft
+        # shadow that keeps thin light type readable on a light picture as well.
+        soft = size * 0.22
+        shade = skia.Paint(
+            Color=skia.Color(r, g, b, 150),
+            AntiAlias=True,
+            MaskFilter=skia.MaskFilter.MakeBlur(skia.kNormal_BlurStyle, soft),
+        )
+        inner = skia.Rect.MakeLTRB(soft * 2, soft * 2, plate_w - soft * 2, plate_h - soft * 2)
+        canvas.drawRoundRect(inner, size * 0.3, size * 0.3, shade)
         edge = skia.Paint(
             Color=skia.Color(r, g, b, 235),
             AntiAlias=True,
             Style=skia.Paint.kStroke_Style,
-            StrokeWidth=max(2.0, size * 0.14),
+            StrokeWidth=max(2.0, size * 0.09),
             StrokeJoin=skia.Paint.kRound_Join,
         )
         draw_lines(canvas, fitted, pad_x, pad_y, edge, align="center", box_width=plate_w - 2 * pad_x)

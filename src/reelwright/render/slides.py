@@ -7,6 +7,7 @@ How things look (fonts, ornaments, markers, cards) comes from the Style, never f
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,16 +37,16 @@ def _skrect(r: Rect) -> skia.Rect:
     return skia.Rect.MakeXYWH(r.x, r.y, r.w, r.h)
 
 
-def _card(canvas: skia.Canvas, r: Rect, style: Style, *, shadow: bool = True) -> None:
+def _card(canvas: skia.Canvas, r: Rect, style: Style, unit: float, *, shadow: bool = True) -> None:
     rr = skia.RRect.MakeRectXY(_skrect(r), style.corner_radius, style.corner_radius)
     if shadow:
         shadow_paint = skia.Paint(
             Color=skia.Color(0, 0, 0, 46),
             AntiAlias=True,
-            MaskFilter=skia.MaskFilter.MakeBlur(skia.kNormal_BlurStyle, 18),
+            MaskFilter=skia.MaskFilter.MakeBlur(skia.kNormal_BlurStyle, 18 * unit),
         )
         canvas.save()
-        canvas.translate(0, 10)
+        canvas.translate(0, 10 * unit)
         canvas.drawRRect(rr, shadow_paint)
         canvas.restore()
     canvas.drawRRect(rr, _paint(style.surface))
@@ -91,7 +92,10 @@ def _draw_title(
     centered = style.title_align == "center"
     # A centred title across a wide box would grow huge: size it to about half the width there.
     wide = box.w > 1.5 * box.h
-    unit = min(box.w * (0.55 if centered and wide else 0.9 if portrait or centered else 1.0), box.h) / 10
+    # A portrait frame's title band (above a large presenter) is wide and short: let the heading
+    # grow into its height, which fit_text still bounds.
+    tall = box.h * (1.6 if portrait else 1.0)
+    unit = min(box.w * (0.55 if centered and wide else 0.9 if portrait or centered else 1.0), tall) / 10
     ornament = style.title_ornament
     # Room the ornament needs beside the text: the band's padding, the cursor's block.
     side_room = unit * 0.9 if ornament in ("band", "cursor") else 0.0
@@ -225,11 +229,11 @@ def _draw_marker(
 
 
 def _draw_bullets(
-    canvas: skia.Canvas, visual: BulletSlide, box: Rect, style: Style, text_bottom: float
+    canvas: skia.Canvas, visual: BulletSlide, box: Rect, style: Style, text_bottom: float, unit_px: float
 ) -> None:
     """``text_bottom``: where the list must end so the captioned copy's subtitles never cover it."""
     if style.bullet_card:
-        _card(canvas, box, style)
+        _card(canvas, box, style, unit_px)
         pad = int(min(box.w, box.h) * 0.08)
         ink = style.surface_text
     else:
@@ -274,7 +278,7 @@ def _draw_bullets(
         ]
         spacing = size * 0.55
         need = sum(f.height for f in fitted) + spacing * (len(fitted) - 1)
-        if need <= avail_h or size < 14:
+        if need <= avail_h or size < 14 * unit_px:
             break
         size *= 0.95
     y += max(0.0, (avail_h - need) / 2.5)  # sit the list a little above the middle of the space left
@@ -293,20 +297,23 @@ def _draw_image_fit(canvas: skia.Canvas, img: Image.Image, box: Rect) -> Rect:
     return r
 
 
-def _draw_pdf_page(canvas: skia.Canvas, visual: PdfPage, box: Rect, style: Style) -> None:
+def _draw_pdf_page(canvas: skia.Canvas, visual: PdfPage, box: Rect, style: Style, unit: float) -> None:
     page = render_page_cached(visual.source, visual.page, box.w, box.h)
     scale = min(box.w / page.width, box.h / page.height)
     w, h = int(page.width * scale), int(page.height * scale)
     r = Rect(box.x + (box.w - w) // 2, box.y + (box.h - h) // 2, w, h)
     shadow = skia.Paint(
-        Color=skia.Color(0, 0, 0, 60), MaskFilter=skia.MaskFilter.MakeBlur(skia.kNormal_BlurStyle, 16)
+        Color=skia.Color(0, 0, 0, 60), MaskFilter=skia.MaskFilter.MakeBlur(skia.kNormal_BlurStyle, 16 * unit)
     )
-    canvas.drawRect(skia.Rect.MakeXYWH(r.x, r.y + 8, r.w, r.h), shadow)
+    canvas.drawRect(skia.Rect.MakeXYWH(r.x, r.y + 8 * unit, r.w, r.h), shadow)
     _draw_image_fit(canvas, page, r)
     canvas.drawRect(
         _skrect(r),
         skia.Paint(
-            Color=_color(style.muted, 0.35), Style=skia.Paint.kStroke_Style, StrokeWidth=2, AntiAlias=True
+            Color=_color(style.muted, 0.35),
+            Style=skia.Paint.kStroke_Style,
+            StrokeWidth=max(1.0, 2 * unit),
+            AntiAlias=True,
         ),
     )
 
@@ -348,7 +355,7 @@ def _presenter_backdrop(canvas: skia.Canvas, frame: Frame, style: Style) -> None
         shadow = skia.Paint(
             Color=skia.Color(0, 0, 0, 70),
             AntiAlias=True,
-            MaskFilter=skia.MaskFilter.MakeBlur(skia.kNormal_BlurStyle, 14),
+            MaskFilter=skia.MaskFilter.MakeBlur(skia.kNormal_BlurStyle, 14 * frame.unit),
         )
         canvas.drawRRect(rr, shadow)
         shader = skia.GradientShader.MakeLinear(
@@ -389,6 +396,8 @@ def _hex_rgb(value: str) -> tuple[int, int, int]:
 def draw_scene_layer(
     scene: Scene, frame: Frame, style: Style, seed: int, logo: Image.Image | None = None
 ) -> SceneLayer:
+    # Styles give radii in 1080p pixels; other sizes scale them with the frame.
+    style = dataclasses.replace(style, corner_radius=style.corner_radius * frame.unit)
     surface = skia.Surface(frame.width, frame.height)
     canvas = surface.getCanvas()
     draw_background(canvas, style, frame.width, frame.height, seed)
@@ -405,9 +414,9 @@ def draw_scene_layer(
     if isinstance(visual, TitleCard):
         _draw_title(canvas, visual, box, style, frame.portrait, text_bottom)
     elif isinstance(visual, BulletSlide):
-        _draw_bullets(canvas, visual, box, style, text_bottom)
+        _draw_bullets(canvas, visual, box, style, text_bottom, frame.unit)
     elif isinstance(visual, PdfPage):
-        _draw_pdf_page(canvas, visual, box, style)
+        _draw_pdf_page(canvas, visual, box, style, frame.unit)
     elif isinstance(visual, ImageScene | VideoClip) and visual.fill:
         media_box = Rect(0, 0, frame.width, frame.height)  # the background, under everything
     elif isinstance(visual, ImageScene | VideoClip):

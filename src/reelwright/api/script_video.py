@@ -28,6 +28,8 @@ from reelwright.errors import InputError
 from reelwright.ingest.sniff import sniff
 from reelwright.plan.language import check_voice_language
 from reelwright.storyboard import (
+    MAX_SIDE,
+    MIN_SIDE,
     ColorFill,
     ImageScene,
     PresenterPlacement,
@@ -37,12 +39,13 @@ from reelwright.storyboard import (
     VideoClip,
     Visual,
     describe_validation_error,
+    frame_size,
+    orientation_of,
+    size_problem,
 )
 from reelwright.voice.catalogue import VOICES
 
 MAX_SCENES = 50
-MAX_SIDE, MAX_PIXELS = 3840, 3840 * 2160  # 4K, either way round
-MIN_SIDE = 128
 DEFAULT_BACKGROUND = "#F5F5F5"
 DEFAULT_VOICE = "en_US-joe"
 MAX_TEXT = 5000  # one scene's input_text, as HeyGen caps it
@@ -154,9 +157,6 @@ class VoiceSettings(BaseModel):
 
 AspectRatio = Literal["16:9", "9:16", "1:1", "4:5"]
 Resolution = Literal["720p", "1080p", "4k"]
-# The shorter side for each resolution; the aspect ratio gives the other.
-_SHORT_SIDE = {"720p": 720, "1080p": 1080, "4k": 2160}
-_RATIOS: dict[str, tuple[int, int]] = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1), "4:5": (4, 5)}
 
 
 class CreateVideoRequest(BaseModel):
@@ -176,11 +176,7 @@ class CreateVideoRequest(BaseModel):
 
 def v3_size(aspect_ratio: str, resolution: str) -> tuple[int, int]:
     """``16:9`` at ``1080p`` is 1920x1080; the shorter side is the resolution's, both sides even."""
-    rw, rh = _RATIOS[aspect_ratio]
-    short = _SHORT_SIDE[resolution]
-    if rw >= rh:
-        return round(short * rw / rh / 2) * 2, short
-    return short, round(short * rh / rw / 2) * 2
+    return frame_size(resolution, aspect_ratio)
 
 
 def v3_inputs(body: CreateVideoRequest) -> list[VideoInput]:
@@ -399,9 +395,10 @@ def build_storyboard(
     }
     if size is not None:
         width, height = size
-        if width * height > MAX_PIXELS:
-            raise ApiError(400, f"{size_param}: {width}x{height} is larger than 4K", param=size_param)
-        fields.update(width=width, height=height, orientation="portrait" if height > width else "landscape")
+        problem = size_problem(width, height)
+        if problem is not None:
+            raise ApiError(400, f"{size_param}: {problem}", param=size_param)
+        fields.update(width=width, height=height, orientation=orientation_of(width, height))
     try:
         return Storyboard.model_validate(fields)
     except ValidationError as exc:

@@ -37,6 +37,7 @@ from reelwright.api.routes import (
     heygen_v2,
     legacy,
     speech,
+    storyboards,
     styles,
     unimplemented,
     videos,
@@ -72,6 +73,7 @@ API_MODULES = (
     heygen_v2,
     webhooks,
     files,
+    storyboards,
     unimplemented,
 )
 

@@ -36,6 +36,7 @@ from reelwright.api.routes import (
     heygen_v1,
     heygen_v2,
     legacy,
+    shares,
     speech,
     storyboards,
     styles,
@@ -74,6 +75,7 @@ API_MODULES = (
     webhooks,
     files,
     storyboards,
+    shares,
     unimplemented,
 )
 

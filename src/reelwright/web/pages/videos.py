@@ -17,6 +17,7 @@ from reelwright.store.files import video_key
 from reelwright.store.models import Video
 from reelwright.web.captions import srt_script, srt_to_vtt
 from reelwright.web.pages.common import User, api_errors_as_pages, check_csrf
+from reelwright.web.pages.share import owner_share
 from reelwright.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -105,6 +106,7 @@ def video_page(request: Request, video_id: str, user: User) -> Response:
         downloads=[d for d in downloads if d[1]],
         board=board,
         script=srt_script(srt) if srt else None,
+        share=owner_share(ctx, video_id, user.owner_id) if video["status"] == "completed" else None,
     )
 
 

@@ -661,8 +661,6 @@ def test_v3_create_avatar_type_names(env: Env) -> None:
     [
         ("POST", "/v2/video/generate", V2NotImplemented, "script videos"),
         ("POST", "/v3/videos", V3NotImplemented, "script videos"),
-        ("GET", "/v2/templates", V2NotImplemented, "templates"),
-        ("POST", "/v2/template/t1/generate", V2NotImplemented, "templates"),
         ("POST", "/v2/video_translate", V2NotImplemented, "translation"),
         ("POST", "/v1/streaming.new", V1NotImplemented, "streaming"),
         ("GET", "/v1/streaming/avatar.list", V1NotImplemented, "streaming"),

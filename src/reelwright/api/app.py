@@ -40,6 +40,7 @@ from reelwright.api.routes import (
     speech,
     storyboards,
     styles,
+    templates,
     unimplemented,
     videos,
     voices,
@@ -76,6 +77,7 @@ API_MODULES = (
     files,
     storyboards,
     shares,
+    templates,
     unimplemented,
 )
 

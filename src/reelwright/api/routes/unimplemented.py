@@ -20,7 +20,6 @@ _SCRIPT_VIDEO = (
     "script videos are not implemented yet on this Reelwright server; create the video from a "
     "prompt with POST /v3/video-agents (or POST /v1/video_agent/generate) instead"
 )
-_TEMPLATES = "templates are not implemented on this Reelwright server"
 _TRANSLATION = "video translation is not implemented on this Reelwright server"
 _STREAMING = "streaming (interactive) avatars are not implemented on this Reelwright server"
 _PHOTO_GENERATION = (
@@ -35,12 +34,6 @@ _ROUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("/v3/videos", ("POST",), _SCRIPT_VIDEO),
     ("/v2/video/av4/generate", ("POST",), _SCRIPT_VIDEO),
     ("/v1/video.webm", ("POST",), _WEBM),
-    ("/v2/templates", ("GET",), _TEMPLATES),
-    ("/v2/template/{template_id}", ("GET",), _TEMPLATES),
-    ("/v2/template/{template_id}/generate", ("POST",), _TEMPLATES),
-    ("/v3/templates", ("GET", "POST"), _TEMPLATES),
-    ("/v3/templates/{template_id}", ("GET",), _TEMPLATES),
-    ("/v3/templates/{template_id}/generate", ("POST",), _TEMPLATES),
     ("/v2/video_translate", ("POST",), _TRANSLATION),
     ("/v2/video_translate/target_languages", ("GET",), _TRANSLATION),
     ("/v2/video_translate/{translate_id}", ("GET",), _TRANSLATION),

@@ -212,3 +212,39 @@ def test_template_from_a_video_and_refusals(env: tuple[Server, str, str, Hooks])
         assert c.delete(f"/v3/templates/{tid}").json()["data"]["deleted"] is True
         assert c.get(f"/v3/templates/{tid}").status_code == 404
         assert c.post(gen, json={"variables": {"first_name": "A", "company": "B"}}).status_code == 404
+
+
+def test_batch_from_a_csv(env: tuple[Server, str, str, Hooks]) -> None:
+    srv, key, other, _ = env
+    with srv.client(key) as c, srv.client(other) as o:
+        tid = c.post("/v3/templates", json={"name": "Onboarding", "storyboard": BOARD}).json()["data"][
+            "template_id"
+        ]
+        batch = f"/v3/templates/{tid}/batch"
+
+        def upload(client: httpx.Client, text: str) -> httpx.Response:
+            return client.post(batch, files={"file": ("people.csv", text.encode(), "text/csv")})
+
+        before = len(c.get("/v3/videos", params={"limit": 100}).json()["data"])
+        # Refused whole, before any video starts: a missing column, an empty cell, a too-long value.
+        for bad in (
+            "first_name,email\nAna,a@example.org\n",
+            "first_name,company\nAna,Brightwater\nTomasz,\n",
+            "first_name,company\n" + "x" * 300 + ",Acme\n",
+            "first_name,company\n",
+        ):
+            r = upload(c, bad)
+            assert r.status_code == 400 and r.json()["error"]["param"] == "file", r.text
+        assert len(c.get("/v3/videos", params={"limit": 100}).json()["data"]) == before
+        assert upload(o, "first_name,company\nAna,B\n").status_code == 404
+
+        rows = "\n".join(f'{first},"{company}",{first}@example.org' for first, company in PEOPLE)
+        r = upload(c, "\ufefffirst_name,company,email\n" + rows + "\n\n")
+        assert r.status_code == 200, r.text
+        videos = r.json()["data"]["videos"]
+        assert [v["row"] for v in videos] == [1, 2, 3]
+        for v, (first, company) in zip(videos, PEOPLE, strict=True):
+            video = wait_video(c, v["video_id"])
+            assert video["status"] == "completed", video
+            srt = " ".join(httpx.get(video["subtitle_url"], timeout=30).text.split())
+            assert f"Hello {first}, welcome to {company}." in srt, srt

@@ -7,6 +7,7 @@
   (the variables listed in HeyGen's shape) and ``POST /v2/template/{id}/generate`` with
   ``variables`` as ``{"first_name": {"name": "first_name", "type": "text", "properties":
   {"content": "Ana"}}}``, ``title``, ``callback_url`` -> ``{"error": null, "data": {"video_id"}}``.
+- ``POST /v3/templates/{id}/batch``: a CSV upload (``file``), one video per row.
 
 A generated video is an ordinary video: queued, polled with ``GET /v3/videos/{id}`` or
 ``/v1/video_status.get``, announced by webhooks. The storyboard is checked like every storyboard
@@ -16,12 +17,15 @@ in, at each generate. Files a template keeps from a video are copied under ``tem
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +35,8 @@ from reelwright.api.deps import Ctx, OwnerId
 from reelwright.api.errors import ApiError
 from reelwright.api.pagination import list_envelope, page
 from reelwright.api.routes.storyboards import video_storyboard
-from reelwright.api.storyboard_input import check_storyboard, public_sources
+from reelwright.api.sessions import running_jobs
+from reelwright.api.storyboard_input import CheckedStoryboard, check_storyboard, public_sources
 from reelwright.api.storyboard_jobs import StartedRender, render_storyboard
 from reelwright.api.template_text import MAX_VALUE_CHARS, fill_in, variables_in
 from reelwright.store.models import VideoTemplate, new_id
@@ -204,26 +209,7 @@ def generate_from_template(
     ctx: ApiContext, owner_id: str, template_id: str, body: GenerateRequest, *, api: str = "v3"
 ) -> StartedRender:
     """Fill in the variables, check the result like any storyboard from outside, and render it."""
-    with ctx.db.session() as s:
-        row = _owned(s, template_id, owner_id)
-        board, known = _public(ctx, row)
-        names, name = list(row.variables), row.name
-    values: dict[str, str] = {}
-    for var in names:
-        given = body.variables.get(var)
-        if given is None:
-            raise ApiError(
-                400, f"variables.{var}: the template needs a value for {var!r}", param=f"variables.{var}"
-            )
-        values[var] = given if isinstance(given, str) else given.properties.content
-        if len(values[var]) > MAX_VALUE_CHARS:
-            raise ApiError(
-                400, f"variables.{var}: longer than {MAX_VALUE_CHARS} characters", param=f"variables.{var}"
-            )
-    filled = fill_in(board, values)
-    if body.title is not None:
-        filled["title"] = body.title
-    checked = check_storyboard(ctx, owner_id, filled, known=known)
+    checked, name, values = _filled(ctx, owner_id, template_id, body)
     return render_storyboard(
         ctx,
         owner_id,
@@ -236,10 +222,116 @@ def generate_from_template(
     )
 
 
+def _filled(
+    ctx: ApiContext, owner_id: str, template_id: str, body: GenerateRequest
+) -> tuple[CheckedStoryboard, str, dict[str, str]]:
+    """The template's storyboard with the values filled in, checked; its name; the values."""
+    with ctx.db.session() as s:
+        row = _owned(s, template_id, owner_id)
+        board, known = _public(ctx, row)
+        names, name = list(row.variables), row.name
+    values: dict[str, str] = {}
+    for var in names:
+        given = body.variables.get(var)
+        if given is None:
+            raise ApiError(
+                400, f"variables.{var}: the template needs a value for {var!r}", param=f"variables.{var}"
+            )
+        values[var] = given if isinstance(given, str) else given.properties.content
+        if not values[var].strip():
+            raise ApiError(400, f"variables.{var}: the value is empty", param=f"variables.{var}")
+        if len(values[var]) > MAX_VALUE_CHARS:
+            raise ApiError(
+                400, f"variables.{var}: longer than {MAX_VALUE_CHARS} characters", param=f"variables.{var}"
+            )
+    filled = fill_in(board, values)
+    if body.title is not None:
+        filled["title"] = body.title
+    return check_storyboard(ctx, owner_id, filled, known=known), name, values
+
+
 @v3.post("/{template_id}/generate", summary="Render a video from a template, its variables filled in")
 def generate_v3(template_id: str, body: GenerateRequest, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
     started = generate_from_template(ctx, owner_id, template_id, body)
     return {"data": {"video_id": started.video_id, "session_id": started.session_id, "status": "pending"}}
+
+
+MAX_BATCH_ROWS = 500
+MAX_CSV_BYTES = 1024 * 1024
+
+
+def _csv_rows(raw: bytes, names: list[str]) -> list[dict[str, str]]:
+    """The CSV's rows as {column: value}; the header must name every variable of the template.
+
+    Other columns are ignored (a sheet often carries an e-mail or an id), except ``title``, which
+    titles the row's video. Any problem is a 400 naming ``file`` and the row."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ApiError(400, "file: the CSV is not UTF-8 text", param="file") from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [n for n in names if n not in header]
+    if missing:
+        raise ApiError(400, f"file: the header has no column for {', '.join(missing)}", param="file")
+    rows: list[dict[str, str]] = []
+    try:
+        for row in reader:
+            cells = {(k or "").strip(): (v or "").strip() for k, v in row.items() if isinstance(v, str)}
+            if not any(cells.values()):
+                continue  # a blank line
+            rows.append(cells)
+    except csv.Error as exc:
+        raise ApiError(400, f"file: line {reader.line_num}: {exc}", param="file") from None
+    if not rows:
+        raise ApiError(400, "file: the CSV has no rows under its header", param="file")
+    if len(rows) > MAX_BATCH_ROWS:
+        raise ApiError(400, f"file: {len(rows)} rows; at most {MAX_BATCH_ROWS} per batch", param="file")
+    return rows
+
+
+@v3.post("/{template_id}/batch", summary="One video per row of a CSV (a column per variable)")
+async def generate_batch(
+    template_id: str,
+    owner_id: OwnerId,
+    ctx: Ctx,
+    file: Annotated[
+        UploadFile, File(description="CSV: a header row naming the variables, then one row per video")
+    ],
+) -> dict[str, Any]:
+    raw = await file.read(MAX_CSV_BYTES + 1)
+    if len(raw) > MAX_CSV_BYTES:
+        raise ApiError(413, f"file: the CSV is larger than {MAX_CSV_BYTES // 1024} KB", param="file")
+    return await run_in_threadpool(_batch, ctx, owner_id, template_id, raw)
+
+
+def _batch(ctx: ApiContext, owner_id: str, template_id: str, raw: bytes) -> dict[str, Any]:
+    with ctx.db.session() as s:
+        names = list(_owned(s, template_id, owner_id).variables)
+    rows = _csv_rows(raw, names)
+    with ctx.db.session() as s:
+        free = ctx.settings.max_concurrent_jobs - running_jobs(s, owner_id)
+    if len(rows) > free:
+        # All or nothing: a batch cut off half-way by the job limit would leave the caller guessing.
+        raise ApiError(
+            429,
+            f"the batch needs {len(rows)} job slots and this key has {max(free, 0)} free "
+            f"(limit {ctx.settings.max_concurrent_jobs}); split it or retry when jobs finish",
+            headers={"Retry-After": "30"},
+        )
+    requests = []
+    for i, row in enumerate(rows, start=1):
+        body = GenerateRequest(variables={n: row[n] for n in names}, title=row.get("title") or None)
+        try:
+            _filled(ctx, owner_id, template_id, body)  # every row checked before any renders
+        except ApiError as exc:
+            raise ApiError(400, f"file: row {i}: {exc.message}", param="file") from None
+        requests.append(body)
+    videos = []
+    for i, body in enumerate(requests, start=1):
+        started = generate_from_template(ctx, owner_id, template_id, body)
+        videos.append({"row": i, "video_id": started.video_id, "session_id": started.session_id})
+    return {"data": {"template_id": template_id, "count": len(videos), "videos": videos}}
 
 
 def _v2(data: Any) -> dict[str, Any]:

@@ -157,10 +157,9 @@ def test_chat_draft_edited_in_place(server: tuple[Server, str, str]) -> None:
         assert r.json()["data"]["status"] == "reviewing"
         session = c.get(f"/v3/video-agents/{sid}").json()["data"]
         assert session["title"] == "Edited by hand"
-        assert (
-            session["messages"][0]["type"] == "resource"
-            and NEW_LINE[:30] in session["messages"][0]["content"]
-        )
+        newest = session["messages"][0]
+        assert newest["type"] == "resource" and newest["content"].startswith("You edited the storyboard.")
+        assert NEW_LINE[:30] in newest["content"]
         got = c.get(f"/v3/video-agents/{sid}/storyboard").json()["data"]["storyboard"]
         assert got["scenes"][0]["narration"] == NEW_LINE
         bad = {

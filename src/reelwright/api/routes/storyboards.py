@@ -144,11 +144,11 @@ def put_session_storyboard(
         with ctx.db.session() as s:
             row = owned(s, AgentSession, session_id, owner_id, "video agent session")
             _check_editable(row)  # again, under this transaction: a message may have landed meanwhile
-            add_message(s, session_id, "user", "I edited the storyboard.", handled=True, run_id=run_id)
             draft = save_draft(s, session_id, board, seconds)
-            add_message(
-                s, session_id, "model", summarise(board, seconds), kind="resource", resource_ids=[draft.id]
-            )
+            # One message, not a user line and a reply: two written in the same millisecond have
+            # ids (and so an order) that only their random tails decide.
+            summary = "You edited the storyboard. " + summarise(board, seconds)
+            add_message(s, session_id, "model", summary, kind="resource", resource_ids=[draft.id])
             if keys:
                 request = VideoRequest.from_stored(row.prompt, row.request)
                 row.request = request.revised(files=(*request.files, *keys)).stored()

@@ -701,8 +701,6 @@ def test_v3_create_avatar_type_names(env: Env) -> None:
     ("method", "path", "model", "says"),
     [
         ("POST", "/v2/video/av4/generate", V2NotImplemented, "Avatar IV"),
-        ("GET", "/v2/templates", V2NotImplemented, "templates"),
-        ("POST", "/v2/template/t1/generate", V2NotImplemented, "templates"),
         ("POST", "/v2/video_translate", V2NotImplemented, "translation"),
         ("POST", "/v1/streaming.new", V1NotImplemented, "streaming"),
         ("GET", "/v1/streaming/avatar.list", V1NotImplemented, "streaming"),

@@ -37,8 +37,11 @@ from reelwright.api.routes import (
     heygen_v2,
     legacy,
     script_videos,
+    shares,
     speech,
+    storyboards,
     styles,
+    templates,
     unimplemented,
     videos,
     voices,
@@ -74,6 +77,9 @@ API_MODULES = (
     heygen_v2,
     webhooks,
     files,
+    storyboards,
+    shares,
+    templates,
     unimplemented,
 )
 

@@ -10,6 +10,7 @@ import time
 
 from reelwright import pipeline
 from reelwright.avatar.photo_looks import find_photo_look
+from reelwright.chat.conversation import draft_storyboard, latest_draft
 from reelwright.errors import ReelwrightError
 from reelwright.jobs import outcome
 from reelwright.jobs.job import JobRun
@@ -25,6 +26,8 @@ log = logging.getLogger("reelwright.jobs")
 
 
 def generate(job: JobRun) -> None:
+    if job.planned and not job.checkpoint.is_file():
+        _checkpoint_from_draft(job)
     resume = job.planned and job.checkpoint.is_file()
     if resume:
         log.info("session %s resumes from its planned storyboard", job.session_id)
@@ -36,6 +39,17 @@ def generate(job: JobRun) -> None:
         cache_dir=job.cache,
     )
     render(job, render_job, None if resume else planner_for(job.settings))
+
+
+def _checkpoint_from_draft(job: JobRun) -> None:
+    """A session created planned (a storyboard sent to the API: an edit, a template) keeps its
+    storyboard as a draft in the database, since the API may not share this worker's disk."""
+    with job.db.session() as s:
+        row = latest_draft(s, job.session_id)
+        board = draft_storyboard(row) if row is not None else None
+    if board is not None:
+        job.work.mkdir(parents=True, exist_ok=True)
+        job.checkpoint.write_text(board.to_json() + "\n", encoding="utf-8")
 
 
 def render_draft(job: JobRun, board: Storyboard) -> None:

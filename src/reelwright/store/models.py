@@ -267,3 +267,30 @@ class WebSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[int] = mapped_column(BigInteger, default=now)
     expires_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class VideoShare(Base):
+    """A public link to a finished video: the token in its URL is the only credential, so it is
+    random (192 bits) and revoking it (``revoked_at``) makes the page answer 404."""
+
+    __tablename__ = "video_shares"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("owners.id", ondelete="CASCADE"))
+    video_id: Mapped[str] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
+    revoked_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class VideoTemplate(Base):
+    """A storyboard with ``{{variables}}`` in its text; each generate fills them in and renders it."""
+
+    __tablename__ = "video_templates"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("owners.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    storyboard: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # checked, sources server-side
+    variables: Mapped[list[str]] = mapped_column(JSON, default=list)  # in order of first use
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
+
+    __table_args__ = (Index("ix_video_templates_owner_created", "owner_id", "created_at"),)

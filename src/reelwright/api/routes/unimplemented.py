@@ -20,7 +20,6 @@ _AV4 = (
     "Avatar IV photo videos are not implemented on this Reelwright server; make a script video "
     "with POST /v2/video/generate (a talking_photo character) instead"
 )
-_TEMPLATES = "templates are not implemented on this Reelwright server"
 _TRANSLATION = "video translation is not implemented on this Reelwright server"
 _STREAMING = "streaming (interactive) avatars are not implemented on this Reelwright server"
 _PHOTO_GENERATION = (
@@ -33,12 +32,6 @@ _WEBM = "transparent WebM avatar videos are not implemented on this Reelwright s
 _ROUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("/v2/video/av4/generate", ("POST",), _AV4),
     ("/v1/video.webm", ("POST",), _WEBM),
-    ("/v2/templates", ("GET",), _TEMPLATES),
-    ("/v2/template/{template_id}", ("GET",), _TEMPLATES),
-    ("/v2/template/{template_id}/generate", ("POST",), _TEMPLATES),
-    ("/v3/templates", ("GET", "POST"), _TEMPLATES),
-    ("/v3/templates/{template_id}", ("GET",), _TEMPLATES),
-    ("/v3/templates/{template_id}/generate", ("POST",), _TEMPLATES),
     ("/v2/video_translate", ("POST",), _TRANSLATION),
     ("/v2/video_translate/target_languages", ("GET",), _TRANSLATION),
     ("/v2/video_translate/{translate_id}", ("GET",), _TRANSLATION),

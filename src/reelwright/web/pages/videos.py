@@ -28,6 +28,7 @@ from reelwright.store.status import (
 )
 from reelwright.web.captions import srt_script, srt_to_vtt
 from reelwright.web.pages.common import PageError, User, api_errors_as_pages, check_csrf
+from reelwright.web.pages.share import owner_share
 from reelwright.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -209,6 +210,7 @@ def video_page(request: Request, video_id: str, user: User) -> Response:
         downloads=[d for d in downloads if d[1]],
         board=board,
         script=srt_script(srt) if srt else None,
+        share=owner_share(ctx, video_id, user.owner_id) if video["status"] == "completed" else None,
     )
 
 

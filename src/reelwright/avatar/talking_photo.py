@@ -44,7 +44,7 @@ _REST = Pose()
 # they spread (ee) or round (oo). Openings are shares of the largest opening.
 _SHAPES: dict[str, tuple[float, float]] = {
     "rest": (0.0, 0.0),
-    "mbp": (0.0, -0.04),
+    "mbp": (0.0, 0.0),  # closed: the photo as it is
     "fv": (0.2, 0.0),
     "th": (0.4, 0.02),
     "ee": (0.45, 0.12),
@@ -325,8 +325,8 @@ class TalkingPhotoRenderer:
         src_y[ys, xs] += np.where(below, -lower, np.where(above, lift, seam - my))
         gap = lo_edge - hi_edge
         # Coverage ramps over a few pixels at 1080p (as soft as the photo's own lip edges).
-        soft = max(1.0, 0.007 * F)
-        cover = np.clip(np.minimum(my - hi_edge, lo_edge - my) / soft + 0.3, 0.0, 1.0) * inside
+        soft = max(1.5, 0.012 * F)
+        cover = np.clip(np.minimum(my - hi_edge, lo_edge - my) / soft + 0.15, 0.0, 1.0) * inside
         cover *= np.clip(gap, 0.0, 1.0)
         v = np.clip((my - hi_edge) / np.maximum(gap, 1e-3), 0.0, 1.0)
         return ys, xs, cover.astype(np.float32), (v * gap).astype(np.float32), nx.astype(np.float32)

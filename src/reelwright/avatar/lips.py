@@ -216,3 +216,60 @@ def find_lips(rgb: npt.NDArray[np.uint8], cx: float, mouth_y: float, eye_dist: f
         teeth=teeth,
         found=True,
     )
+
+
+def teeth_show(
+    rgb: npt.NDArray[np.uint8], x_left: float, x_right: float, y_top: float, y_bottom: float
+) -> bool:
+    """Whether teeth show between the lips' inner edges ``y_top``..``y_bottom`` (the middle of
+    the mouth, between the corners ``x_left``..``x_right``): bright pixels as grey as teeth,
+    judged against the skin around the mouth."""
+    h, w = rgb.shape[:2]
+    width = x_right - x_left
+    if y_bottom - y_top < 2 or width < 8:
+        return False
+    ax0, ax1 = max(0, round(x_left - 0.3 * width)), min(w, round(x_right + 0.3 * width))
+    ay0, ay1 = max(0, round(y_top - 0.5 * width)), min(h, round(y_bottom + 0.5 * width))
+    lab = cv2.cvtColor(np.ascontiguousarray(rgb[ay0:ay1, ax0:ax1]), cv2.COLOR_RGB2LAB).astype(np.float64)
+    lum, chroma = lab[..., 0], np.hypot(lab[..., 1] - 128, lab[..., 2] - 128)
+    ys = slice(max(0, round(y_top) - ay0), max(0, round(y_bottom) - ay0 + 1))
+    xs = slice(max(0, round(x_left + 0.2 * width) - ax0), max(0, round(x_right - 0.2 * width) - ax0 + 1))
+    between = (lum[ys, xs] > np.median(lum) + 15) & (chroma[ys, xs] < np.median(chroma) * 0.55)
+    return bool(between.size and between.mean() > 0.1)
+
+
+def parting_row(
+    rgb: npt.NDArray[np.uint8], x_left: float, x_right: float, y_top: float, y_bottom: float
+) -> float:
+    """Where lips that are already apart (``y_top``..``y_bottom``, their inner edges) part for
+    the animation, so the upper teeth stay and the lower teeth go down with the lower lip: under
+    the upper teeth where teeth show (the first run of teeth rows from the top), else the
+    darkest row between the lips (of rows nearly as dark, the lowest)."""
+    if y_bottom - y_top < 3:
+        return y_bottom
+    width = x_right - x_left
+    h, w = rgb.shape[:2]
+    ys = slice(max(0, round(y_top)), min(h, round(y_bottom) + 1))
+    xs = slice(max(0, round(x_left + 0.3 * width)), min(w, round(x_right - 0.3 * width) + 1))
+    # The skin around the mouth is the reference for what is bright and grey.
+    around = rgb[
+        max(0, round(y_top - 0.3 * width)) : min(h, round(y_bottom + 0.3 * width)),
+        max(0, round(x_left - 0.2 * width)) : min(w, round(x_right + 0.2 * width)),
+    ]
+    if around.size == 0 or ys.stop <= ys.start or xs.stop <= xs.start:
+        return y_bottom
+    lab_around = cv2.cvtColor(np.ascontiguousarray(around), cv2.COLOR_RGB2LAB).astype(np.float64)
+    skin_l = float(np.median(lab_around[..., 0]))
+    skin_c = float(np.median(np.hypot(lab_around[..., 1] - 128, lab_around[..., 2] - 128)))
+    lab = cv2.cvtColor(np.ascontiguousarray(rgb[ys, xs]), cv2.COLOR_RGB2LAB).astype(np.float64)
+    grey = (lab[..., 0] > skin_l + 5) & (np.hypot(lab[..., 1] - 128, lab[..., 2] - 128) < 0.6 * skin_c)
+    share = grey.mean(axis=1)
+    if (share > 0.3).any():
+        # The first run of teeth rows, down to the last row its ragged edge still touches.
+        first = int(np.argmax(share > 0.3))
+        rest = share[first:] > 0.05
+        end = first + (int(np.argmin(rest)) if not rest.all() else len(rest))
+        return float(ys.start + end)
+    rows = _smooth(lab[..., 0].mean(axis=1), 1)
+    near = np.nonzero(rows <= rows.min() + 0.15 * (rows.max() - rows.min()))[0]
+    return float(ys.start + int(near.max()))

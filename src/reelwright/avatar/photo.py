@@ -22,6 +22,7 @@ import numpy.typing as npt
 from PIL import Image, ImageOps
 
 from reelwright.avatar.catalogue import pick_avatar
+from reelwright.avatar.face_mesh import mesh_lips
 from reelwright.avatar.lips import find_lips, find_mouth_line
 from reelwright.errors import InputError
 
@@ -243,9 +244,15 @@ def locate_face(img: Image.Image) -> PhotoFace:
     eye_y = (ly + ry) / 2
     # The lips are found in the pixels (the full-size photo: they are small), near where face
     # proportions put them; the chin follows from the face box.
+    # MediaPipe's face mesh gives them exactly where it is installed (see face_mesh).
     rgb = np.asarray(img, dtype=np.uint8)
-    mouth_y = find_mouth_line(rgb, cx, eye_y, eye_dist)
-    lips = find_lips(rgb, cx, mouth_y, eye_dist)
+    lips = mesh_lips(rgb, (bx, by, bw, bh))
+    how = "face mesh"
+    if lips is None:
+        how = "lips from light"
+        lips = find_lips(rgb, cx, find_mouth_line(rgb, cx, eye_y, eye_dist), eye_dist)
+        if not lips.found:
+            how = "lips by proportion"
     mouth_y = lips.centre_y
     half_w = (lips.right[0] - lips.left[0]) / 2
     mouth_x = (lips.right[0] + lips.left[0]) / 2
@@ -260,8 +267,7 @@ def locate_face(img: Image.Image) -> PhotoFace:
         mouth=(mouth_x, mouth_y),
         mouth_half_width=half_w,
         chin=(cx, chin_y),
-        detector=f"opencv-haar {cv2.__version__} + lips from light"
-        + ("" if lips.found else " (proportions)"),
+        detector=f"opencv-haar {cv2.__version__} + {how}",
         seconds=round(time.perf_counter() - started, 4),
         mouth_left=lips.left,
         mouth_right=lips.right,

@@ -100,6 +100,17 @@ class TalkingPhotoRenderer:
         self._chin = at(face.chin)
         self._fw = F = fw * k
         cx, my = self._mouth
+        # At this size the row where the lips part is the darkest one within a few pixels of the
+        # located line (resampling moves edges by a pixel or two; a bright edge of teeth left
+        # under the parting would move down with the jaw as a white line).
+        near = max(2, round(0.025 * F))
+        r0, r1 = max(0, round(my) - near), min(size, round(my) + near + 1)
+        band = rgb[r0:r1, max(0, round(cx - 0.12 * F)) : round(cx + 0.12 * F) + 1].astype(np.float32)
+        if band.size:
+            rows = band.mean(axis=(1, 2))
+            darkest = np.nonzero(rows <= rows.min() + 0.1 * (rows.max() - rows.min()))[0]
+            my = float(r0 + darkest.max())
+            self._mouth = (cx, my)
         ey = (self._eyes[0][1] + self._eyes[1][1]) / 2
 
         # The card's coverage (anti-aliased), and the still frame (premultiplied RGBA). The bottom
@@ -320,15 +331,17 @@ class TalkingPhotoRenderer:
         lift = up * across * _smooth(1.0 - (lip_top - my) / (0.1 * F))
         below, above = my >= lo_edge, my <= hi_edge
         inside = ~(below | above)
-        # Inside, every pixel reads the seam itself (its colour varies across the mouth the way
-        # the photo's does); the painting below darkens it into the mouth's inside.
-        src_y[ys, xs] += np.where(below, -lower, np.where(above, lift, seam - my))
+        # Inside, the pixels read the photo across the seam: the upper half the row just above
+        # it, the lower half the row just below, so each lip's edge fades into the inside the
+        # way it meets the other lip in the photo; the painting below darkens it into a mouth.
         gap = lo_edge - hi_edge
+        v = np.clip((my - hi_edge) / np.maximum(gap, 1e-3), 0.0, 1.0)
+        across_seam = seam + np.clip(4.0 * v - 2.0, -1.0, 1.0) - my
+        src_y[ys, xs] += np.where(below, -lower, np.where(above, lift, across_seam))
         # Coverage ramps over a few pixels at 1080p (as soft as the photo's own lip edges).
         soft = max(1.5, 0.012 * F)
         cover = np.clip(np.minimum(my - hi_edge, lo_edge - my) / soft + 0.15, 0.0, 1.0) * inside
         cover *= np.clip(gap, 0.0, 1.0)
-        v = np.clip((my - hi_edge) / np.maximum(gap, 1e-3), 0.0, 1.0)
         return ys, xs, cover.astype(np.float32), (v * gap).astype(np.float32), nx.astype(np.float32)
 
     def _paint_inside(

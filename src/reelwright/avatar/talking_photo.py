@@ -236,7 +236,7 @@ class TalkingPhotoRenderer:
         share, spread = _SHAPES.get(pose.viseme, (0.55, 0.0))
         opening = min(max(pose.openness, 0.0), 1.0)
         down = 0.085 * F * share * opening**0.8
-        mouth: tuple[slice, slice, F32, F32, F32] | None = None
+        mouth: tuple[slice, slice, F32, F32, F32, F32] | None = None
         if down > 0.05 or (spread != 0.0 and opening > 0):
             mouth = self._open_mouth(ux, uy, src_x, src_y, down, spread * min(1.0, opening * 3))
         # Blinks: the upper lid slides down over the eye. The lid's skin (a band just above the
@@ -271,8 +271,8 @@ class TalkingPhotoRenderer:
         )
         # What is painted over the warped photo is blended in its own small window only.
         if mouth is not None:
-            ys, xs, cover, v, nx = mouth
-            rgb[ys, xs] = self._paint_inside(rgb[ys, xs], cover, v, nx)
+            ys, xs, cover, depth, gap, nx = mouth
+            rgb[ys, xs] = self._paint_inside(rgb[ys, xs], cover, depth, gap, nx)
         for ys, xs, line in lashes:
             la = line[..., None]
             rgb[ys, xs] = rgb[ys, xs] * (1 - la) + self._lash * la + 0.5
@@ -291,12 +291,13 @@ class TalkingPhotoRenderer:
 
     def _open_mouth(
         self, ux: F32, uy: F32, src_x: F32, src_y: F32, down: float, spread: float
-    ) -> tuple[slice, slice, F32, F32, F32] | None:
+    ) -> tuple[slice, slice, F32, F32, F32, F32] | None:
         """Part the lips by ``down`` pixels at the centre: the lower lip, the lower teeth and
         the chin move down together (the lower lip as a whole, the jaw below it a little less
         at the sides), the upper lip lifts a little, and the gap between them looks into the
         mouth. Changes the sources in place; returns where the inside of the mouth shows
-        (window, coverage, depth in pixels below the upper lip, position across -1..1)."""
+        (window, coverage, depth in pixels below the upper lip, the opening's height there,
+        position across -1..1)."""
         F = self._fw
         m = self._mouth[1]
         (lx, _), (rx, _) = self._corners
@@ -342,10 +343,11 @@ class TalkingPhotoRenderer:
         soft = max(1.5, 0.012 * F)
         cover = np.clip(np.minimum(my - hi_edge, lo_edge - my) / soft + 0.15, 0.0, 1.0) * inside
         cover *= np.clip(gap, 0.0, 1.0)
-        return ys, xs, cover.astype(np.float32), (v * gap).astype(np.float32), nx.astype(np.float32)
+        f32 = np.float32
+        return ys, xs, cover.astype(f32), (v * gap).astype(f32), gap.astype(f32), nx.astype(f32)
 
     def _paint_inside(
-        self, photo: npt.NDArray[np.uint8], cover: F32, depth: F32, nx: F32
+        self, photo: npt.NDArray[np.uint8], cover: F32, depth: F32, gap: F32, nx: F32
     ) -> npt.NDArray[np.uint8]:
         """The inside of the mouth over the stretched seam: a dark cavity, deepest towards the
         corners; the edges of the upper teeth in the upper lip's shadow (when the photo shows no
@@ -354,16 +356,19 @@ class TalkingPhotoRenderer:
         F = self._fw
         seam = photo.astype(np.float32)
         wide = np.clip(1.0 - nx * nx, 0.0, 1.0)
-        # Depth is in pixels from the upper lip; the whole opening's height is depth / v.
         shade = (0.45 + 0.55 * wide)[..., None]
         inside = self._mouth_dark * shade
-        tongue = _smooth((depth - 0.03 * F) / (0.05 * F)) * wide**1.5
+        # The tongue shows low in an opening of some height.
+        tongue = _smooth((depth - 0.5 * gap) / (0.3 * gap + 1.0)) * _smooth(gap / (0.08 * F)) * wide**1.5
         inside = (
             inside * (1 - 0.7 * tongue[..., None]) + self._mouth_tongue * (0.7 * tongue[..., None]) * shade
         )
         if not self._teeth:
-            teeth_h = 0.028 * F
-            teeth = np.clip((teeth_h - depth) / max(0.3 * teeth_h, 1.0), 0.0, 1.0) * wide**0.7 * 0.55
+            # A third of a small opening, at most 3 % of the face's width; barely there while
+            # the lips only part (a slit is all shadow).
+            teeth_h = np.minimum(0.028 * F, 0.33 * gap) + 1e-3
+            teeth = np.clip((teeth_h - depth) / np.maximum(0.3 * teeth_h, 1.0), 0.0, 1.0) * wide**0.7
+            teeth *= 0.55 * _smooth(gap / (0.06 * F))
             # In the upper lip's shadow: darkest at the top, and towards the corners.
             lit = (0.45 + 0.3 * _smooth(depth / (0.6 * teeth_h)) + 0.25 * wide)[..., None]
             inside = inside * (1 - teeth[..., None]) + self._mouth_teeth * lit * teeth[..., None]

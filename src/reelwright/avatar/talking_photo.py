@@ -368,9 +368,14 @@ class TalkingPhotoRenderer:
             # the lips only part (a slit is all shadow).
             teeth_h = np.minimum(0.028 * F, 0.33 * gap) + 1e-3
             teeth = np.clip((teeth_h - depth) / np.maximum(0.3 * teeth_h, 1.0), 0.0, 1.0) * wide**0.7
-            teeth *= 0.55 * _smooth(gap / (0.06 * F))
-            # In the upper lip's shadow: darkest at the top, and towards the corners.
-            lit = (0.45 + 0.3 * _smooth(depth / (0.6 * teeth_h)) + 0.25 * wide)[..., None]
+            teeth *= 0.7 * _smooth(gap / (0.06 * F))
+            # In the upper lip's shadow: darkest at the top, and towards the corners; the
+            # narrow shadows between the front teeth (the incisors wider than the rest, and
+            # narrower to the sides as the arch turns away).
+            lit = 0.55 + 0.3 * _smooth(depth / (0.6 * teeth_h)) + 0.2 * wide
+            arch = np.sign(nx) * np.sqrt(np.abs(nx))
+            between = np.abs(((arch * 3.3 + 0.5) % 1.0) - 0.5)
+            lit = (lit * (1.0 - 0.3 * np.clip(1.0 - between * 0.35 * self._mouth_hw, 0.0, 1.0)))[..., None]
             inside = inside * (1 - teeth[..., None]) + self._mouth_teeth * lit * teeth[..., None]
         c = cover[..., None]
         out: npt.NDArray[np.uint8] = np.clip(seam * (1 - c) + inside * c + 0.5, 0, 255).astype(np.uint8)

@@ -69,9 +69,12 @@ def landmarks(
         flags=cv2.INTER_AREA,
         borderMode=cv2.BORDER_REPLICATE,
     )
-    net = _net(path)
-    net.setInput((crop.astype(np.float32) / 255.0).transpose(2, 0, 1)[None])
-    outs = net.forward(net.getUnconnectedOutLayersNames())
+    try:
+        net = _net(path)
+        net.setInput((crop.astype(np.float32) / 255.0).transpose(2, 0, 1)[None])
+        outs = net.forward(net.getUnconnectedOutLayersNames())
+    except (cv2.error, AttributeError):  # an OpenCV without its TFLite reader, a damaged file
+        return None
     points = next((o for o in outs if o.size == 468 * 3), None)
     presence = next((o for o in outs if o.size == 1), None)
     if points is None or presence is None:

@@ -198,3 +198,33 @@ def test_no_hard_edge_between_lips_and_the_inside(
     if name != "obama_speech":  # his mouth is open in the photo: dark on both sides already
         assert total > 20  # there is an edge here
     assert steps.max() < max(0.6 * total, 8), (steps.max(), total)
+
+
+def test_a_mouth_the_photo_hides_falls_back_to_proportions(tmp_path: Path) -> None:
+    """Hopper's portrait with her mouth painted over in her skin's colour (as a thick moustache
+    or a hand would hide it): no lips are made up from other shadows (the nose's), the mouth goes
+    where face proportions put it, and it still opens only around the mouth and jaw."""
+    import cv2
+    from PIL import Image
+
+    img = load_portrait(PORTRAITS["hopper"])
+    real = locate_face(img)
+    rgb = np.asarray(img).copy()
+    e = real.right_eye[0] - real.left_eye[0]
+    mx, my = real.mouth
+    y0, y1, x0, x1 = round(my - 0.3 * e), round(my + 0.3 * e), round(mx - 0.7 * e), round(mx + 0.7 * e)
+    rgb[y0:y1, x0:x1] = np.median(rgb[y0 - 10 : y0, x0:x1].reshape(-1, 3), axis=0)
+    hidden = Image.fromarray(cv2.GaussianBlur(rgb, (0, 0), 2))
+    face = locate_face(hidden)
+    if model_path() is None:
+        assert face.detector.endswith("lips by proportion")
+    assert abs(face.mouth[1] - real.mouth[1]) < 0.15 * e
+    hidden.save(tmp_path / "hidden.png")
+    prepare_portrait(tmp_path / "hidden.png", tmp_path / "portrait.png")
+    r = TalkingPhotoRenderer(PhotoLook("0" * 32, "hidden", tmp_path / "portrait.png", face), SIZE)
+    closed, opened = _frame(r, Pose()), _frame(r, Pose("ah", 1.0))
+    ys, xs = _mouth_region(r)
+    outside = np.ones(closed.shape[:2], bool)
+    outside[ys, xs] = False
+    diff = np.abs(opened - closed).max(axis=-1)
+    assert diff[outside].max() == 0 and (diff[ys, xs] > 30).any()

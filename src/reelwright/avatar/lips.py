@@ -52,7 +52,7 @@ def find_mouth_line(rgb: npt.NDArray[np.uint8], cx: float, eye_y: float, eye_dis
     h, w = rgb.shape[:2]
     e = eye_dist
     x0, x1 = max(0, round(cx - 0.35 * e)), min(w, round(cx + 0.35 * e))
-    y0, y1 = max(0, round(eye_y + 0.7 * e)), min(h, round(eye_y + 1.6 * e))
+    y0, y1 = max(0, round(eye_y + 0.8 * e)), min(h, round(eye_y + 1.6 * e))
     guess = eye_y + 1.1 * e
     if x1 - x0 < 6 or y1 - y0 < 6:
         return float(min(max(guess, 0.0), h - 1.0))

@@ -2,9 +2,10 @@
 
 Faces and eyes are found with the Haar cascades that ship inside OpenCV's wheel (no model is
 downloaded; see docs/decisions/0003-photo-face-landmarks.md). The cascades give a face box and
-eye boxes; the mouth line is then found in the image itself (the darkest row between the lips),
-and the chin and jaw follow from the face box by ordinary face proportions. That is all the
-animation needs: where the lips part, where the eyelids are, and what belongs to the head.
+eye boxes; the lips are then found in the image itself (``reelwright.avatar.lips``: where they
+meet, their corners and outer edges, whether teeth show), and the chin and jaw follow from the
+face box by ordinary face proportions. That is all the animation needs: where the lips part and
+how wide they are, where the eyelids are, and what belongs to the head.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import numpy.typing as npt
 from PIL import Image, ImageOps
 
 from reelwright.avatar.catalogue import pick_avatar
+from reelwright.avatar.face_mesh import mesh_lips
+from reelwright.avatar.lips import find_lips, find_mouth_line
 from reelwright.errors import InputError
 
 # A face narrower than this (pixels, or share of the photo's shorter side) cannot be animated
@@ -51,6 +54,12 @@ class PhotoFace:
     chin: tuple[float, float]
     detector: str  # what found it, for the record
     seconds: float  # how long locating took
+    # The lips (looks stored before lips were located get proportional values, see from_json).
+    mouth_left: tuple[float, float] = (0.0, 0.0)  # the corners, where the lips meet
+    mouth_right: tuple[float, float] = (0.0, 0.0)
+    lip_top: float = 0.0  # the upper lip's upper edge and the lower lip's lower edge (centre line)
+    lip_bottom: float = 0.0
+    teeth: bool = False  # teeth show between the lips in the photo
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -61,6 +70,9 @@ class PhotoFace:
             return (float(v[0]), float(v[1]))
 
         bx, by, bw, bh = (float(v) for v in data["box"])
+        mx, my = pair(data["mouth"])
+        hw = float(data["mouth_half_width"])
+        eye_dist = float(data["right_eye"][0]) - float(data["left_eye"][0])
         return cls(
             width=int(data["width"]),
             height=int(data["height"]),
@@ -73,6 +85,11 @@ class PhotoFace:
             chin=pair(data["chin"]),
             detector=str(data["detector"]),
             seconds=float(data["seconds"]),
+            mouth_left=pair(data.get("mouth_left", (mx - hw, my))),
+            mouth_right=pair(data.get("mouth_right", (mx + hw, my))),
+            lip_top=float(data.get("lip_top", my - 0.18 * eye_dist)),
+            lip_bottom=float(data.get("lip_bottom", my + 0.25 * eye_dist)),
+            teeth=bool(data.get("teeth", False)),
         )
 
     @property
@@ -182,34 +199,6 @@ def _eyes(gray: Gray, box: tuple[float, float, float, float]) -> tuple[tuple[flo
     return (centre(max(left, key=lambda e: e[2])), centre(max(right, key=lambda e: e[2])))
 
 
-def _mouth_line(gray: Gray, cx: float, guess_y: float, half_w: float, face_w: float) -> float:
-    """The row where the lips meet: the darkest horizontal band near where the mouth should be.
-    Between the lips there is always shadow (or the dark inside of a smiling mouth)."""
-    x0, x1 = round(cx - half_w * 0.6), round(cx + half_w * 0.6)
-    y0, y1 = round(guess_y - face_w * 0.09), round(guess_y + face_w * 0.09)
-    y0, y1 = max(0, y0), min(gray.shape[0], y1)
-    x0, x1 = max(0, x0), min(gray.shape[1], x1)
-    if y1 - y0 < 3 or x1 - x0 < 3:
-        return guess_y
-    rows = gray[y0:y1, x0:x1].astype(np.float64).mean(axis=1)
-    # Smooth over a few rows and prefer rows near the guess (a shadow under the lower lip is
-    # also dark, but further away).
-    k = max(1, (y1 - y0) // 12)
-    smooth = np.convolve(rows, np.ones(k) / k, mode="same")
-    dist = (np.arange(y0, y1) - guess_y) / (face_w * 0.09)
-    score = smooth + 18.0 * dist * dist
-    best = float(score.min())
-    # A smile shows the teeth between two dark lines; the lips part at the lower one, so of the
-    # rows nearly as dark as the darkest, the lowest local minimum wins.
-    spread = float(np.median(score)) - best
-    near = [
-        i
-        for i in range(1, len(score) - 1)
-        if score[i] <= best + 0.2 * spread and score[i] <= score[i - 1] and score[i] <= score[i + 1]
-    ]
-    return float(y0 + (max(near) if near else int(np.argmin(score))))
-
-
 def locate_face(img: Image.Image) -> PhotoFace:
     """The one face in a portrait, or an :class:`InputError` saying why the photo cannot be used."""
     started = time.perf_counter()
@@ -253,12 +242,21 @@ def locate_face(img: Image.Image) -> PhotoFace:
     cx = (lx + rx) / 2
     eye_dist = rx - lx
     eye_y = (ly + ry) / 2
-    # Mouth and chin by proportion from the eyes (eye line to mouth is about the distance
-    # between the eyes), then the mouth line is found in the pixels.
-    half_w = 0.5 * eye_dist
-    guess = eye_y + 1.0 * eye_dist
-    mouth_y = _mouth_line(gray, cx * scale, guess * scale, half_w * scale, bw * scale) / scale
-    chin_y = max(mouth_y + 0.45 * eye_dist, by + bh * 1.08)
+    # The lips are found in the pixels (the full-size photo: they are small), near where face
+    # proportions put them; the chin follows from the face box.
+    # MediaPipe's face mesh gives them exactly where it is installed (see face_mesh).
+    rgb = np.asarray(img, dtype=np.uint8)
+    lips = mesh_lips(rgb, (bx, by, bw, bh))
+    how = "face mesh"
+    if lips is None:
+        how = "lips from light"
+        lips = find_lips(rgb, cx, find_mouth_line(rgb, cx, eye_y, eye_dist), eye_dist)
+        if not lips.found:
+            how = "lips by proportion"
+    mouth_y = lips.centre_y
+    half_w = (lips.right[0] - lips.left[0]) / 2
+    mouth_x = (lips.right[0] + lips.left[0]) / 2
+    chin_y = max(mouth_y + 0.45 * eye_dist, lips.bottom + 0.3 * eye_dist, by + bh * 1.08)
     return PhotoFace(
         width=w0,
         height=h0,
@@ -266,11 +264,16 @@ def locate_face(img: Image.Image) -> PhotoFace:
         left_eye=(lx, ly),
         right_eye=(rx, ry),
         eye_radius=0.24 * eye_dist,
-        mouth=(cx, mouth_y),
+        mouth=(mouth_x, mouth_y),
         mouth_half_width=half_w,
         chin=(cx, chin_y),
-        detector=f"opencv-haar {cv2.__version__}",
+        detector=f"opencv-haar {cv2.__version__} + {how}",
         seconds=round(time.perf_counter() - started, 4),
+        mouth_left=lips.left,
+        mouth_right=lips.right,
+        lip_top=lips.top,
+        lip_bottom=lips.bottom,
+        teeth=lips.teeth,
     )
 
 

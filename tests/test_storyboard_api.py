@@ -131,7 +131,7 @@ def test_storyboards_from_outside_are_checked(
         b["scenes"][0]["audio"] = {"path": "/etc/passwd", "duration": 1.0}
         assert _bad(c, finished["id"], b)["param"] == "storyboard.scenes.0.audio"
         b = copy.deepcopy(board)
-        b["scenes"][0]["narration"] = "x" * 5000
+        b["scenes"][0]["narration"] = "x" * 5001
         assert _bad(c, finished["id"], b)["param"] == "storyboard.scenes.0.narration"
         assert _bad(c, finished["id"], {**board, "scenes": []})["param"] == "storyboard.scenes"
         # Another owner's video: 404, for reading and for rendering.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -140,8 +139,8 @@ def create_session(
     check_callback_url(ctx, callback_url)
     check_capacity(ctx, owner_id)
     session_id = new_id()
-    folder = ctx.settings.files_dir / inputs_key(session_id)
-    file_keys = store_request_files(ctx, owner_id, files, folder)
+    prefix = inputs_key(session_id)
+    file_keys = store_request_files(ctx, owner_id, files, prefix)
     try:
         with ctx.db.session() as s:
             reserve_capacity(ctx, s, owner_id)
@@ -165,7 +164,8 @@ def create_session(
             s.flush()
             created = NewSession(row.id, row.status, row.video_id, row.created_at)
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        if file_keys:
+            ctx.blobs.delete_prefix(prefix)
         raise
     try:
         ctx.queue.enqueue(session_id)

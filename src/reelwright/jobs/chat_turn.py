@@ -31,6 +31,7 @@ from reelwright.plan.chat_rules import HELP
 from reelwright.plan.select import planner_for
 from reelwright.store.models import AgentSession
 from reelwright.store.status import CHECKPOINT_APPROVED, REVIEWING, WAITING_FOR_INPUT
+from reelwright.storyboard import Storyboard
 
 log = logging.getLogger("reelwright.jobs")
 
@@ -50,6 +51,10 @@ def chat_turn(job: JobRun) -> None:
     read = [mid for mid, _, _ in unread]
     planner = planner_for(job.settings)
     try:
+        if draft is not None:  # planned elsewhere, perhaps: its pictures and clips staged here
+            draft = Storyboard.model_validate(
+                job.local_files(draft.model_dump(mode="json", exclude_none=True))
+            )
         if draft is None:
             # The prompt is the first message; anything said before the first draft refines it.
             _take_message_extras(job, [data for _, _, data in unread])

@@ -13,9 +13,8 @@ from reelwright.errors import InputError, ReelwrightError
 from reelwright.jobs.job import JobRun
 from reelwright.jobs.session_hooks import video_row
 from reelwright.pipeline.run import JobResult
-from reelwright.store.blobs import blob_store
 from reelwright.store.db import Database
-from reelwright.store.files import STORYBOARD_FILE, inputs_key, video_key
+from reelwright.store.files import STORYBOARD_FILE, inputs_key, video_key, work_key
 from reelwright.store.models import AgentSession, StageStat, Video, now
 from reelwright.store.status import (
     COMPLETED,
@@ -41,7 +40,8 @@ def completed(job: JobRun, result: JobResult, total_seconds: float) -> None:
     assert job.video_id is not None
     if job.checkpoint.is_file():  # kept with the video: its page shows the script and scenes
         shutil.copyfile(job.checkpoint, out_dir / STORYBOARD_FILE)
-    blob_store(job.settings).put_tree(video_key(job.video_id), out_dir)
+    # Every file is uploaded before the row says completed: only then is the video shown.
+    job.blobs.put_tree(video_key(job.video_id), out_dir)
     with job.db.session() as s:
         sess = s.get(AgentSession, job.session_id)
         video = s.get(Video, job.video_id)
@@ -97,9 +97,10 @@ def stopped(job: JobRun) -> None:
         if done is not None:
             sess.video_id = done
         draft = latest_draft(s, job.session_id)
-        if draft is None and job.checkpoint.is_file():
+        checkpoint = job.load_checkpoint() if draft is None else None
+        if checkpoint is not None:
             # Generate mode stopped after planning: keep the storyboard as a draft to review.
-            board = Storyboard.load(job.checkpoint)
+            board = Storyboard.load(checkpoint)
             draft = save_draft(s, job.session_id, board, board.target_duration or 0)
         if draft is not None:
             sess.request = job.request.revised(mode="chat").stored()
@@ -116,14 +117,15 @@ def stopped(job: JobRun) -> None:
         else:
             sess.status, sess.error = FAILED, "stopped at your request before a storyboard existed"
             add_message(s, job.session_id, "model", sess.error, kind="error")
-    shutil.rmtree(job.output.parent, ignore_errors=True)
+    shutil.rmtree(job.work, ignore_errors=True)  # this worker's copies; the checkpoint stays stored
 
 
 def clean_up(job: JobRun) -> None:
     """A finished job's working files, and its inputs unless the conversation may use them again."""
     shutil.rmtree(job.work, ignore_errors=True)
+    job.blobs.delete_prefix(work_key(job.session_id))
     if not job.request.chat:
-        blob_store(job.settings).delete_prefix(inputs_key(job.session_id))
+        job.blobs.delete_prefix(inputs_key(job.session_id))
 
 
 def record_stage_seconds(db: Database, timings: dict[str, float]) -> None:

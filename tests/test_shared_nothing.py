@@ -37,9 +37,9 @@ def shared(tmp_path: Path) -> Iterator[tuple[dict[str, str], S3]]:
 
 
 def _local_files(data: Path) -> list[str]:
-    return sorted(
-        str(p.relative_to(data)) for p in data.rglob("*") if p.is_file() and p.suffix in (".mp4", ".png")
-    )
+    """Videos and pictures on a node's own disk, but for its copies of catalogue previews."""
+    found = [p for p in data.rglob("*") if p.is_file() and p.suffix in (".mp4", ".png", ".jpg")]
+    return sorted(str(p.relative_to(data)) for p in found if "previews" not in p.relative_to(data).parts)
 
 
 def test_a_job_created_on_one_node_is_rendered_and_downloaded_from_the_other(
@@ -109,6 +109,13 @@ def test_a_job_created_on_one_node_is_rendered_and_downloaded_from_the_other(
             assert asset["url"].startswith(s3.endpoint) and httpx.get(asset["url"], timeout=60).content == png
             asset = a.get(f"/v3/assets/{asset_id}").json()["data"]
             assert asset["url"].startswith(node_a.base) and httpx.get(asset["url"], timeout=60).content == png
+
+            # A catalogue preview drawn on A is stored in the bucket; B fetches it instead of drawing it.
+            sample = "/previews/voice/en_US-joe/audio.mp3"
+            drawn = a.get(sample)
+            assert drawn.status_code == 200 and drawn.headers["content-type"] == "audio/mpeg"
+            assert any(k.endswith("/voice/en_US-joe/audio.mp3") for k in s3.keys("rw/previews/"))
+            assert b.get(sample).content == drawn.content
 
         video = tmp_path / "video.mp4"
         video.write_bytes(whole.content)

@@ -8,13 +8,16 @@ the video is downloaded from node A (streamed from the bucket, with Range) and f
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from PIL import Image
 
 from reelwright.ingest.media import probe
+from reelwright.render.ffmpeg import ffmpeg_exe
 from tests.media import make_png
 from tests.s3_server import S3, s3_server
 from tests.server import Server, Worker, wait_done
@@ -34,6 +37,30 @@ def shared(tmp_path: Path) -> Iterator[tuple[dict[str, str], S3]]:
             "REELWRIGHT_WORKERS": "0",  # the API nodes render nothing: the workers do
         }
         yield env, s3
+
+
+def _vivid_share(video: Path, at: float, tmp: Path) -> float:
+    """How much of the frame at ``at`` seconds is strongly saturated colour."""
+    frame = tmp / "frame.png"
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-y",
+            "-ss",
+            f"{at:.2f}",
+            "-i",
+            str(video),
+            "-frames:v",
+            "1",
+            str(frame),
+        ],
+        check=True,
+    )
+    hsv = Image.open(frame).convert("HSV")
+    saturation = hsv.getchannel("S").getdata()
+    return sum(1 for v in saturation if v > 200) / len(saturation)
 
 
 def _local_files(data: Path) -> list[str]:
@@ -65,7 +92,7 @@ def test_a_job_created_on_one_node_is_rendered_and_downloaded_from_the_other(
             assert up.status_code == 200, up.text
             asset_id = up.json()["data"]["asset_id"]
             body = {
-                "prompt": "A 6-second teaser about our bakery's new sourdough, showing the picture",
+                "prompt": "A 12-second teaser about our bakery's new sourdough, showing the picture",
                 "files": [{"type": "asset_id", "asset_id": asset_id}],
             }
             created = b.post("/v3/video-agents", json=body)
@@ -121,6 +148,9 @@ def test_a_job_created_on_one_node_is_rendered_and_downloaded_from_the_other(
         video.write_bytes(whole.content)
         info = probe(video)
         assert info.video is not None and info.audio is not None and info.duration > 2, info
+        # The uploaded picture (stored from A, staged by a worker from the bucket) is on screen:
+        # its rainbow gradient, which nothing else in the video has, fills part of a late frame.
+        assert _vivid_share(video, info.duration * 0.75, tmp_path) > 0.1  # a title card: ~0.001
 
         # Everything lives in the bucket: the video's files, nothing of the finished job's
         # inputs or checkpoint; and no node kept a video or the upload on its own disk.

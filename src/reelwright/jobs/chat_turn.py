@@ -4,6 +4,7 @@ unread messages (revise, ask, or render the approved draft as a new video of the
 from __future__ import annotations
 
 import logging
+import shutil
 from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
@@ -37,6 +38,14 @@ log = logging.getLogger("reelwright.jobs")
 
 
 def chat_turn(job: JobRun) -> None:
+    try:
+        _turn(job)
+    finally:
+        # This worker's copies of the inputs; the next turn, on whichever worker, stages its own.
+        shutil.rmtree(job.work, ignore_errors=True)
+
+
+def _turn(job: JobRun) -> None:
     with job.db.session() as s:
         sess = s.get(AgentSession, job.session_id)
         assert sess is not None

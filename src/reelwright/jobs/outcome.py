@@ -3,8 +3,10 @@ session's messages and the webhook events in one transaction (the outbox), then 
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy import select, update
 
@@ -26,6 +28,8 @@ from reelwright.store.status import (
 )
 from reelwright.storyboard import Storyboard
 from reelwright.webhooks.outbox import enqueue_session_events
+
+log = logging.getLogger("reelwright.jobs")
 
 
 def failure_code(exc: Exception) -> str:
@@ -97,7 +101,7 @@ def stopped(job: JobRun) -> None:
         if done is not None:
             sess.video_id = done
         draft = latest_draft(s, job.session_id)
-        checkpoint = job.load_checkpoint() if draft is None else None
+        checkpoint = _stored_checkpoint(job) if draft is None else None
         if checkpoint is not None:
             # Generate mode stopped after planning: keep the storyboard as a draft to review.
             board = Storyboard.load(checkpoint)
@@ -118,6 +122,14 @@ def stopped(job: JobRun) -> None:
             sess.status, sess.error = FAILED, "stopped at your request before a storyboard existed"
             add_message(s, job.session_id, "model", sess.error, kind="error")
     shutil.rmtree(job.work, ignore_errors=True)  # this worker's copies; the checkpoint stays stored
+
+
+def _stored_checkpoint(job: JobRun) -> Path | None:
+    try:
+        return job.load_checkpoint()
+    except ReelwrightError:  # its input files are gone: nothing to keep as a draft
+        log.warning("session %s: its planned storyboard cannot be kept", job.session_id, exc_info=True)
+        return None
 
 
 def clean_up(job: JobRun) -> None:

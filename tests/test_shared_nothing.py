@@ -4,13 +4,17 @@ place that still assumed a shared filesystem fails here.
 
 An asset is uploaded to node A, a job that uses it is created on node B, a worker renders it, and
 the video is downloaded from node A (streamed from the bucket, with Range) and from node B
-(``REELWRIGHT_BLOB_PUBLIC=presigned``: a URL straight to the bucket)."""
+(``REELWRIGHT_BLOB_PUBLIC=presigned``: a URL straight to the bucket). A chat session drafted by one
+worker is rendered by the other, which stages the draft's picture from the bucket."""
 
 from __future__ import annotations
 
+import base64
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -58,9 +62,8 @@ def _vivid_share(video: Path, at: float, tmp: Path) -> float:
         ],
         check=True,
     )
-    hsv = Image.open(frame).convert("HSV")
-    saturation = hsv.getchannel("S").getdata()
-    return sum(1 for v in saturation if v > 200) / len(saturation)
+    counts = Image.open(frame).convert("HSV").getchannel("S").histogram()
+    return sum(counts[201:]) / sum(counts)
 
 
 def _local_files(data: Path) -> list[str]:
@@ -167,5 +170,70 @@ def test_a_job_created_on_one_node_is_rendered_and_downloaded_from_the_other(
     finally:
         for worker in workers:
             worker.stop()
+        node_a.stop()
+        node_b.stop()
+
+
+def _settled(c: httpx.Client, session_id: str, timeout: float = 240) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        data: dict[str, Any] = c.get(f"/v3/video-agents/{session_id}").json()["data"]
+        if data["status"] not in ("thinking", "generating"):
+            return data
+        time.sleep(0.5)
+    raise AssertionError(f"session {session_id} is still working")
+
+
+def test_a_chat_drafted_by_one_worker_is_rendered_by_another(
+    tmp_path: Path, shared: tuple[dict[str, str], S3]
+) -> None:
+    """The draft names its picture by a path on the worker that planned it; the worker that renders
+    it has its own data dir, and stages the picture from the bucket."""
+    env, s3 = shared
+    node_a = Server(tmp_path / "api-a", env)
+    node_b = Server(tmp_path / "api-b", env)
+    key = node_a.key("k")
+    drafter, renderer = (Server(tmp_path / name, env) for name in ("worker-1", "worker-2"))
+    for own in (drafter, renderer):
+        own.data.mkdir()
+    first, second = Worker(drafter), Worker(renderer)
+    png = make_png(tmp_path / "slide.png", 640, 360, "Chat picture").read_bytes()
+    try:
+        node_a.start()
+        node_b.start()
+        first.start()
+        with node_a.client(key) as a, node_b.client(key) as b:
+            body = {
+                "prompt": "A 12-second teaser about our bakery's new sourdough, showing the picture",
+                "mode": "chat",
+                "files": [{"type": "base64", "data": base64.b64encode(png).decode(), "name": "slide.png"}],
+            }
+            created = a.post("/v3/video-agents", json=body)
+            assert created.status_code == 200, created.text
+            sid = created.json()["data"]["session_id"]
+            assert any(k.startswith(f"rw/inputs/{sid}/") for k in s3.keys("rw/inputs/"))
+            draft = _settled(a, sid)
+            assert draft["status"] == "reviewing", draft
+            rid = next(m for m in draft["messages"] if m["type"] == "resource")["resource_ids"][0]
+            board = b.get(f"/v3/video-agents/{sid}/resources/{rid}").json()["data"]["storyboard"]
+            sources = [s["visual"].get("source") for s in board["scenes"] if s["visual"].get("source")]
+            assert sources == ["00"], board  # relative to the inputs, whichever node planned it
+            first.stop()  # the drafting worker is gone; the other one renders
+            second.start()
+            said = b.post(f"/v3/video-agents/{sid}", json={"message": "looks good, render it"})
+            assert said.status_code == 200, said.text
+            done = _settled(b, sid)
+            assert done["status"] == "completed", done["messages"][:3]
+            video = a.get(f"/v3/videos/{done['video_id']}").json()["data"]
+            path = tmp_path / "chat.mp4"
+            path.write_bytes(httpx.get(video["video_url"], timeout=60).content)
+        info = probe(path)
+        assert info.video is not None and info.audio is not None
+        assert _vivid_share(path, info.duration * 0.75, tmp_path) > 0.1  # the picture is on screen
+        assert "resumes" not in (renderer.data / "worker.log").read_text()
+        assert _local_files(drafter.data) == [] and _local_files(renderer.data) == []
+    finally:
+        first.stop()
+        second.stop()
         node_a.stop()
         node_b.stop()

@@ -188,10 +188,11 @@ def _size_time(path: Path) -> tuple[int, float]:
 def stage(store: BlobStore, key: str, scratch: Path) -> Path | None:
     """A readable file with the key's bytes: the local store's own file, or a copy fetched into
     ``scratch`` (at ``scratch/<key>``, so a key's copy is found again); None when the key holds nothing."""
+    # Absolute: storyboards name their files by these paths, and resolve relative ones elsewhere.
     path = store.local_path(key)
     if path is not None:
-        return path
-    dest = scratch / check_key(key)
+        return path.absolute()
+    dest = (scratch / check_key(key)).absolute()
     if dest.is_file():
         return dest
     return dest if store.fetch(key, dest) else None

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.s3_server import s3_server
 from tests.services import postgres_database, redis_queue
 
 
@@ -76,3 +77,18 @@ def test_unreachable_services_are_named_with_the_fix(tmp_path: Path) -> None:
     assert "2 check(s) failed: database, queue" in proc.stderr
     bad = _doctor(data, REELWRIGHT_WORKERS="many")
     assert bad.returncode == 2 and "REELWRIGHT_WORKERS" in bad.stderr
+
+
+def test_an_s3_blob_store_is_written_read_presigned_and_deleted(tmp_path: Path) -> None:
+    with s3_server() as s3:
+        data = tmp_path / "data"
+        _prepare(data)
+        proc = _doctor(data, **s3.env("node"), REELWRIGHT_BLOB_PUBLIC="presigned")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        line = next(line for line in proc.stdout.splitlines() if line.split()[:2] == ["blob", "store"])
+        assert f"s3://{s3.bucket}/node" in line and "write, read back, presign and delete work" in line
+        assert s3.keys() == []  # the probe is gone
+        wrong = _doctor(data, **{**s3.env(), "REELWRIGHT_BLOB_URL": "s3://no-such-bucket"})
+        assert wrong.returncode == 1
+        line = next(line for line in wrong.stdout.splitlines() if line.split()[:2] == ["blob", "store"])
+        assert "FAIL" in line and "cannot reach s3://no-such-bucket" in line

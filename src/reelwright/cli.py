@@ -535,7 +535,11 @@ def previews(
     unknown = [k for k in kind or [] if k not in KINDS]
     if unknown:
         raise _fail(ValueError(f"unknown kind {unknown[0]!r}; choose from: {', '.join(KINDS)}"))
-    cache = PreviewCache(Settings().data_dir / "previews")
+    from reelwright.store.blobs import blob_store
+
+    settings = Settings()
+    # Shared with the other nodes when the files live in an object store: drawn once for all.
+    cache = PreviewCache(settings.data_dir / "previews", blob_store(settings) if settings.blob_url else None)
     for k in KINDS:
         if kind and k not in kind:
             continue

@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -61,7 +61,33 @@ class Settings(BaseSettings):
     planner: str | None = Field(
         default=None, description="a registered planner by name (`reelwright plugins`); unset: automatic"
     )
-    blob_url: str | None = Field(default=None, description="where files live; unset: data_dir/files")
+    blob_url: str | None = Field(
+        default=None, description="where files live: s3://bucket/prefix, or unset: data_dir/files"
+    )
+    blob_public: Literal["stream", "presigned"] = Field(
+        default="stream",
+        description="downloads: streamed through the API, or presigned URLs straight from the object store",
+    )
+    # The S3 store's connection; each unset one comes from the standard AWS variables
+    # (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+    s3_endpoint_url: str | None = Field(default=None, description="e.g. http://127.0.0.1:9000 (MinIO)")
+    s3_public_endpoint_url: str | None = Field(
+        default=None, description="the store as clients reach it, for presigned URLs; unset: s3_endpoint_url"
+    )
+    s3_region: str | None = Field(default=None, description="the bucket's region")
+    s3_access_key_id: str | None = Field(default=None, description="the S3 access key")
+    s3_secret_access_key: SecretStr | None = Field(default=None, description="the S3 secret key")
+    s3_addressing_style: Literal["auto", "path", "virtual"] = Field(
+        default="auto", description="bucket in the path or the host name; auto: path with an endpoint"
+    )
+    # Retention (0: keep for ever). Deleting a row deletes its objects in the blob store too.
+    video_retention_days: float = Field(default=0, ge=0, description="finished videos are deleted after this")
+    input_retention_days: float = Field(
+        default=0, ge=0, description="an idle chat session's input files are deleted after this"
+    )
+    upload_retention_days: float = Field(
+        default=0, ge=0, description="uploaded assets that no brand kit uses are deleted after this"
+    )
     # The language-model planner: any OpenAI-compatible chat API (OpenAI, Ollama, vLLM, llama.cpp's
     # server, LM Studio). Unset base URL: the offline planner writes every storyboard.
     llm_base_url: str | None = Field(default=None, description="e.g. http://127.0.0.1:11434/v1 (Ollama)")
@@ -119,6 +145,12 @@ class Settings(BaseSettings):
     @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def scratch_dir(self) -> Path:
+        """This process's own working files: staged inputs, upload spools, renders in progress.
+        Never shared between machines, and never where the local blob store keeps its files."""
+        return self.data_dir / "scratch"
 
     @property
     def public_base(self) -> str:

@@ -93,25 +93,54 @@ def _queue(settings: Settings) -> str:
 
 
 def _blob_store(settings: Settings) -> str:
+    import httpx
+
     from reelwright.store.blobs import blob_store
 
     if not settings.blob_url and not settings.files_dir.is_dir():
         raise RuntimeError(f"{settings.files_dir} does not exist yet; `reelwright serve` makes it")
-    store = blob_store(settings)
+    try:
+        store = blob_store(settings)
+    except ValueError as exc:
+        raise RuntimeError(str(exc)) from None
+    check = getattr(store, "check_bucket", None)
+    if check is not None:
+        try:
+            check()
+        except Exception as exc:
+            raise RuntimeError(
+                f"cannot reach {settings.blob_url}: {exc}; do the bucket and the S3 settings "
+                "(REELWRIGHT_S3_*, AWS_*) match?"
+            ) from None
     key = f"doctor/{secrets.token_hex(8)}"
     payload = secrets.token_bytes(64)
-    with tempfile.TemporaryDirectory(prefix="reelwright-doctor-") as tmp:
-        probe = Path(tmp) / "probe"
-        probe.write_bytes(payload)
-        store.put_file(key, probe)
+    done = ["write", "read back"]
     try:
-        path = store.local_path(key)
-        if path is None or path.read_bytes() != payload:
+        with tempfile.TemporaryDirectory(prefix="reelwright-doctor-") as tmp:
+            probe = Path(tmp) / "probe"
+            probe.write_bytes(payload)
+            store.put_file(key, probe)
+        if store.read_bytes(key) != payload:
             raise RuntimeError("a file written to the blob store did not read back the same")
+        url = store.presigned_url(key, 300, media_type="application/octet-stream")
+        if url is not None:
+            # Reached from here; clients reach it by the public endpoint, when one is set.
+            if settings.s3_public_endpoint_url is None and httpx.get(url, timeout=30).content != payload:
+                raise RuntimeError("a presigned URL of the blob store did not download the file")
+            done.append("presign")
+        elif settings.blob_public == "presigned":
+            raise RuntimeError("REELWRIGHT_BLOB_PUBLIC=presigned, but this blob store cannot presign URLs")
+    except RuntimeError:
+        raise
+    except Exception as exc:
+        raise RuntimeError(f"the blob store failed: {type(exc).__name__}: {exc}") from None
     finally:
         store.delete_prefix(key)
-        store.delete_prefix("doctor")
-    return f"{settings.blob_url or settings.files_dir}: write, read back and delete work"
+        if not settings.blob_url:
+            store.delete_prefix("doctor")  # the local store's folder
+    if store.info(key) is not None:
+        raise RuntimeError("a file deleted from the blob store is still there")
+    return f"{settings.blob_url or settings.files_dir}: {', '.join(done)} and delete work"
 
 
 def _ffmpeg(_settings: Settings) -> str:

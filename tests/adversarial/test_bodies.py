@@ -64,7 +64,7 @@ def test_authenticated_chunked_json_is_cut_off_at_the_cap(hostile: Hostile, memo
 
 
 def _upload_tmp_files(hostile: Hostile) -> list[Path]:
-    tmp = hostile.server.data / "files" / "tmp"
+    tmp = hostile.server.data / "scratch" / "uploads"
     return list(tmp.iterdir()) if tmp.exists() else []
 
 

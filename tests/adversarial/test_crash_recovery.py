@@ -95,17 +95,19 @@ def test_a_crash_mid_request_frees_its_key_and_its_files(backend: dict[str, str]
         creator.start()
         uploader.start()
         files.wait_for("/slide.png")
-        tmp = server.data / "files" / "tmp"
+        tmp = server.data / "scratch" / "uploads"
+        requests = server.data / "scratch" / "requests"
         _wait(lambda: any(p.stat().st_size > 4000 for p in tmp.glob("upload-*")), "the upload to be spooled")
-        _wait(lambda: any((server.data / "files" / "inputs").rglob("*.part")), "the download to start")
+        _wait(lambda: any(requests.rglob("*.part")), "the download to start")
         server.kill()
         killed_at = time.monotonic()
         stop.set()
-        leftovers = [*tmp.glob("upload-*"), *(server.data / "files" / "inputs").rglob("*.part")]
+        leftovers = [*tmp.glob("upload-*"), *requests.rglob("*.part")]
         assert len(leftovers) == 2, leftovers
 
         # Time passes (the files look two hours old); meanwhile another process's request is writing.
         _backdate(server.data / "files", TWO_HOURS)
+        _backdate(server.data / "scratch", TWO_HOURS)
         live = server.data / "files" / "inputs" / secrets.token_hex(16)
         live.mkdir()
         (live / "00").write_bytes(b"being written right now")
@@ -160,7 +162,6 @@ def test_sweep_rules(tmp_path: Path) -> None:
             )
         )
     paths = {
-        "tmp/upload-dead": False,
         f"inputs/{session.id}/00": True,  # the session's own input
         f"inputs/{session.id}/m{'c' * 32}/00": True,  # a stored message's input
         f"inputs/{session.id}/m{'d' * 32}/00": False,  # a message that was never stored
@@ -171,13 +172,22 @@ def test_sweep_rules(tmp_path: Path) -> None:
         "assets/.x.part": False,
         "videos/" + "f" * 32 + "/video.mp4": True,  # not the sweeper's business
     }
-    for rel in paths:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_bytes(b"x")
-    _backdate(root, TWO_HOURS)
-    (root / "tmp" / "upload-live").write_bytes(b"being written")
+    scratch = {  # this node's own spools
+        "uploads/upload-dead": False,
+        "requests/files-dead/00": False,
+        "speech-dead/speech.wav": False,
+        "jobs/" + "9" * 32 + "/storyboard.json": True,  # a worker run's, cleaned up as it ends
+    }
+    for folder, rels in ((root, paths), (settings.scratch_dir, scratch)):
+        for rel in rels:
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_bytes(b"x")
+        _backdate(folder, TWO_HOURS)
+    (settings.scratch_dir / "uploads" / "upload-live").write_bytes(b"being written")
     sweep(settings, db)
     for rel, stays in paths.items():
         assert (root / rel).exists() == stays, rel
-    assert (root / "tmp" / "upload-live").exists()
+    for rel, stays in scratch.items():
+        assert (settings.scratch_dir / rel).exists() == stays, rel
+    assert (settings.scratch_dir / "uploads" / "upload-live").exists()
     assert sweep(settings, db) == []

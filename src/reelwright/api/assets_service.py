@@ -33,12 +33,13 @@ def safe_name(name: str | None, fallback: str) -> str:
 async def store_asset(
     ctx: ApiContext, owner_id: str, chunks: AsyncIterator[bytes], name: str | None, param: str
 ) -> Asset:
-    """Stream an upload to disk (refusing it once past the limit), check it, and record it."""
+    """Stream an upload to scratch (refusing it once past the limit), check it, store it, record it."""
     limit = ctx.settings.max_upload_mb * 1024 * 1024
-    tmp_dir = ctx.settings.files_dir / "tmp"
+    # Spooled in this node's scratch folder, checked there, and only then stored.
+    tmp_dir = ctx.settings.scratch_dir / "uploads"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
-    tmp = ctx.settings.files_dir / "tmp" / os.path.basename(tmp_name)
+    tmp = tmp_dir / os.path.basename(tmp_name)
     try:
         size = 0
         with os.fdopen(fd, "wb") as out:

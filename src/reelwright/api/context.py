@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from reelwright.config import Settings
 from reelwright.store.blobs import BlobStore
 from reelwright.store.db import Database
-from reelwright.store.files import OUTPUT_FILES, VIDEO_STEM
+from reelwright.store.files import OUTPUT_FILES, VIDEO_STEM, video_file_key
 from reelwright.store.links import signed_url
 from reelwright.store.models import Asset, Video
 
@@ -33,11 +33,27 @@ class ApiContext:
         """An absolute, signed, expiring URL for a ``/files/...`` path."""
         return signed_url(self.settings.public_base, self.url_secret, path, self.settings.link_ttl_seconds)
 
+    def blob_url(self, path: str, key: str, media_type: str, filename: str | None = None) -> str:
+        """The download URL of a stored file: presigned, straight from the object store, when so
+        configured (and the store can); else the API's signed ``/files/...`` link."""
+        if self.settings.blob_public == "presigned":
+            ttl = self.settings.link_ttl_seconds
+            url = self.blobs.presigned_url(key, ttl, media_type=media_type, filename=filename)
+            if url is not None:
+                return url
+        return self.file_url(path)
+
     def video_urls(self, video: Video) -> dict[str, str | None]:
         done = video.status == "completed"
 
         urls: dict[str, str | None] = {
-            f.url_field: self.file_url(f"/files/{video.id}/{VIDEO_STEM}{f.suffix}") if done else None
+            f.url_field: self.blob_url(
+                f"/files/{video.id}/{VIDEO_STEM}{f.suffix}",
+                video_file_key(video.id, f"{VIDEO_STEM}{f.suffix}"),
+                f.media_type,
+            )
+            if done
+            else None
             for f in OUTPUT_FILES
         }
         return {**urls, "video_page_url": f"{self.settings.public_base}/videos/{video.id}"}
@@ -57,7 +73,7 @@ class ApiContext:
         }
 
     def asset_url(self, asset: Asset) -> str:
-        return self.file_url(f"/files/assets/{asset.id}")
+        return self.blob_url(f"/files/assets/{asset.id}", asset.blob_key, asset.mime_type, asset.name)
 
     def asset_json(self, asset: Asset) -> dict[str, Any]:
         return {

@@ -1,18 +1,17 @@
-"""Turn a request's ``files`` into checked files on disk, before any job starts.
+"""Turn a request's ``files`` into checked files in the blob store, before any job starts.
 
 Each item is fetched (URL, with the SSRF rules of :mod:`reelwright.net.fetch`), decoded (base64,
-size-checked before decoding) or copied from the caller's own assets, then recognised from its bytes
-by :func:`reelwright.ingest.files.inspect_files` (in a bounded child process, see
-:mod:`reelwright.ingest.sandbox`). Any problem is a 400 (413 for size) naming
-``files[i]``, and the folder is removed so nothing half-written stays behind.
+size-checked before decoding) or copied from the caller's own assets into this node's scratch
+folder, then recognised from its bytes by :func:`reelwright.ingest.files.inspect_files` (in a
+bounded child process, see :mod:`reelwright.ingest.sandbox`), and only then stored. Any problem is
+a 400 (413 for size) naming ``files[i]``, and nothing half-written stays behind, here or stored.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import os
-import shutil
+import tempfile
 from collections.abc import Sequence
 from contextlib import nullcontext
 from pathlib import Path
@@ -37,13 +36,6 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.0f} MB"
 
 
-def _link_or_copy(src: Path, dest: Path) -> None:
-    try:
-        os.link(src, dest)  # same disk: instant, and the asset can be deleted independently
-    except OSError:
-        shutil.copyfile(src, dest)
-
-
 def _store_one(
     ctx: ApiContext, owner_id: str, index: int, spec: UrlFile | AssetFile | Base64File, folder: Path
 ) -> tuple[Path, str]:
@@ -65,10 +57,8 @@ def _store_one(
             if asset is None or asset.owner_id != owner_id:  # someone else's asset does not exist
                 raise ApiError(400, f"file {index}: no asset {spec.asset_id!r}", param=param)
             key, name = asset.blob_key, asset.name
-        src = ctx.blobs.local_path(key)
-        if src is None:
+        if not ctx.blobs.fetch(key, dest):
             raise ApiError(400, f"file {index}: asset {spec.asset_id!r} has no stored bytes", param=param)
-        _link_or_copy(src, dest)
         return dest, name
     try:
         got = fetch_url(
@@ -88,29 +78,36 @@ def _store_one(
 
 
 def store_request_files(
-    ctx: ApiContext, owner_id: str, files: Sequence[UrlFile | AssetFile | Base64File], folder: Path
+    ctx: ApiContext, owner_id: str, files: Sequence[UrlFile | AssetFile | Base64File], prefix: str
 ) -> list[str]:
-    """Fetch and check every file into ``folder``; return their keys relative to the files dir."""
+    """Fetch and check every file, then store them under the blob ``prefix``; return their keys.
+    The caller deletes the prefix (``ctx.blobs.delete_prefix``) if it then fails."""
     if not files:
         return []
     downloads = any(isinstance(spec, UrlFile) for spec in files)
     # Downloads hold a slot of the owner's for their whole duration (see api/fetch_slots.py).
     slot = fetch_slot(owner_id, ctx.settings.fetch_slots_per_key) if downloads else nullcontext()
     with slot:
-        return _store_all(ctx, owner_id, files, folder)
+        return _store_all(ctx, owner_id, files, prefix)
 
 
 def _store_all(
-    ctx: ApiContext, owner_id: str, files: Sequence[UrlFile | AssetFile | Base64File], folder: Path
+    ctx: ApiContext, owner_id: str, files: Sequence[UrlFile | AssetFile | Base64File], prefix: str
 ) -> list[str]:
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
+    scratch = ctx.settings.scratch_dir / "requests"
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch, prefix="files-") as tmp:
+        folder = Path(tmp)
         stored = [_store_one(ctx, owner_id, i, spec, folder) for i, spec in enumerate(files)]
         try:
             inspect_files([p for p, _ in stored], names=[n for _, n in stored])
         except FileRejected as exc:
             raise ApiError(400, str(exc), param=exc.param) from None
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return [str(p.relative_to(ctx.settings.files_dir)) for p, _ in stored]
+        keys = [f"{prefix}/{path.name}" for path, _ in stored]
+        try:
+            for (path, _), key in zip(stored, keys, strict=True):
+                ctx.blobs.put_file(key, path)
+        except BaseException:
+            ctx.blobs.delete_prefix(prefix)
+            raise
+    return keys

@@ -6,7 +6,7 @@ their URLs are public and stable (like a CDN's) and can be cached by browsers fo
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 from pathlib import Path
 
 from fastapi import APIRouter
@@ -17,6 +17,7 @@ from reelwright.api.context import ApiContext
 from reelwright.api.deps import Ctx
 from reelwright.api.errors import ApiError
 from reelwright.previews import Kind, PreviewCache, UnknownPreview
+from reelwright.store.blobs import BlobStore
 
 router = APIRouter(prefix="/previews", include_in_schema=False)
 
@@ -26,13 +27,19 @@ def preview_url(ctx: ApiContext, kind: Kind, item_id: str, name: str) -> str:
     return f"{ctx.settings.public_base}/previews/{kind}/{item_id}/{name}"
 
 
-@lru_cache(maxsize=8)
-def _cache_for(root: str) -> PreviewCache:
-    return PreviewCache(Path(root))
+_caches: dict[tuple[str, int], PreviewCache] = {}
+_caches_lock = threading.Lock()
 
 
 def preview_cache(ctx: ApiContext) -> PreviewCache:
-    return _cache_for(str((ctx.settings.data_dir / "previews").absolute()))
+    # A node keeps its own copies on disk (served with sendfile); a remote store shares them.
+    shared: BlobStore | None = ctx.blobs if ctx.settings.blob_url else None
+    root = str((ctx.settings.data_dir / "previews").absolute())
+    with _caches_lock:
+        key = (root, id(shared))
+        if key not in _caches:
+            _caches[key] = PreviewCache(Path(root), shared)
+        return _caches[key]
 
 
 @router.get("/{kind}/{item_id}/{name}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from reelwright.errors import InputError
 from reelwright.net.fetch import Allowlist, FetchFailed, UnsafeUrl, check_url
 from reelwright.plan.language import check_voice_language
 from reelwright.request import VideoRequest
+from reelwright.store.blobs import stage
 from reelwright.store.files import STORYBOARD_FILE, inputs_key, work_key
 from reelwright.store.models import AgentSession, Owner, Video, new_id
 from reelwright.store.status import ACTIVE, CHECKPOINT_PLANNED, FAILED, VIDEO_FAILED, VIDEO_PENDING
@@ -148,14 +148,17 @@ def create_session(
     check_callback_url(ctx, callback_url)
     check_capacity(ctx, owner_id)
     session_id = new_id()
-    folder = ctx.settings.files_dir / inputs_key(session_id)
-    file_keys = store_request_files(ctx, owner_id, files, folder)
-    work = ctx.settings.files_dir / work_key(session_id)
+    prefix = inputs_key(session_id)
+    file_keys = store_request_files(ctx, owner_id, files, prefix)
+    # A script video's storyboard is built from readable copies of the stored files (kinds are
+    # checked there); its paths end in the files' keys, which is how a worker finds its own copies.
+    staging = ctx.settings.scratch_dir / "requests" / f"board-{session_id}"
+    checkpoint_key = f"{work_key(session_id)}/{STORYBOARD_FILE}"
     try:
         board = None
         if storyboard is not None:
-            board = storyboard([ctx.settings.files_dir / key for key in file_keys])
-            _save_checkpoint(board, work / STORYBOARD_FILE)
+            board = storyboard([_staged(ctx, key, staging) for key in file_keys])
+            ctx.blobs.put_bytes(checkpoint_key, (board.to_json() + "\n").encode("utf-8"))
         with ctx.db.session() as s:
             reserve_capacity(ctx, s, owner_id)
             row = AgentSession(
@@ -186,9 +189,12 @@ def create_session(
             s.flush()
             created = NewSession(row.id, row.status, row.video_id, row.created_at)
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        shutil.rmtree(work, ignore_errors=True)
+        if file_keys:
+            ctx.blobs.delete_prefix(prefix)
+        ctx.blobs.delete_prefix(work_key(session_id))  # a new id: only this session's checkpoint
         raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     try:
         ctx.queue.enqueue(session_id)
     except Exception:
@@ -199,12 +205,11 @@ def create_session(
     return created
 
 
-def _save_checkpoint(board: Storyboard, path: Path) -> None:
-    """Where the worker looks for a planned storyboard (``JobRun.checkpoint``), written whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(f".{path.name}.part")
-    part.write_text(board.to_json() + "\n", encoding="utf-8")
-    os.replace(part, path)
+def _staged(ctx: ApiContext, key: str, staging: Path) -> Path:
+    path = stage(ctx.blobs, key, staging)
+    if path is None:  # stored a moment ago: the store lost it
+        raise ApiError(503, "a file just stored could not be read back; try again")
+    return path
 
 
 def _not_queued(ctx: ApiContext, session_id: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from reelwright.avatar.catalogue import AVATARS
 from reelwright.avatar.photo import PhotoFace, PhotoLook, prepare_portrait
 from reelwright.errors import InputError
-from reelwright.store.blobs import BlobStore
+from reelwright.store.blobs import BlobStore, stage
 from reelwright.store.db import Database
 from reelwright.store.files import PHOTO_PORTRAIT, PHOTO_PREVIEW, photo_look_key
 from reelwright.store.models import PhotoAvatar, new_id
@@ -94,9 +94,9 @@ def create_photo_look(
     return row
 
 
-def photo_look(row: PhotoAvatar, blobs: BlobStore) -> PhotoLook:
-    """What a render needs from a stored look."""
-    portrait = blobs.local_path(portrait_key(row.id))
+def photo_look(row: PhotoAvatar, blobs: BlobStore, scratch: Path) -> PhotoLook:
+    """What a render needs from a stored look (its portrait staged into ``scratch``)."""
+    portrait = stage(blobs, portrait_key(row.id), scratch)
     if portrait is None:
         raise InputError(f"the portrait of photo look {row.id!r} is missing", param="avatar_id")
     return PhotoLook(
@@ -109,7 +109,9 @@ def photo_look(row: PhotoAvatar, blobs: BlobStore) -> PhotoLook:
     )
 
 
-def find_photo_look(db: Database, blobs: BlobStore, owner_id: str, avatar_id: str | None) -> PhotoLook | None:
+def find_photo_look(
+    db: Database, blobs: BlobStore, owner_id: str, avatar_id: str | None, *, scratch: Path
+) -> PhotoLook | None:
     """The caller's photo look named by ``avatar_id``; ``None`` for a catalogue id, no id, or an
     id that is not theirs."""
     if avatar_id is None or avatar_id in AVATARS:
@@ -118,7 +120,7 @@ def find_photo_look(db: Database, blobs: BlobStore, owner_id: str, avatar_id: st
         row = s.get(PhotoAvatar, avatar_id)
         if row is None or row.owner_id != owner_id:
             return None
-        return photo_look(row, blobs)
+        return photo_look(row, blobs, scratch)
 
 
 def delete_photo_look(db: Database, blobs: BlobStore, row_id: str) -> None:

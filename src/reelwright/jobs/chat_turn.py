@@ -4,6 +4,7 @@ unread messages (revise, ask, or render the approved draft as a new video of the
 from __future__ import annotations
 
 import logging
+import shutil
 from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
@@ -31,11 +32,20 @@ from reelwright.plan.chat_rules import HELP
 from reelwright.plan.select import planner_for
 from reelwright.store.models import AgentSession
 from reelwright.store.status import CHECKPOINT_APPROVED, REVIEWING, WAITING_FOR_INPUT
+from reelwright.storyboard import Storyboard
 
 log = logging.getLogger("reelwright.jobs")
 
 
 def chat_turn(job: JobRun) -> None:
+    try:
+        _turn(job)
+    finally:
+        # This worker's copies of the inputs; the next turn, on whichever worker, stages its own.
+        shutil.rmtree(job.work, ignore_errors=True)
+
+
+def _turn(job: JobRun) -> None:
     with job.db.session() as s:
         sess = s.get(AgentSession, job.session_id)
         assert sess is not None
@@ -50,6 +60,10 @@ def chat_turn(job: JobRun) -> None:
     read = [mid for mid, _, _ in unread]
     planner = planner_for(job.settings)
     try:
+        if draft is not None:  # planned elsewhere, perhaps: its pictures and clips staged here
+            draft = Storyboard.model_validate(
+                job.local_files(draft.model_dump(mode="json", exclude_none=True))
+            )
         if draft is None:
             # The prompt is the first message; anything said before the first draft refines it.
             _take_message_extras(job, [data for _, _, data in unread])

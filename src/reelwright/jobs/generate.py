@@ -18,7 +18,6 @@ from reelwright.jobs.reasons import failure_reason
 from reelwright.jobs.session_hooks import generating_hooks
 from reelwright.plan.base import Planner
 from reelwright.plan.select import planner_for
-from reelwright.store.blobs import blob_store
 from reelwright.storyboard import Storyboard
 from reelwright.styles.brand_kits import load_brand
 
@@ -26,36 +25,46 @@ log = logging.getLogger("reelwright.jobs")
 
 
 def generate(job: JobRun) -> None:
-    if job.planned and not job.checkpoint.is_file():
-        _checkpoint_from_draft(job)
-    resume = job.planned and job.checkpoint.is_file()
-    if resume:
-        log.info("session %s resumes from its planned storyboard", job.session_id)
-    render_job = pipeline.RenderJob(
-        output=job.output,
-        request=None if resume else job.request,
-        files=job.input_paths(),
-        storyboard=job.checkpoint if resume else None,
-        cache_dir=job.cache,
-    )
-    render(job, render_job, None if resume else planner_for(job.settings))
+    try:
+        # Saved by whichever worker planned it; its files are staged here.
+        checkpoint = job.load_checkpoint() if job.planned else None
+        if job.planned and checkpoint is None and _checkpoint_from_draft(job):
+            checkpoint = job.load_checkpoint()
+        if checkpoint is not None:
+            log.info("session %s resumes from its planned storyboard", job.session_id)
+        render_job = pipeline.RenderJob(
+            output=job.output,
+            request=None if checkpoint else job.request,
+            files=[] if checkpoint else job.input_paths(),
+            storyboard=checkpoint,
+            cache_dir=job.cache,
+        )
+    except ReelwrightError as exc:
+        outcome.failed(job, outcome.failure_code(exc), str(exc))
+        return
+    render(job, render_job, None if checkpoint else planner_for(job.settings))
 
 
-def _checkpoint_from_draft(job: JobRun) -> None:
+def _checkpoint_from_draft(job: JobRun) -> bool:
     """A session created planned (a storyboard sent to the API: an edit, a template) keeps its
-    storyboard as a draft in the database, since the API may not share this worker's disk."""
+    storyboard as a draft in the database; it becomes the checkpoint here. False when there is none."""
     with job.db.session() as s:
         row = latest_draft(s, job.session_id)
         board = draft_storyboard(row) if row is not None else None
-    if board is not None:
-        job.work.mkdir(parents=True, exist_ok=True)
-        job.checkpoint.write_text(board.to_json() + "\n", encoding="utf-8")
+    if board is None:
+        return False
+    job.save_checkpoint(board.to_json() + "\n")
+    return True
 
 
 def render_draft(job: JobRun, board: Storyboard) -> None:
     """Render an approved chat draft as a new video of the session."""
-    job.work.mkdir(parents=True, exist_ok=True)
-    job.checkpoint.write_text(board.to_json() + "\n", encoding="utf-8")
+    try:
+        local = Storyboard.model_validate(job.local_files(board.model_dump(mode="json", exclude_none=True)))
+    except ReelwrightError as exc:
+        outcome.failed(job, outcome.failure_code(exc), str(exc))
+        return
+    job.save_checkpoint(local.to_json() + "\n")
     job.planned = True
     job.progress = -1
     render(job, pipeline.RenderJob(output=job.output, storyboard=job.checkpoint, cache_dir=job.cache), None)
@@ -69,9 +78,9 @@ def render(job: JobRun, render_job: pipeline.RenderJob, planner: Planner | None)
             shutil.rmtree(out_dir)  # a crashed attempt's partial output
         out_dir.mkdir(parents=True)
         started = time.perf_counter()
-        brand = load_brand(job.db, job.settings.files_dir, job.owner_id, job.request.brand_kit)
-        # A pinned photo look: the pipeline gets its portrait and located face.
-        photo = find_photo_look(job.db, blob_store(job.settings), job.owner_id, job.request.avatar)
+        brand = load_brand(job.db, job.blobs, job.work, job.owner_id, job.request.brand_kit)
+        # A pinned photo look: the pipeline gets its portrait (staged here) and located face.
+        photo = find_photo_look(job.db, job.blobs, job.owner_id, job.request.avatar, scratch=job.work)
         result = pipeline.run(
             dataclasses.replace(render_job, brand=brand, photo=photo),
             planner,

@@ -3,8 +3,10 @@ session's messages and the webhook events in one transaction (the outbox), then 
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy import select, update
 
@@ -13,9 +15,8 @@ from reelwright.errors import InputError, ReelwrightError
 from reelwright.jobs.job import JobRun
 from reelwright.jobs.session_hooks import video_row
 from reelwright.pipeline.run import JobResult
-from reelwright.store.blobs import blob_store
 from reelwright.store.db import Database
-from reelwright.store.files import STORYBOARD_FILE, inputs_key, video_key
+from reelwright.store.files import STORYBOARD_FILE, inputs_key, video_key, work_key
 from reelwright.store.models import AgentSession, StageStat, Video, now
 from reelwright.store.status import (
     COMPLETED,
@@ -27,6 +28,8 @@ from reelwright.store.status import (
 )
 from reelwright.storyboard import Storyboard
 from reelwright.webhooks.outbox import enqueue_session_events
+
+log = logging.getLogger("reelwright.jobs")
 
 
 def failure_code(exc: Exception) -> str:
@@ -41,7 +44,8 @@ def completed(job: JobRun, result: JobResult, total_seconds: float) -> None:
     assert job.video_id is not None
     if job.checkpoint.is_file():  # kept with the video: its page shows the script and scenes
         shutil.copyfile(job.checkpoint, out_dir / STORYBOARD_FILE)
-    blob_store(job.settings).put_tree(video_key(job.video_id), out_dir)
+    # Every file is uploaded before the row says completed: only then is the video shown.
+    job.blobs.put_tree(video_key(job.video_id), out_dir)
     with job.db.session() as s:
         sess = s.get(AgentSession, job.session_id)
         video = s.get(Video, job.video_id)
@@ -97,9 +101,10 @@ def stopped(job: JobRun) -> None:
         if done is not None:
             sess.video_id = done
         draft = latest_draft(s, job.session_id)
-        if draft is None and job.checkpoint.is_file():
+        checkpoint = _stored_checkpoint(job) if draft is None else None
+        if checkpoint is not None:
             # Generate mode stopped after planning: keep the storyboard as a draft to review.
-            board = Storyboard.load(job.checkpoint)
+            board = Storyboard.load(checkpoint)
             draft = save_draft(s, job.session_id, board, board.target_duration or 0)
         if draft is not None:
             sess.request = job.request.revised(mode="chat").stored()
@@ -116,14 +121,23 @@ def stopped(job: JobRun) -> None:
         else:
             sess.status, sess.error = FAILED, "stopped at your request before a storyboard existed"
             add_message(s, job.session_id, "model", sess.error, kind="error")
-    shutil.rmtree(job.output.parent, ignore_errors=True)
+    shutil.rmtree(job.work, ignore_errors=True)  # this worker's copies; the checkpoint stays stored
+
+
+def _stored_checkpoint(job: JobRun) -> Path | None:
+    try:
+        return job.load_checkpoint()
+    except ReelwrightError:  # its input files are gone: nothing to keep as a draft
+        log.warning("session %s: its planned storyboard cannot be kept", job.session_id, exc_info=True)
+        return None
 
 
 def clean_up(job: JobRun) -> None:
     """A finished job's working files, and its inputs unless the conversation may use them again."""
     shutil.rmtree(job.work, ignore_errors=True)
+    job.blobs.delete_prefix(work_key(job.session_id))
     if not job.request.chat:
-        blob_store(job.settings).delete_prefix(inputs_key(job.session_id))
+        job.blobs.delete_prefix(inputs_key(job.session_id))
 
 
 def record_stage_seconds(db: Database, timings: dict[str, float]) -> None:

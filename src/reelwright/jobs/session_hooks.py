@@ -3,12 +3,12 @@
 Progress is the stage table's weighting (``pipeline.stages``) as a 0-100 number on the session;
 when the first generating stage starts, the session hands out its video id and the video is
 ``processing``. ``POST .../stop`` sets a flag that the pipeline reads between stages and scenes.
-The planned storyboard is saved (atomically) so a run again resumes at rendering.
+The planned storyboard is saved (atomically, in the blob store) so a run again, on any worker,
+resumes at rendering.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Sequence
 
@@ -65,10 +65,7 @@ class SessionCheckpoints:
 
     def planned(self, board: Storyboard, messages: Sequence[str]) -> None:
         job = self.job
-        job.checkpoint.parent.mkdir(parents=True, exist_ok=True)
-        part = job.checkpoint.with_name(f".{job.checkpoint.name}.part")
-        part.write_text(for_export(board).to_json() + "\n", encoding="utf-8")
-        os.replace(part, job.checkpoint)
+        job.save_checkpoint(for_export(board).to_json() + "\n")
         with job.db.session() as s:
             s.execute(
                 update(AgentSession)

@@ -1,7 +1,9 @@
 """Preview media for the catalogues: presenter stills and clips, voice samples, style thumbnails.
 
 The product renders its own previews (nothing is downloaded or committed): each is drawn the first
-time someone asks for it, then kept under the data dir. The cache path carries the package version,
+time someone asks for it, then kept under the data dir. With a shared blob store (an S3 bucket) it
+is also stored there, under ``previews/<version>/<kind>/<id>/``, so one node draws it and the others
+fetch it instead of drawing it again. The cache path carries the package version,
 so an upgrade that changes how things are drawn renders fresh previews instead of serving stale
 ones. Rendering goes to a temporary folder that is renamed into place, so a crash or a concurrent
 request never sees half a preview.
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Final, Literal, get_args
 
 from reelwright import __version__
+from reelwright.store.blobs import BlobStore
 
 Kind = Literal["avatar", "voice", "style"]
 KINDS: Final[tuple[Kind, ...]] = get_args(Kind)
@@ -78,6 +81,7 @@ def _renderer(kind: Kind) -> Renderer:
 @dataclass
 class PreviewCache:
     root: Path
+    blobs: BlobStore | None = None  # shared with the other nodes (a remote store), if any
 
     def __post_init__(self) -> None:
         self._locks: dict[tuple[str, str], threading.Lock] = {}
@@ -109,13 +113,24 @@ class PreviewCache:
                     self._render(kind, item_id, final)
         return final
 
+    def _key(self, kind: Kind, item_id: str, name: str) -> str:
+        return f"previews/{__version__}/{kind}/{item_id}/{name}"
+
     def _render(self, kind: Kind, item_id: str, final: Path) -> None:
         tmp = Path(tempfile.mkdtemp(prefix=f".{item_id}-", dir=final.parent))
         try:
-            _renderer(kind)(item_id, tmp)
-            missing = [n for n in FILES[kind] if not (tmp / n).is_file() or (tmp / n).stat().st_size == 0]
-            if missing:
-                raise RuntimeError(f"the {kind} preview renderer did not write {', '.join(missing)}")
+            blobs = self.blobs
+            # Drawn by another node already: fetch it. Else draw it here, and share it.
+            if blobs is None or not all(
+                blobs.fetch(self._key(kind, item_id, n), tmp / n) for n in FILES[kind]
+            ):
+                _renderer(kind)(item_id, tmp)
+                missing = [n for n in FILES[kind] if not (tmp / n).is_file() or (tmp / n).stat().st_size == 0]
+                if missing:
+                    raise RuntimeError(f"the {kind} preview renderer did not write {', '.join(missing)}")
+                if blobs is not None:
+                    for n in FILES[kind]:
+                        blobs.put_bytes(self._key(kind, item_id, n), (tmp / n).read_bytes())
             if final.exists():
                 shutil.rmtree(final)
             os.replace(tmp, final)

@@ -19,27 +19,26 @@ _preview_locks: dict[str, threading.Lock] = {}
 _preview_guard = threading.Lock()
 
 
-def photo_preview(db: Database, blobs: BlobStore, look_id: str, scratch: Path) -> Path | None:
-    """The look's talking preview clip, drawn on first request and kept beside its portrait;
-    ``None`` when the look does not exist (any more)."""
-    existing = blobs.local_path(preview_key(look_id))
-    if existing is not None:
-        return existing
+def photo_preview(db: Database, blobs: BlobStore, look_id: str, scratch: Path) -> str | None:
+    """The blob key of the look's talking preview clip, drawn on first request and kept beside its
+    portrait; ``None`` when the look does not exist (any more)."""
+    key = preview_key(look_id)
+    if blobs.info(key) is not None:
+        return key
     with _preview_guard:
         lock = _preview_locks.setdefault(look_id, threading.Lock())
     with lock:  # a second request waits for the first one's clip instead of drawing it again
-        existing = blobs.local_path(preview_key(look_id))
-        if existing is not None:
-            return existing
-        with db.session() as s:
-            row = s.get(PhotoAvatar, look_id)
-            look = photo_look(row, blobs) if row is not None else None
-        if look is None:
-            return None
-        from reelwright.previews.avatar import render_look_preview  # loads Piper: only when needed
-
+        if blobs.info(key) is not None:
+            return key
         scratch.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="photo-preview-", dir=scratch) as tmp:
-            render_look_preview(look_id, Path(tmp), look)
-            blobs.put_file(preview_key(look_id), Path(tmp) / "video.mp4")
-        return blobs.local_path(preview_key(look_id))
+            with db.session() as s:
+                row = s.get(PhotoAvatar, look_id)
+                look = photo_look(row, blobs, Path(tmp)) if row is not None else None
+            if look is None:
+                return None
+            from reelwright.previews.avatar import render_look_preview  # loads Piper: only when needed
+
+            render_look_preview(look_id, Path(tmp) / "out", look)
+            blobs.put_file(key, Path(tmp) / "out" / "video.mp4")
+        return key

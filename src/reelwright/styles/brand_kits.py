@@ -10,7 +10,7 @@ from reelwright.errors import FileRejected, InputError
 from reelwright.ingest import sandbox
 from reelwright.ingest.files import inspect_file
 from reelwright.ingest.sniff import sniff
-from reelwright.store.blobs import LocalBlobStore
+from reelwright.store.blobs import BlobStore, stage
 from reelwright.store.db import Database
 from reelwright.store.models import Asset, BrandKit
 from reelwright.styles.brand import HEX_COLOUR, Brand
@@ -61,30 +61,32 @@ def owned_kit(s: Session, kit_id: str, owner_id: str) -> BrandKit | None:
     return kit if kit is not None and kit.owner_id == owner_id else None
 
 
-def _asset_file(s: Session, blobs: LocalBlobStore, asset_id: str | None, what: str) -> Path | None:
+def _asset_file(s: Session, blobs: BlobStore, scratch: Path, asset_id: str | None, what: str) -> Path | None:
     if asset_id is None:
         return None
     asset = s.get(Asset, asset_id)
-    path = blobs.local_path(asset.blob_key) if asset is not None else None
+    path = stage(blobs, asset.blob_key, scratch) if asset is not None else None
     if path is None:
         raise InputError(f"the brand kit's {what} (asset {asset_id}) was deleted", param="brand_kit_id")
     return path
 
 
-def load_brand(db: Database, files_dir: Path, owner_id: str, kit_id: str | None) -> Brand | None:
-    """The caller's kit, resolved to files and colours; None when the request named none."""
+def load_brand(
+    db: Database, blobs: BlobStore, scratch: Path, owner_id: str, kit_id: str | None
+) -> Brand | None:
+    """The caller's kit, resolved to files (staged into ``scratch``) and colours; None when the
+    request named none."""
     if kit_id is None:
         return None
-    blobs = LocalBlobStore(files_dir)
     with db.session() as s:
         kit = owned_kit(s, kit_id, owner_id)
         if kit is None:
             raise InputError(f"brand kit {kit_id!r} no longer exists", param="brand_kit_id")
         return Brand(
-            logo=_asset_file(s, blobs, kit.logo_asset_id, "logo"),
+            logo=_asset_file(s, blobs, scratch, kit.logo_asset_id, "logo"),
             primary=kit.primary_color,
             secondary=kit.secondary_color,
-            font=_asset_file(s, blobs, kit.font_asset_id, "font"),
+            font=_asset_file(s, blobs, scratch, kit.font_asset_id, "font"),
         )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -157,15 +155,16 @@ def _send_message(
             )
     check_capacity(ctx, owner_id)
     run_id = new_id()
-    folder = ctx.settings.files_dir / message_inputs_key(session_id, run_id)
-    file_keys = store_request_files(ctx, owner_id, body.files, folder)
+    prefix = message_inputs_key(session_id, run_id)
+    file_keys = store_request_files(ctx, owner_id, body.files, prefix)
     extras: dict[str, Any] = {"file_keys": file_keys} if file_keys else {}
     extras.update({k: v for k, v in (("avatar_id", body.avatar_id), ("voice_id", body.voice_id)) if v})
     with ctx.db.session() as s:
         try:
             reserve_capacity(ctx, s, owner_id)
         except ApiError:
-            shutil.rmtree(folder, ignore_errors=True)
+            if file_keys:
+                ctx.blobs.delete_prefix(prefix)
             raise
         # Only one turn at a time: the session must still be waiting when the message lands.
         claimed = s.execute(
@@ -174,7 +173,8 @@ def _send_message(
             .values(status="thinking", progress=0, error=None, heartbeat_at=None)
         )
         if not claimed.rowcount:  # type: ignore[attr-defined]
-            shutil.rmtree(folder, ignore_errors=True)
+            if file_keys:
+                ctx.blobs.delete_prefix(prefix)
             raise ApiError(409, "the agent is already working on another message")
         add_message(s, session_id, "user", body.message, data=extras, run_id=run_id)
         title = s.scalar(select(AgentSession.title).where(AgentSession.id == session_id))
@@ -197,13 +197,16 @@ def stop_agent(
 
 
 def _public_paths(value: Any, inputs: str) -> Any:
-    """File paths inside the session's inputs folder, shown relative to it (no server paths leak)."""
+    """File paths inside the session's inputs, shown relative to them (no server paths leak).
+
+    The worker that planned the draft had its own copy of the inputs, wherever its scratch folder
+    is: everything up to the inputs' key is dropped."""
     if isinstance(value, dict):
         return {k: _public_paths(v, inputs) for k, v in value.items()}
     if isinstance(value, list):
         return [_public_paths(v, inputs) for v in value]
-    if isinstance(value, str) and value.startswith(inputs):
-        return value[len(inputs) :]
+    if isinstance(value, str) and value.startswith("/") and (at := value.find(inputs)) >= 0:
+        return value[at + len(inputs) :]
     return value
 
 
@@ -216,7 +219,7 @@ def get_resource(session_id: str, resource_id: str, owner_id: OwnerId, ctx: Ctx)
         res = s.get(AgentResource, resource_id)
         if res is None or res.session_id != session_id:
             raise ApiError(404, f"no resource {resource_id!r} in this session")
-        inputs = str(Path(ctx.settings.files_dir / inputs_key(session_id)).absolute()) + "/"
+        inputs = f"/{inputs_key(session_id)}/"
         data = dict(res.data)
         return {
             "data": {

@@ -6,16 +6,19 @@ them, with ``avatar_type: "photo_avatar"`` (v3) or under ``talking_photos`` (v2)
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from reelwright.api.catalogue_pages import list_page
 from reelwright.api.context import ApiContext
 from reelwright.api.deps import Ctx, OwnerId, check_link, owned
+from reelwright.api.downloads import blob_response
 from reelwright.api.errors import ApiError
 from reelwright.api.previews import preview_url
 from reelwright.avatar.catalogue import AVATARS, GROUPS, AvatarGroup, AvatarInfo, get_avatar
@@ -29,6 +32,7 @@ from reelwright.avatar.photo_looks import (
 )
 from reelwright.errors import InputError
 from reelwright.previews.photo import photo_preview
+from reelwright.store.blobs import stage
 from reelwright.store.models import Asset, PhotoAvatar
 
 router = APIRouter(tags=["Avatars"])
@@ -255,22 +259,25 @@ def create_avatar(body: CreateAvatarRequest, ctx: Ctx, owner_id: OwnerId) -> dic
         kind, key = asset.kind, asset.blob_key
     if kind != "image":
         raise ApiError(400, f"asset {asset_id!r} is a {kind}, not a photo (PNG or JPEG)", param="asset_id")
-    source = ctx.blobs.local_path(key)
-    if source is None:
-        raise ApiError(404, f"no asset {asset_id!r}")
-    try:
-        row = create_photo_look(
-            ctx.db,
-            ctx.blobs,
-            owner_id=owner_id,
-            asset_id=asset_id,
-            source=source,
-            name=body.name,
-            gender=body.gender,
-            scratch=ctx.settings.files_dir / "tmp",
-        )
-    except InputError as exc:
-        raise ApiError(400, str(exc), param=exc.param or "asset_id") from None
+    scratch = ctx.settings.scratch_dir
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch, prefix="look-") as tmp:
+        source = stage(ctx.blobs, key, Path(tmp))
+        if source is None:
+            raise ApiError(404, f"no asset {asset_id!r}")
+        try:
+            row = create_photo_look(
+                ctx.db,
+                ctx.blobs,
+                owner_id=owner_id,
+                asset_id=asset_id,
+                source=source,
+                name=body.name,
+                gender=body.gender,
+                scratch=scratch,
+            )
+        except InputError as exc:
+            raise ApiError(400, str(exc), param=exc.param or "asset_id") from None
     created = _photo_look(ctx, row)
     if row.gender is None:
         created["message"] = (
@@ -322,21 +329,20 @@ def delete_look(look_id: str, ctx: Ctx, owner_id: OwnerId) -> dict[str, Any]:
 
 
 @router.get(f"/files/photo_avatars/{{look_id}}/{PORTRAIT}", include_in_schema=False)
-def download_portrait(look_id: str, ctx: Ctx, expires: int = 0, sig: str = "") -> FileResponse:
+def download_portrait(look_id: str, request: Request, ctx: Ctx, expires: int = 0, sig: str = "") -> Response:
     """A photo look's portrait, by signed URL (like every other file link)."""
     # The signature vouches for the id: only ids of real looks (32 hex digits) are ever signed.
     check_link(ctx, _file_path(look_id, PORTRAIT), expires, sig)
-    file = ctx.blobs.local_path(portrait_key(look_id))
-    if file is None:
-        raise ApiError(404, "no such file")
-    return FileResponse(file, media_type="image/png")
+    return blob_response(ctx, request, portrait_key(look_id), "image/png")
 
 
 @router.get(f"/files/photo_avatars/{{look_id}}/{PREVIEW}", include_in_schema=False)
-def download_photo_preview(look_id: str, ctx: Ctx, expires: int = 0, sig: str = "") -> FileResponse:
+def download_photo_preview(
+    look_id: str, request: Request, ctx: Ctx, expires: int = 0, sig: str = ""
+) -> Response:
     """A photo look speaking a line, by signed URL; drawn on its first request (a few seconds)."""
     check_link(ctx, _file_path(look_id, PREVIEW), expires, sig)
-    file = photo_preview(ctx.db, ctx.blobs, look_id, ctx.settings.files_dir / "tmp")
-    if file is None:
+    key = photo_preview(ctx.db, ctx.blobs, look_id, ctx.settings.scratch_dir)
+    if key is None:
         raise ApiError(404, "no such file")
-    return FileResponse(file, media_type="video/mp4")
+    return blob_response(ctx, request, key, "video/mp4")

@@ -64,7 +64,7 @@ async def speech(body: SpeechRequest, ctx: Ctx, owner_id: OwnerId) -> dict[str, 
                 param=field,
             )
     text = _NON_BREAK_TAG.sub("", body.text) if body.input_type == "ssml" else body.text
-    scratch = ctx.settings.files_dir / "tmp"
+    scratch = ctx.settings.scratch_dir
     scratch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=scratch, prefix="speech-") as tmp:
         wav = Path(tmp) / "speech.wav"

@@ -168,19 +168,19 @@ def library(
 
 
 def _storyboard(ctx: ApiContext, video_id: str) -> dict[str, Any] | None:
-    path = ctx.blobs.local_path(f"{video_key(video_id)}/storyboard.json")
-    if path is None:
+    data = ctx.blobs.read_bytes(f"{video_key(video_id)}/storyboard.json")
+    if data is None:
         return None
     try:
-        board = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        board = json.loads(data.decode("utf-8"))
+    except ValueError:
         return None
     return board if isinstance(board, dict) else None
 
 
 def _srt(ctx: ApiContext, video_id: str) -> str | None:
-    path = ctx.blobs.local_path(f"{video_key(video_id)}/video.srt")
-    return path.read_text(encoding="utf-8") if path is not None else None
+    data = ctx.blobs.read_bytes(f"{video_key(video_id)}/video.srt")
+    return data.decode("utf-8", "replace") if data is not None else None
 
 
 @router.get("/videos/{video_id}", response_class=HTMLResponse)

@@ -1,5 +1,5 @@
 """The blob store in an S3-compatible object store (AWS S3, MinIO, Garage, SeaweedFS, R2, Ceph RGW),
-through boto3 (decision 0010): ``REELWRIGHT_BLOB_URL=s3://bucket/optional/prefix``.
+through boto3 (decision 0012): ``REELWRIGHT_BLOB_URL=s3://bucket/optional/prefix``.
 
 Objects appear whole or not at all (a PUT, or a multipart upload once completed), so ``put_file``
 is atomic by itself. A video's files are uploaded one by one; the video is shown only once its row

@@ -244,6 +244,50 @@ CASES: tuple[BenchCase, ...] = (
         fast=True,
     ),
     BenchCase(
+        "paper-2col-45s",
+        "Explain the attached two-column paper template in 45 seconds for physics students. "
+        "Papers for Physical Review are due on November 20.",
+        files=("revtex-apssamp.pdf",),
+        facts=("Physical Review", "November 20"),
+        fast=True,
+    ),
+    BenchCase(
+        "manual-60s",
+        "A 60 second how-to from the attached instructions for authors of our workshop. "
+        "Submissions close on May 15 and papers are limited to 12 pages.",
+        files=("llncsdoc.pdf",),
+        facts=("May 15", "12 pages"),
+    ),
+    BenchCase(
+        "refcard-30s",
+        "A 30 second video from this reference card for new Debian users. "
+        "Our install party is on Saturday in room B12.",
+        files=("debian-refcard-en-a4.pdf",),
+        facts=("Saturday", "B12"),
+        fast=True,
+    ),
+    BenchCase(
+        "paper-excerpt-45s",
+        "A 45 second summary of the attached paper for software engineers. "
+        "The paper's framework is called AutoGen.",
+        files=("markitdown-autogen-paper.pdf",),
+        facts=("AutoGen",),
+    ),
+    BenchCase(
+        "pptx-deck-40s",
+        "Summarise the attached deck in 40 seconds for developers. The reading group meets on Thursday.",
+        files=("markitdown-autogen-deck.pptx",),
+        facts=("Thursday",),
+        fast=True,
+    ),
+    BenchCase(
+        "docx-60s",
+        "A one-minute video from the attached Word document for a general audience. "
+        "Our meetup on it is on October 14 in the Turing Room.",
+        files=("markitdown-autogen-paper.docx",),
+        facts=("October 14", "Turing Room"),
+    ),
+    BenchCase(
         "q3-deck",
         "Summarise the attached deck in a one-minute video for investors.",
         files=("q3-results.pdf",),

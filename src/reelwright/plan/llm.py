@@ -20,10 +20,12 @@ from PIL import Image
 from pydantic import BaseModel, Field
 
 from reelwright.avatar.catalogue import AVATARS
+from reelwright.ingest.document import sections
 from reelwright.ingest.files import InputFile
 from reelwright.ingest.sandbox import render_pdf_page  # bounded: a page must not take the worker down
 from reelwright.llm.client import ChatClient, LlmUnavailable, Message
 from reelwright.plan.base import DEFAULT_DURATION, Pacing, Planner, PlanRequest, PlanResult, Reading
+from reelwright.plan.brief import read_brief
 from reelwright.plan.chat_rules import Revision
 from reelwright.plan.draft import (
     DraftPlan,
@@ -50,7 +52,9 @@ from reelwright.voice.catalogue import VOICES
 
 log = logging.getLogger("reelwright.plan")
 
-MAX_PAGE_TEXT = 1500  # characters of each PDF page's text the model reads
+MAX_PAGE_TEXT = 1500  # characters of each slide's text the model reads
+MAX_SECTION_TEXT = 2500  # characters of each section of a document
+MAX_DOCUMENT_TEXT = 24_000  # characters of one document in all
 MAX_IMAGES = 6  # page renders and pictures sent as images
 IMAGE_SIDE = 768
 WORD_SLACK = 0.15  # a narration within ±15 % of the budget is accepted; the voice stage fine-tunes
@@ -82,32 +86,92 @@ def _image_part(image: Image.Image) -> dict[str, Any]:
     return {"type": "image_url", "image_url": {"url": f"data:image/jpeg;base64,{data}"}}
 
 
+def describe_document(n: int, f: InputFile) -> list[str]:
+    """A PDF or document as its model reads it: the title, then each slide (heading, points,
+    speaker notes) or each section (heading, text), running text and back matter already gone."""
+    doc = f.document
+    assert doc is not None
+    deck = doc.kind == "deck"
+    what = "slide" if deck else "section"
+    label = "PDF" if f.kind == "pdf" else f"document ({f.mime})"
+    units = doc.content_pages() if deck else sections(doc)
+    lines = [
+        f"File {n}: {label} {f.name!r}, a {'slide deck' if deck else 'document'}"
+        + (f" titled {doc.title!r}" if doc.title else "")
+        + f", {len(doc.pages)} pages, {len(units)} {what}s. Headers, footers, page numbers and "
+        "navigation bars are removed; outline, thank-you and reference pages are left out."
+    ]
+    if f.kind == "document":
+        lines.append(
+            f"  Each {what} is shown as a designed slide of its heading and points (use it as a file "
+            "visual with its page number). Speaker notes, where given, are what the presenter says "
+            "over that slide."
+        )
+    budget = MAX_DOCUMENT_TEXT
+    if deck:
+        for page in doc.content_pages():
+            points = [b.text for b in page.blocks if b.kind == "bullet"]
+            prose = [b.text for b in page.blocks if b.kind == "paragraph"]
+            parts = [page.heading or "(no heading)"]
+            if points:
+                parts.append("Points: " + "; ".join(points))
+            if prose:
+                parts.append(" ".join(prose))
+            text = ". ".join(p.rstrip(".") for p in parts)[:MAX_PAGE_TEXT]
+            notes = f" Speaker notes: {' '.join(page.notes.split())}" if page.notes.strip() else ""
+            lines.append(f"  File {n} slide {page.number} text: {text}.{notes}")
+            budget -= len(lines[-1])
+            if budget <= 0:
+                lines.append("  (the remaining slides are left out for length)")
+                break
+        return lines
+    for section in units:
+        body = " ".join(("• " if b.kind == "bullet" else "") + b.text for b in section.blocks)
+        where = (
+            f"page {section.pages[0]}"
+            if len(section.pages) == 1
+            else (f"pages {section.pages[0]}-{section.pages[-1]}")
+        )
+        head = section.heading or "(before the first heading)"
+        lines.append(f"  File {n} section {head!r} ({where}): {' '.join(body.split())[:MAX_SECTION_TEXT]}")
+        budget -= len(lines[-1])
+        if budget <= 0:
+            lines.append("  (the remaining sections are left out for length)")
+            break
+    return lines
+
+
 def describe_files(files: list[InputFile]) -> tuple[str, list[dict[str, Any]]]:
-    """The files as the model reads them: text descriptions, and images of pages and pictures."""
+    """The files as the model reads them: the document model of PDFs and documents (not their flat
+    text), descriptions of the other media, and images of pages and pictures."""
     lines: list[str] = []
     images: list[dict[str, Any]] = []
     for n, f in enumerate(files, start=1):
         if f.kind == "pdf":
-            lines.append(f"File {n}: PDF {f.name!r}, {len(f.page_texts)} pages.")
-            for page, text in enumerate(f.page_texts, start=1):
-                snippet = " ".join(text.split())[:MAX_PAGE_TEXT]
-                lines.append(f"  File {n} page {page} text: {snippet or '(no text)'}")
-                if len(images) < MAX_IMAGES:
-                    try:
-                        images.append(_image_part(render_pdf_page(f.path, page, IMAGE_SIDE, IMAGE_SIDE)))
-                        lines.append(f"  (file {n} page {page} is attached as image {len(images)})")
-                    except Exception:  # an image is a bonus; its text is already there
-                        log.debug("could not render %s page %d", f.path, page, exc_info=True)
+            if f.document is not None:
+                lines += describe_document(n, f)
+            else:  # no layout could be read: the cleaned page text stands in
+                lines.append(f"File {n}: PDF {f.name!r}, {len(f.page_texts)} pages.")
+                for page, text in enumerate(f.page_texts, start=1):
+                    snippet = " ".join(text.split())[:MAX_PAGE_TEXT]
+                    lines.append(f"  File {n} page {page} text: {snippet or '(no text)'}")
+            pages = [p.number for p in f.document.content_pages()] if f.document else []
+            for page in pages or range(1, len(f.page_texts) + 1):
+                if len(images) >= MAX_IMAGES:
+                    break
+                try:
+                    images.append(_image_part(render_pdf_page(f.path, page, IMAGE_SIDE, IMAGE_SIDE)))
+                    lines.append(f"  (file {n} page {page} is attached as image {len(images)})")
+                except Exception:  # an image is a bonus; its text is already there
+                    log.debug("could not render %s page %d", f.path, page, exc_info=True)
         elif f.kind == "document":
-            what = {"deck": "slide", "document": "section"}[f.document.kind] if f.document else "section"
-            lines.append(
-                f"File {n}: document {f.name!r} ({f.mime}), {len(f.page_texts)} {what}s; each is shown "
-                "as a designed slide of its heading and points (use it as a file visual with its page "
-                "number). Speaker notes, where given, are what the presenter says over that slide."
-            )
-            for page, text in enumerate(f.page_texts, start=1):
-                snippet = " ".join(text.split())[:MAX_PAGE_TEXT]
-                lines.append(f"  File {n} {what} {page} text: {snippet or '(no text)'}")
+            if f.document is not None:
+                lines += describe_document(n, f)
+            else:
+                lines.append(f"File {n}: document {f.name!r} ({f.mime}), {len(f.page_texts)} sections.")
+                for page, text in enumerate(f.page_texts, start=1):
+                    snippet = " ".join(text.split())[:MAX_PAGE_TEXT]
+                    lines.append(f"  File {n} section {page} text: {snippet or '(no text)'}")
         elif f.kind == "image":
             lines.append(f"File {n}: picture {f.name!r}, {f.width}x{f.height}; shown with a slow zoom.")
             if len(images) < MAX_IMAGES:
@@ -127,6 +191,20 @@ def describe_files(files: list[InputFile]) -> tuple[str, list[dict[str, Any]]]:
                 f"File {n}: audio {f.name!r}, {f.duration or 0:.0f} s; background music (not shown)."
             )
     return "\n".join(lines), images
+
+
+def _brief_reading(prompt: str) -> str:
+    """What the brief asks to be said, as the offline planner reads it: its points in order and the
+    facts it states, each of which the narration must say in the user's words."""
+    brief = read_brief(prompt)
+    parts = []
+    if brief.points:
+        parts.append("Points the brief lists, one scene each in this order: " + "; ".join(brief.points) + ".")
+    if brief.facts:
+        parts.append("Facts the brief states; say every one, in these words: " + "; ".join(brief.facts) + ".")
+    if brief.calls:
+        parts.append("Call to action, said last: " + " ".join(brief.calls))
+    return "\n".join(parts)
 
 
 def _catalogue(language: str | None) -> str:
@@ -258,6 +336,7 @@ class LlmPlanner:
             part
             for part in (
                 f"The brief:\n{request.video.prompt}",
+                _brief_reading(request.video.prompt),
                 f"Target length: {target:.0f} seconds (about {words} words of narration).",
                 "The user chose: " + ", ".join(pinned) + "." if pinned else "",
                 f"Attached files:\n{files_text}" if request.files else "No files are attached.",

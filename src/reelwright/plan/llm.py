@@ -94,11 +94,11 @@ def describe_document(n: int, f: InputFile) -> list[str]:
     deck = doc.kind == "deck"
     what = "slide" if deck else "section"
     label = "PDF" if f.kind == "pdf" else f"document ({f.mime})"
-    units = doc.content_pages() if deck else sections(doc)
+    count = len(doc.content_pages()) if deck else len(sections(doc))
     lines = [
         f"File {n}: {label} {f.name!r}, a {'slide deck' if deck else 'document'}"
         + (f" titled {doc.title!r}" if doc.title else "")
-        + f", {len(doc.pages)} pages, {len(units)} {what}s. Headers, footers, page numbers and "
+        + f", {len(doc.pages)} pages, {count} {what}s. Headers, footers, page numbers and "
         "navigation bars are removed; outline, thank-you and reference pages are left out."
     ]
     if f.kind == "document":
@@ -125,12 +125,12 @@ def describe_document(n: int, f: InputFile) -> list[str]:
                 lines.append("  (the remaining slides are left out for length)")
                 break
         return lines
-    for section in units:
+    for section in sections(doc):
         body = " ".join(("• " if b.kind == "bullet" else "") + b.text for b in section.blocks)
         where = (
             f"page {section.pages[0]}"
             if len(section.pages) == 1
-            else (f"pages {section.pages[0]}-{section.pages[-1]}")
+            else f"pages {section.pages[0]}-{section.pages[-1]}"
         )
         head = section.heading or "(before the first heading)"
         lines.append(f"  File {n} section {head!r} ({where}): {' '.join(body.split())[:MAX_SECTION_TEXT]}")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reelwright.ingest.files import InputFile
-from reelwright.plan.base import Pacing, PlanRequest
+from reelwright.plan.base import SHORTER_THAN_ASKED, Pacing, PlanRequest
 from reelwright.plan.brief import Brief, point_heading, point_sentence, points_sentence, read_brief
 from reelwright.plan.prompt import title_case
 from reelwright.plan.summarise import (
@@ -352,8 +352,8 @@ def write_script(
         # No estimate in the words: the same note then reads the same after a re-plan for the measured
         # pace, and the pipeline reports the finished video's real length next to it.
         messages.append(
-            f"Without a language model the offline planner says only what {source}, so the video may be "
-            f"shorter than the {target:.0f} s asked for. Add points or attach a document for a longer "
-            f"video, or {LLM_HINT}."
+            f"Without a language model the offline planner says only what {source}, so the video "
+            f"{SHORTER_THAN_ASKED} the {target:.0f} s asked for. Add points or attach a document for a "
+            f"longer video, or {LLM_HINT}."
         )
     return Script(title=title, scenes=scenes, messages=messages)

@@ -20,7 +20,8 @@ _FILE_UNIT = re.compile(
     r"^  File (\d+) (?:slide (\d+) text: (.*)|section .*? \(pages? (\d+)(?:-\d+)?\): (.*)"
     r"|page (\d+) text: (.*))$"
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
+# A sentence ends at . ! or ? before a capital, but not after a number ("am 1. Juli").
+_SENTENCE_END = re.compile(r"(?<=[^\d\s][.!?])\s+(?=[A-Z0-9“\"(¡¿ÄÖÜÉ])")
 
 
 def _user_text(body: dict[str, Any]) -> str:
@@ -36,8 +37,11 @@ def _user_text(body: dict[str, Any]) -> str:
 
 def _sentences(text: str) -> list[str]:
     out = []
+    text = re.sub(r"\[[^\]]*\]", " ", text)  # sub-headings, marked by the planner
     for raw in _SENTENCE_END.split(text.replace(" • ", ". ").replace("• ", "")):
-        s = " ".join(raw.split()).strip()
+        s = re.sub(r"\.{2,}$", ".", " ".join(raw.split()).strip())
+        if ". ." in s:
+            continue  # a slide's "but . . ." trails off: not a sentence to say
         words = s.split()
         letters = sum(c.isalpha() for c in s)
         if not 5 <= len(words) <= 40 or letters < 0.6 * len(s):
@@ -53,8 +57,11 @@ def extractive_storyboard(body: dict[str, Any]) -> str:
     budget = int(m.group(1)) if (m := re.search(r"about (\d+) words of narration", text)) else 60
     facts_line = re.search(r"Facts the brief states; say every one, in these words: (.*)\.\n", text + "\n")
     facts = [f.strip() for f in facts_line.group(1).split("; ")] if facts_line else []
+    points_line = re.search(r"Points the brief lists, one scene each in this order: (.*)\.\n", text + "\n")
+    points = [p.strip() for p in points_line.group(1).split("; ")] if points_line else []
     titled = re.search(r"titled (['\"])(.+?)\1, \d+ pages", text)
-    title = titled.group(2) if titled else (facts[0] if facts else "An Overview")
+    suggested = re.search(r"A title of at most 8 words: (.+?)\.\n", text + "\n")
+    title = titled.group(2) if titled else suggested.group(1) if suggested else "An Overview"
     if ":" in title and len(title.split(":")[0].split()) >= 1:
         title = title.split(":")[0]
     title = " ".join(title.split()[:8])
@@ -66,15 +73,27 @@ def extractive_storyboard(body: dict[str, Any]) -> str:
     ]
     used = 0
     said: set[str] = set()
-    # The brief's own sentences that carry its facts, in its words.
-    stating = [s for s in _SENTENCE_END.split(prompt) if any(f.lower() in s.lower() for f in facts)]
+    # The brief's own sentences after the request itself, and any that carry a fact or a point.
+    told = _SENTENCE_END.split(prompt)
+    stating = [
+        s for k, s in enumerate(told) if k > 0 or any(f.lower() in s.lower() for f in [*facts, *points])
+    ]
     if stating:
         narration = " ".join(stating)
         scenes.append(
-            {"narration": narration, "visual": {"kind": "bullets", "heading": title, "bullets": facts[:6]}}
+            {
+                "narration": narration,
+                "visual": (
+                    {"kind": "bullets", "heading": title, "bullets": (facts or points)[:6]}
+                    if facts or points
+                    else {"kind": "title", "heading": title}
+                ),
+            }
         )
         said |= set(stating)
     used = sum(len(s["narration"].split()) for s in scenes)
+    units = sum(1 for line in text.splitlines() if _FILE_UNIT.match(line))
+    per_unit = 3 if units >= 6 else 12  # a document of few long sections says more of each
     for line in text.splitlines():
         if used >= 0.95 * budget:
             break
@@ -93,7 +112,7 @@ def extractive_storyboard(body: dict[str, Any]) -> str:
             picked.append(sentence)
             said.add(sentence)
             used += n
-            if len(picked) == 3 or used >= 0.95 * budget:
+            if len(picked) == per_unit or used >= 0.95 * budget:
                 break
         if picked:
             scenes.append(

@@ -24,7 +24,15 @@ from reelwright.ingest.document import sections
 from reelwright.ingest.files import InputFile
 from reelwright.ingest.sandbox import render_pdf_page  # bounded: a page must not take the worker down
 from reelwright.llm.client import ChatClient, LlmUnavailable, Message
-from reelwright.plan.base import DEFAULT_DURATION, Pacing, Planner, PlanRequest, PlanResult, Reading
+from reelwright.plan.base import (
+    DEFAULT_DURATION,
+    SHORTER_THAN_ASKED,
+    Pacing,
+    Planner,
+    PlanRequest,
+    PlanResult,
+    Reading,
+)
 from reelwright.plan.brief import read_brief
 from reelwright.plan.chat_rules import Revision
 from reelwright.plan.draft import (
@@ -36,8 +44,10 @@ from reelwright.plan.draft import (
     to_storyboard,
 )
 from reelwright.plan.facts import invented_numbers
+from reelwright.plan.language import detect_language
 from reelwright.plan.offline import OfflinePlanner
 from reelwright.plan.prompt import read_prompt
+from reelwright.plan.script import disagreement
 from reelwright.request import (
     MAX_ADDITION_CHARS,
     MAX_ADDITIONS,
@@ -126,7 +136,11 @@ def describe_document(n: int, f: InputFile) -> list[str]:
                 break
         return lines
     for section in sections(doc):
-        body = " ".join(("• " if b.kind == "bullet" else "") + b.text for b in section.blocks)
+        # Sub-headings stay marked as such, so the model does not read "1.1. Version" as prose.
+        body = " ".join(
+            f"[{b.text}]" if b.kind == "heading" else ("• " if b.kind == "bullet" else "") + b.text
+            for b in section.blocks
+        )
         where = (
             f"page {section.pages[0]}"
             if len(section.pages) == 1
@@ -141,9 +155,11 @@ def describe_document(n: int, f: InputFile) -> list[str]:
     return lines
 
 
-def describe_files(files: list[InputFile]) -> tuple[str, list[dict[str, Any]]]:
+def describe_files(files: list[InputFile], *, with_images: bool = True) -> tuple[str, list[dict[str, Any]]]:
     """The files as the model reads them: the document model of PDFs and documents (not their flat
-    text), descriptions of the other media, and images of pages and pictures."""
+    text), descriptions of the other media, and (``with_images``, for a model that takes them)
+    images of pages and pictures."""
+    max_images = MAX_IMAGES if with_images else 0
     lines: list[str] = []
     images: list[dict[str, Any]] = []
     for n, f in enumerate(files, start=1):
@@ -157,7 +173,7 @@ def describe_files(files: list[InputFile]) -> tuple[str, list[dict[str, Any]]]:
                     lines.append(f"  File {n} page {page} text: {snippet or '(no text)'}")
             pages = [p.number for p in f.document.content_pages()] if f.document else []
             for page in pages or range(1, len(f.page_texts) + 1):
-                if len(images) >= MAX_IMAGES:
+                if len(images) >= max_images:
                     break
                 try:
                     images.append(_image_part(render_pdf_page(f.path, page, IMAGE_SIDE, IMAGE_SIDE)))
@@ -174,7 +190,7 @@ def describe_files(files: list[InputFile]) -> tuple[str, list[dict[str, Any]]]:
                     lines.append(f"  File {n} section {page} text: {snippet or '(no text)'}")
         elif f.kind == "image":
             lines.append(f"File {n}: picture {f.name!r}, {f.width}x{f.height}; shown with a slow zoom.")
-            if len(images) < MAX_IMAGES:
+            if len(images) < max_images:
                 try:
                     with Image.open(f.path) as im:
                         images.append(_image_part(im))
@@ -198,6 +214,10 @@ def _brief_reading(prompt: str) -> str:
     facts it states, each of which the narration must say in the user's words."""
     brief = read_brief(prompt)
     parts = []
+    detected = detect_language(prompt)
+    english = detected is None or detected.language == "en"  # the brief reader reads English
+    if english and not brief.about_attachment and brief.subject:
+        parts.append(f"The brief's subject: {brief.subject}. A title of at most 8 words: {brief.title}.")
     if brief.points:
         parts.append("Points the brief lists, one scene each in this order: " + "; ".join(brief.points) + ".")
     if brief.facts:
@@ -271,6 +291,16 @@ class LlmPlanner:
             offline = self.fallback.plan(request, pacing)
             # Re-plans of this job stay offline: consistent, and no more waiting on the model.
             return PlanResult(offline.storyboard, (said, *offline.messages), _FellBack(offline))
+        mismatch = disagreement(request, read_brief(request.video.prompt)) if request.files else None
+        if mismatch is not None and request.previous is None:
+            messages.insert(0, mismatch)
+        if board.narration_words() < (1 - WORD_SLACK) * words:
+            # The model could not fill the length from what it was given (it must not invent):
+            # said here, so the pipeline's own length note does not say it a second time.
+            messages.append(
+                f"The language model found less to say than the {target:.0f} s asked for, so the video "
+                f"{SHORTER_THAN_ASKED} asked. Add points or attach a document for a longer video."
+            )
         return PlanResult(board, tuple(messages), memo)
 
     def replan(self, request: PlanRequest, previous: PlanResult, pacing: Pacing) -> PlanResult:
@@ -318,7 +348,9 @@ class LlmPlanner:
         system = _SYSTEM.format(
             words=words, wps=pacing.words_per_second * speed, target=target, scene_rule=scene_rule
         )
-        files_text, images = describe_files(request.files)
+        # Pages are rendered only for a server that takes images (one that refused them once is
+        # not sent them again, so they are not drawn for nothing).
+        files_text, images = describe_files(request.files, with_images=self.client.accepts_images)
         pinned = [
             f"{label}: {value}"
             for label, value in (

@@ -225,6 +225,7 @@ CASES: tuple[BenchCase, ...] = (
         "dummy-30s",
         "Make a 30 second video from the attached document.",
         files=("pdfpages-dummy.pdf",),
+        message="no text to narrate apart from its running headers",
     ),
     BenchCase(
         "unimath-40s",
@@ -550,7 +551,8 @@ def run_case(
         page_texts(p) if f.kind == "pdf" else f.page_texts for p, f in zip(paths, files, strict=True)
     ]
     running = [line for texts in raw_pages for line in running_lines(texts)]
-    sources = [case.prompt, *(t for texts in raw_pages for t in texts)]
+    # The files' names are the user's input too (a document without a title is named by its file).
+    sources = [case.prompt, *case.files, *(t for texts in raw_pages for t in texts)]
     recall, missing = fact_recall(board, case.facts)
     titles = [f.document.title for f in files if f.document and f.document.title]
     docs = manifest()

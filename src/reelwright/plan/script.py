@@ -180,6 +180,14 @@ def write_script(
     documents = [f.document for f in request.files if f.kind in _DOCUMENT_KINDS and f.document is not None]
     doc_titles = [d.title for d in documents if d.title]
     decks = sum(d.kind == "deck" for d in documents)
+    for f in request.files:
+        doc = f.document if f.kind in _DOCUMENT_KINDS else None
+        if doc is not None and doc.running and not document_units(doc, str(f.path)):
+            # Every line repeats on every page (a test print, a template): nothing to narrate.
+            messages.append(
+                f"{f.name} has no text to narrate apart from its running headers, footers and page "
+                "numbers, so the video only names it."
+            )
     first_document = next((f.document for f in request.files if f.document is not None), None)
     mismatch = disagreement(request, brief, units)
     disagree = mismatch is not None

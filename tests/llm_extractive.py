@@ -61,16 +61,20 @@ def extractive_storyboard(body: dict[str, Any]) -> str:
     points = [p.strip() for p in points_line.group(1).split("; ")] if points_line else []
     titled = re.search(r"titled (['\"])(.+?)\1, \d+ pages", text)
     suggested = re.search(r"A title of at most 8 words: (.+?)\.\n", text + "\n")
-    title = titled.group(2) if titled else suggested.group(1) if suggested else "An Overview"
+    title = titled.group(2) if titled else suggested.group(1) if suggested else ""
     if ":" in title and len(title.split(":")[0].split()) >= 1:
         title = title.split(":")[0]
     title = " ".join(title.split()[:8])
     style = m.group(1) if (m := re.search(r"Styles: ([\w-]+) \(", text)) else "clean"
     voice = m.group(1) if (m := re.search(r"Voices: ([\w-]+) \(", text)) else "en_US-joe"
 
-    scenes: list[dict[str, Any]] = [
-        {"narration": f"Here is a short look at {title}.", "visual": {"kind": "title", "heading": title}}
-    ]
+    scenes: list[dict[str, Any]] = []
+    if title:
+        scenes.append(
+            {"narration": f"Here is a short look at {title}.", "visual": {"kind": "title", "heading": title}}
+        )
+    else:
+        title = "Overview"  # named on screen only: a sentence about "an overview" says nothing
     used = 0
     said: set[str] = set()
     # The brief's own sentences after the request itself, and any that carry a fact or a point.
@@ -103,11 +107,18 @@ def extractive_storyboard(body: dict[str, Any]) -> str:
         file = int(m.group(1))
         page = int(m.group(2) or m.group(4) or m.group(6))
         content = m.group(3) or m.group(5) or m.group(7) or ""
+        # The slide's or section's heading opens what is said about it, as a presenter would.
+        heading = re.match(r"^(.{3,80}?)\. ", content) if m.group(3) else None
+        if m.group(5) is not None:
+            heading = re.match(r"^  File \d+ section '(?:\d+(?:\.\d+)*\.? )?([^']{3,80})'", line)
         notes = content.split(" Speaker notes: ", 1)
+        name = heading.group(1).rstrip(".?:") if heading and "(" not in heading.group(1) else ""
+        lead = name + ". " if name and name not in said else ""  # a build slide repeats its heading
+        said.add(name)
         picked: list[str] = []
         for sentence in _sentences(notes[1] if len(notes) == 2 else content):
             n = len(sentence.split())
-            if sentence in said or used + n > 1.1 * budget:
+            if sentence in said or sentence.rstrip(".") in said or used + n > 1.1 * budget:
                 continue
             picked.append(sentence)
             said.add(sentence)
@@ -115,8 +126,9 @@ def extractive_storyboard(body: dict[str, Any]) -> str:
             if len(picked) == per_unit or used >= 0.95 * budget:
                 break
         if picked:
+            used += len(lead.split())
             scenes.append(
-                {"narration": " ".join(picked), "visual": {"kind": "file", "file": file, "page": page}}
+                {"narration": lead + " ".join(picked), "visual": {"kind": "file", "file": file, "page": page}}
             )
     return json.dumps(
         {

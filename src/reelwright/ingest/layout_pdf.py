@@ -32,6 +32,9 @@ _BULLET = re.compile(r"^\s*(?:[•◦▪■□●○‣►▶▸➢➤✓✔·*�
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|[-_]b$|cmbx|sfbx|sfsx|bx\d", re.IGNORECASE)
 _NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
 _FOOTNOTE_MARK = re.compile(r"\s*[∗*†‡§¶]+$")  # after a title: its footnote's mark
+_TITLE_PAGE_AFFILIATION = re.compile(
+    r"\b(?:institution|institute|universit\w*|department|laborator\w*|affiliation|address)\b", re.I
+)
 _ROMAN_HEADING = re.compile(r"^[IVX]{1,4}\.\s+[A-Z]")
 _HEADING_GROWTH = 1.12
 _RUN_ON = frozenset(
@@ -407,7 +410,10 @@ def _mark_title(blocks: list[Block], title: str) -> list[Block]:
     body_started = False
     for b in _title_block(blocks, title):
         numbered = b.kind == "heading" and _NUMBERED_HEADING.match(b.text)
-        if b.kind in ("title", "bullet") or body_started or numbered or len(b.text.split()) > 10:
+        # Authors' institutions and addresses under the title run long but are bylines all the same.
+        affiliation = len(b.text.split()) <= 30 and _TITLE_PAGE_AFFILIATION.search(b.text)
+        too_long = len(b.text.split()) > 10 and not affiliation
+        if b.kind in ("title", "bullet") or body_started or numbered or too_long:
             body_started = body_started or (b.kind != "title")
             out.append(b)
         elif any(x.kind == "title" for x in out):

@@ -95,6 +95,11 @@ def extractive_storyboard(body: dict[str, Any]) -> str:
             }
         )
         said |= set(stating)
+    parts = re.search(r"^  Its parts, in order: (.*)\.$", text, re.M)
+    if parts and scenes:
+        named = parts.group(1).split("; ")
+        listed = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
+        scenes[0]["narration"] += f" It covers {listed}."
     used = sum(len(s["narration"].split()) for s in scenes)
     units = sum(1 for line in text.splitlines() if _FILE_UNIT.match(line))
     per_unit = 3 if units >= 6 else 12  # a document of few long sections says more of each

@@ -48,6 +48,7 @@ from reelwright.plan.language import detect_language
 from reelwright.plan.offline import OfflinePlanner
 from reelwright.plan.prompt import read_prompt
 from reelwright.plan.script import disagreement
+from reelwright.plan.summarise import outline
 from reelwright.request import (
     MAX_ADDITION_CHARS,
     MAX_ADDITIONS,
@@ -117,6 +118,10 @@ def describe_document(n: int, f: InputFile) -> list[str]:
             "visual with its page number). Speaker notes, where given, are what the presenter says "
             "over that slide."
         )
+    parts = outline(doc)
+    if parts:
+        # What an agenda slide lists (the slide itself is left out) or the top-level headings.
+        lines.append(f"  Its parts, in order: {'; '.join(parts)}.")
     budget = MAX_DOCUMENT_TEXT
     if deck:
         for page in doc.content_pages():

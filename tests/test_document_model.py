@@ -115,6 +115,8 @@ def test_a_real_two_column_paper_reads_down_each_column() -> None:
     # The left column's sentence runs on in the left column, not into the right one's first line.
     assert "see the natbib documentation for further details" in page2
     assert page2.index("natbib documentation") < page2.index("Example citations")
+    # TeX's logo lowers its E into the next letters' boxes: the word is read once, not "REVTE TEX EX".
+    assert "Because REVTEX uses the natbib package" in " ".join(b.text for b in doc.pages[0].blocks)
 
 
 def test_titles_from_scaled_fonts_footnote_marks_and_excerpts() -> None:

@@ -11,6 +11,7 @@ has columns (:mod:`reelwright.ingest.columns`).
 from __future__ import annotations
 
 import ctypes
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -109,6 +110,24 @@ def _same_baseline(a: Line, b: Line) -> bool:
     return overlap > 0.5 * (min(a.bottom - a.top, b.bottom - b.top) or 1.0)
 
 
+def _joined(parts: list[Line]) -> str:
+    """The segments' text in order. Where two boxes overlap (TeX's logo lowers its E into the next
+    letters), PDFium gives the shared letters to both: they are said once, with no space between."""
+    text = parts[0].text if parts else ""
+    for prev, seg in itertools.pairwise(parts):
+        shared = 0
+        if seg.x0 < prev.x1 - 0.5:
+            shared = next(
+                (k for k in range(min(len(text), len(seg.text)), 0, -1) if text.endswith(seg.text[:k])), 0
+            )
+        # Letters only: digits in a matrix's cells overlap too, and are all meant.
+        if shared and seg.text[:shared].isalpha():
+            text += seg.text[shared:]
+        else:
+            text += " " + seg.text
+    return text
+
+
 def _join_segments(segments: list[Line]) -> list[Line]:
     """Segments that share a baseline become one line (a bold word inside a sentence, a superscript)."""
     # Segments sharing a baseline first, whatever their order (a word in typewriter type sits a
@@ -143,7 +162,7 @@ def _join_segments(segments: list[Line]) -> list[Line]:
             for k, s in enumerate(parts)
             if not (k > 0 and s.size < 0.8 * main.size and re.fullmatch(r"[\d*†‡,]+", s.text))
         ]
-        text = " ".join(s.text for s in kept)
+        text = _joined(kept)
         if len(kept) > 1 and kept[0].size < 0.8 * main.size and re.fullmatch(r"\d{1,2}", kept[0].text):
             text = kept[0].text + ". " + " ".join(s.text for s in kept[1:])
         chars = sum(len(s.text) for s in kept) or 1

@@ -28,6 +28,8 @@ class Step:
     delay: float = 0.0
     when: Callable[[dict[str, Any]], bool] | None = None  # only if the request matches, else 400
     message: str | None = None  # an error's message
+    respond: Callable[[dict[str, Any]], str] | None = None  # the answer computed from the request
+    repeat: bool = False  # answer every later request with this step too
 
 
 def answer(content: str | dict[str, Any]) -> Step:
@@ -78,7 +80,10 @@ def scripted_llm(*steps: Step) -> Iterator[ScriptedLlm]:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             with lock:
                 state.requests.append(body)
-                step = state.script.pop(0) if state.script else error(500)
+                if state.script and state.script[0].repeat:
+                    step = state.script[0]
+                else:
+                    step = state.script.pop(0) if state.script else error(500)
             if step.delay:
                 time.sleep(step.delay)
             if step.when is not None and not step.when(body):
@@ -92,7 +97,8 @@ def scripted_llm(*steps: Step) -> Iterator[ScriptedLlm]:
                     {"error": {"message": step.message or f"scripted {step.status}"}},
                 )
             else:
-                status, payload = 200, _completion(step.content, step.refusal)
+                content = step.respond(body) if step.respond is not None else step.content
+                status, payload = 200, _completion(content, step.refusal)
             data = json.dumps(payload).encode()
             # A client that timed out and left makes these raise; QuietHTTPServer says nothing.
             self.send_response(status)

@@ -371,10 +371,13 @@ def test_the_language_model_reads_each_slide_with_its_notes(tmp_path: Path) -> N
     from reelwright.plan.llm import describe_files
 
     text, images = describe_files(inspect_files([make_deck(tmp_path / "talk.pptx")]))
-    assert "5 slides" in text and images == []  # no page image to send: the slides are drawn
-    assert "slide 2 text: Why heat pumps" in text
+    # The deck's model, not its flat text: titled, its slides' headings and points, the closing
+    # "Questions?" slide left out.
+    assert "a slide deck titled 'Heat Pumps for Every Home', 5 pages" in text
+    assert images == []  # no page image to send: the slides are drawn
+    assert "slide 2 text: Why heat pumps. Points: Three times as efficient as a gas boiler;" in text
     assert "Speaker notes: " + NOTES["Installation"] in text
-    assert FOOTER not in text
+    assert FOOTER not in text and "Questions?" not in text
 
 
 def test_a_german_brief_with_a_deck_narrates_the_notes_and_skips_title_and_closing(tmp_path: Path) -> None:

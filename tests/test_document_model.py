@@ -82,3 +82,49 @@ def test_what_is_not_said_aloud() -> None:
         speakable("Many programs use the MIME system[MIME] to represent the types of files (see RFC 2045).")
         == "Many programs use the MIME system to represent the types of files."
     )
+
+
+def test_two_columns_are_read_column_by_column_around_a_wide_title() -> None:
+    from reelwright.ingest.columns import in_reading_order
+    from reelwright.ingest.layout_pdf import _join_segments
+    from reelwright.ingest.running_text import Line
+
+    def seg(text: str, x0: float, top: float, x1: float) -> Line:
+        return Line(text, x0, top, x1, top + 10, 10.0, False)
+
+    title = seg("A wide title across both columns of the page", 100, 40, 500)
+    left = [seg(f"left line {i} of the first column goes on", 50, 100 + 12 * i, 290) for i in range(8)]
+    right = [seg(f"right line {i} of the second column goes on", 310, 100 + 12 * i, 550) for i in range(8)]
+    order = [ln.text for ln in in_reading_order([title, *right, *left], _join_segments, 0.0, 600.0)]
+    assert order == [title.text, *(s.text for s in left), *(s.text for s in right)]
+    # One column of text (lines crossing the middle) stays top to bottom.
+    prose = [seg(f"a full-width line of prose number {i} here", 50, 100 + 12 * i, 550) for i in range(8)]
+    assert [ln.text for ln in in_reading_order(prose, _join_segments, 0.0, 600.0)] == [s.text for s in prose]
+
+
+def test_a_real_two_column_paper_reads_down_each_column() -> None:
+    doc = read_pdf_document(CORPUS / "revtex-apssamp.pdf")
+    assert doc.kind == "document" and doc.title == "Manuscript Title: with Forced Linebreak"
+    # Authors' institutions under the title are bylines, not narration.
+    assert any(b.kind == "byline" and "Third institution" in b.text for b in doc.pages[0].blocks)
+    # Body-sized capitals with a roman numeral are the paper's sections (its body font reads bold
+    # throughout, so bold is ignored).
+    heads = [s.heading for s in sections(doc)]
+    assert "II. MATH AND EQUATIONS" in heads and "III. CROSS-REFERENCING" in heads
+    page2 = " ".join(b.text for b in doc.pages[1].blocks)
+    # The left column's sentence runs on in the left column, not into the right one's first line.
+    assert "see the natbib documentation for further details" in page2
+    assert page2.index("natbib documentation") < page2.index("Example citations")
+    # TeX's logo lowers its E into the next letters' boxes: the word is read once, not "REVTE TEX EX".
+    assert "Because REVTEX uses the natbib package" in " ".join(b.text for b in doc.pages[0].blocks)
+
+
+def test_titles_from_scaled_fonts_footnote_marks_and_excerpts() -> None:
+    # llncsdoc sets every font at 1 pt and scales it: the size comes from the glyphs' boxes.
+    manual = read_pdf_document(CORPUS / "llncsdoc.pdf")
+    assert manual.title is not None and manual.title.startswith(
+        "Instructions for Using Springer’s llncs Class"
+    )
+    assert "1 Installation" in [s.heading for s in sections(manual)]
+    # A page that starts at "1 Introduction" is an excerpt without a title, not one titled so.
+    assert read_pdf_document(CORPUS / "markitdown-autogen-paper.pdf").title is None

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from reelwright.eval.bench import CASES
 from reelwright.ingest.files import inspect_files
 from reelwright.pipeline.script import hold_visuals, length_notes
 from reelwright.plan.base import Pacing, PlanRequest
@@ -234,6 +235,27 @@ def test_length_notes_say_when_material_runs_out() -> None:
     assert length_notes(board, 118.0) == []
     (note,) = length_notes(board, 60.0)
     assert "60 s of the 120 s" in note
+
+
+def test_a_short_video_is_explained_once_not_by_the_planner_and_the_pipeline() -> None:
+    request = PlanRequest.of("A 45 second video about our bakery. We bake rye bread every morning.")
+    planned = OfflinePlanner().plan(request, Pacing())
+    (said,) = [m for m in planned.messages if "shorter" in m]
+    assert "45 s asked for" in said and "REELWRIGHT_LLM_BASE_URL" in said
+    # The finished video is shorter, as the planner said: the pipeline adds no second note.
+    assert length_notes(planned.storyboard, 15.0, planned.messages) == []
+    # Without the planner's note (a model's short script), the pipeline says it.
+    assert length_notes(planned.storyboard, 15.0, ()) != []
+    # Too long is never explained by the planner's note.
+    assert length_notes(planned.storyboard, 80.0, planned.messages) != []
+
+
+def test_a_german_brief_that_fills_its_length_carries_no_shorter_note() -> None:
+    rich = next(c for c in CASES if c.name == "de-rich")
+    planned = OfflinePlanner().plan(PlanRequest.of(rich.prompt), Pacing())
+    assert not any("shorter" in m for m in planned.messages), planned.messages
+    thin = next(c for c in CASES if c.name == "de-brief")
+    assert any("shorter" in m for m in OfflinePlanner().plan(PlanRequest.of(thin.prompt), Pacing()).messages)
 
 
 def _board(*visuals: TitleCard | BulletSlide | PdfPage) -> Storyboard:

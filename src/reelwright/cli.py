@@ -368,6 +368,10 @@ def eval_(
         bool, typer.Option(help="With --bench: measure length by synthesising the narration (slower).")
     ] = False,
     details: Annotated[bool, typer.Option(help="With --bench: print each case's problems.")] = False,
+    case: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(help="With --bench: only this case (repeatable; names as in the table)."),
+    ] = None,
 ) -> None:
     """Score a planner's prompt adherence on a fixed set of briefs (length, orientation, mentions...)."""
     from reelwright.config import Settings
@@ -382,7 +386,7 @@ def eval_(
         )
     factory: Callable[[], Planner] = (lambda: planner_for(settings)) if planner == "llm" else OfflinePlanner
     if bench:
-        _print_bench(factory, fast=fast, details=details, speak=speak)
+        _print_bench(factory, fast=fast, details=details, speak=speak, names=case or [])
         return
     header, rows, total = results_table(run_eval(factory))
     table = Table(*header, box=None)
@@ -392,10 +396,16 @@ def eval_(
     out.print(total, highlight=False)
 
 
-def _print_bench(factory: Callable[[], Planner], *, fast: bool, details: bool, speak: bool) -> None:
+def _print_bench(
+    factory: Callable[[], Planner], *, fast: bool, details: bool, speak: bool, names: list[str]
+) -> None:
     from reelwright.eval.bench import CASES, bench_table, run_bench
 
-    results = run_bench(factory, [c for c in CASES if c.fast or not fast], speak=speak)
+    unknown = set(names) - {c.name for c in CASES}
+    if unknown:
+        raise _fail(ReelwrightError(f"no bench case named {', '.join(sorted(unknown))}"))
+    cases = [c for c in CASES if (c.fast or not fast) and (not names or c.name in names)]
+    results = run_bench(factory, cases, speak=speak)
     header, rows, total = bench_table(results)
     table = Table(*header, box=None)
     for row in rows:

@@ -4,21 +4,25 @@ Per page, PDFium reports text segments (runs of characters on one line in one st
 rectangles; the font size and weight of each come from its first character. Segments on the same
 baseline become lines, running text is removed (:mod:`reelwright.ingest.running_text`), lines of
 one style that follow each other become blocks, and sizes relative to the body text make titles
-and headings. Reading order is top to bottom, then left to right.
+and headings. Reading order is top to bottom, then left to right, column by column where the page
+has columns (:mod:`reelwright.ingest.columns`).
 """
 
 from __future__ import annotations
 
 import ctypes
+import itertools
 import re
 import statistics
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from reelwright.ingest.columns import in_reading_order
 from reelwright.ingest.document import Block, BlockKind, Document, Page, page_role
 from reelwright.ingest.pdf import PDFIUM_LOCK, PdfError, clean_text
 from reelwright.ingest.running_text import Line, find_running, is_page_number
@@ -28,6 +32,11 @@ __all__ = ["read_pdf_document"]
 _BULLET = re.compile(r"^\s*(?:[•◦▪■□●○‣►▶▸➢➤✓✔·*–—-]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)])\s+")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|[-_]b$|cmbx|sfbx|sfsx|bx\d", re.IGNORECASE)
 _NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
+_FOOTNOTE_MARK = re.compile(r"\s*[∗*†‡§¶]+$")  # after a title: its footnote's mark
+_TITLE_PAGE_AFFILIATION = re.compile(
+    r"\b(?:institution|institute|universit\w*|department|laborator\w*|affiliation|address)\b", re.I
+)
+_ROMAN_HEADING = re.compile(r"^[IVX]{1,4}\.\s+[A-Z]")
 _HEADING_GROWTH = 1.12
 _RUN_ON = frozenset(
     [
@@ -64,6 +73,10 @@ def _segment_style(textpage: Any, rect: tuple[float, float, float, float]) -> tu
         index = pdfium_c.FPDFText_GetCharIndexAtPos(textpage, x, mid, 2.0, 2.0)
         if index >= 0:
             size = float(pdfium_c.FPDFText_GetFontSize(textpage, index))
+            if size < 3:
+                # A font set at 1 pt and scaled by the text matrix (some TeX output): the box's
+                # height stands in for the size.
+                size = top - bottom
             weight = int(pdfium_c.FPDFText_GetFontWeight(textpage, index))
             name = ctypes.create_string_buffer(128)
             flags = ctypes.c_int()
@@ -88,22 +101,57 @@ def _page_lines(page: Any) -> tuple[list[Line], float, float]:
             segments.append(Line(text.strip(), left, height - top, right, height - bottom, size, bold))
     finally:
         textpage.close()
-    return _join_segments(segments), float(width), float(height)
+    # Column by column where the page has columns (a two-column paper, a reference card).
+    return in_reading_order(segments, _join_segments, 0.0, float(width)), float(width), float(height)
+
+
+def _same_baseline(a: Line, b: Line) -> bool:
+    overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return overlap > 0.5 * (min(a.bottom - a.top, b.bottom - b.top) or 1.0)
+
+
+def _joined(parts: list[Line]) -> str:
+    """The segments' text in order. Where two boxes overlap (TeX's logo lowers its E into the next
+    letters), PDFium gives the shared letters to both: they are said once, with no space between."""
+    text = parts[0].text if parts else ""
+    for prev, seg in itertools.pairwise(parts):
+        shared = 0
+        if seg.x0 < prev.x1 - 0.5:
+            shared = next(
+                (k for k in range(min(len(text), len(seg.text)), 0, -1) if text.endswith(seg.text[:k])), 0
+            )
+        # Letters only: digits in a matrix's cells overlap too, and are all meant.
+        if shared and seg.text[:shared].isalpha():
+            text += seg.text[shared:]
+        else:
+            text += " " + seg.text
+    return text
 
 
 def _join_segments(segments: list[Line]) -> list[Line]:
     """Segments that share a baseline become one line (a bold word inside a sentence, a superscript)."""
-    lines: list[list[Line]] = []
-    for seg in sorted(segments, key=lambda s: (round(s.bottom, 0), s.x0)):
-        for line in lines:
-            last = line[-1]
-            overlap = min(last.bottom, seg.bottom) - max(last.top, seg.top)
-            shorter = min(last.bottom - last.top, seg.bottom - seg.top) or 1.0
-            if overlap > 0.5 * shorter and -2 < seg.x0 - last.x1 < 4 * max(last.size, seg.size):
-                line.append(seg)
+    # Segments sharing a baseline first, whatever their order (a word in typewriter type sits a
+    # little lower than the words around it), then split where the white between two is wide.
+    rows: list[list[Line]] = []
+    for seg in sorted(segments, key=lambda s: (s.top, s.x0)):
+        for row in rows:
+            if any(_same_baseline(other, seg) for other in row):
+                row.append(seg)
                 break
         else:
-            lines.append([seg])
+            rows.append([seg])
+    lines: list[list[Line]] = []
+    for row in rows:
+        row.sort(key=lambda s: s.x0)
+        line = [row[0]]
+        for seg in row[1:]:
+            last = line[-1]
+            if seg.x0 - last.x1 < 4 * max(last.size, seg.size):
+                line.append(seg)
+            else:
+                lines.append(line)
+                line = [seg]
+        lines.append(line)
     out = []
     for parts in lines:
         main = max(parts, key=lambda s: len(s.text))
@@ -114,7 +162,7 @@ def _join_segments(segments: list[Line]) -> list[Line]:
             for k, s in enumerate(parts)
             if not (k > 0 and s.size < 0.8 * main.size and re.fullmatch(r"[\d*†‡,]+", s.text))
         ]
-        text = " ".join(s.text for s in kept)
+        text = _joined(kept)
         if len(kept) > 1 and kept[0].size < 0.8 * main.size and re.fullmatch(r"\d{1,2}", kept[0].text):
             text = kept[0].text + ". " + " ".join(s.text for s in kept[1:])
         chars = sum(len(s.text) for s in kept) or 1
@@ -141,6 +189,20 @@ def _body_size(pages: list[list[Line]]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
+def _without_uniform_bold(pages: list[list[Line]], body: float) -> list[list[Line]]:
+    """Bold means nothing where the body text itself reads as bold (a font whose weight PDFium
+    cannot tell reports every line bold): then no line is bold, or all of it would be headings."""
+    chars = bold = 0
+    for lines in pages:
+        for ln in lines:
+            if abs(ln.size - body) < 0.6:
+                chars += len(ln.text)
+                bold += len(ln.text) if ln.bold else 0
+    if not chars or bold <= 0.5 * chars:
+        return pages
+    return [[replace(ln, bold=False) for ln in lines] for lines in pages]
+
+
 def _is_deck(widths: list[float], heights: list[float], pages: list[list[Line]]) -> bool:
     landscape = sum(w > 1.15 * h for w, h in zip(widths, heights, strict=True)) > len(widths) / 2
     words = [sum(len(ln.text.split()) for ln in lines) for lines in pages]
@@ -165,6 +227,8 @@ def _looks_like_heading(line: Line, body: float, deck: bool) -> bool:
         return False
     if line.size >= body * _HEADING_GROWTH:
         return True
+    if _ROMAN_HEADING.match(line.text) and line.text.upper() == line.text:
+        return True  # "II. MATH AND EQUATIONS": a physics paper's section in body-sized capitals
     # Bold body-sized lines: "1.2. What is this spec?", or a capitalised short line that does not
     # run on into the next ("update-mime-database is passed the" is code in a sentence).
     if deck or not line.bold or words > 10 or line.text.endswith("."):
@@ -283,6 +347,7 @@ def build_document(raw_pages: list[list[Line]], widths: list[float], heights: li
     """The model from each page's laid-out lines (separate from PDFium, so it can be tested alone)."""
     deck = _is_deck(widths, heights, raw_pages)
     body = _body_size(raw_pages)
+    raw_pages = _without_uniform_bold(raw_pages, body)
     running = find_running(raw_pages, heights, body_size=body, deck=deck)
     removed: list[str] = []
     pages_lines: list[list[Line]] = []
@@ -352,6 +417,9 @@ def _title(lines: list[Line], body: float) -> str | None:
         return None
     parts = [ln.text for ln in candidates if ln.size >= largest - 0.5]
     title = clean_text("\n".join(parts[:3])).replace("\n", " ").strip()
+    title = _FOOTNOTE_MARK.sub("", title)
+    if _NUMBERED_HEADING.match(title):
+        return None  # "1 Introduction": an excerpt that starts at a section, not a title
     return title if 1 <= len(title.split()) <= 20 else None
 
 
@@ -361,7 +429,10 @@ def _mark_title(blocks: list[Block], title: str) -> list[Block]:
     body_started = False
     for b in _title_block(blocks, title):
         numbered = b.kind == "heading" and _NUMBERED_HEADING.match(b.text)
-        if b.kind in ("title", "bullet") or body_started or numbered or len(b.text.split()) > 10:
+        # Authors' institutions and addresses under the title run long but are bylines all the same.
+        affiliation = len(b.text.split()) <= 30 and _TITLE_PAGE_AFFILIATION.search(b.text)
+        too_long = len(b.text.split()) > 10 and not affiliation
+        if b.kind in ("title", "bullet") or body_started or numbered or too_long:
             body_started = body_started or (b.kind != "title")
             out.append(b)
         elif any(x.kind == "title" for x in out):
@@ -374,6 +445,7 @@ def _mark_title(blocks: list[Block], title: str) -> list[Block]:
 def _title_block(blocks: list[Block], title: str) -> list[Block]:
     out: list[Block] = []
     for b in blocks:
+        b = replace(b, text=_FOOTNOTE_MARK.sub("", b.text)) if b.kind == "heading" else b
         if (
             b.kind == "heading"
             and (b.text == title or b.text in title)

@@ -139,7 +139,7 @@ def run(job: RenderJob, planner: Planner | None = None, hooks: Hooks | None = No
             duration=rendered.duration,
             stage_seconds=timings,
             messages=said,
-            notes=length_notes(board, rendered.duration),
+            notes=length_notes(board, rendered.duration, said),
         )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

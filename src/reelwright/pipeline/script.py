@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from reelwright.avatar.catalogue import get_avatar
 from reelwright.errors import InputError
 from reelwright.pipeline.publish import for_export
 from reelwright.pipeline.stages import Hooks
-from reelwright.plan.base import Pacing, Planner, PlanRequest, PlanResult
+from reelwright.plan.base import Pacing, Planner, PlanRequest, PlanResult, explains_short_video
 from reelwright.plan.language import voice_notes
 from reelwright.render.timeline import build_timeline
 from reelwright.request import VideoRequest
@@ -156,10 +157,13 @@ def hold_visuals(board: Storyboard, short_by: float) -> Storyboard:
     return board.model_copy(update={"scenes": scenes})
 
 
-def length_notes(board: Storyboard, duration: float) -> list[str]:
-    """Say so when the material could not honestly fill the requested length."""
+def length_notes(board: Storyboard, duration: float, said: Sequence[str] = ()) -> list[str]:
+    """Say so when the material could not honestly fill the requested length, unless the planner's
+    messages (``said``) already told the user why the video is shorter: one note, not two."""
     target = board.target_duration
     if target is None or abs(duration - target) / target <= DURATION_TOLERANCE:
+        return []
+    if duration < target and explains_short_video(said):
         return []
     if duration < target:
         return [

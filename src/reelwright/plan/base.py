@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -13,6 +14,15 @@ if TYPE_CHECKING:
     from reelwright.plan.chat_rules import Revision
 
 DEFAULT_DURATION = 50.0  # seconds, when the user names none (the middle of the promised 45–60 s)
+
+# Every planner note that explains a shorter video than asked says this, so the pipeline can tell
+# it has been said and does not add a length note of its own that says the same thing again.
+SHORTER_THAN_ASKED = "may be shorter than"
+
+
+def explains_short_video(messages: Sequence[str]) -> bool:
+    """Whether the planner already told the user why the video is shorter than asked."""
+    return any(SHORTER_THAN_ASKED in m for m in messages)
 
 
 @dataclass(frozen=True)

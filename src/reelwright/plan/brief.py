@@ -99,6 +99,16 @@ _ATTACHMENT = re.compile(
 )
 
 
+# A subject that points at the file rather than naming a topic: "the attached two-column paper
+# template", "how-to from the attached instructions", "to this project from its README".
+_POINTS_AT_FILE = re.compile(
+    r"\battached\b|\b(?:from|in|of)\s+(?:the|this|its|these|our)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:readme|document|deck|slides|file|pdf|paper|page|instructions|manual|card|report)\b|"
+    r"^(?:this|these)\s+(?:[\w-]+\s+){0,2}(?:document|deck|slides|file|pdf|paper|page|card|report)\b",
+    re.I,
+)
+
+
 @dataclass
 class Brief:
     subject: str  # what the video is about, in the user's words ("our spring sale at Hollow Oak Books")
@@ -215,7 +225,7 @@ def read_brief(prompt: str) -> Brief:
         first = re.split(r"(?i)\s*,?\s+(?:covering|highlighting|featuring|including)\b", first)[0]
     subject, audience, invitation = _subject(first)
     subject = _capped(subject, MAX_SUBJECT_CHARS)  # said in a sentence: a run-on word must not be all of it
-    about_attachment = not subject or bool(_ATTACHMENT.match(subject))
+    about_attachment = not subject or bool(_ATTACHMENT.match(subject) or _POINTS_AT_FILE.search(subject))
     kind_title = None
     if audience and re.search(r"\b(?:onboarding|welcome)\b", first, re.I):
         org = re.search(r"\b(?:at|of|to|joining)\s+((?:[A-Z][\w&.'-]*\s*)+)", audience)

@@ -20,10 +20,20 @@ from PIL import Image
 from pydantic import BaseModel, Field
 
 from reelwright.avatar.catalogue import AVATARS, get_avatar
+from reelwright.ingest.document import sections
 from reelwright.ingest.files import InputFile
 from reelwright.ingest.sandbox import render_pdf_page  # bounded: a page must not take the worker down
 from reelwright.llm.client import ChatClient, LlmUnavailable, Message
-from reelwright.plan.base import DEFAULT_DURATION, Pacing, Planner, PlanRequest, PlanResult, Reading
+from reelwright.plan.base import (
+    DEFAULT_DURATION,
+    SHORTER_THAN_ASKED,
+    Pacing,
+    Planner,
+    PlanRequest,
+    PlanResult,
+    Reading,
+)
+from reelwright.plan.brief import read_brief
 from reelwright.plan.chat_rules import Revision
 from reelwright.plan.draft import (
     DraftPlan,
@@ -34,8 +44,11 @@ from reelwright.plan.draft import (
     to_storyboard,
 )
 from reelwright.plan.facts import invented_numbers
+from reelwright.plan.language import detect_language
 from reelwright.plan.offline import OfflinePlanner
 from reelwright.plan.prompt import read_prompt
+from reelwright.plan.script import disagreement
+from reelwright.plan.summarise import outline
 from reelwright.request import (
     MAX_ADDITION_CHARS,
     MAX_ADDITIONS,
@@ -50,7 +63,9 @@ from reelwright.voice.catalogue import VOICES
 
 log = logging.getLogger("reelwright.plan")
 
-MAX_PAGE_TEXT = 1500  # characters of each PDF page's text the model reads
+MAX_PAGE_TEXT = 1500  # characters of each slide's text the model reads
+MAX_SECTION_TEXT = 2500  # characters of each section of a document
+MAX_DOCUMENT_TEXT = 24_000  # characters of one document in all
 MAX_IMAGES = 6  # page renders and pictures sent as images
 IMAGE_SIDE = 768
 WORD_SLACK = 0.15  # a narration within ±15 % of the budget is accepted; the voice stage fine-tunes
@@ -82,35 +97,105 @@ def _image_part(image: Image.Image) -> dict[str, Any]:
     return {"type": "image_url", "image_url": {"url": f"data:image/jpeg;base64,{data}"}}
 
 
-def describe_files(files: list[InputFile]) -> tuple[str, list[dict[str, Any]]]:
-    """The files as the model reads them: text descriptions, and images of pages and pictures."""
+def describe_document(n: int, f: InputFile) -> list[str]:
+    """A PDF or document as its model reads it: the title, then each slide (heading, points,
+    speaker notes) or each section (heading, text), running text and back matter already gone."""
+    doc = f.document
+    assert doc is not None
+    deck = doc.kind == "deck"
+    what = "slide" if deck else "section"
+    label = "PDF" if f.kind == "pdf" else f"document ({f.mime})"
+    count = len(doc.content_pages()) if deck else len(sections(doc))
+    lines = [
+        f"File {n}: {label} {f.name!r}, a {'slide deck' if deck else 'document'}"
+        + (f" titled {doc.title!r}" if doc.title else "")
+        + f", {len(doc.pages)} pages, {count} {what}s. Headers, footers, page numbers and "
+        "navigation bars are removed; outline, thank-you and reference pages are left out."
+    ]
+    if f.kind == "document":
+        lines.append(
+            f"  Each {what} is shown as a designed slide of its heading and points (use it as a file "
+            "visual with its page number). Speaker notes, where given, are what the presenter says "
+            "over that slide."
+        )
+    parts = outline(doc)
+    if parts:
+        # What an agenda slide lists (the slide itself is left out) or the top-level headings.
+        lines.append(f"  Its parts, in order: {'; '.join(parts)}.")
+    budget = MAX_DOCUMENT_TEXT
+    if deck:
+        for page in doc.content_pages():
+            points = [b.text for b in page.blocks if b.kind == "bullet"]
+            prose = [b.text for b in page.blocks if b.kind == "paragraph"]
+            parts = [page.heading or "(no heading)"]
+            if points:
+                parts.append("Points: " + "; ".join(points))
+            if prose:
+                parts.append(" ".join(prose))
+            text = ". ".join(p.rstrip(".") for p in parts)[:MAX_PAGE_TEXT]
+            notes = f" Speaker notes: {' '.join(page.notes.split())}" if page.notes.strip() else ""
+            lines.append(f"  File {n} slide {page.number} text: {text}.{notes}")
+            budget -= len(lines[-1])
+            if budget <= 0:
+                lines.append("  (the remaining slides are left out for length)")
+                break
+        return lines
+    for section in sections(doc):
+        # Sub-headings stay marked as such, so the model does not read "1.1. Version" as prose.
+        body = " ".join(
+            f"[{b.text}]" if b.kind == "heading" else ("• " if b.kind == "bullet" else "") + b.text
+            for b in section.blocks
+        )
+        where = (
+            f"page {section.pages[0]}"
+            if len(section.pages) == 1
+            else f"pages {section.pages[0]}-{section.pages[-1]}"
+        )
+        head = section.heading or "(before the first heading)"
+        lines.append(f"  File {n} section {head!r} ({where}): {' '.join(body.split())[:MAX_SECTION_TEXT]}")
+        budget -= len(lines[-1])
+        if budget <= 0:
+            lines.append("  (the remaining sections are left out for length)")
+            break
+    return lines
+
+
+def describe_files(files: list[InputFile], *, with_images: bool = True) -> tuple[str, list[dict[str, Any]]]:
+    """The files as the model reads them: the document model of PDFs and documents (not their flat
+    text), descriptions of the other media, and (``with_images``, for a model that takes them)
+    images of pages and pictures."""
+    max_images = MAX_IMAGES if with_images else 0
     lines: list[str] = []
     images: list[dict[str, Any]] = []
     for n, f in enumerate(files, start=1):
         if f.kind == "pdf":
-            lines.append(f"File {n}: PDF {f.name!r}, {len(f.page_texts)} pages.")
-            for page, text in enumerate(f.page_texts, start=1):
-                snippet = " ".join(text.split())[:MAX_PAGE_TEXT]
-                lines.append(f"  File {n} page {page} text: {snippet or '(no text)'}")
-                if len(images) < MAX_IMAGES:
-                    try:
-                        images.append(_image_part(render_pdf_page(f.path, page, IMAGE_SIDE, IMAGE_SIDE)))
-                        lines.append(f"  (file {n} page {page} is attached as image {len(images)})")
-                    except Exception:  # an image is a bonus; its text is already there
-                        log.debug("could not render %s page %d", f.path, page, exc_info=True)
+            if f.document is not None:
+                lines += describe_document(n, f)
+            else:  # no layout could be read: the cleaned page text stands in
+                lines.append(f"File {n}: PDF {f.name!r}, {len(f.page_texts)} pages.")
+                for page, text in enumerate(f.page_texts, start=1):
+                    snippet = " ".join(text.split())[:MAX_PAGE_TEXT]
+                    lines.append(f"  File {n} page {page} text: {snippet or '(no text)'}")
+            pages = [p.number for p in f.document.content_pages()] if f.document else []
+            for page in pages or range(1, len(f.page_texts) + 1):
+                if len(images) >= max_images:
+                    break
+                try:
+                    images.append(_image_part(render_pdf_page(f.path, page, IMAGE_SIDE, IMAGE_SIDE)))
+                    lines.append(f"  (file {n} page {page} is attached as image {len(images)})")
+                except Exception:  # an image is a bonus; its text is already there
+                    log.debug("could not render %s page %d", f.path, page, exc_info=True)
         elif f.kind == "document":
-            what = {"deck": "slide", "document": "section"}[f.document.kind] if f.document else "section"
-            lines.append(
-                f"File {n}: document {f.name!r} ({f.mime}), {len(f.page_texts)} {what}s; each is shown "
-                "as a designed slide of its heading and points (use it as a file visual with its page "
-                "number). Speaker notes, where given, are what the presenter says over that slide."
-            )
-            for page, text in enumerate(f.page_texts, start=1):
-                snippet = " ".join(text.split())[:MAX_PAGE_TEXT]
-                lines.append(f"  File {n} {what} {page} text: {snippet or '(no text)'}")
+            if f.document is not None:
+                lines += describe_document(n, f)
+            else:
+                lines.append(f"File {n}: document {f.name!r} ({f.mime}), {len(f.page_texts)} sections.")
+                for page, text in enumerate(f.page_texts, start=1):
+                    snippet = " ".join(text.split())[:MAX_PAGE_TEXT]
+                    lines.append(f"  File {n} section {page} text: {snippet or '(no text)'}")
         elif f.kind == "image":
             lines.append(f"File {n}: picture {f.name!r}, {f.width}x{f.height}; shown with a slow zoom.")
-            if len(images) < MAX_IMAGES:
+            if len(images) < max_images:
                 try:
                     with Image.open(f.path) as im:
                         images.append(_image_part(im))
@@ -127,6 +212,24 @@ def describe_files(files: list[InputFile]) -> tuple[str, list[dict[str, Any]]]:
                 f"File {n}: audio {f.name!r}, {f.duration or 0:.0f} s; background music (not shown)."
             )
     return "\n".join(lines), images
+
+
+def _brief_reading(prompt: str) -> str:
+    """What the brief asks to be said, as the offline planner reads it: its points in order and the
+    facts it states, each of which the narration must say in the user's words."""
+    brief = read_brief(prompt)
+    parts = []
+    detected = detect_language(prompt)
+    english = detected is None or detected.language == "en"  # the brief reader reads English
+    if english and not brief.about_attachment and brief.subject:
+        parts.append(f"The brief's subject: {brief.subject}. A title of at most 8 words: {brief.title}.")
+    if brief.points:
+        parts.append("Points the brief lists, one scene each in this order: " + "; ".join(brief.points) + ".")
+    if brief.facts:
+        parts.append("Facts the brief states; say every one, in these words: " + "; ".join(brief.facts) + ".")
+    if brief.calls:
+        parts.append("Call to action, said last: " + " ".join(brief.calls))
+    return "\n".join(parts)
 
 
 def _catalogue(language: str | None) -> str:
@@ -193,6 +296,16 @@ class LlmPlanner:
             offline = self.fallback.plan(request, pacing)
             # Re-plans of this job stay offline: consistent, and no more waiting on the model.
             return PlanResult(offline.storyboard, (said, *offline.messages), _FellBack(offline))
+        mismatch = disagreement(request, read_brief(request.video.prompt)) if request.files else None
+        if mismatch is not None and request.previous is None:
+            messages.insert(0, mismatch)
+        if board.narration_words() < (1 - WORD_SLACK) * words:
+            # The model could not fill the length from what it was given (it must not invent):
+            # said here, so the pipeline's own length note does not say it a second time.
+            messages.append(
+                f"The language model found less to say than the {target:.0f} s asked for, so the video "
+                f"{SHORTER_THAN_ASKED} asked. Add points or attach a document for a longer video."
+            )
         return PlanResult(board, tuple(messages), memo)
 
     def replan(self, request: PlanRequest, previous: PlanResult, pacing: Pacing) -> PlanResult:
@@ -240,7 +353,9 @@ class LlmPlanner:
         system = _SYSTEM.format(
             words=words, wps=pacing.words_per_second * speed, target=target, scene_rule=scene_rule
         )
-        files_text, images = describe_files(request.files)
+        # Pages are rendered only for a server that takes images (one that refused them once is
+        # not sent them again, so they are not drawn for nothing).
+        files_text, images = describe_files(request.files, with_images=self.client.accepts_images)
         pinned = [
             f"{label}: {value}"
             for label, value in (
@@ -258,6 +373,7 @@ class LlmPlanner:
             part
             for part in (
                 f"The brief:\n{request.video.prompt}",
+                _brief_reading(request.video.prompt),
                 f"Target length: {target:.0f} seconds (about {words} words of narration).",
                 "The user chose: " + ", ".join(pinned) + "." if pinned else "",
                 f"Attached files:\n{files_text}" if request.files else "No files are attached.",

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from reelwright.avatar.catalogue import get_avatar, pick_avatar
 from reelwright.errors import InputError
 from reelwright.ingest.files import InputFile
-from reelwright.plan.base import DEFAULT_DURATION, Pacing, PlanRequest, PlanResult, Reading
+from reelwright.plan.base import (
+    DEFAULT_DURATION,
+    SHORTER_THAN_ASKED,
+    Pacing,
+    PlanRequest,
+    PlanResult,
+    Reading,
+)
 from reelwright.plan.chat_rules import read_message, resolve_topics
 from reelwright.plan.language import language_name, voice_for_prompt
 from reelwright.plan.localized import PHRASES, read_local_prompt
@@ -247,6 +254,16 @@ class OfflinePlanner:
             blocks = self._fit_scene_count([b for b in planned if not b.spare], target, max_scenes)
             self._choose_sentences(blocks, target, pacing)
             self._add_spares(blocks, spares, target, pacing, max_scenes)
+            words = sum(len(s.split()) for b in blocks for s in b.chosen)
+            if words / pacing.words_per_second + pacing.scene_overhead * len(blocks) < 0.9 * target:
+                # Only the user's words, and linking lines where we have them in this language:
+                # a thin brief makes a shorter video, and the user is told why (once).
+                ph = PHRASES.get(language)
+                notes.append(
+                    f"Without a language model, a script in {language_name(language)} says only your "
+                    f"own words{' and a few linking lines' if ph else ''}, so the video "
+                    f"{SHORTER_THAN_ASKED} asked; configure REELWRIGHT_LLM_BASE_URL for a full script."
+                )
 
         # "Start with the demo": the scene the user picked opens the video, whatever the plan's order.
         first = [b for b in blocks if b.id == request.video.first_scene]
@@ -279,14 +296,6 @@ class OfflinePlanner:
         only where we have them in that language (see :mod:`reelwright.plan.localized`)."""
         local = read_local_prompt(request.video.prompt, language)
         ph = PHRASES.get(language)
-        # Said every time: the English planner fills a length with questions to the viewer,
-        # which have no translation here, so a thin brief makes a shorter video.
-        note = (
-            f"Without a language model, a script in {language_name(language)} says only your own "
-            f"words{' and a few linking lines' if ph else ''}, so the video may be shorter than "
-            "asked; configure REELWRIGHT_LLM_BASE_URL for a full script."
-        )
-        notes.append(note)
         blocks = [
             _Block(
                 "intro",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reelwright.ingest.files import InputFile
-from reelwright.plan.base import Pacing, PlanRequest
+from reelwright.plan.base import SHORTER_THAN_ASKED, Pacing, PlanRequest
 from reelwright.plan.brief import Brief, point_heading, point_sentence, points_sentence, read_brief
 from reelwright.plan.prompt import title_case
 from reelwright.plan.summarise import (
@@ -148,6 +148,26 @@ def material_units(request: PlanRequest) -> list[Unit]:
     return units
 
 
+def disagreement(request: PlanRequest, brief: Brief, units: list[Unit] | None = None) -> str | None:
+    """What to tell the user when the brief's subject is nowhere in the attached documents (a "Q3
+    product launch" brief with a file-format specification attached), or None when they agree.
+    Both planners say it: the offline one then follows the file, a model is told to."""
+    units = material_units(request) if units is None else units
+    documents = [f.document for f in request.files if f.kind in _DOCUMENT_KINDS and f.document is not None]
+    doc_titles = [d.title for d in documents if d.title]
+    vocabulary = {w for u in units for s in u.sentences for w in content_words(s)}
+    vocabulary |= {w for t in doc_titles for w in content_words(t)}
+    subject_words = set(content_words(brief.subject))
+    if not units or brief.about_attachment or not subject_words or subject_words & vocabulary:
+        return None
+    what = f"“{doc_titles[0]}”" if doc_titles else "the attached file"
+    return (
+        f"Your brief asks for a video about {brief.subject}, but the attached file is {what}, which "
+        "does not mention it; the video follows the file and says what your brief states. Attach "
+        "material about your subject, or change the brief, for a video about it."
+    )
+
+
 def write_script(
     request: PlanRequest, target: float, pacing: Pacing, max_scenes: int, dropped: set[str], *, tone: str
 ) -> Script:
@@ -160,23 +180,19 @@ def write_script(
     documents = [f.document for f in request.files if f.kind in _DOCUMENT_KINDS and f.document is not None]
     doc_titles = [d.title for d in documents if d.title]
     decks = sum(d.kind == "deck" for d in documents)
+    for f in request.files:
+        doc = f.document if f.kind in _DOCUMENT_KINDS else None
+        if doc is not None and doc.running and not document_units(doc, str(f.path)):
+            # Every line repeats on every page (a test print, a template): nothing to narrate.
+            messages.append(
+                f"{f.name} has no text to narrate apart from its running headers, footers and page "
+                "numbers, so the video only names it."
+            )
     first_document = next((f.document for f in request.files if f.document is not None), None)
-    vocabulary = {w for u in units for s in u.sentences for w in content_words(s)}
-    vocabulary |= {w for t in doc_titles for w in content_words(t)}
-    subject_words = set(content_words(brief.subject))
-    disagree = (
-        bool(units)
-        and not brief.about_attachment
-        and bool(subject_words)
-        and not (subject_words & vocabulary)
-    )
-    if disagree:
-        what = f"“{doc_titles[0]}”" if doc_titles else "the attached file"
-        messages.append(
-            f"Your brief asks for a video about {brief.subject}, but the attached file is {what}, which "
-            "does not mention it; the video follows the file and says what your brief states. Attach "
-            "material about your subject, or change the brief, for a video about it."
-        )
+    mismatch = disagreement(request, brief, units)
+    disagree = mismatch is not None
+    if mismatch is not None:
+        messages.append(mismatch)
 
     if doc_titles and (brief.about_attachment or disagree or not brief.subject):
         title = short_title(doc_titles[0])
@@ -352,8 +368,8 @@ def write_script(
         # No estimate in the words: the same note then reads the same after a re-plan for the measured
         # pace, and the pipeline reports the finished video's real length next to it.
         messages.append(
-            f"Without a language model the offline planner says only what {source}, so the video may be "
-            f"shorter than the {target:.0f} s asked for. Add points or attach a document for a longer "
-            f"video, or {LLM_HINT}."
+            f"Without a language model the offline planner says only what {source}, so the video "
+            f"{SHORTER_THAN_ASKED} the {target:.0f} s asked for. Add points or attach a document for a "
+            f"longer video, or {LLM_HINT}."
         )
     return Script(title=title, scenes=scenes, messages=messages)

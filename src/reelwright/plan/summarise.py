@@ -226,7 +226,7 @@ def outline(doc: Document) -> list[str]:
             for label in [_heading_label(b.text)]
             if label and not _BACK_MATTER.match(label)
         ]
-    items = [re.sub(r"^\d+\.?\s+", "", i).strip(" .:") for i in items]
+    items = [_NUMBERING.sub("", i).strip(" .:") for i in items]
     items = [i for i in items if i and len(i.split()) <= 8]
     items = [i for i in items if i.lower() != (doc.title or "").lower()]  # the title is said already
     return items if 2 <= len(items) <= 6 else []
@@ -235,8 +235,17 @@ def outline(doc: Document) -> list[str]:
 def _heading_label(text: str | None) -> str | None:
     if not text:
         return None
-    label = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", text).strip(" .:")
+    label = _NUMBERING.sub("", text).strip(" .:")
+    if re.fullmatch(r"[0-9a-f]{4,}(?:-[0-9a-f]{2,})+", label, re.I):
+        return None  # an identifier (a UUID left on a slide) is no heading to say
+    if label.isupper() and len(label) > 4:
+        label = label.capitalize()  # "MATH AND EQUATIONS" is said, and shown, as a heading in words
     return label or None
+
+
+# A section number before a heading: "2.1 ", "2. ", "II. ", "A. " (a letter needs its dot, so the
+# article in "A Nested Shape" stays).
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVX]{1,4}\.|[A-Z]\.)\s+")
 
 
 def document_units(doc: Document, source: str, *, appendix: bool = False) -> list[Unit]:

@@ -37,11 +37,13 @@ class _Child:
 
     proc: subprocess.Popen[bytes] | None = None
 
-    def _spawn(self, command: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-        """``python -m reelwright <command>`` in a new session, its output appended to ``log``."""
+    def _spawn(
+        self, command: str, env: dict[str, str], log: Path, *args: str
+    ) -> subprocess.Popen[bytes]:
+        """``python -m reelwright <command> <args>`` in a new session, its output appended to ``log``."""
         with log.open("ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "reelwright", command],
+                [sys.executable, "-m", "reelwright", command, *args],
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -128,11 +130,13 @@ def wait_done(client: httpx.Client, session_id: str, timeout: float = 240) -> di
 class Worker(_Child):
     """``reelwright worker`` sharing a server's settings (another machine, in production)."""
 
-    def __init__(self, server: Server) -> None:
+    def __init__(self, server: Server, *args: str, log: Path | None = None) -> None:
         self.server = server
+        self.args = args
+        self.log = log or server.data / "worker.log"
 
     def start(self) -> Worker:
-        self._spawn("worker", self.server.env, self.server.data / "worker.log")
+        self._spawn("worker", self.server.env, self.log, *self.args)
         return self
 
 

@@ -108,8 +108,12 @@ def run_worker(settings: Settings, workers: int, health_port: int = 0) -> None:
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, on_signal)  # ours, not Huey's: a drain, not its immediate stop
-    while not stop.wait(10):
-        consumer.check_worker_health()  # a worker thread that died is replaced
+    # Short waits: a signal handler runs only between them (an Event wait is retried, not ended).
+    ticks = 0
+    while not stop.wait(0.5):
+        ticks += 1
+        if ticks % 20 == 0:
+            consumer.check_worker_health()  # a worker thread that died is replaced
     dispatcher.set()
     DRAIN.draining.set()
     node.beat()  # "draining" shows at once

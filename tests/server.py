@@ -37,9 +37,7 @@ class _Child:
 
     proc: subprocess.Popen[bytes] | None = None
 
-    def _spawn(
-        self, command: str, env: dict[str, str], log: Path, *args: str
-    ) -> subprocess.Popen[bytes]:
+    def _spawn(self, command: str, env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[bytes]:
         """``python -m reelwright <command> <args>`` in a new session, its output appended to ``log``."""
         with log.open("ab") as out:
             self.proc = subprocess.Popen(

@@ -25,6 +25,8 @@ from reelwright.store.db import Database
 
 log = logging.getLogger("reelwright.jobs")
 
+HEALTH_PATHS = ("/healthz", "/readyz")  # what a probe may ask (the deployment test checks against it)
+
 
 def _probe(name: str, check: Callable[[], object]) -> str:
     try:

@@ -71,8 +71,16 @@ class _Child:
 class Server(_Child):
     """``reelwright serve`` on a free port with its own data folder; restartable and killable."""
 
-    def __init__(self, data: Path, env: dict[str, str] | None = None, *, port: int | None = None) -> None:
+    def __init__(
+        self,
+        data: Path,
+        env: dict[str, str] | None = None,
+        *,
+        port: int | None = None,
+        args: tuple[str, ...] = (),
+    ) -> None:
         self.data = data
+        self.args = args  # after `serve`
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -93,7 +101,7 @@ class Server(_Child):
 
     def start(self, timeout: float = 60) -> Server:
         self.data.mkdir(parents=True, exist_ok=True)
-        proc = self._spawn("serve", self.env, self.log)
+        proc = self._spawn("serve", self.env, self.log, *self.args)
         deadline = time.monotonic() + timeout
         while True:
             try:

@@ -209,3 +209,59 @@ def test_sigterm_mid_render_hands_the_job_to_another_worker(
         first.stop()
         second.stop()
         server.stop()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.slow
+def test_serve_with_several_processes(tmp_path: Path) -> None:
+    """`serve --processes 2`: two API processes on one port and one worker process beside them."""
+    from tests.server import Server, wait_done
+
+    server = Server(tmp_path / "data", {"REELWRIGHT_WORKERS": "1"}, args=("--processes", "2"))
+    key = server.key("k")
+    server.start()
+    try:
+        assert server.proc is not None
+        parent = server.proc.pid
+        with server.client(key) as c:
+            deadline = time.monotonic() + 60
+            while not (ready := c.get("/readyz").json())["workers"]:
+                assert time.monotonic() < deadline, ready
+                time.sleep(0.5)
+            assert ready["status"] == "ok" and len(ready["workers"]) == 1
+            commands = {
+                pid: Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") for pid in _children(parent)
+            }
+            workers = [pid for pid, argv in commands.items() if b"worker" in argv]
+            assert len(workers) == 1, commands
+            assert len(commands) >= 3, commands  # two server processes (and their supervisor's helpers)
+            created = c.post("/v3/video-agents", json={"prompt": "A 5-second hello from the team"})
+            sid = created.json()["data"]["session_id"]
+            assert wait_done(c, sid)["status"] == "completed"
+            # Requests are spread over both processes and all succeed.
+            assert all(c.get("/healthz").status_code == 200 for _ in range(20))
+        server.stop()
+
+        def running(pid: int) -> bool:
+            try:
+                return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+            except OSError:
+                return False
+
+        deadline = time.monotonic() + 10
+        while (left := [commands[p] for p in commands if running(p)]) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not left, left  # SIGTERM stopped all of them
+    finally:
+        server.stop()

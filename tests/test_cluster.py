@@ -211,6 +211,45 @@ def test_sigterm_mid_render_hands_the_job_to_another_worker(
         server.stop()
 
 
+@pytest.mark.slow
+def test_sigterm_lets_the_running_job_finish_within_the_drain_period(
+    tmp_path: Path, cluster_env: dict[str, str]
+) -> None:
+    from tests.server import Server, Worker, free_port, wait_progress
+
+    env = {**cluster_env, "REELWRIGHT_WORKERS": "0", "REELWRIGHT_DRAIN_SECONDS": "300"}
+    del env["REELWRIGHT_DATA_DIR"]
+    server = Server(tmp_path / "data", env)
+    key = server.key("k")
+    server.start()
+    health = free_port()
+    worker = Worker(server, "--health-port", str(health), log=tmp_path / "worker.log").start()
+    try:
+        with server.client(key) as c:
+            prompt = "A 12-second explainer about how our bakery bakes bread overnight"
+            sid = c.post("/v3/video-agents", json={"prompt": prompt}).json()["data"]["session_id"]
+            wait_progress(c, sid, 30, timeout=180)
+            assert worker.proc is not None
+            worker.proc.terminate()
+            # Draining: alive, but not ready for work, while it finishes the job.
+            deadline = time.monotonic() + 10
+            while (ready := httpx.get(f"http://127.0.0.1:{health}/readyz", timeout=5)).status_code == 200:
+                assert time.monotonic() < deadline, ready.text
+                time.sleep(0.1)
+            assert ready.status_code == 503 and ready.json()["draining"] is True
+            assert httpx.get(f"http://127.0.0.1:{health}/healthz", timeout=5).json()["state"] == "draining"
+            assert worker.proc.wait(timeout=240) == 0  # it exits once the job is done
+            worker.proc = None
+            data = c.get(f"/v3/video-agents/{sid}").json()["data"]
+            assert data["status"] == "completed", data  # finished by the same worker, before it left
+            assert len(c.get("/v3/videos").json()["data"]) == 1
+        log = (tmp_path / "worker.log").read_text()
+        assert "handed back: this worker drains" not in log and "worker stopped" in log
+    finally:
+        worker.stop()
+        server.stop()
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):

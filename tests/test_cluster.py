@@ -304,3 +304,21 @@ def test_serve_with_several_processes(tmp_path: Path) -> None:
         assert not left, left  # SIGTERM stopped all of them
     finally:
         server.stop()
+
+
+def test_doctor_names_the_workers_that_report(tmp_path: Path) -> None:
+    from reelwright.doctor import _workers
+    from reelwright.jobs.worker_node import NodeHeartbeat
+
+    settings = Settings(data_dir=tmp_path)
+    migrate(settings.resolved_database_url)
+    assert _workers(settings).startswith("none reporting now")
+    db = Database(settings.resolved_database_url)
+    node = NodeHeartbeat(db, 3).start()
+    try:
+        line = _workers(settings)
+        assert line.startswith("1 reporting:") and f"pid {os.getpid()} (running, 0/3 busy)" in line, line
+    finally:
+        node.stop()
+    assert _workers(settings).startswith("none reporting now")  # a stopped worker is not listed
+    db.engine.dispose()

@@ -322,3 +322,20 @@ def test_doctor_names_the_workers_that_report(tmp_path: Path) -> None:
         node.stop()
     assert _workers(settings).startswith("none reporting now")  # a stopped worker is not listed
     db.engine.dispose()
+
+
+def test_the_api_readiness_names_an_unreachable_queue(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from reelwright.api.app import create_app
+    from reelwright.jobs.queue import JobQueue
+
+    settings = Settings(data_dir=tmp_path / "data", queue_url="redis://127.0.0.1:9/0")
+    app = create_app(settings, queue=JobQueue(settings))
+    with TestClient(app) as client:
+        assert client.get("/healthz").status_code == 200  # alive: the process answers
+        ready = client.get("/readyz")
+        assert ready.status_code == 503, ready.text
+        body = ready.json()
+        assert body["database"] == "ok" and body["workers"] == []
+        assert body["queue"].startswith("unreachable: ")

@@ -37,11 +37,11 @@ class _Child:
 
     proc: subprocess.Popen[bytes] | None = None
 
-    def _spawn(self, command: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-        """``python -m reelwright <command>`` in a new session, its output appended to ``log``."""
+    def _spawn(self, command: str, env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[bytes]:
+        """``python -m reelwright <command> <args>`` in a new session, its output appended to ``log``."""
         with log.open("ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "reelwright", command],
+                [sys.executable, "-m", "reelwright", command, *args],
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -71,8 +71,16 @@ class _Child:
 class Server(_Child):
     """``reelwright serve`` on a free port with its own data folder; restartable and killable."""
 
-    def __init__(self, data: Path, env: dict[str, str] | None = None, *, port: int | None = None) -> None:
+    def __init__(
+        self,
+        data: Path,
+        env: dict[str, str] | None = None,
+        *,
+        port: int | None = None,
+        args: tuple[str, ...] = (),
+    ) -> None:
         self.data = data
+        self.args = args  # after `serve`
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -93,7 +101,7 @@ class Server(_Child):
 
     def start(self, timeout: float = 60) -> Server:
         self.data.mkdir(parents=True, exist_ok=True)
-        proc = self._spawn("serve", self.env, self.log)
+        proc = self._spawn("serve", self.env, self.log, *self.args)
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -128,11 +136,13 @@ def wait_done(client: httpx.Client, session_id: str, timeout: float = 240) -> di
 class Worker(_Child):
     """``reelwright worker`` sharing a server's settings (another machine, in production)."""
 
-    def __init__(self, server: Server) -> None:
+    def __init__(self, server: Server, *args: str, log: Path | None = None) -> None:
         self.server = server
+        self.args = args
+        self.log = log or server.data / "worker.log"
 
     def start(self) -> Worker:
-        self._spawn("worker", self.server.env, self.server.data / "worker.log")
+        self._spawn("worker", self.server.env, self.log, *self.args)
         return self
 
 

@@ -74,7 +74,9 @@ def test_unreachable_services_are_named_with_the_fix(tmp_path: Path) -> None:
     lines = {line.split()[0]: line for line in proc.stdout.splitlines() if line.strip()}
     assert "FAIL" in lines["database"] and "REELWRIGHT_DATABASE_URL" in lines["database"]
     assert "FAIL" in lines["queue"] and "is Redis running" in lines["queue"]
-    assert "2 check(s) failed: database, queue" in proc.stderr
+    # Whether any worker reports is unknown without the database: said, not guessed.
+    assert "FAIL" in lines["workers"] and "cannot read the workers' heartbeats" in lines["workers"]
+    assert "3 check(s) failed: database, queue, workers" in proc.stderr
     bad = _doctor(data, REELWRIGHT_WORKERS="many")
     assert bad.returncode == 2 and "REELWRIGHT_WORKERS" in bad.stderr
 

@@ -1,4 +1,4 @@
-"""Command line: ``reelwright render | avatars | voices | styles | bench | serve | mcp``."""
+"""Command line: ``reelwright render | avatars | voices | styles | bench | serve | worker | doctor | mcp``."""
 
 from __future__ import annotations
 
@@ -460,6 +460,14 @@ def keys_create(name: Annotated[str, typer.Option(help="Who the key is for.")]) 
 def serve(
     host: Annotated[Optional[str], typer.Option(help="Default: REELWRIGHT_HOST or 127.0.0.1.")] = None,  # noqa: UP045
     port: Annotated[Optional[int], typer.Option(help="Default: REELWRIGHT_PORT or 8000.")] = None,  # noqa: UP045
+    processes: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes sharing the port. Above 1 they serve the API only, and the "
+            "REELWRIGHT_WORKERS workers run beside them in one `reelwright worker` process.",
+        ),
+    ] = 1,
 ) -> None:
     """Run the API with embedded workers (REELWRIGHT_WORKERS, default 1; 0 for API only)."""
     import uvicorn
@@ -471,14 +479,56 @@ def serve(
     configure_logging()
     # The app is told where it listens: the web app offers its owner sign-in only on loopback.
     settings = Settings().model_copy(update={"host": host} if host else {})
-    app_ = build_server(settings, embedded_workers=settings.workers)
+    port = port or settings.port
     prerender = _prerender_previews() if settings.prerender_previews else None
     try:
+        if processes > 1:
+            _serve_processes(settings, port, processes)
+            return
+        app_ = build_server(settings, embedded_workers=settings.workers)
         # Our middleware writes one structured line per request, so uvicorn's access log is off.
-        uvicorn.run(app_, host=settings.host, port=port or settings.port, log_config=None, access_log=False)
+        uvicorn.run(app_, host=settings.host, port=port, log_config=None, access_log=False)
     finally:
         if prerender is not None:
             prerender.terminate()
+
+
+def _serve_processes(settings: Settings, port: int, processes: int) -> None:
+    """``serve --processes N``: uvicorn's supervisor with N API processes, and the workers in one
+    process of their own, so no job, periodic task or webhook is handled by N copies at once."""
+    import uvicorn
+
+    from reelwright.store.db import migrate
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate(settings.resolved_database_url)  # once, before N processes would each try
+    # The server processes are spawned afresh and read their settings from the environment.
+    os.environ["REELWRIGHT_HOST"] = settings.host
+    os.environ["REELWRIGHT_PORT"] = str(port)
+    worker = None
+    if settings.workers > 0:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "reelwright", "worker", "--workers", str(settings.workers)]
+        )
+    try:
+        uvicorn.run(
+            "reelwright.server:api_process",
+            factory=True,
+            workers=processes,
+            host=settings.host,
+            port=port,
+            log_config=None,
+            access_log=False,
+        )
+    finally:
+        if worker is not None:
+            worker.terminate()  # it drains: see `reelwright worker`
+            from reelwright.server import HAND_BACK_SECONDS
+
+            try:
+                worker.wait(settings.drain_seconds + HAND_BACK_SECONDS + 10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
 
 @app.command()
@@ -517,13 +567,27 @@ def _prerender_previews() -> subprocess.Popen[bytes]:
 
 
 @app.command()
-def worker(workers: Annotated[int, typer.Option(help="Jobs to run at once.")] = 1) -> None:
-    """Run workers only (another machine, same REELWRIGHT_DATABASE_URL and REELWRIGHT_QUEUE_URL)."""
+def worker(
+    workers: Annotated[int, typer.Option(min=1, help="Jobs to run at once.")] = 1,
+    health_port: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            min=0,
+            max=65535,
+            help="Serve /healthz and /readyz on this port (REELWRIGHT_HOST). "
+            "Default: REELWRIGHT_WORKER_HEALTH_PORT, 0 (off).",
+        ),
+    ] = None,
+) -> None:
+    """Run workers only (another machine, same REELWRIGHT_DATABASE_URL, REELWRIGHT_QUEUE_URL and
+    REELWRIGHT_BLOB_URL). SIGTERM drains: no new job; the running one finishes within
+    REELWRIGHT_DRAIN_SECONDS or is handed back for another worker to resume."""
     from reelwright.logs import configure_logging
     from reelwright.server import run_worker
 
     configure_logging()
-    run_worker(_migrated_settings(), workers)
+    settings = _migrated_settings()
+    run_worker(settings, workers, settings.worker_health_port if health_port is None else health_port)
 
 
 @app.command()

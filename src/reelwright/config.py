@@ -36,6 +36,14 @@ class Settings(BaseSettings):
         default=7 * 24 * 3600, ge=60, description="lifetime of signed download URLs"
     )
     stale_job_seconds: int = Field(default=120, ge=10, description="a job silent this long is run again")
+    drain_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="on SIGTERM a worker lets its running job go on this long, then hands it back",
+    )
+    worker_health_port: int = Field(
+        default=0, ge=0, le=65535, description="`worker` serves /healthz and /readyz here (0: off)"
+    )
     fetch_timeout_seconds: float = Field(default=30.0, gt=0, description="whole-download limit per file URL")
     fetch_slots_per_key: int = Field(
         default=4, ge=1, description="requests downloading file URLs at once per API key; more get 429"

@@ -92,6 +92,30 @@ def _queue(settings: Settings) -> str:
     return f"{settings.queue_url or 'SQLite in the data dir'}: reachable, {pending} task(s) waiting"
 
 
+def _workers(settings: Settings) -> str:
+    """Who renders: the workers reporting heartbeats to this database (any machine)."""
+    from reelwright.store.db import Database
+    from reelwright.store.nodes import live_workers
+
+    url = settings.resolved_database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        raise RuntimeError("no database yet, so no worker can report")
+    db = Database(url)
+    try:
+        workers = live_workers(db)
+    except Exception as exc:
+        raise RuntimeError(f"cannot read the workers' heartbeats: {type(exc).__name__}") from None
+    finally:
+        db.engine.dispose()
+    if not workers:
+        return (
+            "none reporting now; jobs wait in the queue until `reelwright worker` runs somewhere "
+            "(or `reelwright serve` with REELWRIGHT_WORKERS above 0)"
+        )
+    shown = ", ".join(f"{w.hostname} pid {w.pid} ({w.state}, {w.running}/{w.threads} busy)" for w in workers)
+    return f"{len(workers)} reporting: {shown}"
+
+
 def _blob_store(settings: Settings) -> str:
     import httpx
 
@@ -204,6 +228,7 @@ CHECKS: tuple[tuple[str, Callable[[Settings], str]], ...] = (
     ("data dir", _data_dir),
     ("database", _database),
     ("queue", _queue),
+    ("workers", _workers),
     ("blob store", _blob_store),
     ("ffmpeg", _ffmpeg),
     ("voices", _voices),

@@ -51,6 +51,8 @@ from reelwright.config import Settings
 from reelwright.logs import request_id
 from reelwright.store.blobs import blob_store
 from reelwright.store.db import migrate, shared_database
+from reelwright.store.models import now
+from reelwright.store.nodes import live_workers
 from reelwright.store.secrets_store import server_secret
 
 log = logging.getLogger("reelwright.api")
@@ -172,6 +174,35 @@ def create_app(
         with db.session() as s:
             s.execute(select(1))
         return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> JSONResponse:
+        """Takes traffic: the database and the queue answer. Lists the workers that report heartbeats
+        (none is not an error here: they may be starting, or scaled to zero)."""
+        body: dict[str, object] = {}
+        try:
+            with db.session() as s:
+                s.execute(select(1))
+            body["database"] = "ok"
+            body["workers"] = [
+                {
+                    "id": w.id,
+                    "state": w.state,
+                    "threads": w.threads,
+                    "running": w.running,
+                    "heartbeat_age_seconds": max(0, now() - w.heartbeat_at),
+                }
+                for w in live_workers(db)
+            ]
+        except Exception as exc:
+            body["database"] = f"unreachable: {type(exc).__name__}"
+        try:
+            body["queued"] = queue.pending_count()
+            body["queue"] = "ok"
+        except Exception as exc:
+            body["queue"] = f"unreachable: {type(exc).__name__}"
+        ready = body["database"] == "ok" and body["queue"] == "ok"
+        return JSONResponse({"status": "ok" if ready else "unavailable", **body}, 200 if ready else 503)
 
     @app.get("/metrics", include_in_schema=False)
     def prometheus_metrics(authorization: Annotated[str | None, Header()] = None) -> Response:

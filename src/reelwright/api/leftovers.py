@@ -35,6 +35,7 @@ from sqlalchemy import select
 from reelwright.config import Settings
 from reelwright.store.blobs import BlobStore, blob_store
 from reelwright.store.db import Database
+from reelwright.store.leases import take_lease
 from reelwright.store.models import AgentMessage, AgentSession, Asset
 from reelwright.store.retention import apply_retention
 
@@ -172,7 +173,9 @@ def start_sweeper(settings: Settings, db: Database) -> threading.Event:
             except Exception:  # a database or store hiccup: try again next round
                 log.warning("sweeping left-over request files failed", exc_info=True)
             try:
-                apply_retention(settings, db, blob_store(settings))
+                # Every node runs this loop; the lease lets one of them apply the policy each round.
+                if take_lease(db, "retention", SWEEP_EVERY_SECONDS):
+                    apply_retention(settings, db, blob_store(settings))
             except Exception:
                 log.warning("applying the retention policy failed", exc_info=True)
             if stop.wait(SWEEP_EVERY_SECONDS):

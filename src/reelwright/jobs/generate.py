@@ -13,6 +13,7 @@ from reelwright.avatar.photo_looks import find_photo_look
 from reelwright.chat.conversation import draft_storyboard, latest_draft
 from reelwright.errors import ReelwrightError
 from reelwright.jobs import outcome
+from reelwright.jobs.drain import DRAIN, HandedBack
 from reelwright.jobs.job import JobRun
 from reelwright.jobs.reasons import failure_reason
 from reelwright.jobs.session_hooks import generating_hooks
@@ -81,13 +82,18 @@ def render(job: JobRun, render_job: pipeline.RenderJob, planner: Planner | None)
         brand = load_brand(job.db, job.blobs, job.work, job.owner_id, job.request.brand_kit)
         # A pinned photo look: the pipeline gets its portrait (staged here) and located face.
         photo = find_photo_look(job.db, job.blobs, job.owner_id, job.request.avatar, scratch=job.work)
-        result = pipeline.run(
-            dataclasses.replace(render_job, brand=brand, photo=photo),
-            planner,
-            generating_hooks(job),
-        )
+        hooks = generating_hooks(job)
+        if not job.request.chat:
+            # A draining worker hands a generate run back at its next boundary (a chat turn, whose
+            # conversation is mid-way, finishes instead; if the process is gone first, the stale-job
+            # sweep runs it again).
+            asked = hooks.stop_requested
+            hooks = dataclasses.replace(hooks, stop_requested=lambda: DRAIN.handing_back.is_set() or asked())
+        result = pipeline.run(dataclasses.replace(render_job, brand=brand, photo=photo), planner, hooks)
         outcome.completed(job, result, time.perf_counter() - started)
     except pipeline.Stopped:
+        if DRAIN.handing_back.is_set() and not job.request.chat:
+            raise HandedBack from None
         outcome.stopped(job)
     except ReelwrightError as exc:
         outcome.failed(job, outcome.failure_code(exc), str(exc))

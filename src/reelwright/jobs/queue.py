@@ -43,9 +43,13 @@ class JobQueue:
         self.huey.periodic_task(crontab(minute="*"), name="reelwright.requeue_stale_jobs")(self.requeue_stale)
 
     def _run_session(self, session_id: str) -> None:
+        from reelwright.jobs.drain import DRAIN
         from reelwright.jobs.runner import run_session
 
-        run_session(self.settings, session_id)
+        with DRAIN.task():
+            handed_back = run_session(self.settings, session_id)
+        if handed_back:
+            self.enqueue(session_id)  # another worker (or this one, restarted) resumes it
 
     def enqueue(self, session_id: str) -> None:
         self._render(session_id)
@@ -55,12 +59,15 @@ class JobQueue:
         return count
 
     def requeue_stale(self) -> None:
-        """Run again the sessions whose worker stopped beating (killed, or lost with a server)."""
-        from reelwright.jobs.lease import stale_sessions
+        """Run again the sessions whose worker stopped beating (killed, or lost with a server).
 
-        for session_id in stale_sessions(self.settings):
-            log.warning("session %s has no live worker; running it again", session_id)
-            self.enqueue(session_id)
+        Every consumer runs this each minute; each stale session is requeued by one of them."""
+        from reelwright.jobs.lease import requeue_stale
 
-    def consumer(self, workers: int) -> Any:
-        return self.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+        requeue_stale(self.settings, self.enqueue)
+
+    def consumer(self, workers: int, shutdown_timeout: float | None = None) -> Any:
+        """Huey's consumer; ``stop(graceful=True)`` waits ``shutdown_timeout`` for running tasks."""
+        return self.huey.create_consumer(
+            workers=workers, worker_type="thread", periodic=True, shutdown_timeout=shutdown_timeout
+        )

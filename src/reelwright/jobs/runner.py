@@ -12,6 +12,7 @@ import logging
 from reelwright.config import Settings
 from reelwright.jobs import lease, outcome
 from reelwright.jobs.chat_turn import chat_turn
+from reelwright.jobs.drain import HandedBack
 from reelwright.jobs.generate import generate
 from reelwright.jobs.job import JobRun
 from reelwright.request import VideoRequest
@@ -22,11 +23,13 @@ from reelwright.store.status import CHECKPOINT_PLANNED, VIDEO_PROCESSING
 log = logging.getLogger("reelwright.jobs")
 
 
-def run_session(settings: Settings, session_id: str) -> None:
+def run_session(settings: Settings, session_id: str) -> bool:
+    """Run the session if no live worker holds it; whether it was handed back (see ``jobs.drain``)
+    and must go back on the queue."""
     db = shared_database(settings.resolved_database_url)
     if not lease.claim(db, session_id, settings.stale_job_seconds):
         log.info("session %s is finished or held by a live worker", session_id)
-        return
+        return False
     with db.session() as s:
         row = s.get(AgentSession, session_id)
         assert row is not None
@@ -42,11 +45,17 @@ def run_session(settings: Settings, session_id: str) -> None:
     if attempts > lease.MAX_ATTEMPTS:
         # Its workers keep dying (out of memory, killed): stop trying, and say so.
         outcome.failed(job, "render_failed", f"the job stopped unexpectedly {lease.MAX_ATTEMPTS} times")
-        return
-    with lease.heartbeat(db, session_id):
-        if stop_asked:
-            outcome.stopped(job)
-        elif request.chat:
-            chat_turn(job)
-        else:
-            generate(job)
+        return False
+    try:
+        with lease.heartbeat(db, session_id):
+            if stop_asked:
+                outcome.stopped(job)
+            elif request.chat:
+                chat_turn(job)
+            else:
+                generate(job)
+    except HandedBack:
+        lease.hand_back(db, session_id)
+        log.info("session %s handed back: this worker drains", session_id)
+        return True
+    return False

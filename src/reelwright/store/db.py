@@ -9,8 +9,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -32,12 +33,34 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+# The PostgreSQL advisory lock that serialises migrations (any 64-bit number of our own).
+MIGRATION_LOCK = 0x5EE1_1217
+
+
 def migrate(url: str) -> None:
-    """Bring the schema up to date (idempotent; safe to run from every process at start)."""
+    """Bring the schema up to date (idempotent; safe to run from every process at start).
+
+    Many processes start at once in a cluster (``serve --processes N``, several nodes, workers): on
+    PostgreSQL they take turns under an advisory lock, so only the first migrates and the others
+    find the schema at head, instead of racing to create the same tables. SQLite's own write lock
+    serialises them there."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    command.upgrade(cfg, "head")
+    if not url.startswith("postgresql"):
+        command.upgrade(cfg, "head")
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+            try:
+                command.upgrade(cfg, "head")
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+                conn.commit()
+    finally:
+        engine.dispose()
 
 
 class Database:

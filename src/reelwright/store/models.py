@@ -72,6 +72,9 @@ class AgentSession(Base):
     callback_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     heartbeat_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # set while a worker runs it
+    # When the stale-job sweep last put it back on the queue: claimed with a conditional update, so
+    # of many nodes sweeping at once exactly one requeues it, once per stale period.
+    requeued_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     # Stages finished so far ("plan", "voice"): a job run again resumes after the last one.
     checkpoint: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # Set by POST .../stop; the worker stops at its next checkpoint and clears it.
@@ -294,3 +297,27 @@ class VideoTemplate(Base):
     created_at: Mapped[int] = mapped_column(BigInteger, default=now)
 
     __table_args__ = (Index("ix_video_templates_owner_created", "owner_id", "created_at"),)
+
+
+class Lease(Base):
+    """A named lease on periodic work (the retention sweep): whoever holds an unexpired row runs it,
+    so of many API nodes and workers only one does each round."""
+
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class WorkerNode(Base):
+    """A ``reelwright worker`` process (or a server's embedded workers) and its heartbeat."""
+
+    __tablename__ = "worker_nodes"
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)  # host:pid:random
+    hostname: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    threads: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))  # running, draining, stopped
+    running: Mapped[int] = mapped_column(Integer, default=0)  # tasks in progress
+    started_at: Mapped[int] = mapped_column(BigInteger, default=now)
+    heartbeat_at: Mapped[int] = mapped_column(BigInteger, default=now)

@@ -1,15 +1,13 @@
 """cluster operation: leases for periodic work, worker heartbeats, requeue claims
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-# Written on a branch whose head was 0005; 0006-0008 are being written in parallel, so the
-# integrator points this at whichever of them lands last.
 down_revision = "0008"
 branch_labels = None
 depends_on = None

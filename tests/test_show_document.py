@@ -358,7 +358,7 @@ def test_corpus_talk_renders_its_slides_cropped(tmp_path: Path) -> None:
     """The Beamer example talk: every slide scene is cropped below its navigation bar and fills
     its box; a frame in the middle of one shows no navigation bar."""
     talk = CORPUS / "beamerexample-conference-talk.pdf"
-    request = VideoRequest(prompt="A short summary of this talk", files=(str(talk),), duration=16)
+    request = VideoRequest(prompt="A short summary of this talk", files=(str(talk),), duration=30)
     result = pipeline.run(
         pipeline.RenderJob(output=tmp_path / "t.mp4", request=request, files=[talk]), OfflinePlanner()
     )

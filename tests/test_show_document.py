@@ -162,10 +162,19 @@ def make_manual(path: Path) -> Path:
             more, y = _wrapped(_BODY[200:], 60, 540, 95, 10)
             ops += more
         else:
-            for _ in range(4):
+            for _ in range(4 if n == 1 else 2):
                 more, y = _wrapped(_BODY, 60, y, 95, 10)
                 ops += more
                 y += 10
+        if n == 3:
+            # A booktabs table: its caption, three rules and four rows of three columns.
+            ops.append(_text("Table 1: Supported formats", 220, 470, 9))
+            for rule_y, width in ((480, 1.0), (500, 0.5), (580, 1.0)):
+                ops.append(b"0 0 0 rg 120 %.2f 360 %.2f re f" % (_H - rule_y - width, width))
+            for row, cells in enumerate((("Format", "Reads", "Writes"), ("PDF", "yes", "no"),
+                                         ("PNG", "yes", "yes"), ("HTML", "yes", "no"))):  # fmt: skip
+                for col, cell in enumerate(cells):
+                    ops.append(_text(cell, 130 + 120 * col, 495 + 22 * row + (6 if row else 0), 10))
         out.append(ops)
     pixels = np.zeros((180, 300, 3), np.uint8)
     pixels[..., 0] = np.linspace(0, 255, 300, dtype=np.uint8)[None, :]
@@ -304,6 +313,17 @@ def test_figure_is_cropped_to_its_box_and_zooms(tmp_path: Path) -> None:
     assert mid[-len(mid) // 5, 0] > mid[len(mid) // 5, 0] + 80
     want = (crop[2] - crop[0]) * 595 / ((crop[3] - crop[1]) * 842)
     assert abs(pic.shape[1] / pic.shape[0] - want) < 0.05
+
+
+def test_a_ruled_table_is_a_figure(tmp_path: Path) -> None:
+    pdf = make_manual(tmp_path / "manual.pdf")
+    page = read_pdf_document(pdf).pages[2]
+    tables = figure_boxes(page, read_graphics(str(pdf))[3])
+    assert len(tables) == 1
+    x0, top, x1, bottom = tables[0]
+    # From the caption above the top rule to the bottom rule, across the rules' width.
+    assert abs(x0 - 120 / 595) < 0.01 and abs(x1 - 480 / 595) < 0.01
+    assert 455 / 842 < top < 465 / 842 and abs(bottom - 581 / 842) < 0.01
 
 
 def test_points_are_short_lines() -> None:

@@ -162,15 +162,35 @@ def _clusters(boxes: Sequence[Box], gap: float = MERGE_GAP) -> list[Box]:
     return merged
 
 
+def _tables(boxes: list[Box]) -> list[Box]:
+    """Horizontal rules of the same width, one above another (a booktabs table's top, middle and
+    bottom rules), joined into the table's box: apart, each is too thin to be a figure."""
+    rules: dict[tuple[float, float], list[Box]] = {}
+    others = []
+    for b in boxes:
+        if b[3] - b[1] < 0.006 and b[2] - b[0] > 0.15:
+            rules.setdefault((round(b[0], 2), round(b[2], 2)), []).append(b)
+        else:
+            others.append(b)
+    for group in rules.values():
+        group.sort(key=lambda b: b[1])
+        if len(group) >= 2 and group[-1][1] - group[0][1] < 0.5:
+            others.append(_union(group))
+        else:
+            others += group
+    return others
+
+
 def figure_boxes(page: Page, graphics: PageGraphics | None) -> list[Box]:
     """The page's figures and tables: groups of content drawings big enough to be shown alone,
     largest first. A caption set just below or above ("Figure 2: …", "Table 1") joins its figure."""
     if graphics is None:
         return []
     figures = []
-    for box in _clusters(content_graphics(graphics)):
+    for box in _clusters(_tables(content_graphics(graphics))):
         w, h = box[2] - box[0], box[3] - box[1]
-        if _area(box) < FIGURE_MIN_AREA or w < FIGURE_MIN_SIDE or h < FIGURE_MIN_SIDE:
+        # Half the side for the height: a table of a few rows is wide and short.
+        if _area(box) < FIGURE_MIN_AREA or w < FIGURE_MIN_SIDE or h < FIGURE_MIN_SIDE / 2:
             continue
         if _area(box) > 0.8:
             continue  # a frame around the whole page, not a figure
@@ -197,13 +217,13 @@ def content_box(page: Page, graphics: PageGraphics | None, *, pad: float = PAD) 
     x0, y0, x1, y1 = _union(parts)
     box = _clip((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
     if graphics is not None:
-        box = _off_bars(box, page, graphics)
+        box = _off_bars(box, (y0, y1), page, graphics)
     if _area(box) > 0.92:
         return None  # nothing worth cutting away: the page is shown whole
     return tuple(round(v, 4) for v in box)  # type: ignore[return-value]
 
 
-def _off_bars(box: Box, page: Page, graphics: PageGraphics) -> Box:
+def _off_bars(box: Box, inside: tuple[float, float], page: Page, graphics: PageGraphics) -> Box:
     """The crop's top and bottom moved off the bars they would cut through: a bar with text in it
     (a Beamer frame title's band) is taken whole, an empty one (a navigation bar's rule, the
     footline) is left out, so no sliver of a header shows at the crop's edge."""
@@ -226,6 +246,12 @@ def _off_bars(box: Box, page: Page, graphics: PageGraphics) -> Box:
             if bar[1] < bottom < bar[3]:
                 bottom = bar[3] if has_text(bar) else bar[1]
                 moved = True
+            # An empty bar in the padding between the crop's edge and the content (a headline's
+            # rule): the crop starts below it (ends above it), so no sliver of the header shows.
+            if not has_text(bar) and top <= bar[1] and bar[3] <= inside[0] and bar[3] > top:
+                top, moved = bar[3], True
+            if not has_text(bar) and bar[3] <= bottom and bar[1] >= inside[1] and bar[1] < bottom:
+                bottom, moved = bar[1], True
         if not moved:
             break
     return (x0, top, x1, bottom) if bottom - top > 0.05 else box

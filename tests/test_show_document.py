@@ -341,6 +341,18 @@ def test_key_points_skip_the_heading_and_code(tmp_path: Path) -> None:
     points = key_points(["Installing the tool.", "x = f(2, 3) + 4;", "It writes a log of each step."],
                         "Installing the tool", page)  # fmt: skip
     assert points[0] == "It writes a log of each step" and len(points) <= 5
+    # The page's paragraphs repeat that sentence: shown once. Grammar from a spec is not a point.
+    assert sum(p.startswith("It writes a log") for p in points) == 1
+    grammar = key_points(
+        ["DEFINITIONS <EXPLICIT or IMPLICIT> TAGS ::=", "Call asn1_create() first."], "H", page
+    )
+    assert not any("::=" in p or "()" in p for p in grammar)
+    # The page's paragraphs repeat that sentence: shown once. Grammar from a spec is not a point.
+    assert sum(p.startswith("It writes a log") for p in points) == 1
+    grammar = key_points(
+        ["DEFINITIONS <EXPLICIT or IMPLICIT> TAGS ::=", "Call asn1_create() first."], "H", page
+    )
+    assert not any("::=" in p or "()" in p for p in grammar)
 
 
 def test_crop_and_reference_are_optional_and_checked(tmp_path: Path) -> None:

@@ -62,9 +62,13 @@ def key_points(said: Sequence[str], heading: str, page: Page) -> list[str]:
     ]
     for sentence in [*said, *extra]:
         point = shorten(sentence)
-        if not point or _norm(point) == label or _norm(point) in (_norm(p) for p in out):
+        if not point or _norm(point) == label or any(_same(point, p) for p in out):
             continue
-        if len(point.split()) < 3 or sum(c.isalpha() for c in point) < 0.6 * len(point):
+        if (
+            len(point.split()) < 3
+            or sum(c.isalpha() for c in point) < 0.6 * len(point)
+            or _CODE.search(point)
+        ):
             continue  # code, numbers and fragments are not points
         out.append(point)
         if len(out) == MAX_POINTS:
@@ -87,6 +91,17 @@ def shorten(sentence: str, words: int = POINT_WORDS) -> str:
         break  # only the first clause can stand alone
     cut = " ".join(text.split()[:words]).rstrip(",;:")
     return (cut + "…")[:240]
+
+
+# Grammar and code on a page ("DEFINITIONS <EXPLICIT or IMPLICIT> TAGS ::=", "f(x);") read as noise.
+_CODE = re.compile(r"::=?|[<>{}=;|\\]|\w\(\)")
+
+
+def _same(a: str, b: str) -> bool:
+    """The same point: equal, or one sentence shortened two ways (their first six words agree)."""
+    wa, wb = _norm(a).split(), _norm(b).split()
+    n = min(len(wa), len(wb), 6)
+    return wa == wb or (n >= 4 and wa[:n] == wb[:n])
 
 
 def _norm(text: str) -> str:

@@ -347,12 +347,20 @@ def test_key_points_skip_the_heading_and_code(tmp_path: Path) -> None:
         ["DEFINITIONS <EXPLICIT or IMPLICIT> TAGS ::=", "Call asn1_create() first."], "H", page
     )
     assert not any("::=" in p or "()" in p for p in grammar)
+    led = key_points(
+        ["Installing the tool: copy the files, then run the check."], "Installing the tool", page
+    )
+    assert led[0] == "Copy the files, then run the check"
     # The page's paragraphs repeat that sentence: shown once. Grammar from a spec is not a point.
     assert sum(p.startswith("It writes a log") for p in points) == 1
     grammar = key_points(
         ["DEFINITIONS <EXPLICIT or IMPLICIT> TAGS ::=", "Call asn1_create() first."], "H", page
     )
     assert not any("::=" in p or "()" in p for p in grammar)
+    led = key_points(
+        ["Installing the tool: copy the files, then run the check."], "Installing the tool", page
+    )
+    assert led[0] == "Copy the files, then run the check"
 
 
 def test_crop_and_reference_are_optional_and_checked(tmp_path: Path) -> None:

@@ -62,6 +62,9 @@ def key_points(said: Sequence[str], heading: str, page: Page) -> list[str]:
     ]
     for sentence in [*said, *extra]:
         point = shorten(sentence)
+        lead = re.match(re.escape(heading.rstrip(".:")) + r"\s*[:–—-]\s*(\S.*)", point, re.I)
+        if lead:  # "ASN.1 structure handling: INTEGER, …" under that heading says "INTEGER, …"
+            point = lead.group(1)[:1].upper() + lead.group(1)[1:]
         if not point or _norm(point) == label or any(_same(point, p) for p in out):
             continue
         if (

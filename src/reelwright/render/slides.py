@@ -284,15 +284,18 @@ def _draw_bullets(
     unit = min(inner.w, inner.h) / 10
     heading_w = float(inner.w)
     points_top = float(inner.y)
+    heading_max = unit * 1.05 * style.heading_scale
     if visual.reference is not None:
         inner, heading_w, points_top = _reference_card(canvas, visual, inner, text_bottom, style, unit_px)
+        # In a short box (a portrait frame's) the heading still stands above the readable points.
+        heading_max = max(heading_max, MIN_READABLE_PX * 1.4 * unit_px)
     heading = fit_text(
         _heading_text(style, visual.heading),
         style.heading_family,
         style.heading_weight,
         max_width=heading_w,
-        max_height=inner.h * 0.28,
-        max_size=unit * 1.05 * style.heading_scale,
+        max_height=inner.h * 0.28 if visual.reference is None else max(inner.h * 0.28, heading_max * 2.3),
+        max_size=heading_max,
         min_size=unit * 0.5,
         max_lines=2 if visual.reference is None else 3,
         line_spacing=1.1,

@@ -84,21 +84,56 @@ class TitleCard(_Model):
     subheading: str | None = Field(default=None, max_length=300)
 
 
+# A part of a page: x0, top, x1, bottom as shares of its width and height, origin at the top left.
+CropBox = tuple[float, float, float, float]
+MIN_CROP_SIDE = 0.05  # a crop narrower or shorter than this share of the page shows nothing readable
+
+
+class PageReference(_Model):
+    """A PDF page shown small beside a designed slide: where the slide's points come from."""
+
+    source: str = Field(min_length=1, description="path of the PDF file")
+    page: int = Field(ge=1, description="1-based page number")
+
+
 class BulletSlide(_Model):
     """A heading and up to six short points."""
 
     kind: Literal["bullets"] = "bullets"
     heading: str = Field(min_length=1, max_length=200)
     bullets: list[Annotated[str, Field(min_length=1, max_length=240)]] = Field(min_length=1, max_length=6)
+    reference: PageReference | None = Field(
+        default=None, description="a page of the user's PDF shown as a small card beside the points"
+    )
 
 
 class PdfPage(_Model):
-    """One page of a PDF the user gave, shown whole."""
+    """One page of a PDF the user gave: whole, or the part ``crop`` names (a slide without its
+    navigation bar and margins, a figure or a table), filling the space it is given."""
 
     kind: Literal["pdf_page"] = "pdf_page"
     source: str = Field(min_length=1, description="path of the PDF file")
     page: int = Field(ge=1, description="1-based page number")
     heading: str | None = Field(default=None, max_length=200)
+    crop: CropBox | None = Field(
+        default=None, description="x0, top, x1, bottom as shares of the page (0-1, top left origin)"
+    )
+    zoom: float = Field(default=1.0, ge=1.0, le=1.5, description="scale reached at the scene's end")
+
+    @field_validator("crop")
+    @classmethod
+    def _crop_inside_page(cls, crop: CropBox | None) -> CropBox | None:
+        if crop is None:
+            return None
+        x0, y0, x1, y1 = crop
+        if not all(0.0 <= v <= 1.0 for v in crop):
+            raise ValueError("crop values must be shares of the page, from 0 to 1")
+        if x1 - x0 < MIN_CROP_SIDE or y1 - y0 < MIN_CROP_SIDE:
+            raise ValueError(
+                f"crop must be x0, top, x1, bottom with x1 > x0 and bottom > top, each side at least "
+                f"{MIN_CROP_SIDE} of the page"
+            )
+        return crop
 
 
 class ImageScene(_Model):

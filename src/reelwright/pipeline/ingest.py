@@ -8,7 +8,7 @@ from pathlib import Path
 from reelwright.errors import InputError
 from reelwright.ingest.files import InputFile
 from reelwright.ingest.sandbox import inspect_files  # bounded: a hostile file cannot take the process down
-from reelwright.storyboard import ImageScene, PdfPage, Storyboard, VideoClip
+from reelwright.storyboard import BulletSlide, ImageScene, PdfPage, Storyboard, VideoClip
 
 
 def read_inputs(paths: Sequence[Path]) -> list[InputFile]:
@@ -23,6 +23,8 @@ def check_sources(board: Storyboard) -> None:
         v = scene.visual
         if isinstance(v, PdfPage | ImageScene | VideoClip):
             paths.append(Path(v.source))
+        if isinstance(v, BulletSlide) and v.reference is not None:
+            paths.append(Path(v.reference.source))
         if scene.speech is not None:
             paths.append(Path(scene.speech))
     if board.music:
@@ -32,9 +34,11 @@ def check_sources(board: Storyboard) -> None:
     pages = {str(f.path): len(f.page_texts) for f in files if f.kind == "pdf"}
     for i, scene in enumerate(board.scenes):
         v = scene.visual
-        if isinstance(v, PdfPage) and v.page > pages.get(str(Path(v.source)), 0):
+        shown = v if isinstance(v, PdfPage) else v.reference if isinstance(v, BulletSlide) else None
+        field = "visual.page" if isinstance(v, PdfPage) else "visual.reference.page"
+        if shown is not None and shown.page > pages.get(str(Path(shown.source)), 0):
             raise InputError(
-                f"invalid storyboard: scenes.{i}.visual.page: {v.source} has only "
-                f"{pages.get(str(Path(v.source)), 0)} pages",
-                param=f"scenes.{i}.visual.page",
+                f"invalid storyboard: scenes.{i}.{field}: {shown.source} has only "
+                f"{pages.get(str(Path(shown.source)), 0)} pages",
+                param=f"scenes.{i}.{field}",
             )

@@ -8,6 +8,7 @@ discriminated union. Every problem found while translating is phrased so the mod
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
@@ -99,7 +100,9 @@ def _visual(scene: DraftScene, n: int, files: list[InputFile]) -> Visual:
             page = v.page or 1
             if not 1 <= page <= pages:
                 raise DraftProblem(f"{where}.page: file {v.file} has {pages} pages")
-            return PdfPage(source=str(f.path), page=page, heading=(v.heading or None) and v.heading[:200])
+            # Shown as the offline planner shows it: cropped, designed or a figure, by what is said.
+            said = re.split(r"(?<=[.!?])\s+", scene.narration.strip())
+            return page_visual(f, str(f.path), page, (v.heading or None) and v.heading[:200], f.name, said)
         if f.kind == "document":
             # A slide or section of a document other than a PDF has no page image: a designed slide.
             pages = max(1, len(f.page_texts))

@@ -156,7 +156,7 @@ def _file_blocks(
                 if not sentences and not heading:
                     continue
                 said = ([_sentence(heading)] if heading else []) + sentences
-                page_shown = page_visual(f, str(f.path), page_no, heading, heading or f.name)
+                page_shown = page_visual(f, str(f.path), page_no, heading, heading or f.name, said)
                 blocks.append(
                     _Block(
                         f"pdf{f.index + 1}-p{page_no}",

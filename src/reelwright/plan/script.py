@@ -10,6 +10,7 @@ When that is not enough for the asked length, the video is shorter and the messa
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from reelwright.plan.summarise import (
     short_title,
     speakable,
 )
+from reelwright.plan.visuals import pdf_visual
 from reelwright.storyboard import (
     BulletSlide,
     ImageScene,
@@ -95,9 +97,21 @@ def _page_units(f: InputFile) -> list[Unit]:
     return units
 
 
-def page_visual(f: InputFile | None, source: str, number: int, heading: str | None, title: str) -> Visual:
-    """A PDF's page is shown as it is; a slide or section of any other document has no page to show,
-    so it becomes a designed slide in the style: its heading and first points, or just its heading."""
+def page_visual(
+    f: InputFile | None,
+    source: str,
+    number: int,
+    heading: str | None,
+    title: str,
+    said: Sequence[str] = (),
+) -> Visual:
+    """A PDF's page is shown by the part that helps while ``said`` is narrated (see
+    :mod:`reelwright.plan.visuals`: a deck's slide cropped to its content, a document's section as a
+    designed slide with the page as a reference, a figure on its own); a slide or section of any
+    other document has no page to show, so it becomes a designed slide in the style: its heading and
+    first points, or just its heading."""
+    if f is not None and f.kind == "pdf" and f.document is not None:
+        return pdf_visual(f.document, source, number, heading, title, said)
     if f is None or f.kind == "pdf" or f.document is None:
         return PdfPage(source=source, page=number, heading=heading)
     page = next((p for p in f.document.pages if p.number == number), None)
@@ -325,15 +339,10 @@ def write_script(
                         f"(“mention that …”), attach more material, or {LLM_HINT}."
                     )
             lead = u.lead()
-            shown = page_visual(by_path.get(u.source), u.source, u.page, u.heading, title)
-            scenes.append(
-                ScriptScene(
-                    u.key,
-                    shown,
-                    "side" if isinstance(shown, BulletSlide | TitleCard) else "pip",
-                    ([lead] if lead else []) + [u.sentences[i] for i in u.chosen],
-                )
-            )
+            said = ([lead] if lead else []) + [u.sentences[i] for i in u.chosen]
+            shown = page_visual(by_path.get(u.source), u.source, u.page, u.heading, title, said)
+            layout: PresenterLayout = "side" if isinstance(shown, BulletSlide | TitleCard) else "pip"
+            scenes.append(ScriptScene(u.key, shown, layout, said))
 
     # --- close: the call to action, or thanks when the script is long enough to carry it ---
     content_sentences = sum(len(s.sentences) for s in scenes)

@@ -103,13 +103,17 @@ def _presenter_backdrop(layer: SceneLayer, spot: Rect) -> np.ndarray | None:
     return np.ascontiguousarray(layer.image[spot.y : spot.bottom, spot.x : spot.right])
 
 
-def prepare_picture(source: str, box: Rect, zoom: float, out: Path) -> tuple[int, int]:
-    """Crop the picture to the box's aspect and scale it to ``box × zoom`` once, up front.
+def prepare_picture(source: str | Image.Image, box: Rect, zoom: float, out: Path) -> tuple[int, int]:
+    """Crop the picture (a file, or one already drawn) to the box's aspect and scale it to
+    ``box × zoom`` once, up front.
 
     ffmpeg then only has to shrink it a little each frame, which is cheap and never upsamples.
     """
-    with Image.open(source) as im:
-        img = im.convert("RGB")
+    if isinstance(source, Image.Image):
+        img = source.convert("RGB")
+    else:
+        with Image.open(source) as im:
+            img = im.convert("RGB")
     tw, th = round(box.w * zoom / 2) * 2, round(box.h * zoom / 2) * 2
     scale = max(tw / img.width, th / img.height)
     w, h = max(tw, round(img.width * scale)), max(th, round(img.height * scale))
@@ -196,12 +200,19 @@ def render_segment(
 
     visual = scene.visual
     box = layer.media_box
-    if isinstance(visual, ImageScene) and box is not None:
+    # A picture file, or one the slide layer cut out (a figure cropped from a PDF page).
+    picture: str | Image.Image | None = None
+    zoom = 1.0
+    if layer.media_picture is not None:
+        picture, zoom = layer.media_picture, layer.media_zoom
+    elif isinstance(visual, ImageScene):
+        picture, zoom = visual.source, visual.zoom
+    if picture is not None and box is not None:
         pic_path = stem.with_suffix(".pic.rgba")
-        pw, ph = prepare_picture(visual.source, box, visual.zoom, pic_path)
+        pw, ph = prepare_picture(picture, box, zoom, pic_path)
         pic_in = add_input(_raw_input(pic_path, pw, ph, fps))
         dur = n / fps
-        z = f"(1+({visual.zoom}-1)*t/{dur:.4f})/{visual.zoom}"
+        z = f"(1+({zoom}-1)*t/{dur:.4f})/{zoom}"
         graph.append(
             f"[{pic_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB,"
             f"scale=w='max({box.w},2*ceil({pw}*{z}/2))':h='max({box.h},2*ceil({ph}*{z}/2))'"

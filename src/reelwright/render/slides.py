@@ -24,6 +24,12 @@ from reelwright.storyboard import BulletSlide, ColorFill, ImageScene, PdfPage, S
 from reelwright.styles.catalogue import Style
 from reelwright.styles.fonts import font
 
+# The largest side a page is rendered at to be cropped (a small figure of a page shown at 4K).
+MAX_PAGE_RENDER = 6000
+# Body text on a designed slide is at least this many pixels of a 1080p frame: readable on a phone.
+MIN_READABLE_PX = 36
+REFERENCE_SHARE = 0.27  # a reference page's card takes this share of a wide slide's width
+
 
 @dataclass(frozen=True)
 class SceneLayer:
@@ -31,6 +37,10 @@ class SceneLayer:
 
     image: np.ndarray  # H×W×4 uint8 RGBA, opaque
     media_box: Rect | None  # where a zooming picture or a clip is overlaid
+    # A picture drawn here rather than read from a file (a figure cropped from a PDF page), which
+    # the compositor zooms to ``media_zoom`` over the scene inside ``media_box``.
+    media_picture: Image.Image | None = None
+    media_zoom: float = 1.0
 
 
 def _skrect(r: Rect) -> skia.Rect:
@@ -228,6 +238,37 @@ def _draw_marker(
         canvas.drawString(f"{index + 1}.", x, baseline, fnt, accent)
 
 
+def _reference_card(
+    canvas: skia.Canvas, visual: BulletSlide, inner: Rect, text_bottom: float, style: Style, unit_px: float
+) -> tuple[Rect, float, float]:
+    """Draw the reference page small, and say where the points go: returns the box left for the
+    heading and the points, the heading's width, and the top the points may not start above.
+
+    A wide box keeps the page in a column on the right; a narrow one (a portrait or square frame)
+    puts it in the top right corner beside the heading."""
+    ref = visual.reference
+    assert ref is not None
+    bottom = min(inner.bottom, text_bottom)
+    gap = int(min(inner.w, inner.h) * 0.05)
+    wide = inner.w >= 1.15 * (bottom - inner.y)
+    if wide:
+        col = Rect(inner.right - int(inner.w * REFERENCE_SHARE), inner.y, int(inner.w * REFERENCE_SHARE), 0)
+        room = Rect(col.x, inner.y, col.w, int((bottom - inner.y) * 0.82))
+    else:
+        side = int(min(inner.w * 0.3, (bottom - inner.y) * 0.34))
+        room = Rect(inner.right - side, inner.y, side, side)
+    page = render_page_cached(ref.source, ref.page, room.w, room.h)
+    r = _fit_rect(page, room)
+    r = Rect(room.right - r.w, room.y, r.w, r.h)  # right- and top-aligned
+    _page_card(canvas, page, r, style, unit_px)
+    label = font(style.body_family, style.body_weight, max(12.0, 22 * unit_px))
+    canvas.drawString(f"p. {ref.page}", r.x, r.bottom + 30 * unit_px, label, _paint(style.muted))
+    if wide:
+        left = Rect(inner.x, inner.y, r.x - gap - inner.x, inner.h)
+        return left, left.w, inner.y
+    return inner, r.x - gap - inner.x, r.bottom + 40 * unit_px
+
+
 def _draw_bullets(
     canvas: skia.Canvas, visual: BulletSlide, box: Rect, style: Style, text_bottom: float, unit_px: float
 ) -> None:
@@ -241,46 +282,64 @@ def _draw_bullets(
         ink = style.text
     inner = Rect(box.x + pad, box.y + pad, box.w - 2 * pad, box.h - 2 * pad)
     unit = min(inner.w, inner.h) / 10
+    heading_w = float(inner.w)
+    points_top = float(inner.y)
+    heading_max = unit * 1.05 * style.heading_scale
+    if visual.reference is not None:
+        inner, heading_w, points_top = _reference_card(canvas, visual, inner, text_bottom, style, unit_px)
+        # In a short box (a portrait frame's) the heading still stands above the readable points.
+        heading_max = max(heading_max, MIN_READABLE_PX * 1.4 * unit_px)
     heading = fit_text(
         _heading_text(style, visual.heading),
         style.heading_family,
         style.heading_weight,
-        max_width=inner.w,
-        max_height=inner.h * 0.28,
-        max_size=unit * 1.05 * style.heading_scale,
+        max_width=heading_w,
+        max_height=inner.h * 0.28 if visual.reference is None else max(inner.h * 0.28, heading_max * 2.3),
+        max_size=heading_max,
         min_size=unit * 0.5,
-        max_lines=2,
+        max_lines=2 if visual.reference is None else 3,
         line_spacing=1.1,
     )
     y = draw_lines(canvas, heading, inner.x, inner.y, _paint(ink))
     y += unit * 0.3
     canvas.drawRect(skia.Rect.MakeXYWH(inner.x, y, unit * 1.6, max(4, unit * 0.08)), _paint(style.accent))
     y += unit * 0.55
+    y = max(y, points_top)
     # One size for every bullet: shrink together until all fit the space left.
     avail_h = min(inner.bottom, text_bottom) - y
-    size = min(heading.size / style.heading_scale, unit * 1.05) * 0.78
+    bullets = list(visual.bullets)
+    # A slide designed from a document's page keeps its points readable on a phone (at least
+    # MIN_READABLE_PX at 1080p): fewer points rather than smaller ones; the rest are said, not shown.
+    floor = (MIN_READABLE_PX if visual.reference is not None else 14) * unit_px
     while True:
-        marker_w = _marker_width(style, len(visual.bullets), size)
-        text_x = inner.x + marker_w + size * 0.5
-        text_w = inner.right - text_x
-        fitted = [
-            fit_text(
-                b,
-                style.body_family,
-                style.body_weight,
-                max_width=text_w,
-                max_height=1e9,
-                max_size=size,
-                min_size=size,
-                max_lines=50,
-            )
-            for b in visual.bullets
-        ]
-        spacing = size * 0.55
-        need = sum(f.height for f in fitted) + spacing * (len(fitted) - 1)
-        if need <= avail_h or size < 14 * unit_px:
+        size = min(heading.size / style.heading_scale, unit * 1.05) * 0.78
+        if visual.reference is not None:
+            size = max(size, floor)
+        while True:
+            marker_w = _marker_width(style, len(bullets), size)
+            text_x = inner.x + marker_w + size * 0.5
+            text_w = inner.right - text_x
+            fitted = [
+                fit_text(
+                    b,
+                    style.body_family,
+                    style.body_weight,
+                    max_width=text_w,
+                    max_height=1e9,
+                    max_size=size,
+                    min_size=size,
+                    max_lines=50,
+                )
+                for b in bullets
+            ]
+            spacing = size * 0.55
+            need = sum(f.height for f in fitted) + spacing * (len(fitted) - 1)
+            if need <= avail_h or size < floor or (visual.reference is not None and size * 0.95 < floor):
+                break
+            size *= 0.95
+        if need <= avail_h or visual.reference is None or len(bullets) <= 1:
             break
-        size *= 0.95
+        bullets.pop()
     y += max(0.0, (avail_h - need) / 2.5)  # sit the list a little above the middle of the space left
     for i, f in enumerate(fitted):
         _draw_marker(canvas, style, i, inner.x, y + f.line_height / 2, size, marker_w)
@@ -297,16 +356,39 @@ def _draw_image_fit(canvas: skia.Canvas, img: Image.Image, box: Rect) -> Rect:
     return r
 
 
-def _draw_pdf_page(canvas: skia.Canvas, visual: PdfPage, box: Rect, style: Style, unit: float) -> None:
-    page = render_page_cached(visual.source, visual.page, box.w, box.h)
-    scale = min(box.w / page.width, box.h / page.height)
-    w, h = int(page.width * scale), int(page.height * scale)
-    r = Rect(box.x + (box.w - w) // 2, box.y + (box.h - h) // 2, w, h)
+def page_picture(
+    source: str, page: int, crop: tuple[float, float, float, float] | None, w: int, h: int
+) -> Image.Image:
+    """The page, or the part of it ``crop`` names, as large as fits ``w``×``h`` and sharp: the
+    whole page is rendered at the size that makes the crop fill the box, then cut."""
+    if crop is None:
+        return render_page_cached(source, page, w, h)
+    x0, y0, x1, y1 = crop
+    full_w = min(MAX_PAGE_RENDER, max(1, round(w / (x1 - x0))))
+    full_h = min(MAX_PAGE_RENDER, max(1, round(h / (y1 - y0))))
+    full = render_page_cached(source, page, full_w, full_h)
+    cut = (
+        round(x0 * full.width),
+        round(y0 * full.height),
+        max(round(x0 * full.width) + 1, round(x1 * full.width)),
+        max(round(y0 * full.height) + 1, round(y1 * full.height)),
+    )
+    return full.crop(cut)
+
+
+def _fit_rect(img: Image.Image, box: Rect) -> Rect:
+    scale = min(box.w / img.width, box.h / img.height)
+    w, h = max(2, int(img.width * scale) // 2 * 2), max(2, int(img.height * scale) // 2 * 2)
+    return Rect((box.x + (box.w - w) // 2) // 2 * 2, (box.y + (box.h - h) // 2) // 2 * 2, w, h)
+
+
+def _page_card(canvas: skia.Canvas, img: Image.Image, r: Rect, style: Style, unit: float) -> None:
+    """A page (or part of one) as a sheet on the background: soft shadow, picture, thin border."""
     shadow = skia.Paint(
         Color=skia.Color(0, 0, 0, 60), MaskFilter=skia.MaskFilter.MakeBlur(skia.kNormal_BlurStyle, 16 * unit)
     )
     canvas.drawRect(skia.Rect.MakeXYWH(r.x, r.y + 8 * unit, r.w, r.h), shadow)
-    _draw_image_fit(canvas, page, r)
+    _draw_image_fit(canvas, img, r)
     canvas.drawRect(
         _skrect(r),
         skia.Paint(
@@ -316,6 +398,16 @@ def _draw_pdf_page(canvas: skia.Canvas, visual: PdfPage, box: Rect, style: Style
             AntiAlias=True,
         ),
     )
+
+
+def _draw_pdf_page(
+    canvas: skia.Canvas, visual: PdfPage, box: Rect, style: Style, unit: float
+) -> tuple[Rect, Image.Image]:
+    """The page or its crop, as large as the box allows; returns where it went and the picture."""
+    page = page_picture(visual.source, visual.page, visual.crop, box.w, box.h)
+    r = _fit_rect(page, box)
+    _page_card(canvas, page, r, style, unit)
+    return r, page
 
 
 def render_page_cached(source: str, page: int, w: int, h: int) -> Image.Image:
@@ -408,6 +500,8 @@ def draw_scene_layer(
         _presenter_backdrop(canvas, frame, style)
     box = frame.content
     media_box: Rect | None = None
+    media_picture: Image.Image | None = None
+    media_zoom = 1.0
     cap = frame.caption_box
     overlaps = cap.x < box.right and box.x < cap.right and cap.y < box.bottom
     text_bottom = cap.y - unit_gap(frame) if overlaps else box.bottom
@@ -416,7 +510,9 @@ def draw_scene_layer(
     elif isinstance(visual, BulletSlide):
         _draw_bullets(canvas, visual, box, style, text_bottom, frame.unit)
     elif isinstance(visual, PdfPage):
-        _draw_pdf_page(canvas, visual, box, style, frame.unit)
+        shown, picture = _draw_pdf_page(canvas, visual, box, style, frame.unit)
+        if visual.zoom > 1.0:  # a figure or table: the compositor zooms it slowly over the scene
+            media_box, media_picture, media_zoom = shown, picture, visual.zoom
     elif isinstance(visual, ImageScene | VideoClip) and visual.fill:
         media_box = Rect(0, 0, frame.width, frame.height)  # the background, under everything
     elif isinstance(visual, ImageScene | VideoClip):
@@ -428,4 +524,4 @@ def draw_scene_layer(
     if logo is not None:
         _draw_logo(canvas, logo, frame)
     pixels = surface.makeImageSnapshot().toarray(colorType=skia.kRGBA_8888_ColorType)
-    return SceneLayer(np.ascontiguousarray(pixels), media_box)
+    return SceneLayer(np.ascontiguousarray(pixels), media_box, media_picture, media_zoom)

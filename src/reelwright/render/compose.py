@@ -26,6 +26,8 @@ from reelwright.render.slides import SceneLayer
 from reelwright.render.timeline import SceneTiming
 from reelwright.storyboard import ImageScene, Scene, VideoClip
 
+PUSH_IN = 1.05  # how far a scene with nothing moving closes in over its length
+
 
 @dataclass(frozen=True)
 class EncodeSettings:
@@ -103,21 +105,45 @@ def _presenter_backdrop(layer: SceneLayer, spot: Rect) -> np.ndarray | None:
     return np.ascontiguousarray(layer.image[spot.y : spot.bottom, spot.x : spot.right])
 
 
+def _push_in(w: int, h: int, pw: int, ph: int, zoom: float, seconds: float) -> str:
+    """Filters that show a ``pw×ph`` picture (``w×h × zoom``) at ``w×h``, closing in on its
+    centre from the whole picture to its middle ``1/zoom`` over ``seconds``."""
+    z = f"(1+({zoom}-1)*t/{seconds:.4f})/{zoom}"
+    return (
+        f"scale=w='max({w},2*ceil({pw}*{z}/2))':h='max({h},2*ceil({ph}*{z}/2))'"
+        f":eval=frame:flags=bilinear,crop={w}:{h}:(iw-{w})/2:(ih-{h})/2"
+    )
+
+
 def prepare_picture(source: str, box: Rect, zoom: float, out: Path) -> tuple[int, int]:
     """Crop the picture to the box's aspect and scale it to ``box × zoom`` once, up front.
 
     ffmpeg then only has to shrink it a little each frame, which is cheap and never upsamples.
+    The photo is decoded at the smallest size JPEG allows that still covers the box (``draft``):
+    a 24-megapixel photo is never held at full size.
     """
-    with Image.open(source) as im:
-        img = im.convert("RGB")
     tw, th = round(box.w * zoom / 2) * 2, round(box.h * zoom / 2) * 2
+    with Image.open(source) as im:
+        im.draft("RGB", (tw, th))
+        img = im.convert("RGB")
+    _fit(img, tw, th, out)
+    return tw, th
+
+
+def prepare_picture_array(pixels: np.ndarray, box: Rect, zoom: float, out: Path) -> tuple[int, int]:
+    """``prepare_picture`` for a picture already in memory (RGBA)."""
+    tw, th = round(box.w * zoom / 2) * 2, round(box.h * zoom / 2) * 2
+    _fit(Image.fromarray(pixels, "RGBA").convert("RGB"), tw, th, out)
+    return tw, th
+
+
+def _fit(img: Image.Image, tw: int, th: int, out: Path) -> None:
     scale = max(tw / img.width, th / img.height)
     w, h = max(tw, round(img.width * scale)), max(th, round(img.height * scale))
     img = img.resize((w, h), Image.Resampling.LANCZOS)
     left, top = (w - tw) // 2, (h - th) // 2
     img = img.crop((left, top, left + tw, top + th))
     out.write_bytes(np.asarray(img.convert("RGBA")).tobytes())
-    return tw, th
 
 
 def render_segment(
@@ -187,26 +213,32 @@ def render_segment(
                 "pipe:0",
             ]
         )
-    bg_path = stem.with_suffix(".bg.rgba")
-    bg_path.write_bytes(background.tobytes())
-    bg_in = add_input(_raw_input(bg_path, w, h, fps))
-    # Convert once, then repeat the same frame in the graph (no per-frame decode or conversion).
-    graph.append(f"[{bg_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB[base0]")
-    base = "base0"
-
     visual = scene.visual
     box = layer.media_box
+    bg_path = stem.with_suffix(".bg.rgba")
+    if sprite_in < 0 and box is None:
+        # Nothing on this scene would move: a slow push-in keeps it alive. The layer is enlarged
+        # once (Lanczos) and shrunk a little less each frame, as a zooming picture is.
+        bw, bh = prepare_picture_array(layer.image, Rect(0, 0, w, h), PUSH_IN, bg_path)
+        bg_in = add_input(_raw_input(bg_path, bw, bh, fps))
+        push = _push_in(w, h, bw, bh, PUSH_IN, n / fps)
+        graph.append(
+            f"[{bg_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB,{push}[base0]"
+        )
+    else:
+        bg_path.write_bytes(background.tobytes())
+        bg_in = add_input(_raw_input(bg_path, w, h, fps))
+        # Convert once, then repeat the same frame in the graph (no per-frame decode or conversion).
+        graph.append(f"[{bg_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB[base0]")
+    base = "base0"
+
     if isinstance(visual, ImageScene) and box is not None:
         pic_path = stem.with_suffix(".pic.rgba")
         pw, ph = prepare_picture(visual.source, box, visual.zoom, pic_path)
         pic_in = add_input(_raw_input(pic_path, pw, ph, fps))
-        dur = n / fps
-        z = f"(1+({visual.zoom}-1)*t/{dur:.4f})/{visual.zoom}"
         graph.append(
             f"[{pic_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB,"
-            f"scale=w='max({box.w},2*ceil({pw}*{z}/2))':h='max({box.h},2*ceil({ph}*{z}/2))'"
-            f":eval=frame:flags=bilinear,"
-            f"crop={box.w}:{box.h}:(iw-{box.w})/2:(ih-{box.h})/2[media]"
+            f"{_push_in(box.w, box.h, pw, ph, visual.zoom, n / fps)}[media]"
         )
         graph.append(f"[{base}][media]overlay={box.x}:{box.y}:format=yuv420[base1]")
         base = "base1"
@@ -270,7 +302,7 @@ def render_segment(
         graph.append("[headfaded][restcut]concat=n=2:v=1:a=0[faded]")
         out = "faded"
 
-    graph.append(f"[{out}]trim=end_frame={n},setpts=N/{fps}/TB,split=3[plain][tocap][tolast]")
+    graph.append(f"[{out}]trim=end_frame={n},setpts=N/{fps}/TB,split=2[plain][tocap]")
     # Each caption is one still, blended in only on the frames where it shows.
     cap = "tocap"
     for i, shown in enumerate(captions):
@@ -284,7 +316,6 @@ def render_segment(
         )
         cap = f"capped{i}"
     graph.append(f"[{cap}]null[cap]")
-    graph.append(f"[tolast]trim=start_frame={n - 1},format=rgba[last]")
 
     outputs = SegmentOutputs(
         stem.with_suffix(".plain.mp4"), stem.with_suffix(".cap.mp4"), stem.with_suffix(".last.rgba")
@@ -297,6 +328,9 @@ def render_segment(
         "-map",
         "[plain]",
         *enc,
+        # A key frame at the end, so the last frame can be read back without decoding the segment.
+        "-force_key_frames",
+        f"expr:eq(n,{n - 1})",
         "-r",
         str(fps),
         "-an",
@@ -308,17 +342,11 @@ def render_segment(
         str(fps),
         "-an",
         str(outputs.captioned),
-        "-map",
-        "[last]",
-        "-frames:v",
-        "1",
-        "-f",
-        "rawvideo",
-        str(outputs.last_frame),
     ]
     what = f"rendering scene {timing.index + 1} ({scene.id})"
     if sprite_in < 0:
         ffmpeg.run(args, what=what)
+        read_last_frame(outputs.plain, outputs.last_frame)
         return outputs
 
     assert presenter is not None
@@ -335,7 +363,25 @@ def render_segment(
         proc.kill()
         raise
     proc.finish()
+    read_last_frame(outputs.plain, outputs.last_frame)
     return outputs
+
+
+def read_last_frame(video: Path, out: Path) -> None:
+    """The video's last frame as raw RGBA.
+
+    Not a third output of the scene's graph: ffmpeg then queues every frame of the segment
+    (a 15 s 1080p scene held 1.5 GB) until the one it keeps arrives at the end.
+    """
+    ffmpeg.run(
+        [
+            # From the key frame at the end; each frame decoded overwrites the file: the last stays.
+            *("-sseof", "-0.1", "-i", str(video)),
+            *("-update", "1", "-c:v", "rawvideo", "-pix_fmt", "rgba", "-f", "image2"),
+            str(out),
+        ],
+        what=f"reading the last frame of {video.name}",
+    )
 
 
 def concat_segments(segments: list[Path], workdir: Path, name: str) -> Path:

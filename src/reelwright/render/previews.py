@@ -15,6 +15,7 @@ from reelwright.render.timeline import Timeline
 from reelwright.storyboard import Storyboard
 
 GIF_SECONDS = 5.0
+GIF_MIN_SECONDS = 3.0  # shorter than this, a GIF may run on into the next scene
 GIF_FPS = 10
 GIF_LOOP_BLEND = 0.5  # seconds of the GIF's end that blend into its start
 GIF_MAX_BYTES = 2_000_000
@@ -64,9 +65,13 @@ def representative_moment(board: Storyboard, timeline: Timeline, *, presenter: b
         thumb = timing.to_video((word.start + word.end) / 2)
     else:
         thumb = (start + end) / 2
-    # The GIF reads ``seconds + loop_blend(seconds)`` of the video (at most 1.25 × seconds).
+    # The GIF reads ``seconds + loop_blend(seconds)`` of the video (at most 1.25 × seconds), from
+    # inside the one scene where it can (a scene change in it would not loop smoothly).
     seconds = min(GIF_SECONDS, timeline.duration * 0.8)
-    gif_start = max(start, min(thumb - seconds / 3, end - seconds))
+    inside = end - start - loop_blend(seconds)
+    if inside >= GIF_MIN_SECONDS:
+        seconds = min(seconds, inside)
+    gif_start = max(start, min(thumb - seconds / 3, end - seconds - loop_blend(seconds)))
     gif_start = max(0.0, min(gif_start, timeline.duration - seconds - loop_blend(seconds)))
     return Moment(
         thumbnail=min(max(thumb, 0.0), timeline.duration - 1 / fps), gif_start=gif_start, gif_seconds=seconds

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from reelwright.storyboard import Scene, Storyboard
 
 FIRST_LEAD_SECONDS = 0.25  # breath before the very first word
-SCENE_GAP = 0.35  # from the last word of a scene to the first word of the next
+SCENE_GAP = 0.3  # from the last word of a scene to the first word of the next (heard as ~0.4 s)
 CUT_AFTER_WORD = 0.05  # the cut to the next scene comes this long after the last word
 END_SECONDS = 0.45  # held after the video's last word
 SENTENCE_BREAK = 0.2  # a silence between words at least this long is a sentence break
@@ -176,10 +176,12 @@ def build_timeline(board: Storyboard, style_transition: float) -> Timeline:
         tail = (END_SECONDS if i == n_scenes - 1 else CUT_AFTER_WORD) + speech.tail_pause
         stretches, end_hold = _spread(scene.pause_after, len(speech.breaks))
         spoken = speech.last_word - speech.first_word + sum(stretches)
-        # A short scene is padded up to its least length on both sides of its speech.
+        # A short scene is padded up to its least length on both sides of its speech (the last
+        # scene after it: the video's end is no scene change).
         short = max(0.0, scene.min_duration - (lead + spoken + tail + end_hold))
-        lead += short / 2
-        end_hold += short / 2
+        before = 0.0 if i == n_scenes - 1 else short / 2
+        lead += before
+        end_hold += short - before
 
         file_start = start + lead - speech.first_word  # where the file's t=0 is heard
         pieces: list[Piece] = []

@@ -178,7 +178,7 @@ def floor_seconds(frames: int, width: int, height: int, fps: int, folder: Path) 
             str(still),
             "-filter_complex",
             f"format=yuv420p,loop=loop={frames - 1}:size=1:start=0",
-            *EncodeSettings.from_env().args(),
+            *EncodeSettings.from_env().args(width, height),
             str(folder / "floor.mp4"),
         ],
         what="measuring the floor",

@@ -26,6 +26,7 @@ from reelwright.render.slides import SceneLayer
 from reelwright.render.timeline import SceneTiming
 from reelwright.storyboard import ImageScene, Scene, VideoClip
 
+ENCODER_MEMORY = 384 * 2**20  # what both encoders' frame buffers may hold together
 PUSH_IN = 1.05  # how far a scene with nothing moving closes in over its length
 
 
@@ -33,7 +34,7 @@ PUSH_IN = 1.05  # how far a scene with nothing moving closes in over its length
 class EncodeSettings:
     preset: str = "ultrafast"
     crf: int = 20
-    threads: int = 0  # 0 = let x264 decide (all cores)
+    threads: int = 0  # 0 = by the cores and the frame size (thread_count)
 
     @classmethod
     def from_env(cls) -> EncodeSettings:
@@ -42,7 +43,17 @@ class EncodeSettings:
             crf=int(os.environ.get("REELWRIGHT_X264_CRF", cls.crf)),
         )
 
-    def args(self) -> list[str]:
+    def thread_count(self, width: int, height: int) -> int:
+        """x264's threads: as many as it would pick itself (1.5 a core), but no more than keep the
+        two encoders' frame buffers (about four frames a thread) within ENCODER_MEMORY; on a
+        many-core machine, or at 4K, x264's own choice would take a gigabyte."""
+        if self.threads > 0:
+            return self.threads
+        frame = width * height * 3 // 2
+        cap = max(2, ENCODER_MEMORY // (2 * 4 * frame))
+        return max(1, min(round(1.5 * (os.cpu_count() or 2)), cap))
+
+    def args(self, width: int = 1920, height: int = 1080) -> list[str]:
         return [
             "-c:v",
             "libx264",
@@ -55,7 +66,7 @@ class EncodeSettings:
             "-profile:v",
             "high",
             "-threads",
-            str(self.threads),
+            str(self.thread_count(width, height)),
         ]
 
 
@@ -320,7 +331,7 @@ def render_segment(
     outputs = SegmentOutputs(
         stem.with_suffix(".plain.mp4"), stem.with_suffix(".cap.mp4"), stem.with_suffix(".last.rgba")
     )
-    enc = settings.args()
+    enc = settings.args(w, h)
     args = [
         *inputs,
         "-filter_complex",

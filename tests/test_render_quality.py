@@ -21,6 +21,7 @@ from reelwright.plan.offline import OfflinePlanner
 from reelwright.render import ffmpeg
 from reelwright.render.layout import frame_for
 from reelwright.render.previews import GIF_MAX_BYTES, representative_moment
+from reelwright.render.reveal import appear_times
 from reelwright.render.timeline import Timeline, build_timeline, presenter_shown
 from reelwright.request import VideoRequest
 from reelwright.styles.catalogue import get_style
@@ -240,3 +241,25 @@ def test_a_render_stays_under_a_gigabyte(memory_case: tuple[dict[str, float], Pa
     figures, video = memory_case
     assert video.is_file()
     assert figures["peak_rss_mb_total"] < 1024, figures
+
+
+def test_bullets_appear_as_they_are_said(renders: dict[str, pipeline.JobResult]) -> None:
+    result = renders["brief"]
+    board, timeline = result.storyboard, _timeline(result)
+    slides = [
+        (s, t) for s, t in zip(board.scenes, timeline.scenes, strict=True) if s.visual.kind == "bullets"
+    ]
+    assert slides
+    for scene, timing in slides:
+        bullets = scene.visual.bullets  # type: ignore[union-attr]
+        times = appear_times(scene, timing, bullets)
+        assert len(times) == len(bullets) - 1
+        for t in times:
+            before = np.asarray(extract_frame(result.video, t - 0.2), dtype=np.float32)
+            after = np.asarray(extract_frame(result.video, t + 0.2), dtype=np.float32)
+            content = frame_for(
+                board.width, board.height, scene.presenter, get_style(board.style).presenter_side
+            ).content
+            region = (slice(content.y, content.bottom), slice(content.x, content.right))
+            # A bullet's text arrives: far more change than the presenter's breathing.
+            assert np.abs(after[region] - before[region]).mean() > 1.0, (scene.id, t)

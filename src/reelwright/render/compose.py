@@ -10,6 +10,7 @@ segments are then joined without re-encoding. Memory stays flat whatever the vid
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from reelwright.render import ffmpeg
 from reelwright.render.caption_art import CaptionArt
 from reelwright.render.layout import Frame, Rect
 from reelwright.render.motion import MotionOverlay
+from reelwright.render.reveal import Reveal
 from reelwright.render.slides import SceneLayer
 from reelwright.render.timeline import SceneTiming
 from reelwright.storyboard import ImageScene, Scene, VideoClip
@@ -126,6 +128,21 @@ def _push_in(w: int, h: int, pw: int, ph: int, zoom: float, seconds: float) -> s
     )
 
 
+def _patch_at(reveal: Reveal, w: int, h: int, bw: int, bh: int) -> tuple[int, int, np.ndarray]:
+    """A reveal patch placed on a ``bw×bh`` background that shows the ``w×h`` frame enlarged
+    (as ``_fit`` enlarges it): position and pixels, even-sized."""
+    box, pixels = reveal.box, reveal.pixels
+    if (bw, bh) == (w, h):
+        return box.x, box.y, pixels
+    scale = max(bw / w, bh / h)
+    left, top = (max(bw, round(w * scale)) - bw) // 2, (max(bh, round(h * scale)) - bh) // 2
+    x, y = round(box.x * scale) - left, round(box.y * scale) - top
+    pw, ph = round(box.w * scale / 2) * 2, round(box.h * scale / 2) * 2
+    img = Image.fromarray(pixels, "RGBA").resize((pw, ph), Image.Resampling.LANCZOS)
+    x, y = max(0, min(x, bw - pw)) // 2 * 2, max(0, min(y, bh - ph)) // 2 * 2
+    return x, y, np.ascontiguousarray(np.asarray(img))
+
+
 def prepare_picture(source: str, box: Rect, zoom: float, out: Path) -> tuple[int, int]:
     """Crop the picture to the box's aspect and scale it to ``box × zoom`` once, up front.
 
@@ -171,6 +188,7 @@ def render_segment(
     settings: EncodeSettings,
     motion: MotionOverlay | None = None,
     transition: str = "crossfade",
+    reveals: Sequence[Reveal] = (),
 ) -> SegmentOutputs:
     n = timing.n_frames
     w, h = frame.width, frame.height
@@ -227,20 +245,32 @@ def render_segment(
     visual = scene.visual
     box = layer.media_box
     bg_path = stem.with_suffix(".bg.rgba")
-    if sprite_in < 0 and box is None:
+    push_in = sprite_in < 0 and box is None
+    if push_in:
         # Nothing on this scene would move: a slow push-in keeps it alive. The layer is enlarged
         # once (Lanczos) and shrunk a little less each frame, as a zooming picture is.
         bw, bh = prepare_picture_array(layer.image, Rect(0, 0, w, h), PUSH_IN, bg_path)
-        bg_in = add_input(_raw_input(bg_path, bw, bh, fps))
-        push = _push_in(w, h, bw, bh, PUSH_IN, n / fps)
-        graph.append(
-            f"[{bg_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB,{push}[base0]"
-        )
     else:
+        bw, bh = w, h
         bg_path.write_bytes(background.tobytes())
-        bg_in = add_input(_raw_input(bg_path, w, h, fps))
-        # Convert once, then repeat the same frame in the graph (no per-frame decode or conversion).
-        graph.append(f"[{bg_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB[base0]")
+    bg_in = add_input(_raw_input(bg_path, bw, bh, fps))
+    # Convert once, then repeat the same frame in the graph (no per-frame decode or conversion).
+    graph.append(f"[{bg_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB[bg]")
+    base = "bg"
+    # Bullets still to come are covered, stage by stage, before any zoom (so they zoom with the slide).
+    for i, reveal in enumerate(reveals):
+        rx, ry, patch = _patch_at(reveal, w, h, bw, bh)
+        patch_path = stem.with_suffix(f".reveal{i:02d}.rgba")
+        patch_path.write_bytes(patch.tobytes())
+        ph_, pw_ = patch.shape[:2]
+        patch_in = add_input(_raw_input(patch_path, pw_, ph_, fps))
+        graph.append(f"[{patch_in}:v]format=yuv420p[revealart{i}]")
+        graph.append(
+            f"[{base}][revealart{i}]overlay={rx}:{ry}:"
+            f"enable='between(n,{reveal.first_frame},{reveal.last_frame})'[revealed{i}]"
+        )
+        base = f"revealed{i}"
+    graph.append(f"[{base}]{_push_in(w, h, bw, bh, PUSH_IN, n / fps) if push_in else 'null'}[base0]")
     base = "base0"
 
     if isinstance(visual, ImageScene) and box is not None:

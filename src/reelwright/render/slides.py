@@ -225,9 +225,15 @@ def _draw_marker(
 
 
 def _draw_bullets(
-    canvas: skia.Canvas, visual: BulletSlide, box: Rect, style: Style, text_bottom: float
+    canvas: skia.Canvas,
+    visual: BulletSlide,
+    box: Rect,
+    style: Style,
+    text_bottom: float,
+    shown: int | None = None,
 ) -> None:
-    """``text_bottom``: where the list must end so the captioned copy's subtitles never cover it."""
+    """``text_bottom``: where the list must end so the captioned copy's subtitles never cover it.
+    ``shown``: draw only the first bullets, laid out as the whole list is (for the reveal)."""
     if style.bullet_card:
         _card(canvas, box, style)
         pad = int(min(box.w, box.h) * 0.08)
@@ -279,6 +285,8 @@ def _draw_bullets(
         size *= 0.95
     y += max(0.0, (avail_h - need) / 2.5)  # sit the list a little above the middle of the space left
     for i, f in enumerate(fitted):
+        if shown is not None and i >= shown:
+            break
         _draw_marker(canvas, style, i, inner.x, y + f.line_height / 2, size, marker_w)
         y = draw_lines(canvas, f, text_x, y, _paint(ink)) + spacing
 
@@ -382,7 +390,13 @@ def _draw_logo(canvas: skia.Canvas, logo: Image.Image, frame: Frame) -> None:
 
 
 def draw_scene_layer(
-    scene: Scene, frame: Frame, style: Style, seed: int, logo: Image.Image | None = None
+    scene: Scene,
+    frame: Frame,
+    style: Style,
+    seed: int,
+    logo: Image.Image | None = None,
+    *,
+    bullets_shown: int | None = None,
 ) -> SceneLayer:
     surface = skia.Surface(frame.width, frame.height)
     canvas = surface.getCanvas()
@@ -397,7 +411,7 @@ def draw_scene_layer(
     if isinstance(visual, TitleCard):
         _draw_title(canvas, visual, box, style, frame.portrait, text_bottom)
     elif isinstance(visual, BulletSlide):
-        _draw_bullets(canvas, visual, box, style, text_bottom)
+        _draw_bullets(canvas, visual, box, style, text_bottom, bullets_shown)
     elif isinstance(visual, PdfPage):
         _draw_pdf_page(canvas, visual, box, style)
     elif isinstance(visual, ImageScene | VideoClip):

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from reelwright.avatar.factory import make_presenter
@@ -29,10 +30,11 @@ from reelwright.render.compose import (
 from reelwright.render.layout import Frame, Rect, clear_of_opaque_presenter, frame_for
 from reelwright.render.motion import background_motion
 from reelwright.render.previews import representative_moment, write_gif, write_thumbnail
+from reelwright.render.reveal import bullet_reveals
 from reelwright.render.slides import draw_scene_layer
 from reelwright.render.soundtrack import mix_soundtrack, place_speech
 from reelwright.render.timeline import SceneTiming, Timeline, build_timeline
-from reelwright.storyboard import Storyboard
+from reelwright.storyboard import Scene, Storyboard
 from reelwright.styles.brand import Brand, apply_brand
 from reelwright.styles.catalogue import Style, get_style
 from reelwright.voice.mix import FloatArray
@@ -164,7 +166,15 @@ def render_video(
             frame = frame_for(board.width, board.height, layout, style.presenter_side)
             if photo is not None:
                 frame = clear_of_opaque_presenter(frame, PHOTO_CARD_INSET)
-            layer = draw_scene_layer(scene, frame, style, seed=_seed(board) + timing.index, logo=logo)
+            seed = _seed(board) + timing.index
+            layer = draw_scene_layer(scene, frame, style, seed=seed, logo=logo)
+
+            def with_bullets(
+                k: int, scene: Scene = scene, frame: Frame = frame, seed: int = seed
+            ) -> np.ndarray:
+                return draw_scene_layer(scene, frame, style, seed=seed, logo=logo, bullets_shown=k).image
+
+            reveals = bullet_reveals(scene, timing, timeline.fps, layer.image, with_bullets)
             lap("render.layers")
             shown = _captions_for(cues, timing, timeline.fps, style, frame, art_cache)
             presenter = None
@@ -189,6 +199,7 @@ def render_video(
                     style, board.width, board.height, timeline.fps, timing.start_frame, total_frames
                 ),
                 transition=style.transition,
+                reveals=reveals,
             )
             plain_parts.append(seg.plain)
             cap_parts.append(seg.captioned)

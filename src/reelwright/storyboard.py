@@ -109,7 +109,10 @@ class Scene(_Model):
         default=0.0,
         ge=0,
         le=5,
-        description="extra seconds the scene is held: spread over its sentence breaks (up to 0.55 s each), the rest after its narration",
+        description=(
+            "extra seconds the scene is held: spread over its sentence breaks (up to 0.55 s each), "
+            "the rest after its narration"
+        ),
     )
     min_duration: float = Field(default=2.0, ge=0.5, le=120, description="shortest this scene may last")
     audio: SceneAudio | None = None

@@ -189,6 +189,7 @@ def render_segment(
     motion: MotionOverlay | None = None,
     transition: str = "crossfade",
     reveals: Sequence[Reveal] = (),
+    presenter_stays: bool = False,
 ) -> SegmentOutputs:
     n = timing.n_frames
     w, h = frame.width, frame.height
@@ -303,24 +304,13 @@ def render_segment(
         graph.append(f"[{base}][motion]overlay=x='{motion.x}':y={motion.y}:eval=frame:format=yuv420[based]")
         base = "based"
 
-    if sprite_in >= 0:
-        sx, sy = sprite_at
-        if moving_backdrop is None:
-            graph.append(
-                f"[{base}][{sprite_in}:v]overlay={sx}:{sy}:format=yuv420:alpha=premultiplied:shortest=1[scene]"
-            )
-        else:
-            graph.append(f"[{sprite_in}:v]format=yuv420p[sprite]")
-            graph.append(f"[{base}][sprite]overlay={sx}:{sy}:format=yuv420:shortest=1[scene]")
-    else:
-        graph.append(f"[{base}]null[scene]")
-    out = "scene"
-
-    if previous_last_frame is not None and timing.transition_frames > 0:
-        # The previous scene's last frame, laid over the first frames only: fading out (a
-        # crossfade) or sliding away to the left (a push). (xfade, or an overlay left in the graph
-        # after the transition, costs every frame of the segment a full-frame blend; split +
-        # concat costs nothing after it.)
+    def blend_in(src: str) -> str:
+        """The stream ``src`` with the previous scene's last frame laid over its first frames."""
+        if previous_last_frame is None or timing.transition_frames <= 0:
+            return src
+        # Fading out (a crossfade) or sliding away to the left (a push). (xfade, or an overlay
+        # left in the graph after the transition, costs every frame of the segment a full-frame
+        # blend; split + concat costs nothing after it.)
         prev_in = add_input(_raw_input(previous_last_frame, w, h, fps))
         tf = timing.transition_frames
         if transition == "slide":
@@ -336,12 +326,31 @@ def render_segment(
                 f"fade=t=out:s=0:n={tf + 1}:alpha=1[prev]"
             )
             over = "overlay=0:0:format=yuv420"
-        graph.append(f"[{out}]split[head][rest]")
+        graph.append(f"[{src}]split[head][rest]")
         graph.append(f"[head]trim=end_frame={tf}[headcut]")
         graph.append(f"[rest]trim=start_frame={tf},setpts=PTS-STARTPTS[restcut]")
         graph.append(f"[headcut][prev]{over}[headfaded]")
         graph.append("[headfaded][restcut]concat=n=2:v=1:a=0[faded]")
-        out = "faded"
+        return "faded"
+
+    # A presenter in the same place in both scenes stays out of the blend: the slide behind it
+    # dissolves and the live presenter is drawn over the result, so the previous scene's frozen
+    # presenter never shows through as a ghost.
+    presenter_on_top = presenter_stays and sprite_in >= 0 and transition != "slide"
+    if presenter_on_top:
+        base = blend_in(base)
+    if sprite_in >= 0:
+        sx, sy = sprite_at
+        if moving_backdrop is None:
+            graph.append(
+                f"[{base}][{sprite_in}:v]overlay={sx}:{sy}:format=yuv420:alpha=premultiplied:shortest=1[scene]"
+            )
+        else:
+            graph.append(f"[{sprite_in}:v]format=yuv420p[sprite]")
+            graph.append(f"[{base}][sprite]overlay={sx}:{sy}:format=yuv420:shortest=1[scene]")
+    else:
+        graph.append(f"[{base}]null[scene]")
+    out = "scene" if presenter_on_top else blend_in("scene")
 
     graph.append(f"[{out}]trim=end_frame={n},setpts=N/{fps}/TB,split=2[plain][tocap]")
     # Each caption is one still, blended in only on the frames where it shows.

@@ -160,6 +160,7 @@ def render_video(
         plain_parts: list[Path] = []
         cap_parts: list[Path] = []
         previous_last: Path | None = None
+        previous_layout: str | None = None
         total_frames = timeline.n_frames
         for scene, timing in zip(board.scenes, timeline.scenes, strict=True):
             layout = scene.presenter if uses_presenter else "none"
@@ -200,7 +201,9 @@ def render_video(
                 ),
                 transition=style.transition,
                 reveals=reveals,
+                presenter_stays=presenter is not None and previous_layout == layout,
             )
+            previous_layout = layout
             plain_parts.append(seg.plain)
             cap_parts.append(seg.captioned)
             previous_last = seg.last_frame

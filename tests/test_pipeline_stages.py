@@ -68,7 +68,8 @@ def test_script_plans_and_voices_to_the_length(tmp_path: Path) -> None:
     asked = VideoRequest(
         prompt=(
             "A 15-second explainer about composting at home. Compost needs greens like vegetable scraps "
-            "and browns like dry leaves. Turn the pile every week. It is ready in about three months."
+            "and browns like dry leaves. Turn the pile every week. Keep it as moist as a wrung-out sponge. "
+            "It is ready in about three months."
         ),
         no_avatar=True,
         title="Compost in 15 Seconds",

@@ -13,7 +13,17 @@ from reelwright.ingest.files import inspect_files
 from reelwright.pipeline.script import hold_visuals, length_notes
 from reelwright.plan.base import Pacing, PlanRequest
 from reelwright.plan.offline import OfflinePlanner, page_sentences
-from reelwright.storyboard import BulletSlide, ImageScene, PdfPage, Storyboard, TitleCard, VideoClip
+from reelwright.render.timeline import MAX_BREAK_STRETCH
+from reelwright.storyboard import (
+    BulletSlide,
+    ImageScene,
+    PdfPage,
+    SceneAudio,
+    Storyboard,
+    TitleCard,
+    VideoClip,
+    WordTiming,
+)
 from tests.media import make_jpeg, make_pdf, make_video, make_wav
 
 PACING = Pacing(words_per_second=3.0, scene_overhead=0.75)
@@ -272,14 +282,33 @@ def test_terse_bullets_are_said_together() -> None:
 
 
 def test_a_short_script_holds_its_slides_rather_than_ending_early() -> None:
+    def said(sentences: int) -> SceneAudio:
+        # Sentences of three words with 0.31 s breaks, as narrate() leaves them.
+        words = [
+            WordTiming(
+                word="w", start=round(0.13 + k * 1.27 + j * 0.32, 3), end=round(0.43 + k * 1.27 + j * 0.32, 3)
+            )
+            for k in range(sentences)
+            for j in range(3)
+        ]
+        return SceneAudio(path="unused.wav", duration=words[-1].end + 0.23, words=words)
+
     title = TitleCard(heading="Hi")
     slide = BulletSlide(heading="Points", bullets=["One", "Two"])
     board = _board(title, slide, title)
+    audios = [said(1), said(3), said(2)]
+    board = board.model_copy(
+        update={
+            "scenes": [s.model_copy(update={"audio": a}) for s, a in zip(board.scenes, audios, strict=True)]
+        }
+    )
     # Within the tolerance: nothing changes.
     assert hold_visuals(board, 1.0) == board
-    # Short by 5 s: the slide takes up to 4 s, the rest is spread over every scene.
-    held = hold_visuals(board, 5.0)
+    # Short by 1 s: the slide takes it, in its two sentence breaks.
+    held = hold_visuals(board, 1.0 + 0.1 * 45)
     pauses = [s.pause_after for s in held.scenes]
-    assert pauses[1] > pauses[0] > 0 and sum(pauses) == pytest.approx(5.0, abs=0.05)
-    # Far too short: each scene is held at most 5 s, never more.
-    assert max(s.pause_after for s in hold_visuals(board, 60.0).scenes) <= 5.0
+    assert pauses[1] > 0 and pauses[0] == 0
+    # Far too short: each scene is held only as long as its sentence breaks can take without a
+    # second of silence (a title with one sentence not at all); the rest is left short.
+    pauses = [s.pause_after for s in hold_visuals(board, 60.0).scenes]
+    assert pauses == [0.0, pytest.approx(2 * MAX_BREAK_STRETCH), pytest.approx(MAX_BREAK_STRETCH)]

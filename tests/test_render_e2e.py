@@ -247,11 +247,13 @@ def test_portrait_without_presenter(tmp_path: Path) -> None:
 
 
 def test_prompt_to_video_honours_duration(tmp_path: Path) -> None:
-    # A brief with something to say: the offline planner no longer pads a bare topic.
+    # A brief with enough to say: the offline planner never pads a bare topic, and a short script
+    # is no longer stretched with seconds of dead air (test_timeline.py).
     request = VideoRequest(
         prompt=(
             "A 12-second vertical teaser about our bakery. Our sourdough is baked fresh every morning. "
-            "Croissants come out of the oven at eight. Upbeat tone."
+            "Croissants come out of the oven at eight. Coffee comes from the roaster next door. "
+            "Every loaf is shaped by hand. Upbeat tone."
         )
     )
     result = pipeline.run(pipeline.RenderJob(output=tmp_path / "p.mp4", request=request), OfflinePlanner())

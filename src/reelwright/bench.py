@@ -3,6 +3,9 @@
 Reference: 45 s at 1080p30 (``--resolution 4k`` for 3840x2160), five scenes (title, bullets, a
 PDF page, a photo, a closing card), the presenter on screen throughout, captioned copy, thumbnail
 and GIF included.
+
+Memory case: no presenter, one 12-megapixel photo and a three-minute music track, the inputs
+that once made a job hold 2.4 GB; its peak memory is reported beside the reference's.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from reelwright import pipeline
 from reelwright.memwatch import PeakMemory
 from reelwright.render import ffmpeg
 from reelwright.render.compose import EncodeSettings
-from reelwright.storyboard import BulletSlide, ImageScene, PdfPage, Scene, Storyboard, TitleCard
+from reelwright.storyboard import BulletSlide, ImageScene, MusicTrack, PdfPage, Scene, Storyboard, TitleCard
 
 _NARRATION = [
     "Welcome to the quarterly update. In the next few minutes we will look at what shipped, "
@@ -101,6 +104,62 @@ def reference_storyboard(pdf: Path, photo: Path) -> Storyboard:
     )
 
 
+def _make_music(path: Path, seconds: float, rate: int = 44100) -> Path:
+    """A stereo 16-bit tune (a few chords with a slow swell), written without holding it whole."""
+    import wave
+
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        for second in range(int(seconds)):
+            t = np.arange(rate) / rate + second
+            root = (220.0, 247.0, 196.0, 262.0)[second // 4 % 4]
+            tone = sum(np.sin(2 * np.pi * root * k * t) for k in (1.0, 1.25, 1.5)) / 3
+            tone *= 0.25 * (0.6 + 0.4 * np.sin(2 * np.pi * t / 8))
+            pcm = (tone * 32767).astype("<i2")
+            w.writeframes(np.repeat(pcm, 2).tobytes())
+    return path
+
+
+def memory_case_storyboard(folder: Path) -> Storyboard:
+    """The memory case: no presenter, one large photo, three minutes of music (see the module note)."""
+    h, w = 3000, 4000
+    rng = np.random.default_rng(11)
+    photo_arr = rng.integers(0, 255, (h // 8, w // 8, 3), dtype=np.uint8)
+    photo = folder / "big-photo.jpg"
+    Image.fromarray(photo_arr).resize((w, h), Image.Resampling.BICUBIC).save(photo, "JPEG", quality=92)
+    music = _make_music(folder / "music.wav", 180.0)
+    return Storyboard(
+        title="Our New Office",
+        orientation="landscape",
+        style="clean",
+        avatar=None,
+        music=MusicTrack(source=str(music)),
+        scenes=[
+            Scene(id="intro", narration=_NARRATION[3], visual=TitleCard(heading="Our New Office")),
+            Scene(id="photo", narration=_NARRATION[3], visual=ImageScene(source=str(photo))),
+            Scene(id="close", narration=_NARRATION[4], visual=TitleCard(heading="Thanks for watching")),
+        ],
+    )
+
+
+def measure_memory_case(folder: Path, *, cache: Path | None = None) -> dict[str, float]:
+    """Render the memory case and return its peak memory (MB) and length (s)."""
+    sb = folder / "memory-case.json"
+    sb.write_text(memory_case_storyboard(folder).to_json(), encoding="utf-8")
+    with PeakMemory() as peak:
+        result = pipeline.run(
+            pipeline.RenderJob(output=folder / "memory-case.mp4", storyboard=sb, cache_dir=cache)
+        )
+    return {
+        "video_seconds": result.duration,
+        "peak_rss_mb_total": peak.total / 2**20,
+        "peak_rss_mb_python": peak.python / 2**20,
+        "peak_rss_mb_ffmpeg": peak.children / 2**20,
+    }
+
+
 def floor_seconds(frames: int, width: int, height: int, fps: int, folder: Path) -> float:
     """ffmpeg alone: encode the same number of frames from one still, decoded once."""
     still = folder / "still.rgba"
@@ -120,7 +179,7 @@ def floor_seconds(frames: int, width: int, height: int, fps: int, folder: Path) 
             str(still),
             "-filter_complex",
             f"format=yuv420p,loop=loop={frames - 1}:size=1:start=0",
-            *EncodeSettings.from_env().args(),
+            *EncodeSettings.from_env().args(width, height),
             str(folder / "floor.mp4"),
         ],
         what="measuring the floor",
@@ -181,6 +240,17 @@ def run_bench(
             f"pipeline / floor = {figures['ratio_to_floor']:.2f}\n"
             f"peak memory (process tree, sampled every 100 ms): {figures['peak_rss_mb_total']:.0f} MB "
             f"(python {figures['peak_rss_mb_python']:.0f} MB, ffmpeg {figures['peak_rss_mb_ffmpeg']:.0f} MB)",
+            highlight=False,
+        )
+        case_dir = folder / "memory-case"
+        case_dir.mkdir(exist_ok=True)
+        mem = measure_memory_case(case_dir, cache=cache)
+        figures["memory_case_peak_rss_mb_total"] = mem["peak_rss_mb_total"]
+        console.print(
+            "memory case (no presenter, a 12-megapixel photo, 3 minutes of music; "
+            f"{mem['video_seconds']:.1f} s): "
+            f"peak {mem['peak_rss_mb_total']:.0f} MB (python {mem['peak_rss_mb_python']:.0f} MB, "
+            f"ffmpeg {mem['peak_rss_mb_ffmpeg']:.0f} MB)",
             highlight=False,
         )
         return figures

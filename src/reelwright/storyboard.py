@@ -216,7 +216,15 @@ class Scene(_Model):
     visual: Visual
     presenter: PresenterLayout = "pip"
     transition: Transition = Field(default="crossfade", description="how this scene enters")
-    pause_after: float = Field(default=0.0, ge=0, le=5, description="extra seconds held after the narration")
+    pause_after: float = Field(
+        default=0.0,
+        ge=0,
+        le=5,
+        description=(
+            "extra seconds the scene is held: spread over its sentence breaks (up to 0.55 s each), "
+            "the rest after its narration"
+        ),
+    )
     min_duration: float = Field(default=2.0, ge=0.5, le=120, description="shortest this scene may last")
     audio: SceneAudio | None = None
     # Script videos: each scene may have its own voice, or a recording the presenter lip-syncs to.

@@ -20,7 +20,7 @@ from reelwright.pipeline.publish import for_export
 from reelwright.pipeline.stages import Hooks
 from reelwright.plan.base import Pacing, Planner, PlanRequest, PlanResult, explains_short_video
 from reelwright.plan.language import voice_notes
-from reelwright.render.timeline import build_timeline
+from reelwright.render.timeline import build_timeline, hold_capacity
 from reelwright.request import VideoRequest
 from reelwright.storyboard import Storyboard, TitleCard
 from reelwright.styles.catalogue import get_style
@@ -126,32 +126,36 @@ def with_title(board: Storyboard, title: str) -> Storyboard:
 
 # Scenes a viewer can look at longer without the voice: a page, a picture, a list.
 _HOLDABLE = ("pdf_page", "image", "bullets")
-MAX_HOLD = 4.0
 
 
 def hold_visuals(board: Storyboard, short_by: float) -> Storyboard:
     """When the material runs out before the asked length, hold the visual scenes a little longer.
 
     The planner never invents content to fill time, so a thin deck can leave the narration short
-    even at the slowest natural speaking rate; a few quiet seconds on each slide (which the viewer
-    is reading anyway) close the gap without padding the script.
+    even at the slowest natural speaking rate; a little more time on each slide (which the viewer
+    is reading anyway) closes part of the gap without padding the script. The timeline spreads a
+    hold over the scene's sentence breaks, and no scene is held longer than that can take without
+    a second of dead air (``hold_capacity``): what is still missing, ``length_notes`` says.
     """
     target = board.target_duration
     if target is None or short_by <= DURATION_TOLERANCE * target:
         return board
     scenes = list(board.scenes)
+    room = [max(0.0, min(hold_capacity(s), 5.0) - s.pause_after) for s in scenes]
     left = short_by
     # Slides first; then, if they cannot take it all, a shorter breath on every scene.
     passes = (
-        ([i for i, s in enumerate(scenes) if s.visual.kind in _HOLDABLE], MAX_HOLD),
-        (list(range(len(scenes))), MAX_HOLD / 2),
+        [i for i, s in enumerate(scenes) if s.visual.kind in _HOLDABLE],
+        list(range(len(scenes))),
     )
-    for indices, cap in passes:
+    for indices in passes:
+        indices = [i for i in indices if room[i] > 0.01]
         if not indices or left <= 0:
             continue
-        each = min(cap, left / len(indices))
+        each = left / len(indices)
         for i in indices:
-            extra = min(each, 5.0 - scenes[i].pause_after)
+            extra = min(each, room[i])
+            room[i] -= extra
             scenes[i] = scenes[i].model_copy(update={"pause_after": round(scenes[i].pause_after + extra, 2)})
             left -= extra
     return board.model_copy(update={"scenes": scenes})

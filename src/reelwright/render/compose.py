@@ -10,6 +10,7 @@ segments are then joined without re-encoding. Memory stays flat whatever the vid
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,16 +23,20 @@ from reelwright.render import ffmpeg
 from reelwright.render.caption_art import CaptionArt
 from reelwright.render.layout import Frame, Rect
 from reelwright.render.motion import MotionOverlay
+from reelwright.render.reveal import Reveal
 from reelwright.render.slides import SceneLayer
 from reelwright.render.timeline import SceneTiming
 from reelwright.storyboard import ImageScene, Scene, VideoClip
+
+ENCODER_MEMORY = 384 * 2**20  # what both encoders' frame buffers may hold together
+PUSH_IN = 1.05  # how far a scene with nothing moving closes in over its length
 
 
 @dataclass(frozen=True)
 class EncodeSettings:
     preset: str = "ultrafast"
     crf: int = 20
-    threads: int = 0  # 0 = let x264 decide (all cores)
+    threads: int = 0  # 0 = by the cores and the frame size (thread_count)
 
     @classmethod
     def from_env(cls) -> EncodeSettings:
@@ -40,7 +45,17 @@ class EncodeSettings:
             crf=int(os.environ.get("REELWRIGHT_X264_CRF", cls.crf)),
         )
 
-    def args(self) -> list[str]:
+    def thread_count(self, width: int, height: int) -> int:
+        """x264's threads: as many as it would pick itself (1.5 a core), but no more than keep the
+        two encoders' frame buffers (about four frames a thread) within ENCODER_MEMORY; on a
+        many-core machine, or at 4K, x264's own choice would take a gigabyte."""
+        if self.threads > 0:
+            return self.threads
+        frame = width * height * 3 // 2
+        cap = max(2, ENCODER_MEMORY // (2 * 4 * frame))
+        return max(1, min(round(1.5 * (os.cpu_count() or 2)), cap))
+
+    def args(self, width: int = 1920, height: int = 1080) -> list[str]:
         return [
             "-c:v",
             "libx264",
@@ -53,7 +68,7 @@ class EncodeSettings:
             "-profile:v",
             "high",
             "-threads",
-            str(self.threads),
+            str(self.thread_count(width, height)),
         ]
 
 
@@ -103,25 +118,64 @@ def _presenter_backdrop(layer: SceneLayer, spot: Rect) -> np.ndarray | None:
     return np.ascontiguousarray(layer.image[spot.y : spot.bottom, spot.x : spot.right])
 
 
+def _push_in(w: int, h: int, pw: int, ph: int, zoom: float, seconds: float) -> str:
+    """Filters that show a ``pw×ph`` picture (``w×h × zoom``) at ``w×h``, closing in on its
+    centre from the whole picture to its middle ``1/zoom`` over ``seconds``."""
+    z = f"(1+({zoom}-1)*t/{seconds:.4f})/{zoom}"
+    return (
+        f"scale=w='max({w},2*ceil({pw}*{z}/2))':h='max({h},2*ceil({ph}*{z}/2))'"
+        f":eval=frame:flags=bilinear,crop={w}:{h}:(iw-{w})/2:(ih-{h})/2"
+    )
+
+
+def _patch_at(reveal: Reveal, w: int, h: int, bw: int, bh: int) -> tuple[int, int, np.ndarray]:
+    """A reveal patch placed on a ``bw×bh`` background that shows the ``w×h`` frame enlarged
+    (as ``_fit`` enlarges it): position and pixels, even-sized."""
+    box, pixels = reveal.box, reveal.pixels
+    if (bw, bh) == (w, h):
+        return box.x, box.y, pixels
+    scale = max(bw / w, bh / h)
+    left, top = (max(bw, round(w * scale)) - bw) // 2, (max(bh, round(h * scale)) - bh) // 2
+    x, y = round(box.x * scale) - left, round(box.y * scale) - top
+    pw, ph = round(box.w * scale / 2) * 2, round(box.h * scale / 2) * 2
+    img = Image.fromarray(pixels, "RGBA").resize((pw, ph), Image.Resampling.LANCZOS)
+    x, y = max(0, min(x, bw - pw)) // 2 * 2, max(0, min(y, bh - ph)) // 2 * 2
+    return x, y, np.ascontiguousarray(np.asarray(img))
+
+
 def prepare_picture(source: str | Image.Image, box: Rect, zoom: float, out: Path) -> tuple[int, int]:
     """Crop the picture (a file, or one already drawn) to the box's aspect and scale it to
     ``box × zoom`` once, up front.
 
     ffmpeg then only has to shrink it a little each frame, which is cheap and never upsamples.
+    The photo is decoded at the smallest size JPEG allows that still covers the box (``draft``):
+    a 24-megapixel photo is never held at full size.
     """
+    tw, th = round(box.w * zoom / 2) * 2, round(box.h * zoom / 2) * 2
     if isinstance(source, Image.Image):
         img = source.convert("RGB")
     else:
         with Image.open(source) as im:
+            im.draft("RGB", (tw, th))
             img = im.convert("RGB")
+    _fit(img, tw, th, out)
+    return tw, th
+
+
+def prepare_picture_array(pixels: np.ndarray, box: Rect, zoom: float, out: Path) -> tuple[int, int]:
+    """``prepare_picture`` for a picture already in memory (RGBA)."""
     tw, th = round(box.w * zoom / 2) * 2, round(box.h * zoom / 2) * 2
+    _fit(Image.fromarray(pixels, "RGBA").convert("RGB"), tw, th, out)
+    return tw, th
+
+
+def _fit(img: Image.Image, tw: int, th: int, out: Path) -> None:
     scale = max(tw / img.width, th / img.height)
     w, h = max(tw, round(img.width * scale)), max(th, round(img.height * scale))
     img = img.resize((w, h), Image.Resampling.LANCZOS)
     left, top = (w - tw) // 2, (h - th) // 2
     img = img.crop((left, top, left + tw, top + th))
     out.write_bytes(np.asarray(img.convert("RGBA")).tobytes())
-    return tw, th
 
 
 def render_segment(
@@ -138,6 +192,8 @@ def render_segment(
     settings: EncodeSettings,
     motion: MotionOverlay | None = None,
     transition: str = "crossfade",
+    reveals: Sequence[Reveal] = (),
+    presenter_stays: bool = False,
 ) -> SegmentOutputs:
     n = timing.n_frames
     w, h = frame.width, frame.height
@@ -191,15 +247,37 @@ def render_segment(
                 "pipe:0",
             ]
         )
-    bg_path = stem.with_suffix(".bg.rgba")
-    bg_path.write_bytes(background.tobytes())
-    bg_in = add_input(_raw_input(bg_path, w, h, fps))
-    # Convert once, then repeat the same frame in the graph (no per-frame decode or conversion).
-    graph.append(f"[{bg_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB[base0]")
-    base = "base0"
-
     visual = scene.visual
     box = layer.media_box
+    bg_path = stem.with_suffix(".bg.rgba")
+    push_in = sprite_in < 0 and box is None
+    if push_in:
+        # Nothing on this scene would move: a slow push-in keeps it alive. The layer is enlarged
+        # once (Lanczos) and shrunk a little less each frame, as a zooming picture is.
+        bw, bh = prepare_picture_array(layer.image, Rect(0, 0, w, h), PUSH_IN, bg_path)
+    else:
+        bw, bh = w, h
+        bg_path.write_bytes(background.tobytes())
+    bg_in = add_input(_raw_input(bg_path, bw, bh, fps))
+    # Convert once, then repeat the same frame in the graph (no per-frame decode or conversion).
+    graph.append(f"[{bg_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB[bg]")
+    base = "bg"
+    # Bullets still to come are covered, stage by stage, before any zoom (so they zoom with the slide).
+    for i, reveal in enumerate(reveals):
+        rx, ry, patch = _patch_at(reveal, w, h, bw, bh)
+        patch_path = stem.with_suffix(f".reveal{i:02d}.rgba")
+        patch_path.write_bytes(patch.tobytes())
+        ph_, pw_ = patch.shape[:2]
+        patch_in = add_input(_raw_input(patch_path, pw_, ph_, fps))
+        graph.append(f"[{patch_in}:v]format=yuv420p[revealart{i}]")
+        graph.append(
+            f"[{base}][revealart{i}]overlay={rx}:{ry}:"
+            f"enable='between(n,{reveal.first_frame},{reveal.last_frame})'[revealed{i}]"
+        )
+        base = f"revealed{i}"
+    graph.append(f"[{base}]{_push_in(w, h, bw, bh, PUSH_IN, n / fps) if push_in else 'null'}[base0]")
+    base = "base0"
+
     # A picture file, or one the slide layer cut out (a figure cropped from a PDF page).
     picture: str | Image.Image | None = None
     zoom = 1.0
@@ -211,13 +289,9 @@ def render_segment(
         pic_path = stem.with_suffix(".pic.rgba")
         pw, ph = prepare_picture(picture, box, zoom, pic_path)
         pic_in = add_input(_raw_input(pic_path, pw, ph, fps))
-        dur = n / fps
-        z = f"(1+({zoom}-1)*t/{dur:.4f})/{zoom}"
         graph.append(
             f"[{pic_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB,"
-            f"scale=w='max({box.w},2*ceil({pw}*{z}/2))':h='max({box.h},2*ceil({ph}*{z}/2))'"
-            f":eval=frame:flags=bilinear,"
-            f"crop={box.w}:{box.h}:(iw-{box.w})/2:(ih-{box.h})/2[media]"
+            f"{_push_in(box.w, box.h, pw, ph, zoom, n / fps)}[media]"
         )
         graph.append(f"[{base}][media]overlay={box.x}:{box.y}:format=yuv420[base1]")
         base = "base1"
@@ -243,24 +317,13 @@ def render_segment(
         graph.append(f"[{base}][motion]overlay=x='{motion.x}':y={motion.y}:eval=frame:format=yuv420[based]")
         base = "based"
 
-    if sprite_in >= 0:
-        sx, sy = sprite_at
-        if moving_backdrop is None:
-            graph.append(
-                f"[{base}][{sprite_in}:v]overlay={sx}:{sy}:format=yuv420:alpha=premultiplied:shortest=1[scene]"
-            )
-        else:
-            graph.append(f"[{sprite_in}:v]format=yuv420p[sprite]")
-            graph.append(f"[{base}][sprite]overlay={sx}:{sy}:format=yuv420:shortest=1[scene]")
-    else:
-        graph.append(f"[{base}]null[scene]")
-    out = "scene"
-
-    if previous_last_frame is not None and timing.transition_frames > 0:
-        # The previous scene's last frame, laid over the first frames only: fading out (a
-        # crossfade) or sliding away to the left (a push). (xfade, or an overlay left in the graph
-        # after the transition, costs every frame of the segment a full-frame blend; split +
-        # concat costs nothing after it.)
+    def blend_in(src: str) -> str:
+        """The stream ``src`` with the previous scene's last frame laid over its first frames."""
+        if previous_last_frame is None or timing.transition_frames <= 0:
+            return src
+        # Fading out (a crossfade) or sliding away to the left (a push). (xfade, or an overlay
+        # left in the graph after the transition, costs every frame of the segment a full-frame
+        # blend; split + concat costs nothing after it.)
         prev_in = add_input(_raw_input(previous_last_frame, w, h, fps))
         tf = timing.transition_frames
         if transition == "slide":
@@ -276,14 +339,33 @@ def render_segment(
                 f"fade=t=out:s=0:n={tf + 1}:alpha=1[prev]"
             )
             over = "overlay=0:0:format=yuv420"
-        graph.append(f"[{out}]split[head][rest]")
+        graph.append(f"[{src}]split[head][rest]")
         graph.append(f"[head]trim=end_frame={tf}[headcut]")
         graph.append(f"[rest]trim=start_frame={tf},setpts=PTS-STARTPTS[restcut]")
         graph.append(f"[headcut][prev]{over}[headfaded]")
         graph.append("[headfaded][restcut]concat=n=2:v=1:a=0[faded]")
-        out = "faded"
+        return "faded"
 
-    graph.append(f"[{out}]trim=end_frame={n},setpts=N/{fps}/TB,split=3[plain][tocap][tolast]")
+    # A presenter in the same place in both scenes stays out of the blend: the slide behind it
+    # dissolves and the live presenter is drawn over the result, so the previous scene's frozen
+    # presenter never shows through as a ghost.
+    presenter_on_top = presenter_stays and sprite_in >= 0 and transition != "slide"
+    if presenter_on_top:
+        base = blend_in(base)
+    if sprite_in >= 0:
+        sx, sy = sprite_at
+        if moving_backdrop is None:
+            graph.append(
+                f"[{base}][{sprite_in}:v]overlay={sx}:{sy}:format=yuv420:alpha=premultiplied:shortest=1[scene]"
+            )
+        else:
+            graph.append(f"[{sprite_in}:v]format=yuv420p[sprite]")
+            graph.append(f"[{base}][sprite]overlay={sx}:{sy}:format=yuv420:shortest=1[scene]")
+    else:
+        graph.append(f"[{base}]null[scene]")
+    out = "scene" if presenter_on_top else blend_in("scene")
+
+    graph.append(f"[{out}]trim=end_frame={n},setpts=N/{fps}/TB,split=2[plain][tocap]")
     # Each caption is one still, blended in only on the frames where it shows.
     cap = "tocap"
     for i, shown in enumerate(captions):
@@ -297,12 +379,11 @@ def render_segment(
         )
         cap = f"capped{i}"
     graph.append(f"[{cap}]null[cap]")
-    graph.append(f"[tolast]trim=start_frame={n - 1},format=rgba[last]")
 
     outputs = SegmentOutputs(
         stem.with_suffix(".plain.mp4"), stem.with_suffix(".cap.mp4"), stem.with_suffix(".last.rgba")
     )
-    enc = settings.args()
+    enc = settings.args(w, h)
     args = [
         *inputs,
         "-filter_complex",
@@ -310,6 +391,9 @@ def render_segment(
         "-map",
         "[plain]",
         *enc,
+        # A key frame at the end, so the last frame can be read back without decoding the segment.
+        "-force_key_frames",
+        f"expr:eq(n,{n - 1})",
         "-r",
         str(fps),
         "-an",
@@ -321,17 +405,11 @@ def render_segment(
         str(fps),
         "-an",
         str(outputs.captioned),
-        "-map",
-        "[last]",
-        "-frames:v",
-        "1",
-        "-f",
-        "rawvideo",
-        str(outputs.last_frame),
     ]
     what = f"rendering scene {timing.index + 1} ({scene.id})"
     if sprite_in < 0:
         ffmpeg.run(args, what=what)
+        read_last_frame(outputs.plain, outputs.last_frame)
         return outputs
 
     assert presenter is not None
@@ -348,7 +426,25 @@ def render_segment(
         proc.kill()
         raise
     proc.finish()
+    read_last_frame(outputs.plain, outputs.last_frame)
     return outputs
+
+
+def read_last_frame(video: Path, out: Path) -> None:
+    """The video's last frame as raw RGBA.
+
+    Not a third output of the scene's graph: ffmpeg then queues every frame of the segment
+    (a 15 s 1080p scene held 1.5 GB) until the one it keeps arrives at the end.
+    """
+    ffmpeg.run(
+        [
+            # From the key frame at the end; each frame decoded overwrites the file: the last stays.
+            *("-sseof", "-0.1", "-i", str(video)),
+            *("-update", "1", "-c:v", "rawvideo", "-pix_fmt", "rgba", "-f", "image2"),
+            str(out),
+        ],
+        what=f"reading the last frame of {video.name}",
+    )
 
 
 def concat_segments(segments: list[Path], workdir: Path, name: str) -> Path:

@@ -270,9 +270,16 @@ def _reference_card(
 
 
 def _draw_bullets(
-    canvas: skia.Canvas, visual: BulletSlide, box: Rect, style: Style, text_bottom: float, unit_px: float
+    canvas: skia.Canvas,
+    visual: BulletSlide,
+    box: Rect,
+    style: Style,
+    text_bottom: float,
+    unit_px: float,
+    shown: int | None = None,
 ) -> None:
-    """``text_bottom``: where the list must end so the captioned copy's subtitles never cover it."""
+    """``text_bottom``: where the list must end so the captioned copy's subtitles never cover it.
+    ``shown``: draw only the first bullets, laid out as the whole list is (for the reveal)."""
     if style.bullet_card:
         _card(canvas, box, style, unit_px)
         pad = int(min(box.w, box.h) * 0.08)
@@ -342,6 +349,8 @@ def _draw_bullets(
         bullets.pop()
     y += max(0.0, (avail_h - need) / 2.5)  # sit the list a little above the middle of the space left
     for i, f in enumerate(fitted):
+        if shown is not None and i >= shown:
+            break
         _draw_marker(canvas, style, i, inner.x, y + f.line_height / 2, size, marker_w)
         y = draw_lines(canvas, f, text_x, y, _paint(ink)) + spacing
 
@@ -486,7 +495,13 @@ def _hex_rgb(value: str) -> tuple[int, int, int]:
 
 
 def draw_scene_layer(
-    scene: Scene, frame: Frame, style: Style, seed: int, logo: Image.Image | None = None
+    scene: Scene,
+    frame: Frame,
+    style: Style,
+    seed: int,
+    logo: Image.Image | None = None,
+    *,
+    bullets_shown: int | None = None,
 ) -> SceneLayer:
     # Styles give radii in 1080p pixels; other sizes scale them with the frame.
     style = dataclasses.replace(style, corner_radius=style.corner_radius * frame.unit)
@@ -508,7 +523,7 @@ def draw_scene_layer(
     if isinstance(visual, TitleCard):
         _draw_title(canvas, visual, box, style, frame.portrait, text_bottom)
     elif isinstance(visual, BulletSlide):
-        _draw_bullets(canvas, visual, box, style, text_bottom, frame.unit)
+        _draw_bullets(canvas, visual, box, style, text_bottom, frame.unit, bullets_shown)
     elif isinstance(visual, PdfPage):
         shown, picture = _draw_pdf_page(canvas, visual, box, style, frame.unit)
         if visual.zoom > 1.0:  # a figure or table: the compositor zooms it slowly over the scene

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reelwright.render.timeline import Timeline
+from reelwright.render.timeline import Piece, Timeline
 from reelwright.storyboard import Storyboard
 from reelwright.voice.mix import decode_audio, duck_music, normalize_loudness, speech_envelope, write_wav
 
@@ -48,14 +48,21 @@ def place_speech(board: Storyboard, timeline: Timeline) -> Speech:
         if rate and r != rate:
             raise ValueError("all narration must share one sample rate")
         rate = r
-        placed.append((round(timing.speech_start * r), samples))
+        pieces = timing.pieces or (Piece(0.0, len(samples) / r, timing.speech_start),)
+        for piece in pieces:
+            lo, hi = round(piece.audio_start * r), round(piece.audio_end * r)
+            placed.append((round(piece.at * r), samples[lo:hi]))
     rate = rate or 22050
     # Exactly as long as the video, so the streams end together.
     total = round(timeline.n_frames * rate / timeline.fps)
     speech = np.zeros(total, dtype=np.float32)
-    for offset, samples in placed:
-        end = min(total, offset + len(samples))
-        speech[offset:end] += samples[: end - offset]
+    for offset, part in placed:
+        # A file's silent edges may reach past the video's ends (the timeline places files by
+        # their words): what falls outside is silence, dropped.
+        skip = max(0, -offset)
+        end = min(total, offset + len(part))
+        if end > offset + skip:
+            speech[offset + skip : end] += part[skip : end - offset]
     envelope = speech_envelope(speech, rate, timeline.fps, timeline.n_frames)
     return Speech(speech, rate, envelope)
 

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from reelwright.avatar.factory import make_presenter
@@ -30,7 +31,8 @@ from reelwright.render.compose import (
 from reelwright.render.layout import Frame, Rect, clear_of_opaque_presenter, frame_for
 from reelwright.render.motion import background_motion
 from reelwright.render.placement import PlacedPresenter, placed_frame
-from reelwright.render.previews import GIF_SECONDS, write_gif, write_thumbnail
+from reelwright.render.previews import representative_moment, write_gif, write_thumbnail
+from reelwright.render.reveal import bullet_reveals
 from reelwright.render.slides import draw_scene_layer
 from reelwright.render.soundtrack import mix_soundtrack, place_speech
 from reelwright.render.timeline import SceneTiming, Timeline, build_timeline
@@ -64,7 +66,7 @@ def timed_words(board: Storyboard, timeline: Timeline) -> list[TimedWord]:
         if scene.audio is None:
             continue
         for w in scene.audio.words:
-            words.append(TimedWord(w.word, timing.speech_start + w.start, timing.speech_start + w.end))
+            words.append(TimedWord(w.word, timing.to_video(w.start), timing.to_video(w.end)))
     return words
 
 
@@ -74,7 +76,7 @@ def _presenter_track(board: Storyboard, timeline: Timeline, envelope: FloatArray
         if scene.audio is None:
             continue
         for v in scene.audio.visemes:
-            cues.append((timing.speech_start + v.start, timing.speech_start + v.end, v.viseme))
+            cues.append((timing.to_video(v.start), timing.to_video(v.end), v.viseme))
     return PresenterTrack(
         fps=timeline.fps, n_frames=timeline.n_frames, visemes=cues, loudness=envelope, seed=_seed(board)
     )
@@ -167,7 +169,7 @@ def render_video(
         plain_parts: list[Path] = []
         cap_parts: list[Path] = []
         previous_last: Path | None = None
-        thumb_source: Path | None = None
+        previous_layout: str | None = None
         total_frames = timeline.n_frames
         for scene, timing in zip(board.scenes, timeline.scenes, strict=True):
             layout = scene.presenter if uses_presenter else "none"
@@ -178,7 +180,15 @@ def render_video(
                 frame = frame_for(board.width, board.height, layout, style.presenter_side)
                 if photo is not None:
                     frame = clear_of_opaque_presenter(frame, PHOTO_CARD_INSET)
-            layer = draw_scene_layer(scene, frame, style, seed=_seed(board) + timing.index, logo=logo)
+            seed = _seed(board) + timing.index
+            layer = draw_scene_layer(scene, frame, style, seed=seed, logo=logo)
+
+            def with_bullets(
+                k: int, scene: Scene = scene, frame: Frame = frame, seed: int = seed
+            ) -> np.ndarray:
+                return draw_scene_layer(scene, frame, style, seed=seed, logo=logo, bullets_shown=k).image
+
+            reveals = bullet_reveals(scene, timing, timeline.fps, layer.image, with_bullets)
             lap("render.layers")
             shown = _captions_for(cues, timing, timeline.fps, style, frame, art_cache)
             presenter = None
@@ -215,12 +225,13 @@ def render_video(
                     style, board.width, board.height, timeline.fps, timing.start_frame, total_frames
                 ),
                 transition=style.transition,
+                reveals=reveals,
+                presenter_stays=presenter is not None and previous_layout == layout,
             )
+            previous_layout = layout
             plain_parts.append(seg.plain)
             cap_parts.append(seg.captioned)
             previous_last = seg.last_frame
-            if thumb_source is None:
-                thumb_source = seg.last_frame
             report((timing.start_frame + timing.n_frames) / total_frames * 0.92)
             lap("render.compose+encode")
 
@@ -236,17 +247,17 @@ def render_video(
             mux, concat_segments(cap_parts, workdir, "captioned"), audio_path, captioned, title=board.title
         )
         plain_done.result()
+        moment = representative_moment(board, timeline, presenter=uses_presenter)
         gif_done = pool.submit(
             write_gif,
             video,
             gif,
-            start=0.0,
-            seconds=min(GIF_SECONDS, timeline.duration),
+            start=moment.gif_start,
+            seconds=moment.gif_seconds,
             portrait=board.orientation == "portrait",
         )
         thumbnail = workdir / f"{stem}.jpg"
-        assert thumb_source is not None
-        write_thumbnail(thumb_source, board.width, board.height, thumbnail)
+        write_thumbnail(video, moment.thumbnail, thumbnail)
         cap_done.result()
         report(0.96)
         gif_done.result()

@@ -160,6 +160,8 @@ def test_a_moving_presenter_is_never_seen_twice(renders: dict[str, pipeline.JobR
         if before.presenter == after.presenter or "none" in (before.presenter, after.presenter):
             continue
         mask = _presenter_mask(result, before.presenter, after.presenter)
+        if not mask.any():  # both layouts stand the presenter in the same place (portrait full/side)
+            continue
         cut = timing.start(fps)
         # Where a blend would be half way, and once any blend of the style is over.
         a = np.asarray(extract_frame(result.video, cut - 2 / fps), dtype=np.float32)[mask]
@@ -174,7 +176,9 @@ def test_a_moving_presenter_is_never_seen_twice(renders: dict[str, pipeline.JobR
         # A crossfade would leave half the old presenter there (|m - b| ≈ apart / 2).
         assert np.abs(m - b).mean() < 0.2 * apart, (case, timing.index)
         checked += 1
-    assert checked >= 1
+    # Portrait's full and side layouts stand the presenter in the same place (decision 0010), so
+    # the portrait brief may have no move at all; the landscape brief must have one.
+    assert checked >= 1 or case == "portrait"
 
 
 @pytest.mark.parametrize("case", ["brief", "deck"])

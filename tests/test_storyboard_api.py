@@ -195,7 +195,7 @@ def test_chat_draft_edited_in_place(server: tuple[Server, str, str], tmp_path: P
         assert name.startswith("m") and name.endswith("/00"), name
         kept = c.get(f"/v3/video-agents/{sid}/storyboard").json()["data"]["storyboard"]
         assert kept["scenes"][0]["visual"]["source"] == name
-        kept["title"] = "Edited twice"
+        kept["title"] = "Edited for {{who}}"  # a template is made of its video below
         r = c.put(f"/v3/video-agents/{sid}/storyboard", json={"storyboard": kept})
         assert (
             r.status_code == 200 and r.json()["data"]["storyboard"]["scenes"][0]["visual"]["source"] == name
@@ -218,6 +218,20 @@ def test_chat_draft_edited_in_place(server: tuple[Server, str, str], tmp_path: P
         assert again["status"] == "completed", again
         final = c.get(f"/v3/videos/{again['id']}/storyboard").json()["data"]["storyboard"]
         assert final["scenes"][0]["visual"]["source"] == "k00", final
+        # A template of that video copies the picture under the template's own key prefix (the
+        # chat session's files may go); its videos render from that copy.
+        r = c.post("/v3/templates", json={"name": "chat", "video_id": video["id"]})
+        assert r.status_code == 200, r.text
+        template = r.json()["data"]
+        assert (
+            template["variables"] == ["who"]
+            and template["storyboard"]["scenes"][0]["visual"]["source"] == "00"
+        )
+        assert (srv.data / "files" / "templates" / template["template_id"] / "00").read_bytes() == png
+        r = c.post(f"/v3/templates/{template['template_id']}/generate", json={"variables": {"who": "Ana"}})
+        assert r.status_code == 200, r.text
+        made = wait_video(c, r.json()["data"]["video_id"])
+        assert made["status"] == "completed" and made["title"] == "Edited for Ana", made
         bad = {
             **board,
             "scenes": [{**board["scenes"][0], "visual": {"kind": "pdf_page", "source": "/x.pdf", "page": 1}}],

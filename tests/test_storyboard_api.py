@@ -13,6 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
+from reelwright.api.leftovers import sweep
+from reelwright.config import Settings
+from reelwright.store.db import Database
 from tests.media import make_png
 from tests.server import Server, wait_done
 
@@ -200,6 +203,10 @@ def test_chat_draft_edited_in_place(server: tuple[Server, str, str], tmp_path: P
         assert (
             r.status_code == 200 and r.json()["data"]["storyboard"]["scenes"][0]["visual"]["source"] == name
         )
+        # The left-over sweep keeps the edit's files (its message names their run), so the render
+        # below finds them.
+        settings = Settings(data_dir=srv.data)
+        sweep(settings, Database(settings.resolved_database_url), grace=0)
         # Rendered, then that video edited keeping the file: it is copied (by key, inside the
         # store) into the new job's inputs and shown there by its new name.
         assert c.post(f"/v3/video-agents/{sid}", json={"message": "render it"}).status_code == 200

@@ -135,7 +135,8 @@ def put_session_storyboard(
     checked = check_storyboard(ctx, owner_id, body.storyboard, known=known)
     # The assets it names are copied in beside the session's other files, as a message's are;
     # the draft names them by key (kept files are already the session's own), as the worker reads them.
-    prefix = message_inputs_key(session_id, new_id())
+    run_id = new_id()
+    prefix = message_inputs_key(session_id, run_id)
     ids = checked.asset_ids()
     keys = store_request_files(ctx, owner_id, [AssetFile(type="asset_id", asset_id=a) for a in ids], prefix)
     board = with_sources(checked, dict(zip(ids, keys, strict=True)))
@@ -148,7 +149,10 @@ def put_session_storyboard(
             # One message, not a user line and a reply: two written in the same millisecond have
             # ids (and so an order) that only their random tails decide.
             summary = "You edited the storyboard. " + summarise(board, seconds)
-            add_message(s, session_id, "model", summary, kind="resource", resource_ids=[draft.id])
+            # Its run id names the files' prefix: the left-over sweep keeps files whose message exists.
+            add_message(
+                s, session_id, "model", summary, kind="resource", resource_ids=[draft.id], run_id=run_id
+            )
             if keys:
                 request = VideoRequest.from_stored(row.prompt, row.request)
                 row.request = request.revised(files=(*request.files, *keys)).stored()

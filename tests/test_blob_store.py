@@ -67,6 +67,14 @@ def test_the_contract(store: BlobStore, tmp_path: Path) -> None:
     assert not (tmp_path / "scratch" / "none").exists()
     assert store.read_bytes("assets/missing") is None and store.info("assets/missing") is None
 
+    # A copy inside the store is a file of its own: deleting the original leaves it whole.
+    assert store.copy("assets/a1", "templates/t1/00")
+    assert not store.copy("assets/missing", "templates/t1/01") and store.info("templates/t1/01") is None
+    store.put_bytes("assets/a2", b"second")
+    assert store.copy("assets/a2", "templates/t1/02")
+    store.delete_prefix("assets/a2")
+    assert store.read_bytes("templates/t1/02") == b"second" and store.read_bytes("templates/t1/00") == data
+
     staged = stage(store, "assets/a1", tmp_path / "stage")
     assert staged is not None and staged.read_bytes() == data
     assert stage(store, "assets/missing", tmp_path / "stage") is None

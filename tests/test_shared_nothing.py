@@ -237,3 +237,90 @@ def test_a_chat_drafted_by_one_worker_is_rendered_by_another(
         second.stop()
         node_a.stop()
         node_b.stop()
+
+
+def test_a_template_generated_on_one_node_is_shared_from_the_other(
+    tmp_path: Path, shared: tuple[dict[str, str], S3]
+) -> None:
+    """A template made and generated on node A (its picture an asset in the bucket), its video
+    shared there, and the share link opened on node B: the page, captions and media come from the
+    bucket (streamed with Range on A, a presigned redirect on B)."""
+    env, s3 = shared
+    node_a = Server(tmp_path / "api-a", env)
+    node_b = Server(tmp_path / "api-b", {**env, "REELWRIGHT_BLOB_PUBLIC": "presigned"})
+    key = node_a.key("k")
+    own = Server(tmp_path / "worker", env)
+    own.data.mkdir()
+    worker = Worker(own)
+    png = make_png(tmp_path / "slide.png", 640, 360, "Template picture").read_bytes()
+    try:
+        node_a.start()
+        node_b.start()
+        worker.start()
+        with node_a.client(key) as a:
+            asset_id = a.post("/v3/assets", files={"file": ("slide.png", png, "image/png")}).json()["data"][
+                "asset_id"
+            ]
+            board = {
+                "title": "Hello {{first_name}}",
+                "avatar": None,
+                "scenes": [
+                    {
+                        "id": "hello",
+                        "narration": "Hello {{first_name}}, this is our bakery's new sourdough.",
+                        "visual": {"kind": "image", "source": f"asset:{asset_id}"},
+                    }
+                ],
+            }
+            made = a.post("/v3/templates", json={"name": "greeting", "storyboard": board})
+            assert made.status_code == 200, made.text
+            tid = made.json()["data"]["template_id"]
+            gen = a.post(f"/v3/templates/{tid}/generate", json={"variables": {"first_name": "Marisol"}})
+            assert gen.status_code == 200, gen.text
+            video_id = gen.json()["data"]["video_id"]
+            deadline = time.monotonic() + 300
+            while (video := a.get(f"/v3/videos/{video_id}").json()["data"])["status"] not in (
+                "completed",
+                "failed",
+            ):
+                assert time.monotonic() < deadline, video
+                time.sleep(0.5)
+            assert video["status"] == "completed", video
+            link = a.post(f"/v3/videos/{video_id}/share", json={})
+            assert link.status_code == 200, link.text
+            share_a = link.json()["data"]["share_url"]
+        assert share_a.startswith(node_a.base + "/share/")
+        share_b = share_a.replace(node_a.base, node_b.base)
+
+        page = httpx.get(share_b, timeout=60)
+        assert page.status_code == 200 and "Hello Marisol" in page.text, page.text[:500]
+        vtt = httpx.get(f"{share_b}/captions.vtt", timeout=60)
+        assert vtt.status_code == 200 and vtt.text.startswith("WEBVTT") and "Marisol" in vtt.text, vtt.text
+        # B redirects to the bucket; A streams the same bytes from it, answering Range requests.
+        redirected = httpx.get(f"{share_b}/video.mp4", timeout=60)
+        assert redirected.status_code == 307, redirected.text
+        assert redirected.headers["location"].startswith(s3.endpoint)
+        whole = httpx.get(redirected.headers["location"], timeout=60).content
+        part = httpx.get(f"{share_a}/video.mp4", headers={"Range": "bytes=100-1099"}, timeout=60)
+        assert part.status_code == 206 and part.content == whole[100:1100]
+        assert part.headers["cache-control"] == "no-cache"
+        thumb = httpx.get(f"{share_b}/thumbnail.jpg", follow_redirects=True, timeout=60)
+        assert thumb.status_code == 200 and thumb.content[:3] == b"\xff\xd8\xff"
+
+        video_file = tmp_path / "template.mp4"
+        video_file.write_bytes(whole)
+        info = probe(video_file)
+        assert info.video is not None and info.audio is not None
+        assert _vivid_share(video_file, info.duration * 0.5, tmp_path) > 0.1  # the asset on screen
+        for data in (node_a.data, node_b.data, own.data):
+            assert _local_files(data) == [], (data, _local_files(data))
+
+        # Revoked on A: B's page and media answer 404 at once.
+        with node_a.client(key) as a:
+            assert a.delete(f"/v3/videos/{video_id}/share").status_code == 200
+        assert httpx.get(share_b, timeout=60).status_code == 404
+        assert httpx.get(f"{share_b}/video.mp4", timeout=60).status_code == 404
+    finally:
+        worker.stop()
+        node_a.stop()
+        node_b.stop()

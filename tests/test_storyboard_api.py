@@ -13,6 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
+from reelwright.api.leftovers import sweep
+from reelwright.config import Settings
+from reelwright.store.db import Database
 from tests.media import make_png
 from tests.server import Server, wait_done
 
@@ -90,6 +93,28 @@ def test_edited_storyboard_renders_a_new_video(
         assert r.status_code == 409 and "/storyboard" in r.json()["error"]["message"], r.text
 
 
+def test_an_uploaded_file_is_shown_by_name(
+    server: tuple[Server, str, str], finished: dict[str, Any], tmp_path: Path
+) -> None:
+    """An asset sent in an edit is copied into the new job's inputs; that video's storyboard shows
+    it by its name there, never by a server path. A generate job's inputs go when it finishes, so
+    that name cannot be kept by a further edit (a chat session's can: see below)."""
+    srv, key, _ = server
+    png = make_png(tmp_path / "chart.png", 640, 360, "chart").read_bytes()
+    with srv.client(key) as c:
+        asset = c.post("/v3/assets", files={"file": ("c.png", png, "image/png")}).json()["data"]["asset_id"]
+        board = c.get(f"/v3/videos/{finished['id']}/storyboard").json()["data"]["storyboard"]
+        board["scenes"] = board["scenes"][:1]
+        board["scenes"][0]["visual"] = {"kind": "image", "source": f"asset:{asset}"}
+        r = c.post(f"/v3/videos/{finished['id']}/storyboard", json={"storyboard": board})
+        assert r.status_code == 200, r.text
+        first = wait_video(c, r.json()["data"]["video_id"])
+        assert first["status"] == "completed", first
+        shown = c.get(f"/v3/videos/{first['id']}/storyboard").json()["data"]["storyboard"]
+        assert shown["scenes"][0]["visual"]["source"] == "00", shown
+        assert "not one of your assets" in _bad(c, first["id"], shown)["message"]
+
+
 def _bad(c: httpx.Client, video_id: str, board: dict[str, Any]) -> dict[str, Any]:
     r = c.post(f"/v3/videos/{video_id}/storyboard", json={"storyboard": board})
     assert r.status_code == 400, r.text
@@ -141,7 +166,7 @@ def test_storyboards_from_outside_are_checked(
         )
 
 
-def test_chat_draft_edited_in_place(server: tuple[Server, str, str]) -> None:
+def test_chat_draft_edited_in_place(server: tuple[Server, str, str], tmp_path: Path) -> None:
     srv, key, other = server
     with srv.client(key) as c:
         sid = c.post("/v3/video-agents", json={"prompt": PROMPT, "mode": "chat"}).json()["data"]["session_id"]
@@ -162,6 +187,58 @@ def test_chat_draft_edited_in_place(server: tuple[Server, str, str]) -> None:
         assert NEW_LINE[:30] in newest["content"]
         got = c.get(f"/v3/video-agents/{sid}/storyboard").json()["data"]["storyboard"]
         assert got["scenes"][0]["narration"] == NEW_LINE
+        # An asset sent in a draft edit becomes one of the session's files, shown by name; the
+        # next edit keeps it by that name.
+        png = make_png(tmp_path / "chart.png", 640, 360, "chart").read_bytes()
+        asset = c.post("/v3/assets", files={"file": ("c.png", png, "image/png")}).json()["data"]["asset_id"]
+        got["scenes"][0]["visual"] = {"kind": "image", "source": f"asset:{asset}"}
+        r = c.put(f"/v3/video-agents/{sid}/storyboard", json={"storyboard": got})
+        assert r.status_code == 200, r.text
+        name = r.json()["data"]["storyboard"]["scenes"][0]["visual"]["source"]
+        assert name.startswith("m") and name.endswith("/00"), name
+        kept = c.get(f"/v3/video-agents/{sid}/storyboard").json()["data"]["storyboard"]
+        assert kept["scenes"][0]["visual"]["source"] == name
+        kept["title"] = "Edited for {{who}}"  # a template is made of its video below
+        r = c.put(f"/v3/video-agents/{sid}/storyboard", json={"storyboard": kept})
+        assert (
+            r.status_code == 200 and r.json()["data"]["storyboard"]["scenes"][0]["visual"]["source"] == name
+        )
+        # The left-over sweep keeps the edit's files (its message names their run), so the render
+        # below finds them.
+        settings = Settings(data_dir=srv.data)
+        sweep(settings, Database(settings.resolved_database_url), grace=0)
+        # Rendered, then that video edited keeping the file: it is copied (by key, inside the
+        # store) into the new job's inputs and shown there by its new name.
+        assert c.post(f"/v3/video-agents/{sid}", json={"message": "render it"}).status_code == 200
+        deadline = time.monotonic() + 300
+        while not (session := c.get(f"/v3/video-agents/{sid}").json()["data"]).get("video_id"):
+            assert time.monotonic() < deadline and session["status"] != "failed", session
+            time.sleep(0.5)
+        video = wait_video(c, session["video_id"])
+        assert video["status"] == "completed", video
+        shown = c.get(f"/v3/videos/{video['id']}/storyboard").json()["data"]["storyboard"]
+        assert shown["scenes"][0]["visual"]["source"] == name, shown
+        shown["scenes"] = shown["scenes"][:1]
+        r = c.post(f"/v3/videos/{video['id']}/storyboard", json={"storyboard": shown})
+        assert r.status_code == 200, r.text
+        again = wait_video(c, r.json()["data"]["video_id"])
+        assert again["status"] == "completed", again
+        final = c.get(f"/v3/videos/{again['id']}/storyboard").json()["data"]["storyboard"]
+        assert final["scenes"][0]["visual"]["source"] == "k00", final
+        # A template of that video copies the picture under the template's own key prefix (the
+        # chat session's files may go); its videos render from that copy.
+        r = c.post("/v3/templates", json={"name": "chat", "video_id": video["id"]})
+        assert r.status_code == 200, r.text
+        template = r.json()["data"]
+        assert (
+            template["variables"] == ["who"]
+            and template["storyboard"]["scenes"][0]["visual"]["source"] == "00"
+        )
+        assert (srv.data / "files" / "templates" / template["template_id"] / "00").read_bytes() == png
+        r = c.post(f"/v3/templates/{template['template_id']}/generate", json={"variables": {"who": "Ana"}})
+        assert r.status_code == 200, r.text
+        made = wait_video(c, r.json()["data"]["video_id"])
+        assert made["status"] == "completed" and made["title"] == "Edited for Ana", made
         bad = {
             **board,
             "scenes": [{**board["scenes"][0], "visual": {"kind": "pdf_page", "source": "/x.pdf", "page": 1}}],

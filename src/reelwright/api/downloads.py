@@ -21,16 +21,23 @@ def _disposition(filename: str | None) -> dict[str, str]:
 
 
 def blob_response(
-    ctx: ApiContext, request: Request, key: str, media_type: str, filename: str | None = None
+    ctx: ApiContext,
+    request: Request,
+    key: str,
+    media_type: str,
+    filename: str | None = None,
+    *,
+    ttl: int = 3600,
 ) -> Response:
-    """The stored file under ``key`` as the answer to a (signed, already checked) download."""
+    """The stored file under ``key`` as the answer to a (signed, already checked) download;
+    ``ttl``: how long a presigned URL it redirects to stays valid."""
     path = ctx.blobs.local_path(key)
     if path is not None:  # FileResponse answers Range requests itself
         return FileResponse(path, media_type=media_type, filename=filename, content_disposition_type="inline")
     if ctx.settings.blob_public == "presigned":
         # A short life is enough: the client follows the redirect at once. The signed link it came
         # by is what expires on the user's schedule.
-        url = ctx.blobs.presigned_url(key, 3600, media_type=media_type, filename=filename)
+        url = ctx.blobs.presigned_url(key, ttl, media_type=media_type, filename=filename)
         if url is not None:
             return RedirectResponse(url, status_code=307)
     info = ctx.blobs.info(key)

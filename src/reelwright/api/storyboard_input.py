@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Any, Final
 
 from pydantic import ValidationError
@@ -30,6 +30,7 @@ from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
 from reelwright.avatar.catalogue import AVATARS
 from reelwright.avatar.photo_looks import owns_photo_look
+from reelwright.store.blobs import check_key
 from reelwright.store.models import Asset
 from reelwright.storyboard import ImageScene, PdfPage, Storyboard, VideoClip
 from reelwright.styles.catalogue import STYLES
@@ -48,7 +49,7 @@ class CheckedStoryboard:
 
     board: Storyboard
     assets: dict[str, str]  # param of the source field -> asset id
-    kept: dict[str, str]  # sources the server already holds: public name -> path
+    kept: dict[str, str]  # sources the server already holds: public name -> blob key
 
     def asset_ids(self) -> list[str]:
         return sorted(set(self.assets.values()))
@@ -80,7 +81,7 @@ def check_storyboard(
     """Parse ``data`` and check every reference in it against what the caller may use.
 
     ``known`` maps the public names of files the server already holds for this caller's session
-    (as its GET showed them) to their paths: an edit may keep those sources unchanged."""
+    (as its GET showed them) to their blob keys: an edit may keep those sources unchanged."""
     board = parse_storyboard(data, param)
     _check_ids(ctx, owner_id, board, param)
     sources: dict[str, tuple[str, str]] = {}  # param -> (source, kind expected)
@@ -140,10 +141,11 @@ def _check_sources(ctx: ApiContext, owner_id: str, sources: dict[str, tuple[str,
 
 
 def with_sources(checked: CheckedStoryboard, asset_paths: Mapping[str, str]) -> Storyboard:
-    """The board with every source pointing at a server path: ``asset:<id>`` at
-    ``asset_paths[asset_id]`` (where the job's copy was put), a kept name at its known path.
+    """The board with every source pointing at a blob key: ``asset:<id>`` at
+    ``asset_paths[asset_id]`` (where the job's copy was put), a kept name at its key in ``kept``.
 
-    So the stored job storyboard holds only paths the server chose."""
+    So the stored job storyboard holds only keys the server chose; the worker stages the files
+    under its session's inputs (``JobRun.local_files``) and reads its own copies."""
 
     def path(source: str) -> str:
         if source in checked.kept:
@@ -162,20 +164,28 @@ def with_sources(checked: CheckedStoryboard, asset_paths: Mapping[str, str]) -> 
     return board
 
 
-def public_sources(board: dict[str, Any], folder: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """A stored storyboard as a caller may see it: file sources inside ``folder`` (a session's
-    inputs) by their name relative to it, any other path by its base name only (no server path
-    leaks). Also the names that still resolve to a file, as ``known`` for :func:`check_storyboard`."""
-    root = folder.rstrip("/") + "/"
+def public_sources(
+    board: dict[str, Any], prefix: str, exists: Callable[[str], bool]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """A stored storyboard as a caller may see it: file sources under the blob ``prefix`` (a
+    session's inputs, a template's files) by their name relative to it, any other path by its
+    base name only (no server path leaks). Also the names whose key still holds a file (``exists``
+    asks the blob store), mapped to that key, as ``known`` for :func:`check_storyboard`.
+
+    A source under the prefix is the key itself (what :func:`with_sources` writes) or a path ending
+    in it (a worker's staged copy, as a finished video's storyboard names it; or an older
+    data dir's absolute path)."""
+    marker = re.compile(rf"(?:^|/)({re.escape(prefix.strip('/'))}/([A-Za-z0-9_.\-/]+))$")
     known: dict[str, str] = {}
 
     def public(source: str) -> str:
-        if source.startswith(root):
-            name = source[len(root) :]
-            if Path(source).is_file():
-                known[name] = source
+        found = marker.search(source)
+        if found is not None:
+            key, name = found.group(1), found.group(2)
+            if name not in known and _is_key(key) and exists(key):
+                known[name] = key
             return name
-        return Path(source).name if source.startswith("/") else source
+        return PurePosixPath(source).name if source.startswith("/") else source
 
     out = copy.deepcopy(board)
     for scene in out.get("scenes", []):
@@ -187,3 +197,11 @@ def public_sources(board: dict[str, Any], folder: str) -> tuple[dict[str, Any], 
     if isinstance(music, dict) and isinstance(music.get("source"), str):
         music["source"] = public(music["source"])
     return out, known
+
+
+def _is_key(key: str) -> bool:
+    try:
+        check_key(key)
+    except ValueError:
+        return False
+    return True

@@ -10,10 +10,8 @@ the start, so the caller gets its id at once and polls it like any other video.
 from __future__ import annotations
 
 import dataclasses
-import os
-import shutil
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from sqlalchemy import update
 
@@ -50,19 +48,24 @@ def render_storyboard(
     api: str = "v3",
     folder_id: str | None = None,
 ) -> StartedRender:
-    """Copy the referenced assets in, record the planned session and its video, queue it."""
+    """Copy the referenced assets in, record the planned session and its video, queue it.
+
+    Every file the job reads is copied under its session's inputs in the blob store, and the
+    saved storyboard names each by its key: any worker stages it from there."""
     check_callback_url(ctx, callback_url)
     check_capacity(ctx, owner_id)
     session_id = new_id()
-    folder = ctx.settings.files_dir / inputs_key(session_id)
+    prefix = inputs_key(session_id)
     ids = checked.asset_ids()
-    keys = store_request_files(ctx, owner_id, [AssetFile(type="asset_id", asset_id=a) for a in ids], folder)
-    kept = _copy_kept(checked.kept, folder)
-    keys += [str(Path(p).relative_to(ctx.settings.files_dir)) for p in kept.values()]
-    board = with_sources(
-        dataclasses.replace(checked, kept=kept),
-        {a: str(ctx.settings.files_dir / k) for a, k in zip(ids, keys, strict=False)},
-    )
+    keys = store_request_files(ctx, owner_id, [AssetFile(type="asset_id", asset_id=a) for a in ids], prefix)
+    asset_keys = dict(zip(ids, keys, strict=True))
+    try:
+        kept = _copy_kept(ctx, checked.kept, prefix)
+    except BaseException:
+        ctx.blobs.delete_prefix(prefix)
+        raise
+    keys += list(kept.values())
+    board = with_sources(dataclasses.replace(checked, kept=kept), asset_keys)
     try:
         request = VideoRequest.build(
             prompt=prompt[:MAX_PROMPT_CHARS],
@@ -75,7 +78,7 @@ def render_storyboard(
             api=api,
         )
     except InputError as exc:
-        shutil.rmtree(folder, ignore_errors=True)
+        ctx.blobs.delete_prefix(prefix)
         raise ApiError(400, str(exc)) from None
     try:
         with ctx.db.session() as s:
@@ -106,7 +109,7 @@ def render_storyboard(
             row.video_id = video.id
             started = StartedRender(session_id, video.id, row.status, row.created_at)
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        ctx.blobs.delete_prefix(prefix)
         raise
     try:
         ctx.queue.enqueue(session_id)
@@ -116,18 +119,16 @@ def render_storyboard(
     return started
 
 
-def _copy_kept(kept: dict[str, str], folder: Path) -> dict[str, str]:
-    """Files kept from the edited video's session, copied beside the new job's own: the job then
-    owns every file it reads, whatever happens to the older session."""
+def _copy_kept(ctx: ApiContext, kept: dict[str, str], prefix: str) -> dict[str, str]:
+    """Files kept from the edited video's session (or a template), copied by key beside the new
+    job's own: the job then owns every file it reads, whatever happens to the older session.
+    Public name -> new key."""
     out: dict[str, str] = {}
     for i, (name, source) in enumerate(sorted(kept.items())):
-        folder.mkdir(parents=True, exist_ok=True)
-        dest = folder / f"k{i:02d}{Path(source).suffix}"
-        try:
-            os.link(source, dest)
-        except OSError:
-            shutil.copyfile(source, dest)
-        out[name] = str(dest)
+        dest = f"{prefix}/k{i:02d}{PurePosixPath(source).suffix}"
+        if not ctx.blobs.copy(source, dest):  # deleted since the storyboard was read
+            raise ApiError(400, f"the file {name!r} this storyboard keeps is gone; upload it again")
+        out[name] = dest
     return out
 
 

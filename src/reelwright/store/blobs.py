@@ -47,6 +47,11 @@ class BlobStore(Protocol):
     def put_tree(self, prefix: str, source: Path) -> None:
         """Move a whole folder in under ``prefix``, replacing what was there."""
 
+    def copy(self, src_key: str, dst_key: str) -> bool:
+        """Store a copy of ``src_key``'s bytes under ``dst_key`` (atomically, inside the store: no
+        bytes pass through this machine where the store can avoid it); False when ``src_key``
+        holds nothing."""
+
     def local_path(self, key: str) -> Path | None:
         """A path on this machine holding the key's bytes, or None: the key holds nothing, or the
         store is remote (then :meth:`fetch` copies the bytes here)."""
@@ -113,6 +118,9 @@ class LocalBlobStore:
             shutil.copytree(source, tmp)
             tmp.rename(dest)
             shutil.rmtree(source, ignore_errors=True)
+
+    def copy(self, src_key: str, dst_key: str) -> bool:
+        return self.fetch(src_key, self._path(dst_key))  # a hard link where it can
 
     def local_path(self, key: str) -> Path | None:
         path = self._path(key)

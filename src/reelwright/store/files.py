@@ -74,6 +74,11 @@ def inputs_key(session_id: str) -> str:
     return f"inputs/{session_id}"
 
 
+def template_key(template_id: str) -> str:
+    """The blob prefix of the files a template keeps from the video it was made from."""
+    return f"templates/{template_id}"
+
+
 def work_key(session_id: str) -> str:
     """A session's working folder: its checkpointed storyboard and the render in progress."""
     return f"work/{session_id}"

@@ -13,7 +13,6 @@ Every storyboard sent here passes :mod:`reelwright.api.storyboard_input`.
 from __future__ import annotations
 
 import json
-import shutil
 from typing import Any
 
 from fastapi import APIRouter
@@ -50,8 +49,12 @@ class UpdateStoryboardRequest(BaseModel):
     storyboard: dict[str, Any] = Field(description="the edited storyboard (see GET .../storyboard)")
 
 
-def _inputs_folder(ctx: ApiContext, session_id: str | None) -> str:
-    return str((ctx.settings.files_dir / inputs_key(session_id or "-")).absolute())
+def session_sources(
+    ctx: ApiContext, board: dict[str, Any], session_id: str | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """``public_sources`` for a storyboard of the session: its inputs shown by name, and the names
+    whose files the blob store still holds (public name -> key)."""
+    return public_sources(board, inputs_key(session_id or "-"), lambda key: ctx.blobs.info(key) is not None)
 
 
 def video_storyboard(
@@ -61,11 +64,10 @@ def video_storyboard(
     video = owned(s, Video, video_id, owner_id, "video")
     if video.status != VIDEO_COMPLETED:
         raise ApiError(409, f"the video is {video.status}; its storyboard is there once it has completed")
-    path = ctx.blobs.local_path(video_file_key(video_id, STORYBOARD_FILE))
-    if path is None:
+    data = ctx.blobs.read_bytes(video_file_key(video_id, STORYBOARD_FILE))
+    if data is None:
         raise ApiError(404, "this video has no stored storyboard (it was made before storyboards were kept)")
-    board = json.loads(path.read_text(encoding="utf-8"))
-    return public_sources(board, _inputs_folder(ctx, video.session_id))
+    return session_sources(ctx, json.loads(data), video.session_id)
 
 
 @videos_router.get("/{video_id}/storyboard", summary="The storyboard a finished video was rendered from")
@@ -110,7 +112,7 @@ def _session_draft(
     draft = latest_draft(s, session_id)
     if draft is None:
         raise ApiError(404, "this session has no storyboard yet; wait until the agent has drafted one")
-    board, known = public_sources(dict(draft.data["storyboard"]), _inputs_folder(ctx, session_id))
+    board, known = session_sources(ctx, dict(draft.data["storyboard"]), session_id)
     return board, known, row
 
 
@@ -131,14 +133,13 @@ def put_session_storyboard(
         _board, known, row = _session_draft(ctx, s, session_id, owner_id)
         _check_editable(row)
     checked = check_storyboard(ctx, owner_id, body.storyboard, known=known)
-    # The assets it names are copied in beside the session's other files, as a message's are.
+    # The assets it names are copied in beside the session's other files, as a message's are;
+    # the draft names them by key (kept files are already the session's own), as the worker reads them.
     run_id = new_id()
-    folder = ctx.settings.files_dir / message_inputs_key(session_id, run_id)
+    prefix = message_inputs_key(session_id, run_id)
     ids = checked.asset_ids()
-    keys = store_request_files(ctx, owner_id, [AssetFile(type="asset_id", asset_id=a) for a in ids], folder)
-    board = with_sources(
-        checked, {a: str(ctx.settings.files_dir / k) for a, k in zip(ids, keys, strict=True)}
-    )
+    keys = store_request_files(ctx, owner_id, [AssetFile(type="asset_id", asset_id=a) for a in ids], prefix)
+    board = with_sources(checked, dict(zip(ids, keys, strict=True)))
     seconds = sum(len(sc.narration.split()) for sc in board.scenes) / WORDS_PER_SECOND
     try:
         with ctx.db.session() as s:
@@ -148,18 +149,19 @@ def put_session_storyboard(
             # One message, not a user line and a reply: two written in the same millisecond have
             # ids (and so an order) that only their random tails decide.
             summary = "You edited the storyboard. " + summarise(board, seconds)
-            add_message(s, session_id, "model", summary, kind="resource", resource_ids=[draft.id])
+            # Its run id names the files' prefix: the left-over sweep keeps files whose message exists.
+            add_message(
+                s, session_id, "model", summary, kind="resource", resource_ids=[draft.id], run_id=run_id
+            )
             if keys:
                 request = VideoRequest.from_stored(row.prompt, row.request)
                 row.request = request.revised(files=(*request.files, *keys)).stored()
             row.title, row.status, row.progress, row.error = board.title, REVIEWING, 100, None
             status = row.status
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        ctx.blobs.delete_prefix(prefix)
         raise
-    public, _ = public_sources(
-        board.model_dump(mode="json", exclude_none=True), _inputs_folder(ctx, session_id)
-    )
+    public, _ = session_sources(ctx, board.model_dump(mode="json", exclude_none=True), session_id)
     return {
         "data": {"session_id": session_id, "resource_id": draft.id, "status": status, "storyboard": public}
     }

@@ -12,16 +12,15 @@
 A generated video is an ordinary video: queued, polled with ``GET /v3/videos/{id}`` or
 ``/v1/video_status.get``, announced by webhooks. The storyboard is checked like every storyboard
 from outside (:mod:`reelwright.api.storyboard_input`) when the template is made and again, filled
-in, at each generate. Files a template keeps from a video are copied under ``templates/<id>/``.
+in, at each generate. Files a template keeps from a video are copied in the blob store under
+``templates/<id>/`` (its storyboard names them by key), so any API node can generate from it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile
@@ -39,6 +38,7 @@ from reelwright.api.sessions import running_jobs
 from reelwright.api.storyboard_input import CheckedStoryboard, check_storyboard, public_sources
 from reelwright.api.storyboard_jobs import StartedRender, render_storyboard
 from reelwright.api.template_text import MAX_VALUE_CHARS, fill_in, variables_in
+from reelwright.store.files import template_key
 from reelwright.store.models import VideoTemplate, new_id
 
 v3 = APIRouter(prefix="/v3/templates", tags=["Templates"])
@@ -81,10 +81,6 @@ class GenerateRequest(BaseModel):
     folder_id: str | None = Field(default=None, max_length=64)
 
 
-def _folder(ctx: ApiContext, template_id: str) -> Path:
-    return ctx.settings.files_dir / "templates" / template_id
-
-
 def _owned(s: Session, template_id: str, owner_id: str) -> VideoTemplate:
     row = s.get(VideoTemplate, template_id)
     if row is None or row.owner_id != owner_id:
@@ -93,7 +89,9 @@ def _owned(s: Session, template_id: str, owner_id: str) -> VideoTemplate:
 
 
 def _public(ctx: ApiContext, row: VideoTemplate) -> tuple[dict[str, Any], dict[str, str]]:
-    return public_sources(dict(row.storyboard), str(_folder(ctx, row.id).absolute()))
+    return public_sources(
+        dict(row.storyboard), template_key(row.id), lambda key: ctx.blobs.info(key) is not None
+    )
 
 
 def _aspect(board: dict[str, Any]) -> str:
@@ -112,17 +110,14 @@ def template_json(ctx: ApiContext, row: VideoTemplate) -> dict[str, Any]:
     }
 
 
-def _keep_files(known: dict[str, str], folder: Path) -> dict[str, str]:
-    """Copy the files a video's storyboard uses in under the template: public name -> new path."""
+def _keep_files(ctx: ApiContext, known: dict[str, str], prefix: str) -> dict[str, str]:
+    """Copy the files a video's storyboard uses in under the template: public name -> new key."""
     kept: dict[str, str] = {}
     for i, (name, source) in enumerate(sorted(known.items())):
-        folder.mkdir(parents=True, exist_ok=True)
-        dest = folder / f"{i:02d}{Path(source).suffix}"
-        try:
-            os.link(source, dest)
-        except OSError:
-            shutil.copyfile(source, dest)
-        kept[name] = str(dest.absolute())
+        dest = f"{prefix}/{i:02d}{PurePosixPath(source).suffix}"
+        if not ctx.blobs.copy(source, dest):  # deleted since the storyboard was read
+            raise ApiError(400, f"the file {name!r} the video's storyboard uses is gone", param="video_id")
+        kept[name] = dest
     return kept
 
 
@@ -159,9 +154,9 @@ def create_template(body: CreateTemplateRequest, owner_id: OwnerId, ctx: Ctx) ->
             param=param,
         )
     template_id = new_id()
-    folder = _folder(ctx, template_id)
+    prefix = template_key(template_id)
     try:
-        board = _with_paths(board, _keep_files(checked.kept, folder))
+        board = _with_paths(board, _keep_files(ctx, checked.kept, prefix))
         with ctx.db.session() as s:
             row = VideoTemplate(
                 id=template_id, owner_id=owner_id, name=body.name, storyboard=board, variables=names
@@ -170,7 +165,7 @@ def create_template(body: CreateTemplateRequest, owner_id: OwnerId, ctx: Ctx) ->
             s.flush()
             return {"data": template_json(ctx, row)}
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        ctx.blobs.delete_prefix(prefix)
         raise
 
 
@@ -201,7 +196,7 @@ def get_template(template_id: str, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any
 def delete_template(template_id: str, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as s:
         s.delete(_owned(s, template_id, owner_id))
-    shutil.rmtree(_folder(ctx, template_id), ignore_errors=True)
+    ctx.blobs.delete_prefix(template_key(template_id))
     return {"data": {"template_id": template_id, "deleted": True}}
 
 

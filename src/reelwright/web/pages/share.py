@@ -14,11 +14,12 @@ import re
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from reelwright.api.context import ApiContext
 from reelwright.api.deps import get_context
+from reelwright.api.downloads import blob_response
 from reelwright.api.errors import ApiError
 from reelwright.api.routes.shares import SHARE_PATH, get_share, revoke_share, share_video
 from reelwright.store.files import STORYBOARD_FILE, VIDEO_STEM, video_file_key
@@ -34,6 +35,10 @@ _TOKEN = re.compile(r"[A-Za-z0-9_\-]{20,64}")
 GONE: Final = "This link does not exist, or the video is no longer shared."
 # Media stays in no cache without asking: a revoked link must stop playing on the next request.
 MEDIA_CACHE: Final = "no-cache"
+# A presigned URL cannot be revoked: a revoked link's media stops at the next request to this
+# page, but a URL already handed out keeps working until it expires. Short, yet long enough for a
+# player to keep seeking in a video of a few minutes.
+SHARE_PRESIGN_SECONDS: Final = 15 * 60
 MEDIA: Final = {
     "video.mp4": (f"{VIDEO_STEM}.mp4", "video/mp4"),
     "thumbnail.jpg": (f"{VIDEO_STEM}.jpg", "image/jpeg"),
@@ -67,10 +72,10 @@ def _shared_video(ctx: ApiContext, token: str) -> Video:
 
 
 def _board(ctx: ApiContext, video_id: str) -> dict[str, Any]:
-    path = ctx.blobs.local_path(video_file_key(video_id, STORYBOARD_FILE))
+    data = ctx.blobs.read_bytes(video_file_key(video_id, STORYBOARD_FILE))
     try:
-        board = json.loads(path.read_text(encoding="utf-8")) if path else {}
-    except (OSError, ValueError):
+        board = json.loads(data) if data else {}
+    except ValueError:
         return {}
     return board if isinstance(board, dict) else {}
 
@@ -147,10 +152,10 @@ def share_embed(request: Request, token: str) -> Response:
 def share_captions(request: Request, token: str) -> Response:
     ctx = get_context(request)
     video = _shared_video(ctx, token)
-    path = ctx.blobs.local_path(video_file_key(video.id, f"{VIDEO_STEM}.srt"))
-    if path is None:
+    srt = ctx.blobs.read_bytes(video_file_key(video.id, f"{VIDEO_STEM}.srt"))
+    if srt is None:
         raise ShareGone
-    vtt = srt_to_vtt(path.read_text(encoding="utf-8"))
+    vtt = srt_to_vtt(srt.decode("utf-8", errors="replace"))
     return Response(vtt, media_type="text/vtt", headers={"Cache-Control": MEDIA_CACHE})
 
 
@@ -161,8 +166,13 @@ def share_media(request: Request, token: str, name: str) -> Response:
     ctx = get_context(request)
     video = _shared_video(ctx, token)
     stored, media_type = MEDIA[name]
-    path = ctx.blobs.local_path(video_file_key(video.id, stored))
-    if path is None:
-        raise ShareGone
-    # FileResponse answers Range requests, so the player can seek.
-    return FileResponse(path, media_type=media_type, headers={"Cache-Control": MEDIA_CACHE})
+    # From this node's disk, streamed from the store, or a redirect to a short-lived presigned
+    # URL; Range requests are answered either way, so the player can seek.
+    try:
+        response = blob_response(
+            ctx, request, video_file_key(video.id, stored), media_type, ttl=SHARE_PRESIGN_SECONDS
+        )
+    except ApiError:
+        raise ShareGone from None
+    response.headers["Cache-Control"] = MEDIA_CACHE
+    return response

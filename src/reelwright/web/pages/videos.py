@@ -36,7 +36,7 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 12
 
 
-def _session_ids(ctx: ApiContext, video_ids: list[str]) -> dict[str, str]:
+def session_ids(ctx: ApiContext, video_ids: list[str]) -> dict[str, str]:
     """Which session renders each video: its progress lives on the session."""
     if not video_ids:
         return {}
@@ -151,7 +151,7 @@ def library(
         title="Library",
         videos=videos,
         drafts=_drafts(ctx, user.owner_id, query) if show_drafts else [],
-        sessions=_session_ids(ctx, running),
+        sessions=session_ids(ctx, running),
         query=title,
         state=state,
         states=STATES,
@@ -188,7 +188,7 @@ def video_page(request: Request, video_id: str, user: User) -> Response:
     ctx = get_context(request)
     with api_errors_as_pages():
         video: dict[str, Any] = get_video(video_id, user.owner_id, ctx)["data"]
-        session_id = _session_ids(ctx, [video_id]).get(video_id)
+        session_id = session_ids(ctx, [video_id]).get(video_id)
         session = get_agent(session_id, user.owner_id, ctx)["data"] if session_id else None
     board = _storyboard(ctx, video_id) if video["status"] == "completed" else None
     srt = _srt(ctx, video_id) if video["status"] == "completed" and board is None else None

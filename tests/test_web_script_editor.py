@@ -223,3 +223,52 @@ def test_a_template_with_two_variables_made_into_three_videos_from_a_csv(
     assert errors == [], errors
     context.close()
     camera.close()
+
+
+@pytest.mark.slow
+def test_videos_organised_into_folders(
+    browser: Any, server: Server, finished: tuple[str, dict[str, Any], dict[str, Any]]
+) -> None:
+    key, video, _ = finished
+    camera = Camera(browser, server.base)
+    context, page, errors = _sign_in(browser, server, "script editor", key)
+
+    # Moved from the video page; the library's folder filter finds it there, and only it.
+    page.goto(f"/videos/{video['id']}")
+    assert page.locator("[data-folder]").inner_text() == "In no folder."
+    page.fill("#move-folder", "Onboarding")
+    with page.expect_navigation():
+        page.click("[data-move-folder]")
+    assert page.locator("[data-folder]").inner_text() == "In Onboarding."
+    camera.shoot(page, "video-folder")
+    with page.expect_navigation():
+        page.click("[data-folder] a")
+    assert page.url.endswith("/videos?folder=Onboarding")
+    assert [c.get_attribute("data-video") for c in page.locator(".card[data-video]").all()] == [video["id"]]
+    assert page.input_value("#folder") == "Onboarding"
+
+    # Set on create: the new video is in the folder from the start.
+    page.goto("/create")
+    page.fill("#prompt", "A short note about the new coffee machine in the kitchen.")
+    page.fill("#folder_id", "Kitchen news")
+    with page.expect_navigation():
+        page.click("[data-submit]")
+    session_id = page.url.rsplit("/", 1)[1]
+    with server.client(key) as c:
+        # The video row is made once the script is written and rendering starts.
+        deadline = time.monotonic() + 180
+        while not (made := c.get(f"/v3/video-agents/{session_id}").json()["data"])["video_id"]:
+            assert time.monotonic() < deadline and made["status"] not in ("failed", "stopped"), made
+            time.sleep(0.5)
+        c.post(f"/v3/video-agents/{session_id}/stop")  # its render is not what this test is about
+        assert c.get(f"/v3/videos/{made['video_id']}").json()["data"]["folder_id"] == "Kitchen news"
+        # And out again, through the same page: an empty name is no folder.
+        page.goto(f"/videos/{video['id']}")
+        page.fill("#move-folder", "")
+        with page.expect_navigation():
+            page.click("[data-move-folder]")
+        assert c.get(f"/v3/videos/{video['id']}").json()["data"]["folder_id"] is None
+    assert page.locator("[data-folder]").inner_text() == "In no folder."
+    assert errors == [], errors
+    context.close()
+    camera.close()

@@ -272,3 +272,32 @@ def test_videos_organised_into_folders(
     assert errors == [], errors
     context.close()
     camera.close()
+
+
+@pytest.mark.slow
+def test_a_chat_draft_edited_in_the_script_editor(browser: Any, server: Server) -> None:
+    key = server.key("draft editor")
+    with server.client(key) as c:
+        r = c.post("/v3/video-agents", json={"prompt": PROMPT, "mode": "chat", "avatar_id": None})
+        assert r.status_code == 200, r.text
+        session_id = r.json()["data"]["session_id"]
+    camera = Camera(browser, server.base)
+    context, page, errors = _sign_in(browser, server, "draft editor", key)
+    page.goto(f"/sessions/{session_id}")
+    page.wait_for_selector("[data-edit-script]", timeout=180_000)  # once the draft is there
+    with page.expect_navigation():
+        page.click("[data-edit-script]")
+    assert page.url.endswith(f"/sessions/{session_id}/script")
+    first = page.locator("[data-script-scene]").first
+    first.locator("textarea[data-narration]").fill(NEW_LINE)
+    camera.shoot(page, "script-editor-draft")
+    with page.expect_navigation():
+        page.click("[data-render]")
+    # Back on the session page: the edit is the draft under review, said in the conversation.
+    assert page.url.endswith(f"/sessions/{session_id}")
+    assert NEW_LINE in page.locator("[data-board]").inner_text()
+    assert page.get_by_text("You edited the storyboard.", exact=False).first.is_visible()
+    assert page.locator("[data-chat-form] button[value=approve]").is_visible()
+    assert errors == [], errors
+    context.close()
+    camera.close()

@@ -190,9 +190,10 @@ def test_template_from_a_video_and_refusals(env: tuple[Server, str, str, Hooks])
             "storyboard.scenes.0.visual.source",
         )
         assert c.post("/v3/templates", json={"name": "x"}).status_code == 400
+        # Both together is that video's storyboard edited: the video must be the caller's own.
         assert (
             c.post("/v3/templates", json={"name": "x", "storyboard": BOARD, "video_id": "a" * 32}).status_code
-            == 400
+            == 404
         )
 
         # From a finished video whose storyboard holds {{variables}}: the template keeps them.

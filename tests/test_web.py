@@ -202,7 +202,7 @@ def test_library_pages_searches_and_escapes_what_it_shows(server: Server) -> Non
 def test_every_page_stays_within_its_weight_budget(server: Server) -> None:
     client = _signed_in(server, server.key("carol"))
     weights = {}
-    for path in ("/signin", "/videos", "/create", "/settings"):
+    for path in ("/signin", "/videos", "/create", "/settings", "/templates", "/brand"):
         page = client.get(path, follow_redirects=False)
         if path == "/signin":
             page = httpx.get(server.base + path)

@@ -101,6 +101,10 @@ class Camera:
         self.phone.screenshot(path=ARTIFACTS / f"{name}-phone.png", full_page=True)
         overflow = self.phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name}: the phone view is {overflow}px too wide"
+        # A mobile viewport widens itself to fit wide content (innerWidth grows with it), so the
+        # page's own width is checked against the phone's too.
+        width = self.phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{name}: the phone view is laid out {width}px wide"
 
     def close(self) -> None:
         self.phone_context.close()

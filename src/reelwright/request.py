@@ -77,6 +77,7 @@ class VideoRequest(BaseModel):
     voice: str | None = None
     style: str | None = None
     brand_kit: str | None = None
+    folder: str | None = Field(default=None, min_length=1, max_length=64, description="the video's folder")
     title: str | None = Field(
         default=None, min_length=1, max_length=100, description="the video's title; None: the planner's"
     )

@@ -50,6 +50,7 @@ class CreateAgentRequest(BaseModel):
     brand_kit_id: str | None = None
     incognito_mode: bool | None = None
     title: str | None = Field(default=None, min_length=1, max_length=100, description="the video's title")
+    folder_id: str | None = Field(default=None, max_length=64, description="the folder the video goes in")
 
 
 class CreateAgentResponseData(BaseModel):

@@ -19,6 +19,7 @@ from reelwright.chat.conversation import add_message
 from reelwright.jobs.job import JobRun
 from reelwright.pipeline.publish import for_export
 from reelwright.pipeline.stages import DRAFT_STAGES, GENERATING_STAGES, STAGE_NAMES, Hooks, overall
+from reelwright.request import VideoRequest
 from reelwright.store.models import AgentSession, Video
 from reelwright.store.status import CHECKPOINT_PLANNED, GENERATING, VIDEO_PROCESSING
 from reelwright.storyboard import Storyboard
@@ -29,7 +30,9 @@ STOP_CHECK_SECONDS = 0.5  # how often the stop flag is read while a stage report
 def video_row(s: DbSession, job: JobRun, sess: AgentSession) -> Video:
     """The video this run makes; the first need creates it and the session hands out its id."""
     if job.video_id is None:
-        video = Video(owner_id=job.owner_id, session_id=job.session_id, title=sess.title)
+        # A chat session's video is made on approval: the folder asked for at creation waits in its request.
+        folder = VideoRequest.from_stored(sess.prompt, sess.request).folder
+        video = Video(owner_id=job.owner_id, session_id=job.session_id, title=sess.title, folder_id=folder)
         s.add(video)
         s.flush()
         job.video_id = sess.video_id = video.id

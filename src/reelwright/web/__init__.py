@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from reelwright.web.auth import current_user
 from reelwright.web.mirror import mirror_api_routes
-from reelwright.web.pages import create, settings, share, signin, videos
+from reelwright.web.pages import brand, create, script, settings, share, signin, templates, videos
 from reelwright.web.pages.common import PageError, SignInRequired
 from reelwright.web.templating import STATIC_DIR, render
 
@@ -52,7 +52,7 @@ async def _error_page(request: Request, exc: Exception) -> Response:
 def mount_web(app: FastAPI, api_routers: Iterable[APIRouter]) -> None:
     """Add the pages, their static files and ``/web/api`` twins of the API routers' ``/v3`` routes."""
     mirror_api_routes(app, api_routers)
-    for module in (signin, videos, create, settings, share):
+    for module in (signin, videos, create, script, templates, brand, settings, share):
         app.include_router(module.router)
     app.mount("/static", _VersionedStatic(directory=STATIC_DIR), name="static")
     app.add_exception_handler(SignInRequired, _to_signin)

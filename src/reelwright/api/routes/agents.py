@@ -75,6 +75,7 @@ def create_agent_now(body: CreateAgentRequest, owner_id: str, ctx: ApiContext) -
         mode=body.mode,
         brand_kit=body.brand_kit_id,
         title=body.title,
+        folder=body.folder_id or None,
     )
     created = create_session(
         ctx,
@@ -83,6 +84,7 @@ def create_agent_now(body: CreateAgentRequest, owner_id: str, ctx: ApiContext) -
         files=body.files,
         callback_url=body.callback_url,
         callback_id=body.callback_id,
+        folder_id=request.folder,
     )
     return {
         "data": {

@@ -23,7 +23,7 @@ import io
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
@@ -49,12 +49,15 @@ router = APIRouter()
 class CreateTemplateRequest(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     video_id: str | None = Field(default=None, max_length=64, description="a finished video of yours")
-    storyboard: dict[str, Any] | None = Field(default=None, description="a storyboard with {{variables}}")
+    storyboard: dict[str, Any] | None = Field(
+        default=None,
+        description="a storyboard with {{variables}}; with video_id, that video's storyboard edited",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> CreateTemplateRequest:
-        if (self.video_id is None) == (self.storyboard is None):
-            raise ValueError("give exactly one of video_id and storyboard")
+        if self.video_id is None and self.storyboard is None:
+            raise ValueError("give a video_id, a storyboard, or both (that video's storyboard, edited)")
         return self
 
 
@@ -142,8 +145,11 @@ def create_template(body: CreateTemplateRequest, owner_id: OwnerId, ctx: Ctx) ->
     param = "storyboard"
     if body.video_id is not None:
         with ctx.db.session() as s:
-            data, known = video_storyboard(ctx, s, body.video_id, owner_id)
-        param = "video_id"
+            shown, known = video_storyboard(ctx, s, body.video_id, owner_id)
+        # With a storyboard too, it is that video's storyboard edited (variables typed into its
+        # text), and may keep the video's files as the editor showed them.
+        data = body.storyboard if body.storyboard is not None else shown
+        param = "storyboard" if body.storyboard is not None else "video_id"
     checked = check_storyboard(ctx, owner_id, data, param="storyboard", known=known)
     board = checked.board.model_dump(mode="json", exclude_none=True)
     names = variables_in(board)
@@ -293,14 +299,19 @@ async def generate_batch(
     file: Annotated[
         UploadFile, File(description="CSV: a header row naming the variables, then one row per video")
     ],
+    folder_id: Annotated[
+        str | None, Form(max_length=64, description="the folder every video goes in")
+    ] = None,
 ) -> dict[str, Any]:
     raw = await file.read(MAX_CSV_BYTES + 1)
     if len(raw) > MAX_CSV_BYTES:
         raise ApiError(413, f"file: the CSV is larger than {MAX_CSV_BYTES // 1024} KB", param="file")
-    return await run_in_threadpool(_batch, ctx, owner_id, template_id, raw)
+    return await run_in_threadpool(_batch, ctx, owner_id, template_id, raw, folder_id or None)
 
 
-def _batch(ctx: ApiContext, owner_id: str, template_id: str, raw: bytes) -> dict[str, Any]:
+def _batch(
+    ctx: ApiContext, owner_id: str, template_id: str, raw: bytes, folder_id: str | None = None
+) -> dict[str, Any]:
     with ctx.db.session() as s:
         names = list(_owned(s, template_id, owner_id).variables)
     rows = _csv_rows(raw, names)
@@ -316,7 +327,9 @@ def _batch(ctx: ApiContext, owner_id: str, template_id: str, raw: bytes) -> dict
         )
     requests = []
     for i, row in enumerate(rows, start=1):
-        body = GenerateRequest(variables={n: row[n] for n in names}, title=row.get("title") or None)
+        body = GenerateRequest(
+            variables={n: row[n] for n in names}, title=row.get("title") or None, folder_id=folder_id
+        )
         try:
             _filled(ctx, owner_id, template_id, body)  # every row checked before any renders
         except ApiError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from reelwright.api.deps import Ctx, OwnerId, owned
@@ -41,6 +42,19 @@ def list_videos(
 def get_video(video_id: str, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as s:
         return {"data": ctx.video_json(owned(s, Video, video_id, owner_id, "video"))}
+
+
+class MoveVideoRequest(BaseModel):
+    folder_id: str | None = Field(max_length=64, description="the folder to put the video in; null: none")
+
+
+@router.patch("/{video_id}", summary="Move a video into a folder (folder_id), or out of any (null)")
+def update_video(video_id: str, body: MoveVideoRequest, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
+    with ctx.db.session() as s:
+        video = owned(s, Video, video_id, owner_id, "video")
+        video.folder_id = (body.folder_id or "").strip() or None
+        s.flush()
+        return {"data": ctx.video_json(video)}
 
 
 @router.delete("/{video_id}", summary="Delete a video and its files")

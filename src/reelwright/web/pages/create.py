@@ -25,6 +25,7 @@ from reelwright.api.routes.agents import (
 )
 from reelwright.api.routes.assets import get_asset
 from reelwright.api.routes.avatars import list_looks
+from reelwright.api.routes.brand_kits import list_brand_kits
 from reelwright.api.routes.styles import list_styles
 from reelwright.api.routes.voices import list_voices
 from reelwright.api.schemas import CreateAgentRequest
@@ -34,6 +35,7 @@ from reelwright.store.models import AgentSession
 from reelwright.store.status import ACTIVE, WAITING_FOR_INPUT
 from reelwright.web.auth import WebUser
 from reelwright.web.pages.common import User, api_errors_as_pages, check_csrf
+from reelwright.web.pages.videos import owner_folders
 from reelwright.web.templating import render
 from reelwright.web.voice_picker import matched_voices, voice_groups
 
@@ -88,16 +90,23 @@ def _create_page(
         error=error,
         max_upload_mb=ctx.settings.max_upload_mb,
         max_prompt=MAX_PROMPT_CHARS,
+        folders=owner_folders(ctx, user.owner_id),
+        brand_kits=list_brand_kits(ctx, user.owner_id, limit=100, token=None)["data"],
         **_catalogues(ctx, user.owner_id),
     )
 
 
 @router.get("/create", response_class=HTMLResponse)
 def create_form(
-    request: Request, user: User, from_session: Annotated[str, Query(alias="from", max_length=64)] = ""
+    request: Request,
+    user: User,
+    from_session: Annotated[str, Query(alias="from", max_length=64)] = "",
+    avatar: Annotated[str, Query(max_length=64)] = "",
+    brand_kit: Annotated[str, Query(max_length=64)] = "",
 ) -> Response:
-    """The empty form, or ("start over") one filled in with a session's first prompt and choices."""
-    form: dict[str, Any] = {}
+    """The empty form, or ("start over") one filled in with a session's first prompt and choices;
+    ``avatar`` and ``brand_kit`` preselect a presenter or kit (from the brand page)."""
+    form: dict[str, Any] = {"avatar_id": avatar, "brand_kit_id": brand_kit}
     if from_session:
         ctx = get_context(request)
         with api_errors_as_pages(), ctx.db.session() as s:
@@ -111,6 +120,8 @@ def create_form(
             "orientation": first.orientation or "",
             "duration_sec": f"{first.duration:g}" if first.duration else "",
             "review": first.chat,
+            "folder_id": first.folder or "",
+            "brand_kit_id": first.brand_kit or "",
         }
     return _create_page(request, user, form)
 
@@ -118,7 +129,7 @@ def create_form(
 def _validation_message(exc: ValidationError) -> str:
     first = exc.errors()[0]
     field = ".".join(str(p) for p in first["loc"]) or "form"
-    labels = {"prompt": "Prompt", "duration_sec": "Duration"}
+    labels = {"prompt": "Prompt", "duration_sec": "Duration", "folder_id": "Folder"}
     return f"{labels.get(field, field)}: {first['msg']}"
 
 
@@ -136,6 +147,8 @@ def create_submit(
     duration_sec: Annotated[str, Form(max_length=10)] = "",
     asset_id: Annotated[list[str] | None, Form()] = None,
     review: Annotated[str, Form(max_length=10)] = "",
+    folder_id: Annotated[str, Form(max_length=200)] = "",
+    brand_kit_id: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     check_csrf(user, csrf_token)
     asset_ids = list(dict.fromkeys(asset_id or []))
@@ -148,6 +161,8 @@ def create_submit(
         "duration_sec": duration_sec,
         "asset_ids": asset_ids,
         "review": bool(review),
+        "folder_id": folder_id,
+        "brand_kit_id": brand_kit_id,
     }
     if len(prompt.strip()) > MAX_PROMPT_CHARS:
         used = len(prompt.strip())
@@ -168,6 +183,8 @@ def create_submit(
                 "duration_sec": duration_sec.strip() or None,
                 "files": [{"type": "asset_id", "asset_id": a} for a in asset_ids],
                 "mode": "chat" if review else "generate",
+                "folder_id": folder_id.strip() or None,
+                "brand_kit_id": brand_kit_id or None,
             }
         )
         created = create_agent_now(body, user.owner_id, get_context(request))["data"]

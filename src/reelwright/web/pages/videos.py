@@ -8,13 +8,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from sqlalchemy import and_, or_, select
 
 from reelwright.api.context import ApiContext
 from reelwright.api.deps import get_context, owned
 from reelwright.api.pagination import page
 from reelwright.api.routes.agents import get_agent
-from reelwright.api.routes.videos import delete_video, get_video
+from reelwright.api.routes.videos import MoveVideoRequest, delete_video, get_video, update_video
 from reelwright.store.files import video_key
 from reelwright.store.models import AgentSession, Video
 from reelwright.store.status import (
@@ -36,7 +37,7 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 12
 
 
-def _session_ids(ctx: ApiContext, video_ids: list[str]) -> dict[str, str]:
+def session_ids(ctx: ApiContext, video_ids: list[str]) -> dict[str, str]:
     """Which session renders each video: its progress lives on the session."""
     if not video_ids:
         return {}
@@ -110,7 +111,7 @@ def _excerpt(prompt: str, words: int = 12) -> str:
     return " ".join(said[:words]) + ("…" if len(said) > words else "")
 
 
-def _folders(ctx: ApiContext, owner_id: str) -> list[str]:
+def owner_folders(ctx: ApiContext, owner_id: str) -> list[str]:
     with ctx.db.session() as s:
         stmt = select(Video.folder_id).where(Video.owner_id == owner_id, Video.folder_id.is_not(None))
         return sorted({f for f in s.scalars(stmt.distinct()) if f})
@@ -151,12 +152,12 @@ def library(
         title="Library",
         videos=videos,
         drafts=_drafts(ctx, user.owner_id, query) if show_drafts else [],
-        sessions=_session_ids(ctx, running),
+        sessions=session_ids(ctx, running),
         query=title,
         state=state,
         states=STATES,
         folder=folder,
-        folders=_folders(ctx, user.owner_id),
+        folders=owner_folders(ctx, user.owner_id),
         filtered=bool(filters),
         state_links=[(key, label, _href({**filters, "state": key})) for key, (label, _) in STATES.items()],
         newest_href=_href(filters),
@@ -184,11 +185,13 @@ def _srt(ctx: ApiContext, video_id: str) -> str | None:
 
 
 @router.get("/videos/{video_id}", response_class=HTMLResponse)
-def video_page(request: Request, video_id: str, user: User) -> Response:
+def video_page(
+    request: Request, video_id: str, user: User, notice: Annotated[str, Query(max_length=40)] = ""
+) -> Response:
     ctx = get_context(request)
     with api_errors_as_pages():
         video: dict[str, Any] = get_video(video_id, user.owner_id, ctx)["data"]
-        session_id = _session_ids(ctx, [video_id]).get(video_id)
+        session_id = session_ids(ctx, [video_id]).get(video_id)
         session = get_agent(session_id, user.owner_id, ctx)["data"] if session_id else None
     board = _storyboard(ctx, video_id) if video["status"] == "completed" else None
     srt = _srt(ctx, video_id) if video["status"] == "completed" and board is None else None
@@ -211,6 +214,8 @@ def video_page(request: Request, video_id: str, user: User) -> Response:
         board=board,
         script=srt_script(srt) if srt else None,
         share=owner_share(ctx, video_id, user.owner_id) if video["status"] == "completed" else None,
+        folders=owner_folders(ctx, user.owner_id),
+        notice={"moved": "Moved."}.get(notice),
     )
 
 
@@ -223,6 +228,25 @@ def captions(request: Request, video_id: str, user: User) -> Response:
     if srt is None:
         return Response("WEBVTT\n\n", media_type="text/vtt", status_code=404)
     return Response(srt_to_vtt(srt), media_type="text/vtt", headers={"Cache-Control": "private, max-age=300"})
+
+
+@router.post("/videos/{video_id}/folder")
+def move(
+    request: Request,
+    video_id: str,
+    user: User,
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    folder_id: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Into a folder (a new name makes one), or out of any (empty); through the API's move."""
+    check_csrf(user, csrf_token)
+    try:
+        body = MoveVideoRequest(folder_id=folder_id.strip() or None)
+    except ValidationError:
+        raise PageError(400, "Folder: at most 64 characters.") from None
+    with api_errors_as_pages():
+        update_video(video_id, body, user.owner_id, get_context(request))
+    return RedirectResponse(f"/videos/{video_id}?notice=moved", status_code=303)
 
 
 @router.post("/videos/{video_id}/delete")

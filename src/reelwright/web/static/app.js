@@ -372,6 +372,68 @@
     });
   }
 
+  // Script editor: scenes move up and down (their position fields follow), the length estimate
+  // follows the narration as it is typed (words ÷ the voice's rate), and each scene can be heard.
+  const editor = $("[data-script-editor]");
+  if (editor) {
+    const list = $("[data-script-scenes]", editor);
+    const wps = parseFloat(editor.dataset.wps) || 3;
+    const clock = (s) => { const t = Math.round(s); return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, "0")}`; };
+    const estimate = () => {
+      let total = 0;
+      $$("[data-script-scene]", list).forEach((li, i) => {
+        $("[data-scene-number]", li).textContent = i + 1;
+        $("[data-scene-order]", li).value = i + 1;
+        const text = $("[data-narration]", li);
+        const words = text.value.trim() ? text.value.trim().split(/\s+/).length : 0;
+        const secs = Math.max(words / wps, parseFloat(text.dataset.min) || 0);
+        $("[data-scene-seconds]", li).textContent = clock(secs);
+        li.classList.toggle("dropped", $("[data-scene-drop]", li).checked);
+        if (!$("[data-scene-drop]", li).checked) total += secs;
+      });
+      $("[data-script-total]", editor).textContent = clock(total);
+    };
+    for (const b of $$("[data-move]", list)) b.hidden = false;
+    list.addEventListener("click", (e) => {
+      const b = e.target.closest("[data-move]");
+      if (!b) return;
+      const li = b.closest("[data-script-scene]");
+      const other = b.dataset.move === "-1" ? li.previousElementSibling : li.nextElementSibling;
+      if (!other) return;
+      if (b.dataset.move === "-1") list.insertBefore(li, other); else list.insertBefore(other, li);
+      estimate();
+      b.focus();
+    });
+    editor.addEventListener("input", estimate);
+    editor.addEventListener("change", estimate);
+    for (const play of $$("[data-scene-play]", list)) {
+      play.hidden = false;
+      play.addEventListener("click", async () => {
+        const li = play.closest("[data-script-scene]");
+        const note = $("[data-scene-note]", li);
+        const text = $("[data-narration]", li).value.trim();
+        const voice = $("[data-scene-voice]", li).value || $("[data-script-voice]", editor).value;
+        if (!text) { note.textContent = "Write some narration to hear it."; return; }
+        if (!voice) { note.textContent = "Choose a voice to hear this scene."; return; }
+        play.disabled = true;
+        note.textContent = "Speaking…";
+        try {
+          const res = await api("POST", "/v3/voices/speech", { text, voice_id: voice });
+          const audio = new Audio(res.data.audio_url);
+          audio.dataset.scenePreview = li.dataset.scriptScene;
+          await audio.play().catch(() => {});
+          note.textContent = `Playing (${clock(res.data.duration || 0)}).`;
+          li.dataset.previewUrl = res.data.audio_url;
+        } catch (err) {
+          note.textContent = `Could not speak it: ${err.message}`;
+        } finally {
+          play.disabled = false;
+        }
+      });
+    }
+    estimate();
+  }
+
   // Settings: copy a key or secret shown once.
   for (const b of $$("[data-copy]")) {
     b.addEventListener("click", async () => {

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request, UploadFile
@@ -146,13 +148,16 @@ def kit_preview(request: Request, kit_id: str, user: User) -> Response:
     ctx = get_context(request)
     with api_errors_as_pages():
         get_brand_kit(kit_id, user.owner_id, ctx)
-    try:
-        brand = load_brand(ctx.db, ctx.settings.files_dir, user.owner_id, kit_id)
-    except InputError as exc:
-        raise PageError(404, str(exc)) from None
-    frame = render_frame(
-        apply_brand(get_style("clean"), brand), SAMPLE_TITLE, *PREVIEW_SIZE, logo=load_logo(brand)
-    )
+    # The kit's logo and font are staged from the blob store for this drawing only.
+    ctx.settings.scratch_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=ctx.settings.scratch_dir, prefix="brand-") as scratch:
+        try:
+            brand = load_brand(ctx.db, ctx.blobs, Path(scratch), user.owner_id, kit_id)
+        except InputError as exc:
+            raise PageError(404, str(exc)) from None
+        frame = render_frame(
+            apply_brand(get_style("clean"), brand), SAMPLE_TITLE, *PREVIEW_SIZE, logo=load_logo(brand)
+        )
     out = io.BytesIO()
     Image.fromarray(frame).save(out, "PNG", optimize=True)
     return Response(out.getvalue(), media_type="image/png", headers={"Cache-Control": "private, max-age=300"})

@@ -12,6 +12,7 @@ from reelwright import pipeline
 from reelwright.avatar.photo_looks import find_photo_look
 from reelwright.errors import ReelwrightError
 from reelwright.jobs import outcome
+from reelwright.jobs.fanout import QueueFanOut
 from reelwright.jobs.job import JobRun
 from reelwright.jobs.reasons import failure_reason
 from reelwright.jobs.session_hooks import generating_hooks
@@ -66,12 +67,15 @@ def render(job: JobRun, render_job: pipeline.RenderJob, planner: Planner | None)
         brand = load_brand(job.db, job.blobs, job.work, job.owner_id, job.request.brand_kit)
         # A pinned photo look: the pipeline gets its portrait (staged here) and located face.
         photo = find_photo_look(job.db, job.blobs, job.owner_id, job.request.avatar, scratch=job.work)
+        fan_out = None if job.tasks is None else QueueFanOut(job, job.tasks, brand)
         result = pipeline.run(
-            dataclasses.replace(render_job, brand=brand, photo=photo),
+            dataclasses.replace(render_job, brand=brand, photo=photo, fan_out=fan_out),
             planner,
             generating_hooks(job),
         )
         outcome.completed(job, result, time.perf_counter() - started)
+    except pipeline.HandedOff:
+        log.info("session %s: its scenes render on the cluster", job.session_id)
     except pipeline.Stopped:
         outcome.stopped(job)
     except ReelwrightError as exc:

@@ -7,11 +7,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, or_, select, update
 
 from reelwright.config import Settings
 from reelwright.store.db import Database, shared_database
-from reelwright.store.models import AgentSession, now
+from reelwright.store.models import AgentSession, RenderFanout, now
 from reelwright.store.status import ACTIVE
 
 MAX_ATTEMPTS = 3  # a job whose workers keep dying (out of memory, killed) fails after this many
@@ -64,6 +64,11 @@ def stale_sessions(settings: Settings) -> list[str]:
                 AgentSession.status.in_(ACTIVE),
                 or_(AgentSession.heartbeat_at < limit, AgentSession.heartbeat_at.is_(None)),
                 AgentSession.updated_at < limit,
+                # Its scenes render on the cluster: the scene tasks hold their own leases.
+                ~exists().where(
+                    RenderFanout.session_id == AgentSession.id,
+                    RenderFanout.status.in_(("rendering", "finalizing")),
+                ),
             )
         )
         return list(rows)

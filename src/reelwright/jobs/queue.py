@@ -40,12 +40,46 @@ class JobQueue:
         self._render = self.huey.task(retries=2, retry_delay=5, name="reelwright.render_session")(
             self._run_session
         )
+        # A long video's scenes, each its own task on any worker, and the task that joins them
+        # (jobs.fanout: the database, not the queue, knows when every scene is done).
+        self._segment = self.huey.task(name="reelwright.render_segment")(self._run_segment)
+        self._finalize = self.huey.task(name="reelwright.finalize_video")(self._run_finalize)
+        self._watch = self.huey.task(name="reelwright.watch_video")(self._run_watch)
         self.huey.periodic_task(crontab(minute="*"), name="reelwright.requeue_stale_jobs")(self.requeue_stale)
 
     def _run_session(self, session_id: str) -> None:
         from reelwright.jobs.runner import run_session
 
-        run_session(self.settings, session_id)
+        run_session(self.settings, session_id, self)
+
+    def _run_segment(self, video_id: str, index: int) -> None:
+        from reelwright.jobs.fanout import run_segment
+
+        run_segment(self.settings, self, video_id, index)
+
+    def _run_finalize(self, video_id: str) -> None:
+        from reelwright.jobs.fanout import finalize
+
+        finalize(self.settings, video_id)
+
+    def _run_watch(self, video_id: str) -> None:
+        from reelwright.jobs.fanout import beat_seconds, reconcile
+
+        if reconcile(self.settings, self, video_id):
+            self._watch.schedule(args=(video_id,), delay=beat_seconds(self.settings))
+
+    def segment(self, video_id: str, index: int) -> None:
+        self._segment(video_id, index)
+
+    def finalize(self, video_id: str) -> None:
+        self._finalize(video_id)
+
+    def watch(self, video_id: str) -> None:
+        """Check the video's scenes every few seconds until it is finished (a lost scene is
+        queued again within a stale period, not at the next minutely sweep)."""
+        from reelwright.jobs.fanout import beat_seconds
+
+        self._watch.schedule(args=(video_id,), delay=beat_seconds(self.settings))
 
     def enqueue(self, session_id: str) -> None:
         self._render(session_id)
@@ -61,6 +95,10 @@ class JobQueue:
         for session_id in stale_sessions(self.settings):
             log.warning("session %s has no live worker; running it again", session_id)
             self.enqueue(session_id)
+        from reelwright.jobs.fanout import active_videos, reconcile
+
+        for video_id in active_videos(self.settings):
+            reconcile(self.settings, self, video_id)
 
     def consumer(self, workers: int) -> Any:
         return self.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)

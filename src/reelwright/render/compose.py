@@ -134,8 +134,16 @@ def render_segment(
     settings: EncodeSettings,
     motion: MotionOverlay | None = None,
     transition: str = "crossfade",
+    last_frame_only: bool = False,
 ) -> SegmentOutputs:
+    """Encode the scene's plain and captioned segment, and keep its last frame.
+
+    ``last_frame_only``: draw only the scene's last frame (no encode), as the full render would
+    draw it; a worker rendering the next scene crossfades from it without waiting for this one.
+    ``motion`` must then be made for the frame :func:`first_drawn_frame` names."""
     n = timing.n_frames
+    first = first_drawn_frame(scene, timing, previous_last_frame, last_frame_only)
+    count = n - first
     w, h = frame.width, frame.height
     stem = workdir / f"seg{timing.index:03d}"
     background = layer.image
@@ -191,7 +199,7 @@ def render_segment(
     bg_path.write_bytes(background.tobytes())
     bg_in = add_input(_raw_input(bg_path, w, h, fps))
     # Convert once, then repeat the same frame in the graph (no per-frame decode or conversion).
-    graph.append(f"[{bg_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB[base0]")
+    graph.append(f"[{bg_in}:v]format=yuv420p,loop=loop={count - 1}:size=1:start=0,setpts=N/{fps}/TB[base0]")
     base = "base0"
 
     visual = scene.visual
@@ -203,7 +211,7 @@ def render_segment(
         dur = n / fps
         z = f"(1+({visual.zoom}-1)*t/{dur:.4f})/{visual.zoom}"
         graph.append(
-            f"[{pic_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB,"
+            f"[{pic_in}:v]format=yuv420p,loop=loop={count - 1}:size=1:start=0,setpts=N/{fps}/TB,"
             f"scale=w='max({box.w},2*ceil({pw}*{z}/2))':h='max({box.h},2*ceil({ph}*{z}/2))'"
             f":eval=frame:flags=bilinear,"
             f"crop={box.w}:{box.h}:(iw-{box.w})/2:(ih-{box.h})/2[media]"
@@ -214,7 +222,7 @@ def render_segment(
         clip_in = add_input(["-stream_loop", "-1", "-ss", f"{visual.start:.3f}", "-an", "-i", visual.source])
         graph.append(
             f"[{clip_in}:v]fps={fps},scale={box.w}:{box.h}:force_original_aspect_ratio=increase,"
-            f"crop={box.w}:{box.h},format=yuv420p,trim=end_frame={n},setpts=N/{fps}/TB[media]"
+            f"crop={box.w}:{box.h},format=yuv420p,trim=end_frame={count},setpts=N/{fps}/TB[media]"
         )
         graph.append(f"[{base}][media]overlay={box.x}:{box.y}:format=yuv420:eof_action=repeat[base1]")
         base = "base1"
@@ -225,7 +233,7 @@ def render_segment(
         mh, mw = motion.pixels.shape[:2]
         motion_in = add_input(_raw_input(motion_path, mw, mh, fps))
         graph.append(
-            f"[{motion_in}:v]format=yuva420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB[motion]"
+            f"[{motion_in}:v]format=yuva420p,loop=loop={count - 1}:size=1:start=0,setpts=N/{fps}/TB[motion]"
         )
         graph.append(f"[{base}][motion]overlay=x='{motion.x}':y={motion.y}:eval=frame:format=yuv420[based]")
         base = "based"
@@ -243,7 +251,7 @@ def render_segment(
         graph.append(f"[{base}]null[scene]")
     out = "scene"
 
-    if previous_last_frame is not None and timing.transition_frames > 0:
+    if previous_last_frame is not None and timing.transition_frames > 0 and first == 0:
         # The previous scene's last frame, laid over the first frames only: fading out (a
         # crossfade) or sliding away to the left (a push). (xfade, or an overlay left in the graph
         # after the transition, costs every frame of the segment a full-frame blend; split +
@@ -270,6 +278,22 @@ def render_segment(
         graph.append("[headfaded][restcut]concat=n=2:v=1:a=0[faded]")
         out = "faded"
 
+    outputs = SegmentOutputs(
+        stem.with_suffix(".plain.mp4"), stem.with_suffix(".cap.mp4"), stem.with_suffix(".last.rgba")
+    )
+    last_out = ["-map", "[last]", "-frames:v", "1", "-f", "rawvideo", str(outputs.last_frame)]
+    if last_frame_only:
+        graph.append(
+            f"[{out}]trim=end_frame={count},setpts=N/{fps}/TB,trim=start_frame={count - 1},format=rgba[last]"
+        )
+        return _run_segment(
+            [*inputs, "-filter_complex", ";".join(graph), *last_out],
+            f"drawing the last frame of scene {timing.index + 1} ({scene.id})",
+            outputs,
+            presenter if sprite_in >= 0 else None,
+            moving_backdrop,
+            range(timing.start_frame + first, timing.start_frame + n),
+        )
     graph.append(f"[{out}]trim=end_frame={n},setpts=N/{fps}/TB,split=3[plain][tocap][tolast]")
     # Each caption is one still, blended in only on the frames where it shows.
     cap = "tocap"
@@ -286,9 +310,6 @@ def render_segment(
     graph.append(f"[{cap}]null[cap]")
     graph.append(f"[tolast]trim=start_frame={n - 1},format=rgba[last]")
 
-    outputs = SegmentOutputs(
-        stem.with_suffix(".plain.mp4"), stem.with_suffix(".cap.mp4"), stem.with_suffix(".last.rgba")
-    )
     enc = settings.args()
     args = [
         *inputs,
@@ -308,24 +329,49 @@ def render_segment(
         str(fps),
         "-an",
         str(outputs.captioned),
-        "-map",
-        "[last]",
-        "-frames:v",
-        "1",
-        "-f",
-        "rawvideo",
-        str(outputs.last_frame),
+        *last_out,
     ]
-    what = f"rendering scene {timing.index + 1} ({scene.id})"
-    if sprite_in < 0:
+    return _run_segment(
+        args,
+        f"rendering scene {timing.index + 1} ({scene.id})",
+        outputs,
+        presenter if sprite_in >= 0 else None,
+        moving_backdrop,
+        range(timing.start_frame, timing.start_frame + n),
+    )
+
+
+def first_drawn_frame(
+    scene: Scene, timing: SceneTiming, previous_last_frame: Path | None, last_frame_only: bool
+) -> int:
+    """The scene's first frame a render draws: 0, or its last when only that is wanted.
+
+    Not when the last frame still lies in the crossfade (it needs the frames before it), nor
+    over moving media: a zooming picture's last frame drawn alone came out further zoomed than
+    the one the whole graph ends on (measured: 8/255 mean difference), and a clip's seek is not
+    frame-exact, so those graphs run whole (no encoder: the cheap part of a segment's cost)."""
+    fading = timing.transition_frames if previous_last_frame is not None else 0
+    last = timing.n_frames - 1
+    moving = isinstance(scene.visual, ImageScene | VideoClip)
+    return last if last_frame_only and last >= fading and not moving else 0
+
+
+def _run_segment(
+    args: list[str],
+    what: str,
+    outputs: SegmentOutputs,
+    presenter: tuple[Presenter, PresenterTrack] | None,
+    moving_backdrop: np.ndarray | None,
+    frames: range,
+) -> SegmentOutputs:
+    """Run the scene's ffmpeg graph, streaming the presenter's ``frames`` (video frame numbers)."""
+    if presenter is None:
         ffmpeg.run(args, what=what)
         return outputs
-
-    assert presenter is not None
     renderer, track = presenter
     proc = ffmpeg.Piped(args, what=what)
     try:
-        for f in range(timing.start_frame, timing.start_frame + n):
+        for f in frames:
             pose = track.pose_at(f)
             if moving_backdrop is None:
                 proc.write(renderer.draw(pose))

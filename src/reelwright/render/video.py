@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
-import zlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
-
-from reelwright.avatar.factory import make_presenter
-from reelwright.avatar.motion import PresenterTrack
 from reelwright.avatar.photo import PhotoLook
-from reelwright.avatar.presenter import Presenter
-from reelwright.avatar.talking_photo import PHOTO_CARD_INSET
-from reelwright.render.caption_art import CaptionArt, draw_caption
-from reelwright.render.captions import Cue, TimedWord, build_cues, to_srt, write_text_atomic
-from reelwright.render.compose import (
-    EncodeSettings,
-    ShownCaption,
-    concat_segments,
-    encode_audio,
-    mux,
-    render_segment,
-)
-from reelwright.render.layout import Frame, Rect, clear_of_opaque_presenter, frame_for
-from reelwright.render.motion import background_motion
+from reelwright.render.captions import Cue, to_srt, write_text_atomic
+from reelwright.render.compose import EncodeSettings, concat_segments, encode_audio, mux
 from reelwright.render.previews import GIF_SECONDS, write_gif, write_thumbnail
-from reelwright.render.slides import draw_scene_layer
+from reelwright.render.scenes import SceneRenderer
 from reelwright.render.soundtrack import mix_soundtrack, place_speech
-from reelwright.render.timeline import SceneTiming, Timeline, build_timeline
 from reelwright.storyboard import Storyboard
-from reelwright.styles.brand import Brand, apply_brand
-from reelwright.styles.catalogue import Style, get_style
-from reelwright.voice.mix import FloatArray
+from reelwright.styles.brand import Brand
 
 Progress = Callable[[float], None]
 
@@ -50,64 +31,6 @@ class RenderedFiles:
     duration: float
     cues: list[Cue]
     timings: dict[str, float]
-
-
-def _seed(board: Storyboard) -> int:
-    return zlib.crc32(board.title.encode("utf-8"))
-
-
-def timed_words(board: Storyboard, timeline: Timeline) -> list[TimedWord]:
-    words: list[TimedWord] = []
-    for scene, timing in zip(board.scenes, timeline.scenes, strict=True):
-        if scene.audio is None:
-            continue
-        for w in scene.audio.words:
-            words.append(TimedWord(w.word, timing.speech_start + w.start, timing.speech_start + w.end))
-    return words
-
-
-def _presenter_track(board: Storyboard, timeline: Timeline, envelope: FloatArray) -> PresenterTrack:
-    cues: list[tuple[float, float, str]] = []
-    for scene, timing in zip(board.scenes, timeline.scenes, strict=True):
-        if scene.audio is None:
-            continue
-        for v in scene.audio.visemes:
-            cues.append((timing.speech_start + v.start, timing.speech_start + v.end, v.viseme))
-    return PresenterTrack(
-        fps=timeline.fps, n_frames=timeline.n_frames, visemes=cues, loudness=envelope, seed=_seed(board)
-    )
-
-
-def _captions_for(
-    cues: list[Cue],
-    timing: SceneTiming,
-    fps: int,
-    style: Style,
-    frame: Frame,
-    cache: dict[tuple[str, Rect], CaptionArt],
-) -> list[ShownCaption]:
-    """The cues that show during this scene's segment, drawn, with the segment's frames they cover."""
-    shown: list[ShownCaption] = []
-    for cue in cues:
-        first = round(cue.start * fps) - timing.start_frame
-        last = round(cue.end * fps) - 1 - timing.start_frame
-        first, last = max(first, 0), min(last, timing.n_frames - 1)
-        if first > last:
-            continue
-        key = (cue.text, frame.caption_box)
-        art = cache.get(key)
-        if art is None:
-            art = cache[key] = draw_caption(cue.text, style, frame.width, frame.height, frame.caption_box)
-        shown.append(ShownCaption(art, first, last))
-    return shown
-
-
-def load_logo(brand: Brand | None) -> Image.Image | None:
-    if brand is None or brand.logo is None:
-        return None
-    with Image.open(brand.logo) as im:
-        im.load()
-        return im.convert("RGBA")
 
 
 def render_video(
@@ -131,10 +54,10 @@ def render_video(
         timings[name] = timings.get(name, 0.0) + now - clock
         clock = now
 
-    style = apply_brand(get_style(board.style), brand)
-    logo = load_logo(brand)
-    timeline = build_timeline(board, style.transition_seconds)
+    timeline = SceneRenderer.timeline_of(board, brand)
     speech = place_speech(board, timeline)
+    scenes = SceneRenderer.prepare(board, speech.envelope, settings, brand, photo)
+    lap("render.layers")
     # Two workers run beside the scene renders: the soundtrack (mix, loudness, AAC) now, the
     # muxes and the GIF at the end. Both cores stay busy and no output waits on another.
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="reelwright-render")
@@ -144,53 +67,13 @@ def render_video(
                 mix_soundtrack(board, speech, workdir / "soundtrack.wav"), workdir / "audio.m4a"
             )
         )
-        lap("render.soundtrack")
-
-        cues = build_cues(timed_words(board, timeline), timeline.duration)
-        srt = workdir / f"{stem}.srt"
-        write_text_atomic(srt, to_srt(cues))
-
-        uses_presenter = board.avatar is not None and any(s.presenter != "none" for s in board.scenes)
-        track = _presenter_track(board, timeline, speech.envelope) if uses_presenter else None
-        renderers: dict[int, Presenter] = {}
-        art_cache: dict[tuple[str, Rect], CaptionArt] = {}
-
         plain_parts: list[Path] = []
         cap_parts: list[Path] = []
         previous_last: Path | None = None
         thumb_source: Path | None = None
         total_frames = timeline.n_frames
-        for scene, timing in zip(board.scenes, timeline.scenes, strict=True):
-            layout = scene.presenter if uses_presenter else "none"
-            frame = frame_for(board.width, board.height, layout, style.presenter_side)
-            if photo is not None:
-                frame = clear_of_opaque_presenter(frame, PHOTO_CARD_INSET)
-            layer = draw_scene_layer(scene, frame, style, seed=_seed(board) + timing.index, logo=logo)
-            lap("render.layers")
-            shown = _captions_for(cues, timing, timeline.fps, style, frame, art_cache)
-            presenter = None
-            if track is not None and frame.presenter is not None:
-                size = frame.presenter.w
-                if size not in renderers:
-                    assert board.avatar is not None
-                    renderers[size] = make_presenter(board.avatar, size, photo)
-                presenter = (renderers[size], track)
-            seg = render_segment(
-                scene=scene,
-                layer=layer,
-                frame=frame,
-                timing=timing,
-                fps=timeline.fps,
-                workdir=workdir,
-                captions=shown,
-                previous_last_frame=previous_last,
-                presenter=presenter,
-                settings=settings,
-                motion=background_motion(
-                    style, board.width, board.height, timeline.fps, timing.start_frame, total_frames
-                ),
-                transition=style.transition,
-            )
+        for timing in timeline.scenes:
+            seg = scenes.segment(timing.index, workdir, previous_last)
             plain_parts.append(seg.plain)
             cap_parts.append(seg.captioned)
             previous_last = seg.last_frame
@@ -198,35 +81,57 @@ def render_video(
                 thumb_source = seg.last_frame
             report((timing.start_frame + timing.n_frames) / total_frames * 0.92)
             lap("render.compose+encode")
-
-        video = workdir / f"{stem}.mp4"
-        captioned = workdir / f"{stem}.captioned.mp4"
-        gif = workdir / f"{stem}.gif"
-        audio_path = audio.result()
-        lap("render.soundtrack")
-        plain_done = pool.submit(
-            mux, concat_segments(plain_parts, workdir, "plain"), audio_path, video, title=board.title
-        )
-        cap_done = pool.submit(
-            mux, concat_segments(cap_parts, workdir, "captioned"), audio_path, captioned, title=board.title
-        )
-        plain_done.result()
-        gif_done = pool.submit(
-            write_gif,
-            video,
-            gif,
-            start=0.0,
-            seconds=min(GIF_SECONDS, timeline.duration),
-            portrait=board.orientation == "portrait",
-        )
-        thumbnail = workdir / f"{stem}.jpg"
         assert thumb_source is not None
-        write_thumbnail(thumb_source, board.width, board.height, thumbnail)
-        cap_done.result()
-        report(0.96)
-        gif_done.result()
+        files = finish_video(
+            scenes, plain_parts, cap_parts, audio, thumb_source, workdir, stem, pool, lambda: report(0.96)
+        )
         lap("render.mux+previews")
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     report(1.0)
-    return RenderedFiles(video, captioned, srt, thumbnail, gif, timeline.duration, cues, timings)
+    return dataclasses.replace(files, timings=timings)
+
+
+def finish_video(
+    scenes: SceneRenderer,
+    plain_parts: list[Path],
+    cap_parts: list[Path],
+    audio: Future[Path],
+    thumb_source: Path,
+    workdir: Path,
+    stem: str,
+    pool: ThreadPoolExecutor,
+    muxed: Callable[[], None] = lambda: None,
+) -> RenderedFiles:
+    """Join the scenes' segments without re-encoding, mux the soundtrack, and write the captions,
+    thumbnail and GIF: the end of a render, in one task or after a fan-out.
+
+    ``pool`` (two threads) runs the two muxes and the GIF side by side."""
+    board, timeline = scenes.board, scenes.timeline
+    srt = workdir / f"{stem}.srt"
+    write_text_atomic(srt, to_srt(scenes.cues))
+    video = workdir / f"{stem}.mp4"
+    captioned = workdir / f"{stem}.captioned.mp4"
+    gif = workdir / f"{stem}.gif"
+    audio_path = audio.result()
+    plain_done = pool.submit(
+        mux, concat_segments(plain_parts, workdir, "plain"), audio_path, video, title=board.title
+    )
+    cap_done = pool.submit(
+        mux, concat_segments(cap_parts, workdir, "captioned"), audio_path, captioned, title=board.title
+    )
+    plain_done.result()
+    gif_done = pool.submit(
+        write_gif,
+        video,
+        gif,
+        start=0.0,
+        seconds=min(GIF_SECONDS, timeline.duration),
+        portrait=board.orientation == "portrait",
+    )
+    thumbnail = workdir / f"{stem}.jpg"
+    write_thumbnail(thumb_source, board.width, board.height, thumbnail)
+    cap_done.result()
+    muxed()
+    gif_done.result()
+    return RenderedFiles(video, captioned, srt, thumbnail, gif, timeline.duration, scenes.cues, {})

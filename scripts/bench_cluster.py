@@ -33,14 +33,14 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, select  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+from tests.media import make_pdf
+from tests.s3_server import s3_server
+from tests.server import Server, Worker, wait_done
+from tests.services import postgres_database, redis_queue
 
-from reelwright.store.models import RenderFanout, RenderSegment  # noqa: E402
-from tests.media import make_pdf  # noqa: E402
-from tests.s3_server import s3_server  # noqa: E402
-from tests.server import Server, Worker, wait_done  # noqa: E402
-from tests.services import postgres_database, redis_queue  # noqa: E402
+from reelwright.store.models import RenderFanout, RenderSegment
 
 TOPICS = [
     "Wash hands",
@@ -84,7 +84,8 @@ def _deck(path: Path, pages: int) -> bytes:
 
 
 def _load() -> str:
-    return "load average %.2f, %.2f, %.2f on %d cores" % (*os.getloadavg(), os.cpu_count() or 0)
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"
 
 
 class Cluster:
@@ -108,7 +109,7 @@ class Cluster:
         self.api.stop()
 
 
-def _services(root: Path, workers: int, fn):  # type: ignore[no-untyped-def]
+def _services(root: Path, workers: int, fn, extra: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     with postgres_database() as db_url, redis_queue() as (queue_url, queue_name), s3_server() as s3:
         env = {
             **s3.env(),
@@ -117,12 +118,13 @@ def _services(root: Path, workers: int, fn):  # type: ignore[no-untyped-def]
             "REELWRIGHT_QUEUE_NAME": queue_name,
             "REELWRIGHT_WORKERS": "0",
             "REELWRIGHT_MAX_CONCURRENT_JOBS": "1000",
+            **(extra or {}),
         }
         with Cluster(root, env, workers) as cluster:
             return fn(cluster, db_url)
 
 
-def long_video(root: Path, workers: int, pages: int) -> dict[str, float]:
+def long_video(root: Path, workers: int, pages: int, *, fan_out: bool = True) -> dict[str, float]:
     def run(cluster: Cluster, db_url: str) -> dict[str, float]:
         key = cluster.api.key("bench")
         with cluster.api.client(key) as c:
@@ -160,7 +162,8 @@ def long_video(root: Path, workers: int, pages: int) -> dict[str, float]:
             "workers_used": float(len({(x.worker or "").rsplit(":", 1)[0] for x in segs})),
         }
 
-    return _services(root, workers, run)  # type: ignore[no-any-return]
+    extra = None if fan_out else {"REELWRIGHT_FANOUT": "0"}
+    return _services(root, workers, run, extra)  # type: ignore[no-any-return]
 
 
 def short_jobs(root: Path, workers: int, n: int) -> dict[str, float]:
@@ -209,6 +212,9 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="worker counts to compare, e.g. 1,2,4")
     parser.add_argument("--pages", type=int, default=22, help="deck pages (22 make about 3 minutes)")
     parser.add_argument("--short-jobs", type=int, default=20)
+    parser.add_argument(
+        "--one-task", action="store_true", help="also render it on one worker in one task (no fan-out)"
+    )
     args = parser.parse_args()
     counts = [int(x) for x in args.workers.split(",")]
     print(f"before: {_load()}", flush=True)
@@ -220,11 +226,16 @@ def main() -> None:
             results[n] = long_video(root / f"long-{n}", n, args.pages)
             r = results[n]
             print(
-                f"  {r['duration']:.0f} s video, {r['scenes']:.0f} scenes on {r['workers_used']:.0f} worker(s): "
+                f"  {r['duration']:.0f} s video, {r['scenes']:.0f} scenes on "
+                f"{r['workers_used']:.0f} worker(s): "
                 f"wall {r['wall']:.1f} s (one worker: {r['serial']:.1f} s to the hand-off; "
                 f"shared: {r['parallel']:.1f} s; scene renders {r['scene_seconds']:.1f} s in all)",
                 flush=True,
             )
+        if args.one_task:
+            print("long video on 1 worker, in one task (fan-out off)…", flush=True)
+            one = long_video(root / "long-one-task", 1, args.pages, fan_out=False)
+            print(f"  wall {one['wall']:.1f} s for a {one['duration']:.0f} s video", flush=True)
         base = results[counts[0]]
         print("\nworkers  wall s  speed-up  efficiency  shared-part speed-up")
         for n in counts:
@@ -239,6 +250,13 @@ def main() -> None:
             print(
                 f"  {s['total']:.1f} s for all: {s['per_min']:.1f} jobs/min, "
                 f"latency p50 {s['p50']:.1f} s, p99 {s['p99']:.1f} s, lost {s['lost']:.0f}"
+            )
+        if args.one_task:
+            print(
+                f"\none worker, one task: {one['wall']:.1f} s (the fan-out's own cost on one worker: "
+                f"{results[1]['wall'] / one['wall'] - 1:+.0%})"
+                if 1 in results
+                else ""
             )
     print(f"after: {_load()}")
 

@@ -361,11 +361,13 @@ def finalize(settings: Settings, video_id: str) -> None:
 
             outcome.completed(job, result, time.time() - started_at, guard=once)
     except Exception as exc:
+        # A bug or a broken file fails the video (joining again would fail the same way); a
+        # killed worker raises nothing: its lease goes stale and another worker joins it.
         log.exception("video %s: joining its scenes failed", video_id)
-        with db.session() as s:  # another worker may try again
-            s.execute(update(RenderFanout).where(*owned).values(status=RENDERING, finalizer=None))
         if isinstance(exc, ReelwrightError):
             _end(job, video_id, message=str(exc))
+        else:
+            _end(job, video_id, exc=exc)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

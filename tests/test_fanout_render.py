@@ -191,3 +191,23 @@ def test_scene_by_scene_render_joins_without_seams(voiced: Storyboard, tmp_path:
     for (_, end, _), (start, _, _) in itertools.pairwise(cues):
         assert start >= end - 1e-6
     assert fanned.thumbnail.stat().st_size > 0 and fanned.gif.stat().st_size > 0
+
+
+def test_only_long_videos_of_several_scenes_fan_out(voiced: Storyboard, tmp_path: Path) -> None:
+    """Short videos keep rendering in one task: the fan-out's threshold is scenes and seconds."""
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from reelwright.config import Settings
+    from reelwright.jobs.fanout import QueueFanOut
+
+    def fan(**options: Any) -> QueueFanOut:
+        settings = Settings(data_dir=tmp_path, **options)
+        return QueueFanOut(cast(Any, SimpleNamespace(settings=settings)), cast(Any, None), None)
+
+    seconds = SceneRenderer.timeline_of(voiced).duration
+    assert len(voiced.scenes) == 4 and seconds < 60
+    assert not fan().wants(voiced, seconds)  # the defaults: 4 scenes and 60 s
+    assert fan(fanout_min_seconds=0).wants(voiced, seconds)
+    assert not fan(fanout_min_seconds=0, fanout_min_scenes=5).wants(voiced, seconds)
+    assert not fan(fanout_min_seconds=0, fanout=False).wants(voiced, seconds)

@@ -44,6 +44,15 @@ class Settings(BaseSettings):
     worker_health_port: int = Field(
         default=0, ge=0, le=65535, description="`worker` serves /healthz and /readyz here (0: off)"
     )
+    fanout_min_scenes: int = Field(
+        default=4,
+        ge=2,
+        description="a video of this many scenes or more renders scene by scene on many workers",
+    )
+    fanout_min_seconds: float = Field(
+        default=60.0, ge=0, description="... and only when it lasts at least this long (seconds)"
+    )
+    fanout: bool = Field(default=True, description="render long videos scene by scene on many workers")
     fetch_timeout_seconds: float = Field(default=30.0, gt=0, description="whole-download limit per file URL")
     fetch_slots_per_key: int = Field(
         default=4, ge=1, description="requests downloading file URLs at once per API key; more get 429"

@@ -14,6 +14,7 @@ from reelwright.chat.conversation import draft_storyboard, latest_draft
 from reelwright.errors import ReelwrightError
 from reelwright.jobs import outcome
 from reelwright.jobs.drain import DRAIN, HandedBack
+from reelwright.jobs.fanout import QueueFanOut
 from reelwright.jobs.job import JobRun
 from reelwright.jobs.reasons import failure_reason
 from reelwright.jobs.session_hooks import generating_hooks
@@ -89,8 +90,13 @@ def render(job: JobRun, render_job: pipeline.RenderJob, planner: Planner | None)
             # sweep runs it again).
             asked = hooks.stop_requested
             hooks = dataclasses.replace(hooks, stop_requested=lambda: DRAIN.handing_back.is_set() or asked())
-        result = pipeline.run(dataclasses.replace(render_job, brand=brand, photo=photo), planner, hooks)
+        fan_out = None if job.tasks is None else QueueFanOut(job, job.tasks, brand)
+        result = pipeline.run(
+            dataclasses.replace(render_job, brand=brand, photo=photo, fan_out=fan_out), planner, hooks
+        )
         outcome.completed(job, result, time.perf_counter() - started)
+    except pipeline.HandedOff:
+        log.info("session %s: its scenes render on the cluster", job.session_id)
     except pipeline.Stopped:
         if DRAIN.handing_back.is_set() and not job.request.chat:
             raise HandedBack from None

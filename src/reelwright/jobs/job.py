@@ -33,6 +33,7 @@ class JobRun:
     video_processing: bool = False
     planned: bool = False  # the planned storyboard is saved (resume at rendering)
     progress: int = -1  # the last progress written, so the row is written only when it grows
+    tasks: Any = None  # the queue's scene tasks (jobs.fanout.SegmentQueue); None: render in one task
 
     @property
     def blobs(self) -> BlobStore:

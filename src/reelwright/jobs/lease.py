@@ -13,11 +13,11 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 
 from reelwright.config import Settings
 from reelwright.store.db import Database, shared_database
-from reelwright.store.models import AgentSession, now
+from reelwright.store.models import AgentSession, RenderFanout, now
 from reelwright.store.status import ACTIVE
 
 log = logging.getLogger("reelwright.jobs")
@@ -69,6 +69,11 @@ def _stale(limit: int) -> ColumnElement[bool]:
         or_(AgentSession.heartbeat_at < limit, AgentSession.heartbeat_at.is_(None)),
         AgentSession.updated_at < limit,
         or_(AgentSession.requeued_at < limit, AgentSession.requeued_at.is_(None)),
+        # Its scenes render on the cluster: the scene tasks hold their own leases.
+        ~exists().where(
+            RenderFanout.session_id == AgentSession.id,
+            RenderFanout.status.in_(("rendering", "finalizing")),
+        ),
     )
 
 

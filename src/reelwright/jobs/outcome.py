@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session as DbSession
 
 from reelwright.chat.conversation import add_message, latest_draft, save_draft
 from reelwright.errors import InputError, ReelwrightError
@@ -38,8 +39,16 @@ def failure_code(exc: Exception) -> str:
     return "render_failed" if isinstance(exc, ReelwrightError) else "internal_error"
 
 
-def completed(job: JobRun, result: JobResult, total_seconds: float) -> None:
-    """Store the video's files, mark it completed, tell the user and the webhooks."""
+def completed(
+    job: JobRun,
+    result: JobResult,
+    total_seconds: float,
+    guard: Callable[[DbSession], bool] | None = None,
+) -> None:
+    """Store the video's files, mark it completed, tell the user and the webhooks.
+
+    ``guard``: a conditional update run first in the same transaction; when it changes nothing
+    (another task completed this video), nothing is written."""
     out_dir = result.video.parent
     assert job.video_id is not None
     if job.checkpoint.is_file():  # kept with the video: its page shows the script and scenes
@@ -47,6 +56,9 @@ def completed(job: JobRun, result: JobResult, total_seconds: float) -> None:
     # Every file is uploaded before the row says completed: only then is the video shown.
     job.blobs.put_tree(video_key(job.video_id), out_dir)
     with job.db.session() as s:
+        if guard is not None and not guard(s):
+            log.warning("video %s was completed by another task", job.video_id)
+            return
         sess = s.get(AgentSession, job.session_id)
         video = s.get(Video, job.video_id)
         assert sess is not None and video is not None

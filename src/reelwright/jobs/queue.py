@@ -40,6 +40,11 @@ class JobQueue:
         self._render = self.huey.task(retries=2, retry_delay=5, name="reelwright.render_session")(
             self._run_session
         )
+        # A long video's scenes, each its own task on any worker, and the task that joins them
+        # (jobs.fanout: the database, not the queue, knows when every scene is done).
+        self._segment = self.huey.task(name="reelwright.render_segment")(self._run_segment)
+        self._finalize = self.huey.task(name="reelwright.finalize_video")(self._run_finalize)
+        self._watch = self.huey.task(name="reelwright.watch_video")(self._run_watch)
         self.huey.periodic_task(crontab(minute="*"), name="reelwright.requeue_stale_jobs")(self.requeue_stale)
 
     def _run_session(self, session_id: str) -> None:
@@ -47,9 +52,43 @@ class JobQueue:
         from reelwright.jobs.runner import run_session
 
         with DRAIN.task():
-            handed_back = run_session(self.settings, session_id)
+            handed_back = run_session(self.settings, session_id, self)
         if handed_back:
             self.enqueue(session_id)  # another worker (or this one, restarted) resumes it
+
+    def _run_segment(self, video_id: str, index: int) -> None:
+        from reelwright.jobs.drain import DRAIN
+        from reelwright.jobs.fanout import run_segment
+
+        # A scene whose worker drains away mid-render stops beating: the watch hands it to another.
+        with DRAIN.task():
+            run_segment(self.settings, self, video_id, index)
+
+    def _run_finalize(self, video_id: str) -> None:
+        from reelwright.jobs.drain import DRAIN
+        from reelwright.jobs.fanout import finalize
+
+        with DRAIN.task():
+            finalize(self.settings, video_id)
+
+    def _run_watch(self, video_id: str) -> None:
+        from reelwright.jobs.fanout import beat_seconds, reconcile
+
+        if reconcile(self.settings, self, video_id):
+            self._watch.schedule(args=(video_id,), delay=beat_seconds(self.settings))
+
+    def segment(self, video_id: str, index: int) -> None:
+        self._segment(video_id, index)
+
+    def finalize(self, video_id: str) -> None:
+        self._finalize(video_id)
+
+    def watch(self, video_id: str) -> None:
+        """Check the video's scenes every few seconds until it is finished (a lost scene is
+        queued again within a stale period, not at the next minutely sweep)."""
+        from reelwright.jobs.fanout import beat_seconds
+
+        self._watch.schedule(args=(video_id,), delay=beat_seconds(self.settings))
 
     def enqueue(self, session_id: str) -> None:
         self._render(session_id)
@@ -61,10 +100,14 @@ class JobQueue:
     def requeue_stale(self) -> None:
         """Run again the sessions whose worker stopped beating (killed, or lost with a server).
 
-        Every consumer runs this each minute; each stale session is requeued by one of them."""
+        Every consumer runs this each minute; each stale session is requeued by one of them, and
+        each fanned-out video's lost scenes are handed to another worker."""
+        from reelwright.jobs.fanout import active_videos, reconcile
         from reelwright.jobs.lease import requeue_stale
 
         requeue_stale(self.settings, self.enqueue)
+        for video_id in active_videos(self.settings):
+            reconcile(self.settings, self, video_id)
 
     def consumer(self, workers: int, shutdown_timeout: float | None = None) -> Any:
         """Huey's consumer; ``stop(graceful=True)`` waits ``shutdown_timeout`` for running tasks."""

@@ -13,6 +13,7 @@ from reelwright.config import Settings
 from reelwright.jobs import lease, outcome
 from reelwright.jobs.chat_turn import chat_turn
 from reelwright.jobs.drain import HandedBack
+from reelwright.jobs.fanout import SegmentQueue, active_fanout
 from reelwright.jobs.generate import generate
 from reelwright.jobs.job import JobRun
 from reelwright.request import VideoRequest
@@ -23,10 +24,14 @@ from reelwright.store.status import CHECKPOINT_PLANNED, VIDEO_PROCESSING
 log = logging.getLogger("reelwright.jobs")
 
 
-def run_session(settings: Settings, session_id: str) -> bool:
+def run_session(settings: Settings, session_id: str, tasks: SegmentQueue | None = None) -> bool:
     """Run the session if no live worker holds it; whether it was handed back (see ``jobs.drain``)
-    and must go back on the queue."""
+    and must go back on the queue. ``tasks``: the queue's scene tasks, so a long video renders on
+    many workers."""
     db = shared_database(settings.resolved_database_url)
+    if active_fanout(db, session_id):
+        log.info("session %s renders scene by scene on the cluster", session_id)
+        return False
     if not lease.claim(db, session_id, settings.stale_job_seconds):
         log.info("session %s is finished or held by a live worker", session_id)
         return False
@@ -34,7 +39,7 @@ def run_session(settings: Settings, session_id: str) -> bool:
         row = s.get(AgentSession, session_id)
         assert row is not None
         request = VideoRequest.from_stored(row.prompt, row.request)
-        job = JobRun(settings, db, session_id, row.owner_id, request, row.video_id)
+        job = JobRun(settings, db, session_id, row.owner_id, request, row.video_id, tasks=tasks)
         if row.video_id is not None:
             video = s.get(Video, row.video_id)
             job.video_processing = video is not None and video.status == VIDEO_PROCESSING

@@ -20,6 +20,7 @@ from reelwright.pipeline.ingest import check_sources, read_inputs
 from reelwright.pipeline.publish import publish
 from reelwright.pipeline.render import render
 from reelwright.pipeline.script import length_notes, write_script
+from reelwright.pipeline.segments import FanOut, HandedOff, duration_of
 from reelwright.pipeline.stages import Hooks
 from reelwright.plan.base import Planner, PlanRequest
 from reelwright.request import VideoRequest
@@ -46,6 +47,8 @@ class RenderJob:
     resolution: str | None = None
     aspect_ratio: str | None = None
     fps: int | None = None
+    # Renders a long video scene by scene on many workers; the run then ends with HandedOff.
+    fan_out: FanOut | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,10 @@ def run(job: RenderJob, planner: Planner | None = None, hooks: Hooks | None = No
             if hooks.checkpoints is not None:
                 hooks.checkpoints.planned(board, said)
 
+        if job.fan_out is not None and job.fan_out.wants(board, duration_of(board, job.brand)):
+            hooks.check_stop()
+            job.fan_out.hand_off(board, workdir)
+            raise HandedOff
         rendered = render(board, workdir, hooks, brand=job.brand, photo=job.photo)
         timings.update(rendered.timings)
 

@@ -194,8 +194,23 @@ def render_segment(
     transition: str = "crossfade",
     reveals: Sequence[Reveal] = (),
     presenter_stays: bool = False,
+    last_frame_only: bool = False,
 ) -> SegmentOutputs:
+    """Encode the scene's plain and captioned segment, and keep its last frame.
+
+    ``last_frame_only``: draw only the scene's last frame (no encode), as the full render would
+    draw it; a worker rendering the next scene crossfades from it without waiting for this one.
+    ``motion`` must then be made for the frame :func:`first_drawn_frame` names."""
     n = timing.n_frames
+    first = first_drawn_frame(
+        scene,
+        layer,
+        timing,
+        previous_last_frame,
+        last_frame_only,
+        presenter is not None and frame.presenter is not None,
+    )
+    count = n - first  # the frames this graph draws: the scene's last ``count``
     w, h = frame.width, frame.height
     stem = workdir / f"seg{timing.index:03d}"
     background = layer.image
@@ -260,10 +275,10 @@ def render_segment(
         bg_path.write_bytes(background.tobytes())
     bg_in = add_input(_raw_input(bg_path, bw, bh, fps))
     # Convert once, then repeat the same frame in the graph (no per-frame decode or conversion).
-    graph.append(f"[{bg_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB[bg]")
+    graph.append(f"[{bg_in}:v]format=yuv420p,loop=loop={count - 1}:size=1:start=0,setpts=N/{fps}/TB[bg]")
     base = "bg"
     # Bullets still to come are covered, stage by stage, before any zoom (so they zoom with the slide).
-    for i, reveal in enumerate(reveals):
+    for i, reveal in enumerate(r for r in reveals if r.last_frame >= first):
         rx, ry, patch = _patch_at(reveal, w, h, bw, bh)
         patch_path = stem.with_suffix(f".reveal{i:02d}.rgba")
         patch_path.write_bytes(patch.tobytes())
@@ -272,7 +287,7 @@ def render_segment(
         graph.append(f"[{patch_in}:v]format=yuv420p[revealart{i}]")
         graph.append(
             f"[{base}][revealart{i}]overlay={rx}:{ry}:"
-            f"enable='between(n,{reveal.first_frame},{reveal.last_frame})'[revealed{i}]"
+            f"enable='between(n,{reveal.first_frame - first},{reveal.last_frame - first})'[revealed{i}]"
         )
         base = f"revealed{i}"
     graph.append(f"[{base}]{_push_in(w, h, bw, bh, PUSH_IN, n / fps) if push_in else 'null'}[base0]")
@@ -290,7 +305,7 @@ def render_segment(
         pw, ph = prepare_picture(picture, box, zoom, pic_path)
         pic_in = add_input(_raw_input(pic_path, pw, ph, fps))
         graph.append(
-            f"[{pic_in}:v]format=yuv420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB,"
+            f"[{pic_in}:v]format=yuv420p,loop=loop={count - 1}:size=1:start=0,setpts=N/{fps}/TB,"
             f"{_push_in(box.w, box.h, pw, ph, zoom, n / fps)}[media]"
         )
         graph.append(f"[{base}][media]overlay={box.x}:{box.y}:format=yuv420[base1]")
@@ -301,7 +316,7 @@ def render_segment(
         clip_in = add_input([*loop, "-ss", f"{visual.start:.3f}", "-an", "-i", visual.source])
         graph.append(
             f"[{clip_in}:v]fps={fps},scale={box.w}:{box.h}:force_original_aspect_ratio=increase,"
-            f"crop={box.w}:{box.h},format=yuv420p,trim=end_frame={n},setpts=N/{fps}/TB[media]"
+            f"crop={box.w}:{box.h},format=yuv420p,trim=end_frame={count},setpts=N/{fps}/TB[media]"
         )
         graph.append(f"[{base}][media]overlay={box.x}:{box.y}:format=yuv420:eof_action=repeat[base1]")
         base = "base1"
@@ -312,15 +327,15 @@ def render_segment(
         mh, mw = motion.pixels.shape[:2]
         motion_in = add_input(_raw_input(motion_path, mw, mh, fps))
         graph.append(
-            f"[{motion_in}:v]format=yuva420p,loop=loop={n - 1}:size=1:start=0,setpts=N/{fps}/TB[motion]"
+            f"[{motion_in}:v]format=yuva420p,loop=loop={count - 1}:size=1:start=0,setpts=N/{fps}/TB[motion]"
         )
         graph.append(f"[{base}][motion]overlay=x='{motion.x}':y={motion.y}:eval=frame:format=yuv420[based]")
         base = "based"
 
     def blend_in(src: str) -> str:
         """The stream ``src`` with the previous scene's last frame laid over its first frames."""
-        if previous_last_frame is None or timing.transition_frames <= 0:
-            return src
+        if previous_last_frame is None or timing.transition_frames <= 0 or first > 0:
+            return src  # (a graph that starts after the blend has none)
         # Fading out (a crossfade) or sliding away to the left (a push). (xfade, or an overlay
         # left in the graph after the transition, costs every frame of the segment a full-frame
         # blend; split + concat costs nothing after it.)
@@ -365,6 +380,28 @@ def render_segment(
         graph.append(f"[{base}]null[scene]")
     out = "scene" if presenter_on_top else blend_in("scene")
 
+    outputs = SegmentOutputs(
+        stem.with_suffix(".plain.mp4"), stem.with_suffix(".cap.mp4"), stem.with_suffix(".last.rgba")
+    )
+    if last_frame_only:
+        # One output, no encoder: ffmpeg keeps nothing but the frame it writes.
+        graph.append(
+            f"[{out}]trim=end_frame={count},setpts=N/{fps}/TB,trim=start_frame={count - 1},format=rgba[last]"
+        )
+        return _run_segment(
+            [
+                *inputs,
+                "-filter_complex",
+                ";".join(graph),
+                *("-map", "[last]", "-frames:v", "1", "-f", "rawvideo", str(outputs.last_frame)),
+            ],
+            f"drawing the last frame of scene {timing.index + 1} ({scene.id})",
+            outputs,
+            presenter if sprite_in >= 0 else None,
+            moving_backdrop,
+            range(timing.start_frame + first, timing.start_frame + n),
+            read_back=False,
+        )
     graph.append(f"[{out}]trim=end_frame={n},setpts=N/{fps}/TB,split=2[plain][tocap]")
     # Each caption is one still, blended in only on the frames where it shows.
     cap = "tocap"
@@ -380,9 +417,6 @@ def render_segment(
         cap = f"capped{i}"
     graph.append(f"[{cap}]null[cap]")
 
-    outputs = SegmentOutputs(
-        stem.with_suffix(".plain.mp4"), stem.with_suffix(".cap.mp4"), stem.with_suffix(".last.rgba")
-    )
     enc = settings.args(w, h)
     args = [
         *inputs,
@@ -406,27 +440,73 @@ def render_segment(
         "-an",
         str(outputs.captioned),
     ]
-    what = f"rendering scene {timing.index + 1} ({scene.id})"
-    if sprite_in < 0:
-        ffmpeg.run(args, what=what)
-        read_last_frame(outputs.plain, outputs.last_frame)
-        return outputs
+    return _run_segment(
+        args,
+        f"rendering scene {timing.index + 1} ({scene.id})",
+        outputs,
+        presenter if sprite_in >= 0 else None,
+        moving_backdrop,
+        range(timing.start_frame, timing.start_frame + n),
+        read_back=True,
+    )
 
-    assert presenter is not None
-    renderer, track = presenter
-    proc = ffmpeg.Piped(args, what=what)
-    try:
-        for f in range(timing.start_frame, timing.start_frame + n):
-            pose = track.pose_at(f)
-            if moving_backdrop is None:
-                proc.write(renderer.draw(pose))
-            else:
-                proc.write(renderer.draw_moving(pose, moving_backdrop))
-    except BaseException:
-        proc.kill()
-        raise
-    proc.finish()
-    read_last_frame(outputs.plain, outputs.last_frame)
+
+def first_drawn_frame(
+    scene: Scene,
+    layer: SceneLayer,
+    timing: SceneTiming,
+    previous_last_frame: Path | None,
+    last_frame_only: bool,
+    presenter_drawn: bool,
+) -> int:
+    """The scene's first frame a render draws: 0, or its last when only that is wanted.
+
+    Only a scene whose sole moving part is the presenter (drawn per frame, from its track, which
+    gives any frame alone) starts at its last frame. Not when that frame still lies in the
+    crossfade (it needs the frames before it), nor over anything that moves with the graph's
+    clock: a zooming picture or figure, the push-in of a still scene (the zoom's clock would start
+    at the frame drawn, and a zooming picture's last frame drawn alone came out further zoomed than
+    the one the whole graph ends on: 8/255 mean difference), a clip (its seek is not
+    frame-exact). Those graphs run whole, still without encoders (the cheap part of a segment)."""
+    if not last_frame_only:
+        return 0
+    fading = timing.transition_frames if previous_last_frame is not None else 0
+    last = timing.n_frames - 1
+    # Media (a picture, a figure or a clip) moves; a scene with neither media nor presenter pushes in.
+    moving = layer.media_box is not None or isinstance(scene.visual, ImageScene | VideoClip)
+    return last if last >= fading and presenter_drawn and not moving else 0
+
+
+def _run_segment(
+    args: list[str],
+    what: str,
+    outputs: SegmentOutputs,
+    presenter: tuple[Presenter, PresenterTrack] | None,
+    moving_backdrop: np.ndarray | None,
+    frames: range,
+    *,
+    read_back: bool,
+) -> SegmentOutputs:
+    """Run the scene's ffmpeg graph, streaming the presenter's ``frames`` (video frame numbers);
+    ``read_back``: the last frame is read from the encoded plain segment afterwards."""
+    if presenter is None:
+        ffmpeg.run(args, what=what)
+    else:
+        renderer, track = presenter
+        proc = ffmpeg.Piped(args, what=what)
+        try:
+            for f in frames:
+                pose = track.pose_at(f)
+                if moving_backdrop is None:
+                    proc.write(renderer.draw(pose))
+                else:
+                    proc.write(renderer.draw_moving(pose, moving_backdrop))
+        except BaseException:
+            proc.kill()
+            raise
+        proc.finish()
+    if read_back:
+        read_last_frame(outputs.plain, outputs.last_frame)
     return outputs
 
 

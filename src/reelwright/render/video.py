@@ -2,44 +2,22 @@
 
 from __future__ import annotations
 
-import functools
+import dataclasses
 import time
-import zlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
-
-from reelwright.avatar.factory import make_presenter
-from reelwright.avatar.motion import PresenterTrack
 from reelwright.avatar.photo import PhotoLook
-from reelwright.avatar.presenter import Presenter
-from reelwright.avatar.talking_photo import PHOTO_CARD_INSET
-from reelwright.render.caption_art import CaptionArt, draw_caption
-from reelwright.render.captions import Cue, TimedWord, build_cues, to_srt, write_text_atomic
-from reelwright.render.compose import (
-    EncodeSettings,
-    ShownCaption,
-    concat_segments,
-    encode_audio,
-    mux,
-    render_segment,
-)
-from reelwright.render.layout import Frame, Rect, clear_of_opaque_presenter, frame_for
-from reelwright.render.motion import background_motion
-from reelwright.render.placement import PlacedPresenter, placed_frame
+from reelwright.render.captions import Cue, to_srt, write_text_atomic
+from reelwright.render.compose import EncodeSettings, concat_segments, encode_audio, mux
 from reelwright.render.previews import representative_moment, write_gif, write_thumbnail
-from reelwright.render.reveal import bullet_reveals
-from reelwright.render.slides import draw_scene_layer
+from reelwright.render.scenes import SceneRenderer
 from reelwright.render.soundtrack import mix_soundtrack, place_speech
-from reelwright.render.timeline import SceneTiming, Timeline, build_timeline
-from reelwright.storyboard import ColorFill, ImageScene, Scene, Storyboard, VideoClip
-from reelwright.styles.brand import Brand, apply_brand
-from reelwright.styles.catalogue import Style, get_style
-from reelwright.voice.mix import FloatArray
+from reelwright.render.timeline import presenter_shown
+from reelwright.storyboard import Storyboard
+from reelwright.styles.brand import Brand
 
 Progress = Callable[[float], None]
 
@@ -54,71 +32,6 @@ class RenderedFiles:
     duration: float
     cues: list[Cue]
     timings: dict[str, float]
-
-
-def _seed(board: Storyboard) -> int:
-    return zlib.crc32(board.title.encode("utf-8"))
-
-
-def timed_words(board: Storyboard, timeline: Timeline) -> list[TimedWord]:
-    words: list[TimedWord] = []
-    for scene, timing in zip(board.scenes, timeline.scenes, strict=True):
-        if scene.audio is None:
-            continue
-        for w in scene.audio.words:
-            words.append(TimedWord(w.word, timing.to_video(w.start), timing.to_video(w.end)))
-    return words
-
-
-def _presenter_track(board: Storyboard, timeline: Timeline, envelope: FloatArray) -> PresenterTrack:
-    cues: list[tuple[float, float, str]] = []
-    for scene, timing in zip(board.scenes, timeline.scenes, strict=True):
-        if scene.audio is None:
-            continue
-        for v in scene.audio.visemes:
-            cues.append((timing.to_video(v.start), timing.to_video(v.end), v.viseme))
-    return PresenterTrack(
-        fps=timeline.fps, n_frames=timeline.n_frames, visemes=cues, loudness=envelope, seed=_seed(board)
-    )
-
-
-def _captions_for(
-    cues: list[Cue],
-    timing: SceneTiming,
-    fps: int,
-    style: Style,
-    frame: Frame,
-    cache: dict[tuple[str, Rect], CaptionArt],
-) -> list[ShownCaption]:
-    """The cues that show during this scene's segment, drawn, with the segment's frames they cover."""
-    shown: list[ShownCaption] = []
-    for cue in cues:
-        first = round(cue.start * fps) - timing.start_frame
-        last = round(cue.end * fps) - 1 - timing.start_frame
-        first, last = max(first, 0), min(last, timing.n_frames - 1)
-        if first > last:
-            continue
-        key = (cue.text, frame.caption_box)
-        art = cache.get(key)
-        if art is None:
-            art = cache[key] = draw_caption(cue.text, style, frame.width, frame.height, frame.caption_box)
-        shown.append(ShownCaption(art, first, last))
-    return shown
-
-
-def _covers_frame(scene: Scene) -> bool:
-    """A script video's background (a colour, or a picture or clip filling the frame): the
-    style's moving decoration would be drawn over it."""
-    v = scene.visual
-    return isinstance(v, ColorFill) or (isinstance(v, ImageScene | VideoClip) and v.fill)
-
-
-def load_logo(brand: Brand | None) -> Image.Image | None:
-    if brand is None or brand.logo is None:
-        return None
-    with Image.open(brand.logo) as im:
-        im.load()
-        return im.convert("RGBA")
 
 
 def render_video(
@@ -142,10 +55,10 @@ def render_video(
         timings[name] = timings.get(name, 0.0) + now - clock
         clock = now
 
-    style = apply_brand(get_style(board.style), brand)
-    logo = load_logo(brand)
-    timeline = build_timeline(board, style.transition_seconds)
+    timeline = SceneRenderer.timeline_of(board, brand)
     speech = place_speech(board, timeline)
+    scenes = SceneRenderer.prepare(board, speech.envelope, settings, brand, photo)
+    lap("render.layers")
     # Two workers run beside the scene renders: the soundtrack (mix, loudness, AAC) now, the
     # muxes and the GIF at the end. Both cores stay busy and no output waits on another.
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="reelwright-render")
@@ -155,114 +68,66 @@ def render_video(
                 mix_soundtrack(board, speech, workdir / "soundtrack.wav"), workdir / "audio.m4a"
             )
         )
-        lap("render.soundtrack")
-
-        cues = build_cues(timed_words(board, timeline), timeline.duration)
-        srt = workdir / f"{stem}.srt"
-        write_text_atomic(srt, to_srt(cues))
-
-        uses_presenter = board.avatar is not None and any(s.presenter != "none" for s in board.scenes)
-        track = _presenter_track(board, timeline, speech.envelope) if uses_presenter else None
-        renderers: dict[tuple[int, str], Presenter] = {}
-        art_cache: dict[tuple[str, Rect], CaptionArt] = {}
-
         plain_parts: list[Path] = []
         cap_parts: list[Path] = []
         previous_last: Path | None = None
-        previous_layout: str | None = None
         total_frames = timeline.n_frames
-        for scene, timing in zip(board.scenes, timeline.scenes, strict=True):
-            layout = scene.presenter if uses_presenter else "none"
-            placement = scene.placement if layout != "none" else None
-            if placement is not None:
-                frame = placed_frame(board.width, board.height, placement)
-            else:
-                frame = frame_for(board.width, board.height, layout, style.presenter_side)
-                if photo is not None:
-                    frame = clear_of_opaque_presenter(frame, PHOTO_CARD_INSET)
-            seed = _seed(board) + timing.index
-            layer = draw_scene_layer(scene, frame, style, seed=seed, logo=logo)
-
-            def with_bullets(
-                k: int, scene: Scene = scene, frame: Frame = frame, seed: int = seed
-            ) -> np.ndarray:
-                return draw_scene_layer(scene, frame, style, seed=seed, logo=logo, bullets_shown=k).image
-
-            reveals = bullet_reveals(scene, timing, timeline.fps, layer.image, with_bullets)
-            lap("render.layers")
-            shown = _captions_for(cues, timing, timeline.fps, style, frame, art_cache)
-            presenter = None
-            if track is not None and frame.presenter is not None:
-                size = frame.presenter.w
-                how = placement.style if placement is not None else "layout"
-                if (size, how) not in renderers:
-                    avatar = board.avatar
-                    assert avatar is not None
-                    if placement is None or placement.style == "normal":
-                        renderers[size, how] = make_presenter(avatar, size, photo)
-                    else:
-                        renderers[size, how] = PlacedPresenter(
-                            functools.partial(make_presenter, avatar, photo=photo),
-                            size,
-                            placement.style,
-                            disc=style.surface,
-                        )
-                presenter = (renderers[size, how], track)
-            seg = render_segment(
-                scene=scene,
-                layer=layer,
-                frame=frame,
-                timing=timing,
-                fps=timeline.fps,
-                workdir=workdir,
-                captions=shown,
-                previous_last_frame=previous_last,
-                presenter=presenter,
-                settings=settings,
-                motion=None
-                if _covers_frame(scene)
-                else background_motion(
-                    style, board.width, board.height, timeline.fps, timing.start_frame, total_frames
-                ),
-                transition=style.transition,
-                reveals=reveals,
-                presenter_stays=presenter is not None and previous_layout == layout,
-            )
-            previous_layout = layout
+        for timing in timeline.scenes:
+            seg = scenes.segment(timing.index, workdir, previous_last)
             plain_parts.append(seg.plain)
             cap_parts.append(seg.captioned)
             previous_last = seg.last_frame
             report((timing.start_frame + timing.n_frames) / total_frames * 0.92)
             lap("render.compose+encode")
-
-        video = workdir / f"{stem}.mp4"
-        captioned = workdir / f"{stem}.captioned.mp4"
-        gif = workdir / f"{stem}.gif"
-        audio_path = audio.result()
-        lap("render.soundtrack")
-        plain_done = pool.submit(
-            mux, concat_segments(plain_parts, workdir, "plain"), audio_path, video, title=board.title
-        )
-        cap_done = pool.submit(
-            mux, concat_segments(cap_parts, workdir, "captioned"), audio_path, captioned, title=board.title
-        )
-        plain_done.result()
-        moment = representative_moment(board, timeline, presenter=uses_presenter)
-        gif_done = pool.submit(
-            write_gif,
-            video,
-            gif,
-            start=moment.gif_start,
-            seconds=moment.gif_seconds,
-            portrait=board.orientation == "portrait",
-        )
-        thumbnail = workdir / f"{stem}.jpg"
-        write_thumbnail(video, moment.thumbnail, thumbnail)
-        cap_done.result()
-        report(0.96)
-        gif_done.result()
+        files = finish_video(scenes, plain_parts, cap_parts, audio, workdir, stem, pool, lambda: report(0.96))
         lap("render.mux+previews")
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     report(1.0)
-    return RenderedFiles(video, captioned, srt, thumbnail, gif, timeline.duration, cues, timings)
+    return dataclasses.replace(files, timings=timings)
+
+
+def finish_video(
+    scenes: SceneRenderer,
+    plain_parts: list[Path],
+    cap_parts: list[Path],
+    audio: Future[Path],
+    workdir: Path,
+    stem: str,
+    pool: ThreadPoolExecutor,
+    muxed: Callable[[], None] = lambda: None,
+) -> RenderedFiles:
+    """Join the scenes' segments without re-encoding, mux the soundtrack, and write the captions,
+    thumbnail and GIF: the end of a render, in one task or after a fan-out.
+
+    ``pool`` (two threads) runs the two muxes and the GIF side by side."""
+    board, timeline = scenes.board, scenes.timeline
+    srt = workdir / f"{stem}.srt"
+    write_text_atomic(srt, to_srt(scenes.cues))
+    video = workdir / f"{stem}.mp4"
+    captioned = workdir / f"{stem}.captioned.mp4"
+    gif = workdir / f"{stem}.gif"
+    audio_path = audio.result()
+    plain_done = pool.submit(
+        mux, concat_segments(plain_parts, workdir, "plain"), audio_path, video, title=board.title
+    )
+    cap_done = pool.submit(
+        mux, concat_segments(cap_parts, workdir, "captioned"), audio_path, captioned, title=board.title
+    )
+    plain_done.result()
+    # The thumbnail and GIF show a moment that says what the video is about, from the video itself.
+    moment = representative_moment(board, timeline, presenter=presenter_shown(board))
+    gif_done = pool.submit(
+        write_gif,
+        video,
+        gif,
+        start=moment.gif_start,
+        seconds=moment.gif_seconds,
+        portrait=board.orientation == "portrait",
+    )
+    thumbnail = workdir / f"{stem}.jpg"
+    write_thumbnail(video, moment.thumbnail, thumbnail)
+    cap_done.result()
+    muxed()
+    gif_done.result()
+    return RenderedFiles(video, captioned, srt, thumbnail, gif, timeline.duration, scenes.cues, {})

@@ -321,3 +321,38 @@ class WorkerNode(Base):
     running: Mapped[int] = mapped_column(Integer, default=0)  # tasks in progress
     started_at: Mapped[int] = mapped_column(BigInteger, default=now)
     heartbeat_at: Mapped[int] = mapped_column(BigInteger, default=now)
+
+
+class RenderFanout(Base):
+    """A long video rendered scene by scene on many workers (see docs/decisions/0014).
+
+    ``status``: rendering → finalizing → done (or failed). The move to finalizing and to done are
+    conditional updates, so one task joins the segments and the video completes exactly once."""
+
+    __tablename__ = "render_fanouts"
+    video_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="rendering")
+    n_segments: Mapped[int] = mapped_column(Integer)
+    finalizer: Mapped[str | None] = mapped_column(String(200), nullable=True)  # the worker joining it
+    heartbeat_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # while finalizing
+    started_at: Mapped[float] = mapped_column(Float)  # time.time() at the hand-off: total job time
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
+    updated_at: Mapped[int] = mapped_column(BigInteger, default=now, onupdate=now)
+
+
+class RenderSegment(Base):
+    """One scene of a fanned-out video: claimed by one worker at a time (a lease kept fresh by its
+    heartbeat); a segment whose worker stops beating is handed to another."""
+
+    __tablename__ = "render_segments"
+    video_id: Mapped[str] = mapped_column(
+        ForeignKey("render_fanouts.video_id", ondelete="CASCADE"), primary_key=True
+    )
+    index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, running, done
+    worker: Mapped[str | None] = mapped_column(String(200), nullable=True)  # who holds or rendered it
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    heartbeat_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    seconds: Mapped[float | None] = mapped_column(Float, nullable=True)  # its render's wall time
+    updated_at: Mapped[int] = mapped_column(BigInteger, default=now, onupdate=now)

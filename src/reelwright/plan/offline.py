@@ -25,9 +25,16 @@ from reelwright.plan.base import (
     PlanResult,
     Reading,
 )
+from reelwright.plan.brief_words import WORDS
 from reelwright.plan.chat_rules import read_message, resolve_topics
 from reelwright.plan.language import language_name, voice_for_prompt
-from reelwright.plan.localized import PHRASES, read_local_prompt
+from reelwright.plan.localized import (
+    PHRASES,
+    local_overview,
+    local_point_heading,
+    local_point_sentences,
+    read_local_brief,
+)
 from reelwright.plan.prompt import PromptBrief, read_prompt
 from reelwright.plan.script import material_units, page_visual, write_script
 from reelwright.storyboard import (
@@ -294,16 +301,20 @@ class OfflinePlanner:
     ) -> tuple[list[_Block], str]:
         """Scenes for a prompt in another language: the user's words, and our connective lines
         only where we have them in that language (see :mod:`reelwright.plan.localized`)."""
-        local = read_local_prompt(request.video.prompt, language)
+        local = read_local_brief(request.video.prompt, language)
         ph = PHRASES.get(language)
+        for_word = WORDS[language].for_word if language in WORDS else None
         blocks = [
             _Block(
                 "intro",
-                TitleCard(heading=local.title),
+                TitleCard(
+                    heading=local.title,
+                    subheading=f"{for_word} {local.audience}"[:200] if for_word and local.audience else None,
+                ),
                 lay("full"),
-                [ph.opening.format(topic=local.topic)] if ph else [_sentence(local.topic)],
+                [local.opening] if local.opening else [_sentence(local.title)],
                 priority=3,
-                short=[ph.short_opening.format(topic=local.topic)] if ph else None,
+                short=[ph.short_opening.format(topic=local.subject)] if ph and local.subject else None,
             )
         ]
         blocks += _file_blocks(
@@ -315,13 +326,40 @@ class OfflinePlanner:
                 (ph.image_line if kind == "image" else ph.video_line) if ph else None
             ),
         )
-        # The user's statements, two to a slide, so what is on screen is what is being said.
+        # The points the brief lists, in its order: an overview, then a scene each with its heading
+        # and what the brief says about it (as the English script does).
+        order = [i for i in range(len(local.points)) if f"point{i + 1}" not in request.video.drop_scenes]
+        order.sort(key=lambda i: f"point{i + 1}" != request.video.first_scene)
+        kept = [local.points[i] for i in order]
+        headings = [local_point_heading(p, language) for p in kept]
+        overview = local_overview(kept, language)
+        if overview and not local.steps:
+            blocks.append(
+                _Block(
+                    "points",
+                    BulletSlide(heading=ph.points_heading if ph else local.title, bullets=headings[:6]),
+                    lay("side"),
+                    [overview],
+                    priority=3,
+                    droppable=True,  # the points are said in their own scenes: this one may go
+                )
+            )
+        for pos, i in enumerate(order):
+            about = local.attached.get(i, [])
+            said = local_point_sentences(local.points[i], pos, len(order), language, about)
+            visual: Visual = (
+                BulletSlide(heading=headings[pos], bullets=[s.rstrip(".!?")[:240] for s in about[:3]])
+                if about
+                else TitleCard(heading=headings[pos], subheading=f"{pos + 1}/{len(order)}")
+            )
+            blocks.append(_Block(f"point{i + 1}", visual, lay("side"), said, priority=0))
+        # The user's other statements, two to a slide, so what is on screen is what is being said.
         statements = [*local.statements, *(a for a in request.video.additions if a not in local.statements)]
         for k in range(0, len(statements), 2):
             chunk = statements[k : k + 2]
             blocks.append(
                 _Block(
-                    "points" if k == 0 else f"points{k // 2 + 1}",
+                    "facts" if k == 0 else f"facts{k // 2 + 1}",
                     BulletSlide(
                         heading=ph.points_heading if ph else local.title,
                         bullets=[s.rstrip(".!?。！？")[:240] for s in chunk],
@@ -331,13 +369,13 @@ class OfflinePlanner:
                     priority=0,
                 )
             )
-        if ph is not None:
+        if local.calls or ph is not None:
             blocks.append(
                 _Block(
                     "close",
-                    TitleCard(heading=ph.close_heading, subheading=local.title),
+                    TitleCard(heading=ph.close_heading if ph else local.title, subheading=local.title),
                     lay("full"),
-                    [ph.short_closing],
+                    local.calls or [ph.short_closing] if ph else local.calls,
                     priority=4,
                 )
             )

@@ -55,7 +55,10 @@ _CUT_OFF_END = re.compile(
 )
 _PLATFORM_WORDS = re.compile(
     r"\b(?:tiktok|reels?|shorts|instagram|youtube|seconds?|minutes?|second|minute|upbeat|friendly|formal|"
-    r"calm|vertical|portrait|landscape|video|create|make)\b",
+    r"calm|vertical|portrait|landscape|video|create|make|"
+    # The same words in the other languages we read briefs in.
+    r"vídeo|vidéo|sekunden|secondes|segundos|secondi|seconden|minuten|minutos|minuti|erstellen?|erstelle|"
+    r"créez|crée|crea|crie|maak|tiktok)\b",
     re.IGNORECASE,
 )
 
@@ -194,9 +197,19 @@ CASES: tuple[BenchCase, ...] = (
         "Ausweisausgabe, den IT-Helpdesk und den Ablauf der ersten Woche. Die Ausweisausgabe ist im "
         "Erdgeschoss und öffnet um 8 Uhr, bringen Sie bitte Ihren Personalausweis mit. Der IT-Helpdesk "
         "richtet Ihren Laptop am ersten Morgen ein, Ihr Passwort bekommen Sie per SMS. In der ersten Woche "
-        "treffen Sie am Mittwoch Ihre Mentorin Jana Keller. Am Freitag essen Sie mit dem ganzen Team zu "
+        "treffen Sie am Mittwoch Ihre Mentorin Jana Keller. Am Montag um 10 Uhr beginnt der Rundgang durch "
+        "das Lager in Halle 3. Am Freitag essen Sie mit dem ganzen Team zu "
         "Mittag. Verwenden Sie einen freundlichen Ton.",
-        facts=("Grünwald Logistik", "8 Uhr", "Personalausweis", "SMS", "Mittwoch", "Jana Keller", "Freitag"),
+        facts=(
+            "Grünwald Logistik",
+            "8 Uhr",
+            "Personalausweis",
+            "SMS",
+            "Mittwoch",
+            "Jana Keller",
+            "Halle 3",
+            "Freitag",
+        ),
         unspoken=("Erstellen Sie", "Behandeln Sie", "Verwenden Sie", "freundlichen Ton"),
         fast=True,
     ),
@@ -206,7 +219,9 @@ CASES: tuple[BenchCase, ...] = (
         "Présentez les réparations, le contrôle de sécurité et les horaires d'ouverture. Les réparations "
         "courantes sont faites en 48 heures, pièces comprises, et un vélo de prêt vous attend pendant "
         "ce temps. Le contrôle de sécurité coûte 15 euros et il est offert lors de votre première visite. "
+        "Il vérifie les freins, l'éclairage et la pression des pneus. "
         "Nos horaires d'ouverture vont du mardi au samedi, de 9 h à 19 h, sans interruption le midi. "
+        "Le lundi, l'atelier est fermé, mais vous pouvez déposer votre vélo dans la boîte à clés. "
         "Utilisez un ton chaleureux. Réservez votre créneau sur cyclesroux.fr.",
         facts=(
             "Cycles Roux",
@@ -243,7 +258,7 @@ CASES: tuple[BenchCase, ...] = (
         "Crie um vídeo de 40 segundos para os novos funcionários da Casa Moura. Aborde o crachá, o "
         "suporte de TI e a agenda da primeira semana. O crachá é entregue na receção do edifício B a "
         "partir das 9 horas, traga o seu cartão de cidadão. O suporte de TI configura o seu portátil na "
-        "primeira manhã e explica a rede Wi-Fi. Na primeira semana, a sua mentora Rita Lopes almoça "
+        "primeira manhã e explica a rede Wi-Fi. Fica no segundo andar e atende pelo número interno 300. Na primeira semana, a sua mentora Rita Lopes almoça "
         "consigo na quarta-feira. Na sexta-feira há uma reunião com toda a equipa.",
         facts=(
             "Casa Moura",

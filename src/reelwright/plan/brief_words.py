@@ -48,6 +48,7 @@ class BriefWords:
     welcome_opening: str = "{title}."  # its opening line
     for_word: str = "For"  # the title card's line under the title: "Für neue Mitarbeiter"
     say_prefix: str = ""  # how a "mention that X" clause is said when X keeps its clause order
+    about_articles: dict[str, str] = field(default_factory=dict)  # "sulla" → "la": the subject's article
 
 
 def _stop(words: str) -> frozenset[str]:
@@ -62,7 +63,7 @@ WORDS: dict[str, BriefWords] = {
         video=r"[\w-]*(?:video|videos|clip|film|präsentation|überblick|einführung|erklärung|teaser|trailer|reel)",
         about=r"(?:über|zum\s+thema|rund\s+um|zu)",
         audience=r"(?:für|an)",
-        people=r"(?:[\w-]*mitarbeiter(?:innen)?|mitarbeitende[n]?|beschäftigte[n]?|kolleg(?:en|innen)|kund(?:en|innen)|"
+        people=r"(?:[\w-]*(?:mitarbeiter|arbeiter)(?:innen)?|mitarbeitende[n]?|beschäftigte[n]?|kolleg(?:en|innen)|kund(?:en|innen)|"
         r"studierende[n]?|studenten|schüler(?:innen)?|eltern|patient(?:en|innen)|besucher(?:innen)?|gäste[n]?|"
         r"partner(?:innen)?|investoren|entwickler(?:innen)?|nutzer(?:innen)?|anwender(?:innen)?|mitglieder[n]?|"
         r"teams?|azubis|auszubildende[n]?|führungskräfte[n]?|fahrer(?:innen)?|publikum|zuschauer(?:innen)?|"
@@ -232,6 +233,15 @@ WORDS: dict[str, BriefWords] = {
         overview="I temi: {points}.",
         joiner="e",
         welcome="Benvenuti in {org}",
+        about_articles={
+            "sul": "il",
+            "sullo": "lo",
+            "sulla": "la",
+            "sull'": "l'",
+            "sui": "i",
+            "sugli": "gli",
+            "sulle": "le",
+        },
         welcome_opening="Benvenuti in {org}! Ecco l'essenziale per iniziare.",
         for_word="Per",
     ),

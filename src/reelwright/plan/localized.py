@@ -252,7 +252,9 @@ def _words_re(w: BriefWords) -> dict[str, re.Pattern[str]]:
     of = rf"(?:\s+{w.of}\s*|\s+d['’])"
     return {
         "audience": re.compile(
-            rf"(?:,\s*)?\b{w.audience}\s+((?:[\w'’-]+\s+){{0,3}}?{w.people}\b(?:{of}(?-i:{NAME}))?)", re.I
+            rf"(?:,\s*)?\b{w.audience}\s+((?:[\w'’-]+\s+){{0,3}}?{w.people}\b"
+            rf"(?:{of}(?-i:{NAME})|\s*d['’][^\W\d_]+)?)",
+            re.I,
         ),
         "length": re.compile(
             rf"(?:\b(?:von|van|de|di|da|in|en|em|of|in)\s+)?(?:\b(?:ein|eine|einer|einem|une?|uno|uma?|een)\s+)?"
@@ -261,8 +263,10 @@ def _words_re(w: BriefWords) -> dict[str, re.Pattern[str]]:
             re.I,
         ),
         "lead": re.compile(rf"^{w.lead}\b[\s,]*(?:(?:mir|uns|me|nous|nos|mi|ci|ons|me)\s+)?", re.I),
-        "subject": re.compile(rf"\b{w.video}\b(?:\s+[\w-]+){{0,2}}?[\s,]*\b{w.about}\b\s*(.+)$", re.I),
-        "about_only": re.compile(rf"^{w.about}\s+(.+)$", re.I),
+        "subject": re.compile(
+            rf"\b{w.video}\b(?:\s+[\w-]+){{0,2}}?[\s,]*\b({w.about})(?:\b|(?<=['’]))\s*(.+)$", re.I
+        ),
+        "about_only": re.compile(rf"^({w.about})(?:\b|(?<=['’]))\s*(.+)$", re.I),
         "video": re.compile(rf"\b{w.video}\b", re.I),
         "cover": re.compile(rf"^(?:{w.lead}\s+)?{w.cover}\b\s*:?\s*(.+)$", re.I),
         "say": re.compile(rf"^{w.say}\s+(.+)$", re.I),
@@ -379,7 +383,9 @@ def read_local_brief(prompt: str, language: str) -> LocalBrief:
     clause = rx["lead"].sub("", clause)
     m = rx["subject"].search(clause) or rx["about_only"].match(clause)
     if m:
-        subject = m.group(1)
+        # "sulla nostra nuova mensa" is about "la nostra nuova mensa".
+        article = w.about_articles.get(m.group(1).lower().replace("’", "'"), "")
+        subject = (article + ("" if article.endswith("'") or not article else " ") + m.group(2)).strip()
     elif asked or rx["video"].search(clause):
         # "Crea un video … per i nuovi dipendenti": nothing but the request and its audience.
         left = rx["video"].sub(" ", clause).split()

@@ -186,6 +186,12 @@ _ABBREVIATION_END = re.compile(r"(?:\b(?:Dr|Prof|Nr|Str|St|Hr|Fr|Sr|Sra|Dott|Ing
 _URL_OR_MAIL = re.compile(
     r"\b(?:https?://\S+|www\.\S+|[\w.-]+@[\w-]+\.\w+|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?)"
 )
+# "die angehängten Folien", "le document ci-joint", "el PDF adjunto": the file is the subject.
+ATTACHED = re.compile(
+    r"\b(?:angehängte?[nmrs]?|beigefügte?[nmrs]?|ci-jointe?s?|joint|jointe|adjunt[oa]s?|allegat[oiae]|"
+    r"anexad?[oa]s?|em\s+anexo|bijgevoegde?|bijlage)\b",
+    re.I,
+)
 _NUMBERED_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.+)$")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reelwright.avatar.catalogue import get_avatar, pick_avatar
 from reelwright.errors import InputError
@@ -29,6 +29,7 @@ from reelwright.plan.brief_words import WORDS
 from reelwright.plan.chat_rules import read_message, resolve_topics
 from reelwright.plan.language import language_name, voice_for_prompt
 from reelwright.plan.localized import (
+    ATTACHED,
     PHRASES,
     local_overview,
     local_point_heading,
@@ -37,6 +38,7 @@ from reelwright.plan.localized import (
 )
 from reelwright.plan.prompt import PromptBrief, read_prompt
 from reelwright.plan.script import material_units, page_visual, write_script
+from reelwright.plan.summarise import short_title
 from reelwright.storyboard import (
     BulletSlide,
     ImageScene,
@@ -303,6 +305,16 @@ class OfflinePlanner:
         only where we have them in that language (see :mod:`reelwright.plan.localized`)."""
         local = read_local_brief(request.video.prompt, language)
         ph = PHRASES.get(language)
+        titled = [f.document.title for f in request.files if f.document is not None and f.document.title]
+        if titled and ATTACHED.search(local.subject):
+            # "über die angehängten Folien": the file is the subject, so it is named by its title.
+            about = short_title(titled[0])
+            local = replace(
+                local,
+                subject=about,
+                title=about,
+                opening=ph.opening.format(topic=about) if ph else _sentence(about),
+            )
         for_word = WORDS[language].for_word if language in WORDS else None
         blocks = [
             _Block(

@@ -51,7 +51,7 @@ READINGS = [
         "de",
         "Die Sicherheitsunterweisung",
         "Lagerarbeiter von Brandt & Söhne",
-        ["die Schutzkleidung", "die Staplerwege", "den Notausgang"],
+        ["die Schutzkleidung", "die Staplerwege", "der Notausgang"],
         {0: "Die Schutzkleidung liegt in Spind 4.", 1: "Wichtig ist, dass Staplerwege gelb markiert sind."},
     ),
     (

@@ -93,6 +93,8 @@ WORDS: dict[str, BriefWords] = {
             "ist sind wird werden hat haben ihr ihre ihren sie wir uns unser unsere unseren sich es "
             "im in am an zu zum zur nach vor über auch noch nur alle dort hier dann wenn dass"
         ),
+        # "Behandeln Sie den Notausgang": a point is said on its own, so in the nominative.
+        contractions={"den": "der", "einen": "ein", "unseren": "unser", "ihren": "Ihr"},
         ordinals=("Zuerst: {p}.", "Dann: {p}.", "Außerdem: {p}.", "Zum Schluss: {p}."),
         overview="Die Themen: {points}.",
         joiner="und",

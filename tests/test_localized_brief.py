@@ -19,7 +19,8 @@ ITALIAN = (
 )
 DUTCH = (
     "Maak een video van 30 seconden voor nieuwe medewerkers van Van Dijk Logistiek. Behandel de badgebalie, "
-    "de IT-helpdesk en het schema van de eerste week. De badgebalie zit op de begane grond en opent om 8 uur. "
+    "de IT-helpdesk en het schema van de eerste week. "
+    "De badgebalie zit op de begane grond en opent om 8 uur. "
     "De IT-helpdesk richt je laptop in op de eerste ochtend. Op vrijdag lunch je met je hele team."
 )
 
@@ -47,7 +48,8 @@ READINGS = [
     (
         "Erstellen Sie ein 45-Sekunden-Video über die Sicherheitsunterweisung für Lagerarbeiter von Brandt & "
         "Söhne. Behandeln Sie die Schutzkleidung, die Staplerwege und den Notausgang. Verwenden Sie einen "
-        "sachlichen Ton. Die Schutzkleidung liegt in Spind 4. Erwähnen Sie, dass Staplerwege gelb markiert sind.",
+        "sachlichen Ton. Die Schutzkleidung liegt in Spind 4. "
+        "Erwähnen Sie, dass Staplerwege gelb markiert sind.",
         "de",
         "Die Sicherheitsunterweisung",
         "Lagerarbeiter von Brandt & Söhne",

@@ -258,7 +258,8 @@ CASES: tuple[BenchCase, ...] = (
         "Crie um vídeo de 40 segundos para os novos funcionários da Casa Moura. Aborde o crachá, o "
         "suporte de TI e a agenda da primeira semana. O crachá é entregue na receção do edifício B a "
         "partir das 9 horas, traga o seu cartão de cidadão. O suporte de TI configura o seu portátil na "
-        "primeira manhã e explica a rede Wi-Fi. Fica no segundo andar e atende pelo número interno 300. Na primeira semana, a sua mentora Rita Lopes almoça "
+        "primeira manhã e explica a rede Wi-Fi. Fica no segundo andar e atende pelo número interno 300. "
+        "Na primeira semana, a sua mentora Rita Lopes almoça "
         "consigo na quarta-feira. Na sexta-feira há uma reunião com toda a equipa.",
         facts=(
             "Casa Moura",

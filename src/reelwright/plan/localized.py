@@ -535,3 +535,37 @@ def local_overview(points: list[str], language: str) -> str | None:
         return None
     listed = ", ".join(points[:-1]) + f" {w.joiner} " + points[-1]
     return w.overview.format(points=listed)
+
+
+def local_facts(texts: list[str], language: str) -> list[str]:
+    """The stated facts in ``texts`` for a language model to say: URLs, numbers with their unit or
+    month ("8 Uhr", "1. Juli", "15 euros"), and names (capitalised words not led by an article)."""
+    w = WORDS.get(language)
+    stop = w.stopwords if w else frozenset()
+    facts: list[str] = []
+
+    def add(fact: str) -> None:
+        fact = fact.strip(" .,;:")
+        if (len(fact) > 1 or fact.isdigit()) and fact not in facts:
+            facts.append(fact)
+
+    for text in texts:
+        for m in _URL_OR_MAIL.finditer(text):
+            add(m.group(0))
+        for m in re.finditer(r"(?<![\w.])\d[\d.,:]*\.?(?:\s*%|\s+([^\W\d_]+))?", text):
+            unit = m.group(1)
+            add(
+                m.group(0)
+                if unit is None or unit.lower() not in stop
+                else m.group(0)[: m.start(1) - m.start()]
+            )
+        for m in re.finditer(r"(?-i:[A-ZÀ-ÖØ-Þ][\w&'’-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w&'’-]*)+)", text):
+            run: list[str] = []
+            for word in [*m.group(0).split(), ""]:  # a function word ends a name: "Mittwoch | Ihre | …"
+                if word and word.lower() not in stop:
+                    run.append(word)
+                    continue
+                if len(run) >= 2:
+                    add(" ".join(run))
+                run = []
+    return facts

@@ -308,12 +308,12 @@ class OfflinePlanner:
         titled = [f.document.title for f in request.files if f.document is not None and f.document.title]
         if titled and ATTACHED.search(local.subject):
             # "über die angehängten Folien": the file is the subject, so it is named by its title.
-            about = short_title(titled[0])
+            named = short_title(titled[0])
             local = replace(
                 local,
-                subject=about,
-                title=about,
-                opening=ph.opening.format(topic=about) if ph else _sentence(about),
+                subject=named,
+                title=named,
+                opening=ph.opening.format(topic=named) if ph else _sentence(named),
             )
         for_word = WORDS[language].for_word if language in WORDS else None
         blocks = [

@@ -179,3 +179,30 @@ def test_the_language_bench_cases_pass(case: object) -> None:
         result.missing,
         result.instructions,
     )
+
+
+def test_an_imperative_addressed_to_the_viewer_is_content_not_a_point() -> None:
+    brief = read_local_brief(
+        "Erstelle ein 30-Sekunden-Video über den Besuchereingang. Zeigen Sie Ihren Ausweis am Empfang. "
+        "Parla del badge.",
+        "de",
+    )
+    assert brief.points == [] and "Zeigen Sie Ihren Ausweis am Empfang." in brief.statements
+    italian = read_local_brief(
+        "Crea un video sulla sicurezza. Parla del badge. Mostra il badge all'ingresso.", "it"
+    )
+    assert italian.subject == "la sicurezza" and italian.points == ["il badge"]
+    assert italian.attached == {0: ["Mostra il badge all'ingresso."]}
+
+
+def test_the_model_planner_is_told_the_points_and_facts_of_a_brief_in_another_language() -> None:
+    from reelwright.plan.llm import _brief_reading
+
+    reading = _brief_reading(ITALIAN)
+    assert "Audience: i nuovi dipendenti di Verdi Logistica." in reading
+    assert (
+        "one scene each in this order: il badge; l'help desk IT; il programma della prima settimana."
+        in reading
+    )
+    assert "Verdi Logistica" in reading.splitlines()[-1] and "; 8" in reading
+    assert "Crea un video" not in reading

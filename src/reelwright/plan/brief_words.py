@@ -29,6 +29,9 @@ class BriefWords:
     of: str  # between the people and their organisation: "von", "de", "di", "van"
     new: str  # "neue": new people, so the video welcomes them
     cover: str  # a sentence that lists points: "Behandle", "Présentez", "Parla di", "Behandel"
+    # The cover verbs that name a topic even for one point ("Parla del badge"); the others ("Zeigen
+    # Sie Ihren Ausweis am Empfang") list points only with two or more, else they are content.
+    one_point: str
     say: str  # "Mention that ...": the rest of the sentence is said
     producer: str  # other instructions to us: "Verwende", "Utilisez", "Usa", "Gebruik"
     settings: str  # what such an instruction is about: tone, format, music, captions
@@ -73,6 +76,8 @@ WORDS: dict[str, BriefWords] = {
         cover=r"(?:behandle|behandeln\s+sie|behandelt|sprich\s+über|sprechen\s+sie\s+über|geh\s+auf|"
         r"gehen\s+sie\s+auf|thematisiere|thematisieren\s+sie|nenne|nennen\s+sie|erkläre|erklären\s+sie|"
         r"zeige|zeigen\s+sie|stelle|stellen\s+sie|erwähne|erwähnen\s+sie|themen|inhalte|punkte|es\s+geht\s+um)",
+        one_point=r"(?:behandle|behandeln\s+sie|behandelt|sprich|sprechen\s+sie|thematisiere|thematisieren\s+sie|"
+        r"themen|inhalte|punkte|es\s+geht\s+um)",
         say=r"(?:erwähne|erwähnen\s+sie|sag|sage|sagen\s+sie|betone|betonen\s+sie|erkläre|erklären\s+sie|"
         r"weise\s+darauf\s+hin|weisen\s+sie\s+darauf\s+hin)\s*,?\s*dass",
         producer=r"(?:verwende|verwenden\s+sie|nutze|nutzen\s+sie|benutze|benutzen\s+sie|halte|halten\s+sie|"
@@ -116,6 +121,7 @@ WORDS: dict[str, BriefWords] = {
         new=r"\bnouv(?:eaux|elles?|el)\b",
         cover=r"(?:présente|présentez|aborde|abordez|parle|parlez|couvre|couvrez|traite|traitez|explique|expliquez|"
         r"mentionne|mentionnez|évoque|évoquez|montre|montrez|détaille|détaillez)",
+        one_point=r"(?:aborde|abordez|parle|parlez|couvre|couvrez|traite|traitez)",
         say=r"(?:mentionne|mentionnez|dis|dites|précise|précisez|rappelle|rappelez|souligne|soulignez|"
         r"indique|indiquez|explique|expliquez)\s+qu(?:e\s+|['’])",
         producer=r"(?:utilise|utilisez|emploie|employez|garde|gardez|ajoute|ajoutez|termine|terminez|commence|"
@@ -163,6 +169,7 @@ WORDS: dict[str, BriefWords] = {
         new=r"\bnuev[oa]s?\b",
         cover=r"(?:cubre|cubra|aborda|aborde|habla|hable|trata|trate|explica|explique|menciona|mencione|"
         r"presenta|presente|incluye|incluya|muestra|muestre|detalla|detalle)",
+        one_point=r"(?:cubre|cubra|aborda|aborde|habla|hable|trata|trate)",
         say=r"(?:menciona|mencione|di|diga|explica|explique|recuerda|recuerde|indica|indique|destaca|destaque)"
         r"\s+que",
         producer=r"(?:usa|use|utiliza|utilice|mantén|mantenga|añade|añada|termina|termine|empieza|empiece|"
@@ -202,6 +209,7 @@ WORDS: dict[str, BriefWords] = {
         new=r"\bnuov[oaie]\b",
         cover=r"(?:parla|parlate|tratta|trattate|copri|coprite|illustra|illustrate|spiega|spiegate|menziona|"
         r"menzionate|presenta|presentate|includi|includete|mostra|mostrate|affronta|affrontate)",
+        one_point=r"(?:parla|parlate|tratta|trattate|copri|coprite|affronta|affrontate)",
         say=r"(?:menziona|menzionate|di['’]|dì|dite|spiega|spiegate|ricorda|ricordate|sottolinea|sottolineate|"
         r"indica|indicate)\s+che",
         producer=r"(?:usa|usate|utilizza|utilizzate|mantieni|mantenete|aggiungi|aggiungete|termina|terminate|"
@@ -261,6 +269,7 @@ WORDS: dict[str, BriefWords] = {
         new=r"\bnov[oa]s?\b",
         cover=r"(?:aborde|aborda|fale|fala|cubra|cobre|trate|trata|explique|explica|mencione|menciona|"
         r"apresente|apresenta|inclua|inclui|mostre|mostra|detalhe|detalha)",
+        one_point=r"(?:aborde|aborda|fale|fala|cubra|cobre|trate|trata)",
         say=r"(?:mencione|menciona|diga|diz|explique|explica|lembre|lembra|destaque|destaca|indique|informe)"
         r"\s+que",
         producer=r"(?:use|usa|utilize|utiliza|mantenha|mantém|adicione|acrescente|termine|comece|ponha|"
@@ -299,6 +308,7 @@ WORDS: dict[str, BriefWords] = {
         new=r"\bnieuwe?\b",
         cover=r"(?:behandel|bespreek|leg\s+uit|vertel\s+over|noem|laat\s+zien|toon|presenteer|ga\s+in\s+op|"
         r"licht\s+toe)",
+        one_point=r"(?:behandel|bespreek|vertel\s+over|ga\s+in\s+op)",
         say=r"(?:vermeld|zeg|noem|benadruk|vertel|herinner\s+eraan)\s*,?\s*dat",
         producer=r"(?:gebruik|houd|hou|voeg|eindig|begin|zet|kies|maak)",
         settings=r"(?:toon|stijl|stem|muziek|lettertype|kleuren|avatar|ondertitels?|ondertiteling|staand|liggend|"

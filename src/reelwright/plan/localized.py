@@ -274,7 +274,8 @@ def _words_re(w: BriefWords) -> dict[str, re.Pattern[str]]:
         ),
         "about_only": re.compile(rf"^({w.about})(?:\b|(?<=['’]))\s*(.+)$", re.I),
         "video": re.compile(rf"\b{w.video}\b", re.I),
-        "cover": re.compile(rf"^(?:{w.lead}\s+)?{w.cover}\b\s*:?\s*(.+)$", re.I),
+        "cover": re.compile(rf"^(?:{w.lead}\s+)?{w.cover}(?=[\s:])\s*(:?)\s*(.+)$", re.I),
+        "one_point": re.compile(rf"^(?:{w.lead}\s+)?{w.one_point}(?=[\s:])", re.I),
         "say": re.compile(rf"^{w.say}\s+(.+)$", re.I),
         "instruction": re.compile(rf"^(?:{w.lead}|{w.producer})\b", re.I),
         "settings": re.compile(rf"\b{w.settings}\b", re.I),
@@ -434,9 +435,10 @@ def read_local_brief(prompt: str, language: str) -> LocalBrief:
             statements.append(_said(w.say_prefix.format(x=clause)) if w.say_prefix else _said(clause))
             continue
         cover = rx["cover"].match(sentence)
-        if cover and not rx["settings"].search(cover.group(1)):
-            items = _point_items(cover.group(1), w, language)
-            if items and len(items) <= 8 and all(len(i.split()) <= 12 for i in items):
+        if cover and not rx["settings"].search(cover.group(2)):
+            items = _point_items(cover.group(2), w, language)
+            enough = len(items) >= 2 or bool(cover.group(1)) or bool(rx["one_point"].match(sentence))
+            if items and enough and len(items) <= 8 and all(len(i.split()) <= 12 for i in items):
                 points += [i for i in items if i.lower() not in (p.lower() for p in points)]
                 continue
         if rx["instruction"].match(sentence) and (

@@ -112,7 +112,8 @@ WORDS: dict[str, BriefWords] = {
         lead=r"(?:merci\s+de\s+)?(?:crée|créez|créer|fais|faites|réalise|réalisez|produis|produisez|"
         r"prépare|préparez|je\s+veux|je\s+voudrais|nous\s+voulons|nous\s+voudrions|il\s+me\s+faut|il\s+nous\s+faut)",
         video=r"(?:vidéos?|clips?|films?|présentations?|tutoriels?|teasers?|reels?)",
-        about=r"(?:sur|à\s+propos\s+de|au\s+sujet\s+de|concernant|présentant)",
+        about=r"(?:sur|à\s+propos\s+de|au\s+sujet\s+de|concernant|présentant|expliquant|qui\s+présente|"
+        r"qui\s+explique)",
         audience=r"(?:pour|destinée?s?\s+à)",
         people=r"(?:employée?s|salariée?s|collaborat(?:eurs|rices)|clients?|clientes|étudiante?s|élèves|parents|"
         r"patients|visiteurs|partenaires|investisseurs|développeurs|utilisateurs|membres|équipes?|stagiaires|"
@@ -160,7 +161,7 @@ WORDS: dict[str, BriefWords] = {
         lead=r"(?:por\s+favor,?\s+)?(?:crea|cree|creen|crear|haz|haga|hagan|produce|produzca|prepara|prepare|"
         r"realiza|realice|genera|genere|quiero|queremos|necesito|necesitamos)",
         video=r"(?:vídeos?|videos?|clips?|presentaci(?:ón|ones)|tutorial(?:es)?|anuncios?|reels?)",
-        about=r"(?:sobre|acerca\s+de|presentando)",
+        about=r"(?:sobre|acerca\s+de|presentando|explicando|que\s+presente|que\s+explique)",
         audience=r"(?:para|dirigido\s+a)",
         people=r"(?:empleados|empleadas|trabajadores|clientes|estudiantes|alumnos|padres|pacientes|visitantes|"
         r"socios|inversores|desarrolladores|usuarios|miembros|equipos?|colaboradores|compañeros|principiantes|"
@@ -200,7 +201,8 @@ WORDS: dict[str, BriefWords] = {
         lead=r"(?:per\s+favore,?\s+)?(?:crea|create|creare|fai|fate|realizza|realizzate|produci|producete|"
         r"prepara|preparate|genera|voglio|vorrei|vogliamo|vorremmo|mi\s+serve|ci\s+serve)",
         video=r"(?:video|clip|filmati?|presentazion[ei]|tutorial|spot|reel)",
-        about=r"(?:su(?:l|lla|llo|i|gli|lle|ll['’])?|riguardo\s+a|a\s+proposito\s+di|che\s+presenta)",
+        about=r"(?:su(?:l|lla|llo|i|gli|lle|ll['’])?|riguardo\s+a|a\s+proposito\s+di|che\s+present[ai]|"
+        r"che\s+spieghi|che\s+illustri)",
         audience=r"(?:per|rivolto\s+a)",
         people=r"(?:dipendenti|collaboratori|colleghi|clienti|studenti|genitori|pazienti|visitatori|partner|"
         r"investitori|sviluppatori|utenti|membri|team|squadra|principianti|insegnanti|pubblico|personale|"
@@ -259,7 +261,8 @@ WORDS: dict[str, BriefWords] = {
         lead=r"(?:por\s+favor,?\s+)?(?:crie|cria|criem|criar|faça|faz|façam|produza|prepare|prepara|gere|"
         r"realize|quero|queremos|preciso|precisamos)",
         video=r"(?:vídeos?|videos?|clipes?|apresentaç(?:ão|ões)|tutoriais|tutorial|anúncios?|reels?)",
-        about=r"(?:sobre|a\s+respeito\s+d[eoa]s?|acerca\s+d[eoa]s?|apresentando)",
+        about=r"(?:sobre|a\s+respeito\s+d[eoa]s?|acerca\s+d[eoa]s?|apresentando|explicando|que\s+apresente|"
+        r"que\s+explique)",
         audience=r"(?:para|dirigido\s+a)",
         people=r"(?:funcionári[oa]s|colaborador(?:es|as)|colegas|clientes|estudantes|alunos|pais|pacientes|"
         r"visitantes|parceiros|investidores|desenvolvedores|programadores|usuários|utilizadores|membros|"

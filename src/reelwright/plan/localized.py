@@ -1,16 +1,24 @@
-"""What the offline planner says in a prompt that is not in English.
+"""What the offline planner says in a prompt that is not in English, and how it reads the brief.
 
-The English planner surrounds the user's material with connective lines (openings, questions to
-the viewer, closings). Read by a German or French voice, English lines would be mispronounced
-nonsense, so for other languages the planner speaks only:
+A brief in German, French, Spanish, Italian, Portuguese or Dutch is read as an English one is
+(:func:`read_local_brief`, with the word tables of :mod:`reelwright.plan.brief_words`): the request
+("Crea un video di 30 secondi per i nuovi dipendenti di Verdi Logistica") gives the audience and
+subject with their full names and a title, never a slice of the prompt; the points it lists
+("Parla del badge, dell'help desk IT e del programma …") become scenes in order with their own
+headings; each statement goes under the point it is about; instructions to us (tone, format,
+length) are not said. Other languages keep the structure where it is recognisable: the topic, a
+list of points after a known verb or as bulleted lines, and the user's other sentences.
 
-- the user's own words: the topic, and the prompt's statements after its first sentence (the
-  brief: "It opens on Monday. Prices stay the same."), the text of their PDF pages;
-- short connective lines written out here for the languages we have phrases for, which, like the
-  English ones, assert nothing about the subject.
+Read by a German or French voice, English connective lines would be mispronounced nonsense, so for
+other languages the planner speaks only:
+
+- the user's own words: the subject, the points, the brief's statements, the text of their files;
+- short connective lines written out here for the languages we have phrases for ("Per prima cosa:
+  …", "I temi: …"), which, like the English ones, assert nothing about the subject.
 
 For a language without phrases it says the user's words alone. With a language model configured
-(``REELWRIGHT_LLM_*``) the model writes the whole script in the prompt's language instead.
+(``REELWRIGHT_LLM_*``) the model writes the whole script in the prompt's language instead, told the
+same reading of the brief.
 """
 
 from __future__ import annotations
@@ -269,9 +277,7 @@ def _words_re(w: BriefWords) -> dict[str, re.Pattern[str]]:
             re.I,
         ),
         "lead": re.compile(rf"^{w.lead}\b[\s,]*(?:(?:mir|uns|me|nous|nos|mi|ci|ons|me)\s+)?", re.I),
-        "subject": re.compile(
-            rf"\b{w.video}\b(?:\s+[\w-]+){{0,2}}?[\s,]*\b({w.about})(?:\b|(?<=['’]))\s*(.+)$", re.I
-        ),
+        "subject": re.compile(rf"\b{w.video}\b.*?[\s,]\b({w.about})(?:\b|(?<=['’]))\s*(.+)$", re.I),
         "about_only": re.compile(rf"^({w.about})(?:\b|(?<=['’]))\s*(.+)$", re.I),
         "video": re.compile(rf"\b{w.video}\b", re.I),
         "cover": re.compile(rf"^(?:{w.lead}\s+)?{w.cover}(?=[\s:])\s*(:?)\s*(.+)$", re.I),
@@ -332,7 +338,9 @@ def _attach(
         best = max(overlaps)
         where.append(overlaps.index(best) if best > 0 else None)
     for k, at in enumerate(where):
-        if at is not None:
+        if at is not None or (all(x is None for x in where) and len(statements) != len(points)):
+            # Placed by its words; or nothing is, and there is not one statement a point either,
+            # so the order says nothing.
             continue
         before = max((x for x in where[:k] if x is not None), default=-1)
         after = min((x for x in where[k + 1 :] if x is not None), default=len(points))

@@ -397,6 +397,10 @@ class OfflinePlanner:
         """Keep as many content scenes as the length (each needs a few seconds) and the user allow."""
         if len(blocks) <= max_scenes:
             return blocks
+        # The overview of the points goes first: each point still has its own scene.
+        blocks = [b for b in blocks if not b.droppable or b is blocks[0] or b is blocks[-1]]
+        if len(blocks) <= max_scenes:
+            return blocks
         intro, content, close = blocks[0], blocks[1:-1], blocks[-1]
         keep = max_scenes - 2
         if keep <= 0:

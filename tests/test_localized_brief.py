@@ -206,3 +206,53 @@ def test_the_model_planner_is_told_the_points_and_facts_of_a_brief_in_another_la
     )
     assert "Verdi Logistica" in reading.splitlines()[-1] and "; 8" in reading
     assert "Crea un video" not in reading
+
+
+@pytest.mark.parametrize(
+    ("prompt", "language", "subject"),
+    [
+        (
+            "Mach ein kurzes Video im Hochformat für TikTok über unser Sommerfest am 12. Juli. "
+            "Der Eintritt ist frei.",
+            "de",
+            "unser Sommerfest am 12. Juli",
+        ),
+        (
+            "Haz un vídeo vertical de 20 segundos para TikTok sobre nuestras rebajas en Librería Roble.",
+            "es",
+            "nuestras rebajas en Librería Roble",
+        ),
+        (
+            "Vorrei un video di 45 secondi che presenti il nostro nuovo gestionale.",
+            "it",
+            "il nostro nuovo gestionale",
+        ),
+        ("Crie um vídeo de 30 segundos sobre a segurança no armazém.", "pt", "a segurança no armazém"),
+        (
+            "Graag een filmpje van 45 seconden over onze nieuwe klantenportal.",
+            "nl",
+            "onze nieuwe klantenportal",
+        ),
+    ],
+)
+def test_the_subject_is_found_past_the_settings(prompt: str, language: str, subject: str) -> None:
+    brief = read_local_brief(prompt, language)
+    assert brief.subject == subject
+    assert not any(w in brief.title.lower() for w in ("tiktok", "video", "vídeo", "filmpje", "secondi"))
+
+
+def test_statements_that_name_no_point_are_placed_by_order_only_one_for_each_point() -> None:
+    # Three points, three statements, in the same order: each goes under its point.
+    one_each = read_local_brief(
+        "Crea un vídeo de 30 segundos sobre la cafetería Luna. Cubre la apertura, la oferta y cómo llegar. "
+        "Abrimos el 15 de marzo. El primer café es gratis. Estamos en la calle Colón 12.",
+        "es",
+    )
+    assert sorted(one_each.attached) == [0, 1, 2] and one_each.statements == []
+    # One general statement for three points: said on its own, not pinned to the first point.
+    general = read_local_brief(
+        "Maak een video over onze portal. Bespreek het inloggen, de facturen en de helpdesk. "
+        "Vermeld dat de portal op 1 maart live gaat.",
+        "nl",
+    )
+    assert general.attached == {} and general.statements == ["Onthoud dat de portal op 1 maart live gaat."]

@@ -55,7 +55,10 @@ _CUT_OFF_END = re.compile(
 )
 _PLATFORM_WORDS = re.compile(
     r"\b(?:tiktok|reels?|shorts|instagram|youtube|seconds?|minutes?|second|minute|upbeat|friendly|formal|"
-    r"calm|vertical|portrait|landscape|video|create|make)\b",
+    r"calm|vertical|portrait|landscape|video|create|make|"
+    # The same words in the other languages we read briefs in.
+    r"vídeo|vidéo|sekunden|secondes|segundos|secondi|seconden|minuten|minutos|minuti|erstellen?|erstelle|"
+    r"créez|crée|crea|crie|maak|tiktok)\b",
     re.IGNORECASE,
 )
 
@@ -69,6 +72,7 @@ class BenchCase:
     duration_option: float | None = None
     fast: bool = False  # part of the subset the test suite runs
     message: str | None = None  # a planner message that must appear (case-insensitive)
+    unspoken: tuple[str, ...] = ()  # instructions to us that must not be read out (case-insensitive)
 
 
 CASES: tuple[BenchCase, ...] = (
@@ -185,6 +189,99 @@ CASES: tuple[BenchCase, ...] = (
         "Crée une vidéo de 30 secondes sur notre atelier de vélo à Lyon. Les réparations sont faites en "
         "48 heures. Le premier contrôle est offert. Nous sommes ouverts du mardi au samedi.",
         facts=("Lyon", "48 heures", "premier contrôle est offert", "mardi au samedi"),
+    ),
+    # Briefs with points and facts in each language read as English is (plan/brief_words.py).
+    BenchCase(
+        "de-onboarding",
+        "Erstellen Sie ein 40-Sekunden-Video für neue Mitarbeiter von Grünwald Logistik. Behandeln Sie die "
+        "Ausweisausgabe, den IT-Helpdesk und den Ablauf der ersten Woche. Die Ausweisausgabe ist im "
+        "Erdgeschoss und öffnet um 8 Uhr, bringen Sie bitte Ihren Personalausweis mit. Der IT-Helpdesk "
+        "richtet Ihren Laptop am ersten Morgen ein, Ihr Passwort bekommen Sie per SMS. In der ersten Woche "
+        "treffen Sie am Mittwoch Ihre Mentorin Jana Keller. Am Montag um 10 Uhr beginnt der Rundgang durch "
+        "das Lager in Halle 3. Am Freitag essen Sie mit dem ganzen Team zu "
+        "Mittag. Verwenden Sie einen freundlichen Ton.",
+        facts=(
+            "Grünwald Logistik",
+            "8 Uhr",
+            "Personalausweis",
+            "SMS",
+            "Mittwoch",
+            "Jana Keller",
+            "Halle 3",
+            "Freitag",
+        ),
+        unspoken=("Erstellen Sie", "Behandeln Sie", "Verwenden Sie", "freundlichen Ton"),
+        fast=True,
+    ),
+    BenchCase(
+        "fr-atelier",
+        "Créez une vidéo de 45 secondes sur l'atelier Cycles Roux à Lyon pour les nouveaux clients. "
+        "Présentez les réparations, le contrôle de sécurité et les horaires d'ouverture. Les réparations "
+        "courantes sont faites en 48 heures, pièces comprises, et un vélo de prêt vous attend pendant "
+        "ce temps. Le contrôle de sécurité coûte 15 euros et il est offert lors de votre première visite. "
+        "Il vérifie les freins, l'éclairage et la pression des pneus. "
+        "Nos horaires d'ouverture vont du mardi au samedi, de 9 h à 19 h, sans interruption le midi. "
+        "Le lundi, l'atelier est fermé, mais vous pouvez déposer votre vélo dans la boîte à clés. "
+        "Utilisez un ton chaleureux. Réservez votre créneau sur cyclesroux.fr.",
+        facts=(
+            "Cycles Roux",
+            "48 heures",
+            "vélo de prêt",
+            "15 euros",
+            "mardi au samedi",
+            "9 h à 19 h",
+            "cyclesroux.fr",
+        ),
+        unspoken=("Créez une vidéo", "Présentez", "Utilisez un ton"),
+    ),
+    BenchCase(
+        "es-cafeteria",
+        "Crea un vídeo de 30 segundos sobre la cafetería Luna en Valencia. Cubre la apertura, la oferta "
+        "de bienvenida y cómo llegar. Abrimos el 15 de marzo a las 7:30 de la mañana. Durante la primera "
+        "semana, el primer café es gratis para todos. Estamos en la calle Colón 12, junto a la parada "
+        "de metro Xàtiva.",
+        facts=("cafetería Luna", "15 de marzo", "7:30", "café es gratis", "calle Colón 12", "Xàtiva"),
+        unspoken=("Crea un vídeo", "Cubre la apertura"),
+    ),
+    BenchCase(
+        "it-onboarding",
+        "Crea un video di 30 secondi per i nuovi dipendenti di Verdi Logistica. Parla del badge, "
+        "dell'help desk IT e del programma della prima settimana. L'ufficio badge è al piano terra e apre "
+        "alle 8. L'help desk IT configura il tuo portatile la prima mattina. Venerdì pranzi con tutto il "
+        "tuo team.",
+        facts=("Verdi Logistica", "badge", "piano terra", "alle 8", "help desk IT", "portatile", "Venerdì"),
+        unspoken=("Crea un video", "Parla del badge", "30 secondi"),
+        fast=True,
+    ),
+    BenchCase(
+        "pt-onboarding",
+        "Crie um vídeo de 40 segundos para os novos funcionários da Casa Moura. Aborde o crachá, o "
+        "suporte de TI e a agenda da primeira semana. O crachá é entregue na receção do edifício B a "
+        "partir das 9 horas, traga o seu cartão de cidadão. O suporte de TI configura o seu portátil na "
+        "primeira manhã e explica a rede Wi-Fi. Fica no segundo andar e atende pelo número interno 300. "
+        "Na primeira semana, a sua mentora Rita Lopes almoça "
+        "consigo na quarta-feira. Na sexta-feira há uma reunião com toda a equipa.",
+        facts=(
+            "Casa Moura",
+            "edifício B",
+            "9 horas",
+            "cartão de cidadão",
+            "Wi-Fi",
+            "Rita Lopes",
+            "quarta-feira",
+            "sexta-feira",
+        ),
+        unspoken=("Crie um vídeo", "Aborde o crachá"),
+    ),
+    BenchCase(
+        "nl-onboarding",
+        "Maak een video van 30 seconden voor nieuwe medewerkers van Van Dijk Logistiek. Behandel de "
+        "badgebalie, de IT-helpdesk en het schema van de eerste week. De badgebalie zit op de begane "
+        "grond en opent om 8 uur. De IT-helpdesk richt je laptop in op de eerste ochtend. Op vrijdag "
+        "lunch je met je hele team.",
+        facts=("Van Dijk Logistiek", "begane grond", "8 uur", "IT-helpdesk", "laptop", "vrijdag"),
+        unspoken=("Maak een video", "Behandel de badgebalie", "30 seconden"),
+        fast=True,
     ),
     # --- real documents -------------------------------------------------------------------------
     BenchCase(
@@ -406,6 +503,12 @@ def fact_recall(board: Storyboard, facts: Sequence[str]) -> tuple[float, list[st
     return (1.0 - len(missing) / len(facts) if facts else 1.0), missing
 
 
+def spoken_instructions(board: Storyboard, unspoken: Sequence[str]) -> list[str]:
+    """Which of the brief's instructions to us ("Crea un video", "Behandel de …") are read out."""
+    said = _norm(" ".join(s.narration for s in board.scenes))
+    return [u for u in unspoken if _norm(u) in said]
+
+
 def _screen_and_speech(board: Storyboard) -> str:
     parts = [board.title]
     for scene in board.scenes:
@@ -466,6 +569,7 @@ class BenchResult:
     title_issues: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     missing_message: str | None = None
+    instructions: list[str] = field(default_factory=list)  # the user's instructions read out
     seconds: float = 0.0
 
     @property
@@ -493,6 +597,7 @@ class BenchResult:
             and self.filler_share <= MAX_CONTENT_FREE
             and not self.title_issues
             and self.missing_message is None
+            and not self.instructions
         )
 
 
@@ -578,6 +683,7 @@ def run_case(
             if case.message and not any(case.message.lower() in m.lower() for m in said)
             else None
         ),
+        instructions=spoken_instructions(board, case.unspoken),
         seconds=elapsed,
     )
 
@@ -601,6 +707,7 @@ def bench_table(results: Sequence[BenchResult]) -> tuple[list[str], list[list[st
         "leaked",
         "repeated",
         "cut",
+        "instr",
         "filler",
         "facts",
         "headings",
@@ -618,6 +725,7 @@ def bench_table(results: Sequence[BenchResult]) -> tuple[list[str], list[list[st
                 str(len(r.leaked)),
                 str(len(r.repeated)),
                 str(len(r.cut_off)),
+                str(len(r.instructions)),
                 f"{r.filler_share:.0%}",
                 f"{r.recall:.0%}",
                 "-" if r.coverage is None else f"{r.coverage:.0%}",
@@ -634,6 +742,7 @@ def bench_table(results: Sequence[BenchResult]) -> tuple[list[str], list[list[st
         f"(mean |error| {mean_error:.0%}), shorter with a reason: {sum(r.explained_short for r in results)}; "
         f"leaked lines {sum(len(r.leaked) for r in results)}; "
         f"repeated {sum(len(r.repeated) for r in results)}; cut off {sum(len(r.cut_off) for r in results)}; "
+        f"instructions read out {sum(len(r.instructions) for r in results)}; "
         f"filler {sum(len(r.filler) for r in results)}/{sum(r.sentences for r in results)} sentences; "
         f"fact recall {sum(r.recall for r in results) / n if n else 1:.0%}; "
         f"heading coverage {sum(covered) / len(covered) if covered else 0:.0%}; "

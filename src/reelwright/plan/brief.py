@@ -271,13 +271,19 @@ def read_brief(prompt: str) -> Brief:
         if not re.search(r"[^\W\d_]{2}", sentence):
             continue
         (calls if _CTA.search(sentence) else statements).append(_sentence(sentence))
-    facts = []
-    for text in [subject, *points, *statements, *calls]:
+    facts = stated_facts([subject, *points, *statements, *calls])
+    return Brief(subject, title, audience, invitation, points, statements, calls, facts, about_attachment)
+
+
+def stated_facts(texts: list[str]) -> list[str]:
+    """The numbers, dates, URLs and names in ``texts``, each once, in order."""
+    facts: list[str] = []
+    for text in texts:
         for m in _FACT.finditer(text):
             fact = m.group(0).strip(" .,")
             if fact and fact not in facts and len(fact) > 1:
                 facts.append(fact)
-    return Brief(subject, title, audience, invitation, points, statements, calls, facts, about_attachment)
+    return facts
 
 
 def point_sentence(point: str, index: int, count: int) -> str:

@@ -45,6 +45,7 @@ from reelwright.plan.draft import (
 )
 from reelwright.plan.facts import invented_numbers
 from reelwright.plan.language import detect_language
+from reelwright.plan.localized import ATTACHED, local_facts, read_local_brief
 from reelwright.plan.offline import OfflinePlanner
 from reelwright.plan.prompt import read_prompt
 from reelwright.plan.script import disagreement
@@ -217,10 +218,12 @@ def describe_files(files: list[InputFile], *, with_images: bool = True) -> tuple
 def _brief_reading(prompt: str) -> str:
     """What the brief asks to be said, as the offline planner reads it: its points in order and the
     facts it states, each of which the narration must say in the user's words."""
-    brief = read_brief(prompt)
-    parts = []
     detected = detect_language(prompt)
     english = detected is None or detected.language == "en"  # the brief reader reads English
+    if detected is not None and not english:
+        return _local_brief_reading(prompt, detected.language)
+    brief = read_brief(prompt)
+    parts = []
     if english and not brief.about_attachment and brief.subject:
         parts.append(f"The brief's subject: {brief.subject}. A title of at most 8 words: {brief.title}.")
     if brief.points:
@@ -229,6 +232,27 @@ def _brief_reading(prompt: str) -> str:
         parts.append("Facts the brief states; say every one, in these words: " + "; ".join(brief.facts) + ".")
     if brief.calls:
         parts.append("Call to action, said last: " + " ".join(brief.calls))
+    return "\n".join(parts)
+
+
+def _local_brief_reading(prompt: str, language: str) -> str:
+    """The same for a brief in another language, read with its word table where there is one."""
+    local = read_local_brief(prompt, language)
+    said = [*local.statements, *(s for v in local.attached.values() for s in v), *local.calls]
+    parts = []
+    if local.subject and not ATTACHED.search(local.subject):
+        parts.append(f"The brief's subject: {local.subject}. A title of at most 8 words: {local.title}.")
+    elif not local.subject and local.title:
+        parts.append(f"A title of at most 8 words: {local.title}.")
+    if local.audience:
+        parts.append(f"Audience: {local.audience}.")
+    if local.points:
+        parts.append("Points the brief lists, one scene each in this order: " + "; ".join(local.points) + ".")
+    facts = local_facts([local.subject, local.audience or "", *local.points, *said], language)
+    if facts:
+        parts.append("Facts the brief states; say every one, in these words: " + "; ".join(facts) + ".")
+    if local.calls:
+        parts.append("Call to action, said last: " + " ".join(local.calls))
     return "\n".join(parts)
 
 

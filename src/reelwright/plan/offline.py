@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reelwright.avatar.catalogue import get_avatar, pick_avatar
 from reelwright.errors import InputError
@@ -25,11 +25,20 @@ from reelwright.plan.base import (
     PlanResult,
     Reading,
 )
+from reelwright.plan.brief_words import WORDS
 from reelwright.plan.chat_rules import read_message, resolve_topics
 from reelwright.plan.language import language_name, voice_for_prompt
-from reelwright.plan.localized import PHRASES, read_local_prompt
+from reelwright.plan.localized import (
+    ATTACHED,
+    PHRASES,
+    local_overview,
+    local_point_heading,
+    local_point_sentences,
+    read_local_brief,
+)
 from reelwright.plan.prompt import PromptBrief, read_prompt
 from reelwright.plan.script import material_units, page_visual, write_script
+from reelwright.plan.summarise import short_title
 from reelwright.storyboard import (
     BulletSlide,
     ImageScene,
@@ -294,16 +303,30 @@ class OfflinePlanner:
     ) -> tuple[list[_Block], str]:
         """Scenes for a prompt in another language: the user's words, and our connective lines
         only where we have them in that language (see :mod:`reelwright.plan.localized`)."""
-        local = read_local_prompt(request.video.prompt, language)
+        local = read_local_brief(request.video.prompt, language)
         ph = PHRASES.get(language)
+        titled = [f.document.title for f in request.files if f.document is not None and f.document.title]
+        if titled and ATTACHED.search(local.subject):
+            # "über die angehängten Folien": the file is the subject, so it is named by its title.
+            named = short_title(titled[0])
+            local = replace(
+                local,
+                subject=named,
+                title=named,
+                opening=ph.opening.format(topic=named) if ph else _sentence(named),
+            )
+        for_word = WORDS[language].for_word if language in WORDS else None
         blocks = [
             _Block(
                 "intro",
-                TitleCard(heading=local.title),
+                TitleCard(
+                    heading=local.title,
+                    subheading=f"{for_word} {local.audience}"[:200] if for_word and local.audience else None,
+                ),
                 lay("full"),
-                [ph.opening.format(topic=local.topic)] if ph else [_sentence(local.topic)],
+                [local.opening] if local.opening else [_sentence(local.title)],
                 priority=3,
-                short=[ph.short_opening.format(topic=local.topic)] if ph else None,
+                short=[ph.short_opening.format(topic=local.subject)] if ph and local.subject else None,
             )
         ]
         blocks += _file_blocks(
@@ -315,13 +338,40 @@ class OfflinePlanner:
                 (ph.image_line if kind == "image" else ph.video_line) if ph else None
             ),
         )
-        # The user's statements, two to a slide, so what is on screen is what is being said.
+        # The points the brief lists, in its order: an overview, then a scene each with its heading
+        # and what the brief says about it (as the English script does).
+        order = [i for i in range(len(local.points)) if f"point{i + 1}" not in request.video.drop_scenes]
+        order.sort(key=lambda i: f"point{i + 1}" != request.video.first_scene)
+        kept = [local.points[i] for i in order]
+        headings = [local_point_heading(p, language) for p in kept]
+        overview = local_overview(kept, language)
+        if overview and not local.steps:
+            blocks.append(
+                _Block(
+                    "points",
+                    BulletSlide(heading=ph.points_heading if ph else local.title, bullets=headings[:6]),
+                    lay("side"),
+                    [overview],
+                    priority=3,
+                    droppable=True,  # the points are said in their own scenes: this one may go
+                )
+            )
+        for pos, i in enumerate(order):
+            about = local.attached.get(i, [])
+            said = local_point_sentences(local.points[i], pos, len(order), language, about)
+            visual: Visual = (
+                BulletSlide(heading=headings[pos], bullets=[s.rstrip(".!?")[:240] for s in about[:3]])
+                if about
+                else TitleCard(heading=headings[pos], subheading=f"{pos + 1}/{len(order)}")
+            )
+            blocks.append(_Block(f"point{i + 1}", visual, lay("side"), said, priority=0))
+        # The user's other statements, two to a slide, so what is on screen is what is being said.
         statements = [*local.statements, *(a for a in request.video.additions if a not in local.statements)]
         for k in range(0, len(statements), 2):
             chunk = statements[k : k + 2]
             blocks.append(
                 _Block(
-                    "points" if k == 0 else f"points{k // 2 + 1}",
+                    "facts" if k == 0 else f"facts{k // 2 + 1}",
                     BulletSlide(
                         heading=ph.points_heading if ph else local.title,
                         bullets=[s.rstrip(".!?。！？")[:240] for s in chunk],
@@ -331,13 +381,13 @@ class OfflinePlanner:
                     priority=0,
                 )
             )
-        if ph is not None:
+        if local.calls or ph is not None:
             blocks.append(
                 _Block(
                     "close",
-                    TitleCard(heading=ph.close_heading, subheading=local.title),
+                    TitleCard(heading=ph.close_heading if ph else local.title, subheading=local.title),
                     lay("full"),
-                    [ph.short_closing],
+                    local.calls or [ph.short_closing] if ph else local.calls,
                     priority=4,
                 )
             )
@@ -345,6 +395,10 @@ class OfflinePlanner:
 
     def _fit_scene_count(self, blocks: list[_Block], target: float, max_scenes: int) -> list[_Block]:
         """Keep as many content scenes as the length (each needs a few seconds) and the user allow."""
+        if len(blocks) <= max_scenes:
+            return blocks
+        # The overview of the points goes first: each point still has its own scene.
+        blocks = [b for b in blocks if not b.droppable or b is blocks[0] or b is blocks[-1]]
         if len(blocks) <= max_scenes:
             return blocks
         intro, content, close = blocks[0], blocks[1:-1], blocks[-1]

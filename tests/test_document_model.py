@@ -52,6 +52,19 @@ def test_a_spec_loses_its_running_header_and_page_numbers_and_keeps_heading_leve
     assert top[:2] == ["1. Introduction", "2. Unified system"]
 
 
+def test_a_cheat_sheets_code_is_not_its_body_text_and_its_tips_are_headings() -> None:
+    """Matplotlib's one-page tips handout: more characters of code (Roboto Mono, 7 pt) than of prose
+    (Roboto Light, 10 pt). Taking the code's size for the body made every description a heading."""
+    doc = read_pdf_document(CORPUS / "matplotlib-tips-handout.pdf")
+    assert doc.title == "Matplotlib tips & tricks" and len(doc.pages) == 1
+    kinds = {b.text: b.kind for b in doc.pages[0].blocks}
+    for tip in ("Transparency", "Rasterization", "Offline rendering", "Text outline", "Hatching"):
+        assert kinds[tip] == "heading", tip  # the first tip under the title is no byline either
+    assert kinds["Use the Agg backend to render a figure directly in an array."] == "paragraph"
+    margins = next(t for t in kinds if t.startswith("Once your figure is finished"))
+    assert "remove white margins" in margins and kinds[margins] == "paragraph"
+
+
 def test_page_numbers_printed_mid_page_are_running_text() -> None:
     doc = read_pdf_document(CORPUS / "pdfpages-dummy.pdf")
     assert all(p.role == "empty" for p in doc.pages)

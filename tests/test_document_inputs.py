@@ -187,6 +187,9 @@ def test_a_real_talks_jotted_notes_are_read_line_by_line_and_said_as_sentences()
     )
     assert "Evaluation purpose: formative and summative evaluations over three years." in said
     assert all(s.count("(") == s.count(")") for s in said)
+    # The agenda's questions ("Why marketing?") are listed, not asked mid-sentence.
+    agenda = next(u for u in document_units(doc, "talk") if u.heading == "Overview").sentences
+    assert agenda[0].startswith("Overview: rationale, the problem, why marketing, why communications")
 
 
 # ------------------------------------------------------------------------------------------------ Word

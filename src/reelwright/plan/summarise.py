@@ -128,7 +128,7 @@ def bullets_as_sentences(
             and not _MATH.search(item)
             and not _CODE.search(item)
         ):
-            terse.append(item.rstrip(".:;,"))
+            terse.append(item.rstrip(".:;,?!"))  # "Why marketing?" is listed, not asked
     if len(terse) >= 2 and heading and len(heading.split()) <= 6:
         # Under a short heading, terse bullets are said as its list; without one they are likely
         # a figure's labels and are left to the picture.

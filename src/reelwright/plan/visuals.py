@@ -124,12 +124,20 @@ def _section_box(page: Page, heading: str | None, graphics: PageGraphics | None)
     boxes = [start.box, *(b.box for b in _section_blocks(page, heading))]
     x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
     x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    text_bottom = y1  # drawings join the text, not each other (no chain down the column)
+    tx0, tx1, text_bottom = x0, x1, y1  # drawings join the text, not each other (no chain)
+    # The next section down the same column ends this one.
+    below = [h.box[1] for h in headings if h.box[1] > start.box[3] and h.box[0] < tx1 and h.box[2] > tx0]
+    floor = min(below, default=1.0) - 0.005
     for g in content_graphics(graphics) if graphics is not None else []:
-        # A plot or a code panel set beside or under the section's text, within its column.
-        beside = g[0] >= x0 - 0.02 and g[2] <= x1 + 0.12
-        if beside and y0 - 0.02 <= g[1] < text_bottom + 0.02 and g[3] <= text_bottom + 0.2:
-            x1, y1 = max(x1, g[2]), max(y1, g[3])
+        # A plot, a code panel or a table's rules beside or under the section's text, in its column.
+        across = g[0] < tx1 and g[2] > tx0 and g[0] >= tx0 - 0.15 and g[2] <= tx1 + 0.15
+        if (
+            across
+            and y0 - 0.02 <= g[1] < text_bottom + 0.02
+            and g[3] <= min(text_bottom + 0.2, floor + 0.005)
+        ):
+            x0, x1, y1 = min(x0, g[0]), max(x1, g[2]), max(y1, g[3])
+    y1 = min(y1, floor) if floor > y0 else y1
     box = (x0, y0, x1, y1)
     return box if _area(box) < 0.3 else None
 

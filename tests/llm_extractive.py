@@ -123,7 +123,9 @@ def extractive_storyboard(body: dict[str, Any]) -> str:
         picked: list[str] = []
         for sentence in _sentences(notes[1] if len(notes) == 2 else content):
             n = len(sentence.split())
-            if sentence in said or sentence.rstrip(".") in said or used + n > 1.1 * budget:
+            # A model keeps to the budget it is given, the heading it opens with included.
+            over = used + n + len(lead.split()) > 1.05 * budget
+            if sentence in said or sentence.rstrip(".") in said or over:
                 continue
             picked.append(sentence)
             said.add(sentence)

@@ -28,6 +28,7 @@ from reelwright.ingest.files import Limits
 from reelwright.ingest.sandbox import inspect_file, inspect_files
 from reelwright.plan.base import Pacing, PlanRequest
 from reelwright.plan.offline import OfflinePlanner
+from reelwright.plan.summarise import document_units
 from reelwright.storyboard import BulletSlide, PdfPage, TitleCard
 
 DATA = Path(__file__).parent / "data" / "documents"
@@ -164,6 +165,32 @@ def test_python_pptx_test_decks_are_read(tmp_path: Path) -> None:
     assert any(";" in b.text for p in tables.pages for b in p.blocks)  # table rows as text
     notes = inspect_file(0, DATA / "sld-notes.pptx").document
     assert notes is not None and any(p.notes for p in notes.pages)
+
+
+def test_a_real_talks_jotted_notes_are_read_line_by_line_and_said_as_sentences() -> None:
+    """The AES 2011 talk from Apache POI's test data: notes written as labels and fragments."""
+    f = inspect_file(0, CORPUS / "aes2011-evaluation-talk-notes.pptx")
+    doc = f.document
+    assert doc is not None and doc.kind == "deck" and len(doc.pages) == 28
+    assert doc.title == "How effective communication can help evaluation achieve influence"
+    assert sum(bool(p.notes) for p in doc.pages) == 11
+    example = doc.pages[19]  # "Example: Include your clients"
+    assert example.notes.splitlines()[:2] == [
+        "Context and client",
+        "Disabilities, national, evolving program, changing program managers",
+    ]
+    said = next(u for u in document_units(doc, "talk") if u.page == 20).sentences
+    # A label on its own line names what the next line says; a full stop inside brackets does not
+    # end the sentence (no "...throughout (understand interests." cut off mid-aside).
+    assert said[0] == (
+        "Context and client: disabilities, national, evolving program, changing program managers."
+    )
+    assert "Evaluation purpose: formative and summative evaluations over three years." in said
+    assert all(s.count("(") == s.count(")") for s in said)
+    # The agenda's questions ("Why marketing?") are listed, not asked mid-sentence.
+    agenda = next(u for u in document_units(doc, "talk") if u.heading == "Overview").sentences
+    listed = "Overview: rationale, the problem, why marketing, why communications and marketing."
+    assert listed in agenda, agenda
 
 
 # ------------------------------------------------------------------------------------------------ Word

@@ -12,6 +12,8 @@ from reelwright.ingest.document import document_from_dict, document_to_dict, sec
 from reelwright.ingest.files import inspect_files
 from reelwright.ingest.layout_pdf import read_pdf_document
 from reelwright.plan.summarise import document_units, speakable
+from reelwright.plan.visuals import pdf_visual
+from reelwright.storyboard import PdfPage
 from tests.media import make_pdf
 
 TALK = CORPUS / "beamerexample-conference-talk.pdf"
@@ -50,6 +52,19 @@ def test_a_spec_loses_its_running_header_and_page_numbers_and_keeps_heading_leve
     assert kinds["1. Introduction"] == ("heading", 1) and kinds["1.1. Version"] == ("heading", 2)
     top = [s.heading for s in sections(doc) if s.heading]
     assert top[:2] == ["1. Introduction", "2. Unified system"]
+
+
+def test_a_cheat_sheets_code_is_not_its_body_text_and_its_tips_are_headings() -> None:
+    """Matplotlib's one-page tips handout: more characters of code (Roboto Mono, 7 pt) than of prose
+    (Roboto Light, 10 pt). Taking the code's size for the body made every description a heading."""
+    doc = read_pdf_document(CORPUS / "matplotlib-tips-handout.pdf")
+    assert doc.title == "Matplotlib tips & tricks" and len(doc.pages) == 1
+    kinds = {b.text: b.kind for b in doc.pages[0].blocks}
+    for tip in ("Transparency", "Rasterization", "Offline rendering", "Text outline", "Hatching"):
+        assert kinds[tip] == "heading", tip  # the first tip under the title is no byline either
+    assert kinds["Use the Agg backend to render a figure directly in an array."] == "paragraph"
+    margins = next(t for t in kinds if t.startswith("Once your figure is finished"))
+    assert "remove white margins" in margins and kinds[margins] == "paragraph"
 
 
 def test_page_numbers_printed_mid_page_are_running_text() -> None:
@@ -128,3 +143,25 @@ def test_titles_from_scaled_fonts_footnote_marks_and_excerpts() -> None:
     assert "1 Installation" in [s.heading for s in sections(manual)]
     # A page that starts at "1 Introduction" is an excerpt without a title, not one titled so.
     assert read_pdf_document(CORPUS / "markitdown-autogen-paper.pdf").title is None
+
+
+def test_each_tip_of_a_one_page_handout_is_shown_on_its_own_while_it_is_said() -> None:
+    path = CORPUS / "matplotlib-tips-handout.pdf"
+    doc = read_pdf_document(path)
+    page = doc.pages[0]
+    crops = {}
+    for tip in ("Rasterization", "Offline rendering", "Text outline", "Getting rid of margins"):
+        visual = pdf_visual(doc, str(path), 1, tip, doc.title or "", ())
+        assert isinstance(visual, PdfPage) and visual.crop is not None, tip
+        heading = next(b for b in page.blocks if b.text == tip)
+        x0, y0, x1, y1 = visual.crop
+        # The tip's heading is in its crop, the crop is a small part of the page, and no two tips
+        # share one (the whole page, or one big region of it, for every tip said nothing of which).
+        assert x0 <= heading.box[0] and y0 <= heading.box[1] <= y1, (tip, visual.crop)
+        assert (x1 - x0) * (y1 - y0) < 0.2, (tip, visual.crop)
+        crops[tip] = visual.crop
+    assert len(set(crops.values())) == len(crops)
+    offline = next(b for b in page.blocks if b.text.startswith("Use the Agg backend"))
+    rasterize = next(b for b in page.blocks if b.text.startswith("If your figure is made"))
+    top = crops["Offline rendering"][1]
+    assert rasterize.box[3] < top <= offline.box[1]  # the tip above is not in it

@@ -183,3 +183,18 @@ def test_a_configured_model_passes_the_fast_subset() -> None:
 
     for case in FAST:
         _passes(run_case(case, planner_for(Settings())))
+
+
+def test_a_handout_flyer_or_poster_named_in_the_brief_is_the_attachment_not_the_topic() -> None:
+    from reelwright.plan.brief import read_brief
+
+    for prompt in (
+        "A 30 second video from this one-page handout for data scientists.",
+        "Turn the attached poster into a 20 second teaser.",
+        "A 45 second video from this cheat sheet for new users.",
+        "Make a 30 second video of the flyer for our members.",
+    ):
+        brief = read_brief(prompt)
+        assert brief.about_attachment, (prompt, brief.subject)
+    # A poster that is the topic stays the topic.
+    assert not read_brief("A 30 second video about designing a conference poster.").about_attachment

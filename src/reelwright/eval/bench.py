@@ -392,6 +392,32 @@ CASES: tuple[BenchCase, ...] = (
         facts=("18 percent", "Lisbon"),
         fast=True,
     ),
+    BenchCase(
+        "pptx-notes-60s",
+        "A one-minute summary of the attached conference talk for our evaluation team. "
+        "We discuss it at the team lunch on Wednesday in the Banksia Room.",
+        files=("aes2011-evaluation-talk-notes.pptx",),
+        facts=("Wednesday", "Banksia Room"),
+        fast=True,
+    ),
+    BenchCase(
+        "pptx-notes-30s",
+        "A 30 second teaser of this talk on communicating evaluation findings, for consultants.",
+        files=("aes2011-evaluation-talk-notes.pptx",),
+    ),
+    BenchCase(
+        "flyer-tips-30s",
+        "A 30 second video from this one-page handout for data scientists. "
+        "Our plotting clinic is on Friday at 3 pm.",
+        files=("matplotlib-tips-handout.pdf",),
+        facts=("Friday", "3 pm"),
+        fast=True,
+    ),
+    BenchCase(
+        "flyer-tips-45s",
+        "Turn the attached handout into a 45 second how-to for Python students.",
+        files=("matplotlib-tips-handout.pdf",),
+    ),
 )
 
 

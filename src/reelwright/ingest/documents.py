@@ -240,7 +240,10 @@ def read_pptx(path: Path) -> Document:
         notes = ""
         if slide.has_notes_slide:
             frame = slide.notes_slide.notes_text_frame
-            notes = _one_line(frame.text) if frame is not None else ""
+            # One line per paragraph: notes are often jotted labels and fragments, and where a line
+            # ends is what says where a thought ends.
+            lines = frame.text.replace("\v", "\n").splitlines() if frame is not None else []
+            notes = "\n".join(line for line in (_one_line(raw) for raw in lines) if line)
         drafts.append(_Draft(blocks, width, height, notes, figures))
     running = _repeated(drafts)
     title = next((b.text for b in drafts[0].blocks if b.kind == "title"), None) if drafts else None

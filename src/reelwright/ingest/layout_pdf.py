@@ -31,6 +31,7 @@ __all__ = ["read_pdf_document"]
 
 _BULLET = re.compile(r"^\s*(?:[•◦▪■□●○‣►▶▸➢➤✓✔·*–—-]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)])\s+")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|[-_]b$|cmbx|sfbx|sfsx|bx\d", re.IGNORECASE)
+_MONO_NAME = re.compile(r"mono|courier|consol|menlo|inconsolata|source ?code|cmtt|typewriter", re.I)
 _NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
 _FOOTNOTE_MARK = re.compile(r"\s*[∗*†‡§¶]+$")  # after a title: its footnote's mark
 _TITLE_PAGE_AFFILIATION = re.compile(
@@ -66,7 +67,7 @@ _RUN_ON = frozenset(
 )  # a line this much larger than the body text is a heading
 
 
-def _segment_style(textpage: Any, rect: tuple[float, float, float, float]) -> tuple[float, bool]:
+def _segment_style(textpage: Any, rect: tuple[float, float, float, float]) -> tuple[float, bool, bool]:
     left, bottom, right, top = rect
     mid = (bottom + top) / 2
     for x in (left + 0.5, (left + right) / 2, right - 0.5):
@@ -81,9 +82,10 @@ def _segment_style(textpage: Any, rect: tuple[float, float, float, float]) -> tu
             name = ctypes.create_string_buffer(128)
             flags = ctypes.c_int()
             pdfium_c.FPDFText_GetFontInfo(textpage, index, name, 128, ctypes.byref(flags))
-            bold = weight >= 600 or bool(_BOLD_NAME.search(name.value.decode("latin-1", "replace")))
-            return size, bold
-    return top - bottom, False  # no character found: the box height is the best guess
+            font = name.value.decode("latin-1", "replace")
+            bold = weight >= 600 or bool(_BOLD_NAME.search(font))
+            return size, bold, bool(_MONO_NAME.search(font))
+    return top - bottom, False, False  # no character found: the box height is the best guess
 
 
 def _page_lines(page: Any) -> tuple[list[Line], float, float]:
@@ -96,9 +98,9 @@ def _page_lines(page: Any) -> tuple[list[Line], float, float]:
             text = textpage.get_text_bounded(*rect)
             if not text.strip():
                 continue
-            size, bold = _segment_style(textpage, rect)
+            size, bold, mono = _segment_style(textpage, rect)
             left, bottom, right, top = rect
-            segments.append(Line(text.strip(), left, height - top, right, height - bottom, size, bold))
+            segments.append(Line(text.strip(), left, height - top, right, height - bottom, size, bold, mono))
     finally:
         textpage.close()
     # Column by column where the page has columns (a two-column paper, a reference card).
@@ -175,6 +177,7 @@ def _join_segments(segments: list[Line]) -> list[Line]:
                 bottom=max(s.bottom for s in kept),
                 size=main.size,
                 bold=sum(len(s.text) for s in kept if s.bold) > chars / 2,
+                mono=sum(len(s.text) for s in kept if s.mono) > chars / 2,
             )
         )
     out.sort(key=lambda ln: (round(ln.top / 2), ln.x0))
@@ -182,9 +185,14 @@ def _join_segments(segments: list[Line]) -> list[Line]:
 
 
 def _body_size(pages: list[list[Line]]) -> float:
+    # Code is not the body: on a cheat sheet the code in a small fixed-pitch font can outnumber
+    # the prose, which would then all read as headings.
+    prose = any(not line.mono for lines in pages for line in lines)
     sizes: Counter[float] = Counter()
     for lines in pages:
         for line in lines:
+            if prose and line.mono:
+                continue
             sizes[round(line.size * 2) / 2] += len(line.text)
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
@@ -427,8 +435,19 @@ def _mark_title(blocks: list[Block], title: str) -> list[Block]:
     """The title block, and the short lines after it (authors, dates, venues) as bylines."""
     out: list[Block] = []
     body_started = False
-    for b in _title_block(blocks, title):
-        numbered = b.kind == "heading" and _NUMBERED_HEADING.match(b.text)
+    titled = _title_block(blocks, title)
+    # A heading set like three or more others on the page is a section's, not an author's line
+    # ("Transparency", the first of a handout's dozen tips, right under its title).
+    # (Unnumbered ones: a spec's author is set like its numbered "1.1. Version" headings.)
+    styles = Counter(
+        (round(b.size, 1), b.bold)
+        for b in titled
+        if b.kind == "heading" and not _NUMBERED_HEADING.match(b.text)
+    )
+    for b in titled:
+        numbered = b.kind == "heading" and (
+            _NUMBERED_HEADING.match(b.text) or styles[(round(b.size, 1), b.bold)] >= 3
+        )
         # Authors' institutions and addresses under the title run long but are bylines all the same.
         affiliation = len(b.text.split()) <= 30 and _TITLE_PAGE_AFFILIATION.search(b.text)
         too_long = len(b.text.split()) > 10 and not affiliation

@@ -48,6 +48,7 @@ class Line:
     bottom: float
     size: float
     bold: bool
+    mono: bool = False  # set in a fixed-pitch (code) font
 
 
 def _key(text: str) -> str:

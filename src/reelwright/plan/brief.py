@@ -93,7 +93,8 @@ _FACT = re.compile(
 _ATTACHMENT = re.compile(
     r"^(?:the|this|these|our|my|attached)?\s*(?:attached\s+)?(?:conference\s+)?(?:talk|deck|slides?|document|doc|"
     r"pdf|file|files|specification|spec|paper|report|example|presentation|manual|material|handbook|guide|brochure|"
-    r"flyer|leaflet|policy|notes|whitepaper|white paper|article|chapter|proposal|plan|"
+    r"flyer|leaflet|handout|poster|cheat ?sheet|fact ?sheet|data ?sheet|one-pager|policy|notes|whitepaper|"
+    r"white paper|article|chapter|proposal|plan|"
     r"(?:faq |web |html )?page|faq|readme|web ?site|post|blog post|markdown)\b",
     re.I,
 )
@@ -103,8 +104,10 @@ _ATTACHMENT = re.compile(
 # template", "how-to from the attached instructions", "to this project from its README".
 _POINTS_AT_FILE = re.compile(
     r"\battached\b|\b(?:from|in|of)\s+(?:the|this|its|these|our)\s+(?:[\w-]+\s+){0,2}"
-    r"(?:readme|document|deck|slides|file|pdf|paper|page|instructions|manual|card|report)\b|"
-    r"^(?:this|these)\s+(?:[\w-]+\s+){0,2}(?:document|deck|slides|file|pdf|paper|page|card|report)\b",
+    r"(?:readme|document|deck|slides|file|pdf|paper|page|instructions|manual|card|report|handout|flyer|"
+    r"leaflet|poster|sheet)\b|"
+    r"^(?:this|these)\s+(?:[\w-]+\s+){0,2}(?:document|deck|slides|file|pdf|paper|page|card|report|handout|"
+    r"flyer|leaflet|poster|sheet)\b",
     re.I,
 )
 

@@ -134,7 +134,10 @@ def describe_document(n: int, f: InputFile) -> list[str]:
             if prose:
                 parts.append(" ".join(prose))
             text = ". ".join(p.rstrip(".") for p in parts)[:MAX_PAGE_TEXT]
-            notes = f" Speaker notes: {' '.join(page.notes.split())}" if page.notes.strip() else ""
+            # Jotted notes keep where each line ended: "Evaluation purpose. Formative and ...".
+            jotted = [ln.strip() for ln in page.notes.splitlines() if ln.strip()]
+            spoken = " ".join(ln if ln.endswith((".", "!", "?", ":", ";")) else ln + "." for ln in jotted)
+            notes = f" Speaker notes: {spoken}" if spoken else ""
             lines.append(f"  File {n} slide {page.number} text: {text}.{notes}")
             budget -= len(lines[-1])
             if budget <= 0:

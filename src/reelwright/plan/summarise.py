@@ -128,7 +128,7 @@ def bullets_as_sentences(
             and not _MATH.search(item)
             and not _CODE.search(item)
         ):
-            terse.append(item.rstrip(".:;,"))
+            terse.append(item.rstrip(".:;,?!"))  # "Why marketing?" is listed, not asked
     if len(terse) >= 2 and heading and len(heading.split()) <= 6:
         # Under a short heading, terse bullets are said as its list; without one they are likely
         # a figure's labels and are left to the picture.
@@ -288,12 +288,44 @@ def document_units(doc: Document, source: str, *, appendix: bool = False) -> lis
 
 
 def _notes_sentences(notes: str) -> list[str]:
+    """A presenter's notes as sentences, line by line.
+
+    Notes are jotted down: a short label on a line of its own ("Evaluation purpose") names what the
+    next line says, so the two are said together ("Evaluation purpose: formative and summative
+    evaluations over three years."); a full stop inside brackets does not end the sentence.
+    """
+    lines = [line.strip() for line in notes.splitlines() if line.strip()]
+    merged: list[str] = []
+    n = 0
+    while n < len(lines):
+        line = lines[n]
+        following = lines[n + 1] if n + 1 < len(lines) else ""
+        if _is_label(line) and following and not _is_label(following):
+            line = f"{line.rstrip(':')}: {following[0].lower() + following[1:]}"
+            n += 1
+        merged.append(line)
+        n += 1
     out = []
-    for piece in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", notes):
-        said = speakable(piece)
-        if said:
-            out.append(said)
+    for line in merged:
+        for piece in _sentences_outside_brackets(line):
+            said = speakable(piece)
+            if said:
+                out.append(said)
     return out
+
+
+def _is_label(line: str) -> bool:
+    return len(line.split()) <= 4 and not line.endswith((".", "!", "?", ",", ";"))
+
+
+def _sentences_outside_brackets(text: str) -> list[str]:
+    pieces: list[str] = []
+    for piece in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", text):
+        if pieces and pieces[-1].count("(") > pieces[-1].count(")"):
+            pieces[-1] += " " + piece  # "(understand interests. Priorities, values)" is one aside
+        else:
+            pieces.append(piece)
+    return pieces
 
 
 def textrank(sentences: list[str], damping: float = 0.85, rounds: int = 40) -> np.ndarray:

@@ -16,8 +16,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from reelwright.ingest.document import Document, Page
-from reelwright.ingest.regions import content_box, figure_boxes, graphic_boxes, pad_box
+from reelwright.ingest.document import Block, Document, Page
+from reelwright.ingest.regions import (
+    Box,
+    PageGraphics,
+    content_box,
+    content_graphics,
+    figure_boxes,
+    graphic_boxes,
+    pad_box,
+)
 from reelwright.storyboard import BulletSlide, PageReference, PdfPage, Visual
 
 # A document page with at least this many words cannot be read whole in a 1080p frame.
@@ -27,6 +35,7 @@ FIGURE_ZOOM = 1.08
 MAX_POINTS = 5
 MIN_POINTS = 2
 POINT_WORDS = 14  # a point on screen is a short line, not the sentence read out
+SECTIONS_ON_A_SHEET = 6  # a page with this many headings is a handout, a flyer or a cheat sheet
 
 
 def pdf_visual(
@@ -39,6 +48,10 @@ def pdf_visual(
     graphics = graphic_boxes(source).get(number)
     if doc.kind == "deck":
         return PdfPage(source=source, page=number, heading=heading, crop=content_box(page, graphics))
+    section = _section_box(page, heading, graphics)
+    if section is not None:
+        # A handout or flyer: many short sections on one page. The one being said is shown alone.
+        return PdfPage(source=source, page=number, heading=heading, crop=pad_box(section), zoom=FIGURE_ZOOM)
     figures = [f for f in figure_boxes(page, graphics) if _area(f) >= FIGURE_SHOW_AREA]
     if figures:
         crop = pad_box(figures[0])
@@ -57,7 +70,7 @@ def key_points(said: Sequence[str], heading: str, page: Page) -> list[str]:
     label = _norm(heading)
     extra = [
         b.text if b.kind == "bullet" else re.split(r"(?<=[.!?])\s+", b.text)[0]
-        for b in page.blocks
+        for b in _section_blocks(page, heading)
         if b.kind in ("bullet", "paragraph")
     ]
     for sentence in [*said, *extra]:
@@ -77,6 +90,56 @@ def key_points(said: Sequence[str], heading: str, page: Page) -> list[str]:
         if len(out) == MAX_POINTS:
             break
     return out
+
+
+def _section_blocks(page: Page, heading: str) -> list[Block]:
+    """The blocks under ``heading`` on the page, up to the next heading; the whole page when the
+    heading is not on it. A one-page handout's twelve tips share a page: the points shown while
+    one is said are that tip's, not its neighbours'."""
+    label = _norm(heading)
+    start = next(
+        (k for k, b in enumerate(page.blocks) if b.kind == "heading" and _norm(b.text) == label), None
+    )
+    if start is None:
+        return page.blocks
+    level = page.blocks[start].level
+    out: list[Block] = []
+    for b in page.blocks[start + 1 :]:
+        if b.kind == "heading" and b.level <= level:
+            break
+        out.append(b)
+    return out
+
+
+def _section_box(page: Page, heading: str | None, graphics: PageGraphics | None) -> Box | None:
+    """Where the section under ``heading`` is printed, its drawings included, on a page of at least
+    ``SECTIONS_ON_A_SHEET`` headings; None elsewhere, or when the section is most of the page."""
+    headings = [b for b in page.blocks if b.kind == "heading"]
+    if heading is None or len(headings) < SECTIONS_ON_A_SHEET:
+        return None
+    label = _norm(heading)
+    start = next((b for b in headings if _norm(b.text) == label), None)
+    if start is None:
+        return None
+    boxes = [start.box, *(b.box for b in _section_blocks(page, heading))]
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    tx0, tx1, text_bottom = x0, x1, y1  # drawings join the text, not each other (no chain)
+    # The next section down the same column ends this one.
+    below = [h.box[1] for h in headings if h.box[1] > start.box[3] and h.box[0] < tx1 and h.box[2] > tx0]
+    floor = min(below, default=1.0) - 0.005
+    for g in content_graphics(graphics) if graphics is not None else []:
+        # A plot, a code panel or a table's rules beside or under the section's text, in its column.
+        across = g[0] < tx1 and g[2] > tx0 and g[0] >= tx0 - 0.15 and g[2] <= tx1 + 0.15
+        if (
+            across
+            and y0 - 0.02 <= g[1] < text_bottom + 0.02
+            and g[3] <= min(text_bottom + 0.2, floor + 0.005)
+        ):
+            x0, x1, y1 = min(x0, g[0]), max(x1, g[2]), max(y1, g[3])
+    y1 = min(y1, floor) if floor > y0 else y1
+    box = (x0, y0, x1, y1)
+    return box if _area(box) < 0.3 else None
 
 
 def shorten(sentence: str, words: int = POINT_WORDS) -> str:

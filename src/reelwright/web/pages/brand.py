@@ -34,7 +34,7 @@ from reelwright.api.routes.brand_kits import (
 )
 from reelwright.errors import InputError
 from reelwright.previews.style import SAMPLE_TITLE, render_frame
-from reelwright.render.video import load_logo
+from reelwright.render.scenes import load_logo
 from reelwright.styles.brand import apply_brand
 from reelwright.styles.brand_kits import load_brand
 from reelwright.styles.catalogue import get_style

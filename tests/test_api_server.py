@@ -43,7 +43,7 @@ def test_prompt_to_downloaded_video(server: Running, tmp_path: Path) -> None:
         r = c.post(
             "/v3/video-agents",
             json={
-                "prompt": "A 6-second teaser about our bakery. Our bread is baked fresh every morning.",
+                "prompt": "A 6-second teaser about our bakery. Our bread is baked fresh every morning. Come taste it.",
                 "callback_id": "b-1",
             },
         )
@@ -88,7 +88,7 @@ def test_auth_and_validation_errors(server: Running) -> None:
             "message": "unknown avatar_id 'nobody'",
             "param": "avatar_id",
         }
-        r = c.post("/v3/video-agents", json={"prompt": "x", "orientation": "square"})
+        r = c.post("/v3/video-agents", json={"prompt": "x", "orientation": "diagonal"})
         assert r.status_code == 400 and r.json()["error"]["param"] == "orientation"
         assert c.get("/v3/videos/0123456789abcdef0123456789abcdef").status_code == 404
     with httpx.Client(base_url=server.base, headers={"Authorization": f"Bearer {server.keys[0]}"}) as bearer:

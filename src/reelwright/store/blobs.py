@@ -115,8 +115,12 @@ class LocalBlobStore:
             source.rename(dest)
         except OSError:  # another filesystem: copy beside the target, then rename
             tmp = dest.with_name(f".{dest.name}.part")
-            shutil.copytree(source, tmp)
-            tmp.rename(dest)
+            try:
+                _copy_tree(source, tmp)
+                tmp.rename(dest)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
             shutil.rmtree(source, ignore_errors=True)
 
     def copy(self, src_key: str, dst_key: str) -> bool:
@@ -186,6 +190,18 @@ class LocalBlobStore:
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
+
+
+def _copy_tree(source: Path, dest: Path) -> None:
+    """``shutil.copytree`` that stops at the first failure with its own OSError (a full disk says
+    ENOSPC), where copytree gathers them into a ``shutil.Error`` that says only "error"."""
+    for path in sorted(source.rglob("*")):
+        target = dest / path.relative_to(source)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
 
 
 def _size_time(path: Path) -> tuple[int, float]:

@@ -267,3 +267,37 @@ def test_bullets_appear_as_they_are_said(renders: dict[str, pipeline.JobResult])
             region = (slice(content.y, content.bottom), slice(content.x, content.right))
             # A bullet's text arrives: far more change than the presenter's breathing.
             assert np.abs(after[region] - before[region]).mean() > 1.0, (scene.id, t)
+
+
+def test_a_push_never_slides_a_staying_presenter_past_itself(tmp_path: Path) -> None:
+    """Keynote pushes its slides; a presenter in the same place in both scenes must not be pushed
+    away beside the live one (two presenters): the slide behind the presenter dissolves instead."""
+    slide = {"kind": "bullets", "heading": "Stations", "bullets": ["Forty stations", "Open all day"]}
+    board = {
+        "version": 1,
+        "title": "Bikes",
+        "style": "keynote",
+        "avatar": "marcus",
+        "scenes": [
+            {"id": "one", "narration": "Bikes wait at forty stations.", "visual": slide, "presenter": "pip"},
+            {"id": "two", "narration": "They are open all day long.", "visual": slide, "presenter": "pip"},
+        ],
+    }
+    path = tmp_path / "board.json"
+    path.write_text(json.dumps(board), encoding="utf-8")
+    result = pipeline.run(pipeline.RenderJob(output=tmp_path / "video.mp4", storyboard=path))
+    board_out, timeline = result.storyboard, _timeline(result)
+    style = get_style(board_out.style)
+    assert style.transition == "slide"
+    spot = frame_for(board_out.width, board_out.height, "pip", style.presenter_side).presenter
+    assert spot is not None
+    cut = timeline.scenes[1].start(timeline.fps)
+    # Half way through a push, the old frame has moved about half a frame to the left: where the
+    # old presenter would be then, the picture must already be the slide (the same in both scenes).
+    shift = board_out.width // 2
+    x0, x1 = max(0, spot.x - shift), max(0, spot.right - shift)
+    assert x1 - x0 > spot.w // 2
+    mid = np.asarray(extract_frame(result.video, cut + style.transition_seconds / 2), dtype=np.float32)
+    end = np.asarray(extract_frame(result.video, cut + style.transition_seconds + 0.2), dtype=np.float32)
+    region = (slice(spot.y, spot.bottom), slice(x0, x1))
+    assert np.abs(mid[region] - end[region]).mean() < 6.0

@@ -332,6 +332,11 @@ def render_segment(
         graph.append(f"[{base}][motion]overlay=x='{motion.x}':y={motion.y}:eval=frame:format=yuv420[based]")
         base = "based"
 
+    if presenter_stays and sprite_in >= 0 and transition == "slide":
+        # A push would slide the previous scene's presenter away past the live one (two
+        # presenters on screen): the slide behind a presenter who stays dissolves instead.
+        transition = "crossfade"
+
     def blend_in(src: str) -> str:
         """The stream ``src`` with the previous scene's last frame laid over its first frames."""
         if previous_last_frame is None or timing.transition_frames <= 0 or first > 0:
@@ -364,7 +369,7 @@ def render_segment(
     # A presenter in the same place in both scenes stays out of the blend: the slide behind it
     # dissolves and the live presenter is drawn over the result, so the previous scene's frozen
     # presenter never shows through as a ghost.
-    presenter_on_top = presenter_stays and sprite_in >= 0 and transition != "slide"
+    presenter_on_top = presenter_stays and sprite_in >= 0
     if presenter_on_top:
         base = blend_in(base)
     if sprite_in >= 0:

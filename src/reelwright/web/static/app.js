@@ -449,6 +449,7 @@
         document.execCommand("copy");
         b.textContent = "Copied";
       }
+      b.focus();  // select() moved the focus to the field: a keyboard user stays on the button
     });
   }
 })();

@@ -415,7 +415,9 @@
         const voice = $("[data-scene-voice]", li).value || $("[data-script-voice]", editor).value;
         if (!text) { note.textContent = "Write some narration to hear it."; return; }
         if (!voice) { note.textContent = "Choose a voice to hear this scene."; return; }
-        play.disabled = true;
+        // Busy, not disabled: disabling the focused button would drop a keyboard user's focus to the page.
+        if (play.getAttribute("aria-disabled") === "true") return;
+        play.setAttribute("aria-disabled", "true");
         note.textContent = "Speaking…";
         try {
           const res = await api("POST", "/v3/voices/speech", { text, voice_id: voice });
@@ -427,7 +429,7 @@
         } catch (err) {
           note.textContent = `Could not speak it: ${err.message}`;
         } finally {
-          play.disabled = false;
+          play.removeAttribute("aria-disabled");
         }
       });
     }
@@ -436,6 +438,7 @@
 
   // Settings: copy a key or secret shown once.
   for (const b of $$("[data-copy]")) {
+    b.hidden = false;  // copying needs the script; without it the field can still be selected
     b.addEventListener("click", async () => {
       const field = $(b.dataset.copy);
       field.select();
@@ -444,7 +447,9 @@
         b.textContent = "Copied";
       } catch (err) {
         document.execCommand("copy");
+        b.textContent = "Copied";
       }
+      b.focus();  // select() moved the focus to the field: a keyboard user stays on the button
     });
   }
 })();

@@ -16,7 +16,8 @@ from tests.server import Server
 PROMPT = (
     "Create a friendly welcome video for new employees covering the kitchen, the wifi and the parking. "
     "Keep it about 20 seconds. The kitchen on the second floor has free coffee and fruit. "
-    "The wifi password is printed on the back of your badge. Parking is in garage B, and your badge opens the gate."
+    "The wifi password is printed on the back of your badge. "
+    "Parking is in garage B, and your badge opens the gate."
 )
 
 

@@ -44,7 +44,8 @@ def test_prompt_to_downloaded_video(server: Running, tmp_path: Path) -> None:
             "/v3/video-agents",
             json={
                 "prompt": (
-                    "A 6-second teaser about our bakery. Our bread is baked fresh every morning. Come taste it."
+                    "A 6-second teaser about our bakery. "
+                    "Our bread is baked fresh every morning. Come taste it."
                 ),
                 "callback_id": "b-1",
             },

@@ -312,3 +312,22 @@ def test_a_short_script_holds_its_slides_rather_than_ending_early() -> None:
     # second of silence (a title with one sentence not at all); the rest is left short.
     pauses = [s.pause_after for s in hold_visuals(board, 60.0).scenes]
     assert pauses == [0.0, pytest.approx(2 * MAX_BREAK_STRETCH), pytest.approx(MAX_BREAK_STRETCH)]
+
+
+def test_a_scanned_pdf_is_shown_not_read_and_the_user_is_told(tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(page)
+    for i in range(30):
+        draw.text((100, 100 + i * 50), f"Scanned line of text number {i} on this page", fill="black")
+    scan = tmp_path / "scan.pdf"
+    page.save(scan, "PDF", resolution=150, save_all=True, append_images=[page.copy()])
+    files = inspect_files([scan])
+    result = OfflinePlanner().plan(
+        PlanRequest.of("Summarise the attached scan in 20 seconds.", files=files), PACING
+    )
+    shown = [s for s in result.storyboard.scenes if isinstance(s.visual, PdfPage)]
+    assert [s.visual.page for s in shown if isinstance(s.visual, PdfPage)] == [1, 2]
+    assert not any("Scanned line" in s.narration for s in result.storyboard.scenes)
+    assert any("no text layer" in m and "OCR" in m for m in result.messages), result.messages

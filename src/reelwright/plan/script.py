@@ -43,6 +43,7 @@ from reelwright.storyboard import (
 _DOCUMENT_KINDS = ("pdf", "document")
 SECONDS_PER_SLIDE = 7.0  # a deck's slide needs time to be seen and said
 SECONDS_PER_SECTION = 9.0
+MAX_SCANNED_PAGES = 5  # a scan's pages shown (not read: there is no text layer and no OCR)
 MORE_SENTENCES = 3  # "say more about X": how many more of its sentences a document scene says
 
 _OPEN = {
@@ -194,6 +195,7 @@ def write_script(
     documents = [f.document for f in request.files if f.kind in _DOCUMENT_KINDS and f.document is not None]
     doc_titles = [d.title for d in documents if d.title]
     decks = sum(d.kind == "deck" for d in documents)
+    scans: list[InputFile] = []
     for f in request.files:
         doc = f.document if f.kind in _DOCUMENT_KINDS else None
         if doc is not None and doc.running and not document_units(doc, str(f.path)):
@@ -201,6 +203,14 @@ def write_script(
             messages.append(
                 f"{f.name} has no text to narrate apart from its running headers, footers and page "
                 "numbers, so the video only names it."
+            )
+        elif doc is not None and f.kind == "pdf" and not doc.running and not document_units(doc, str(f.path)):
+            # No text layer at all: a scan. Its pages can be shown, not read, without OCR.
+            scans.append(f)
+            messages.append(
+                f"{f.name} has no text layer (a scanned document?), so its pages are shown but not "
+                "read aloud; no OCR engine is installed. Attach a PDF with text, or add what it says "
+                "to your brief."
             )
     first_document = next((f.document for f in request.files if f.document is not None), None)
     mismatch = disagreement(request, brief, units)
@@ -305,6 +315,11 @@ def write_script(
             visual = ImageScene(source=str(f.path)) if f.kind == "image" else VideoClip(source=str(f.path))
             line = "Take a look." if f.kind == "image" else "Here it is in motion."
             scenes.append(ScriptScene(f"{f.kind}{f.index + 1}", visual, "pip", [line]))
+    for f in scans:
+        assert f.document is not None
+        for n in range(1, min(len(f.document.pages), MAX_SCANNED_PAGES) + 1):
+            page = PdfPage(source=str(f.path), page=n)
+            scenes.append(ScriptScene(f"scan{f.index + 1}-{n}", page, "pip", [f"Here is page {n}."]))
 
     closing = list(brief.calls)
     fixed_words = _words([s for sc in scenes for s in sc.sentences]) + _words(closing)

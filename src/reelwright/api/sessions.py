@@ -200,7 +200,7 @@ def create_session(
     except Exception:
         # The caller hears that the queue is down (503) and will retry: this session must not
         # also run later, when the queue is back and the stale-job sweep finds it.
-        _not_queued(ctx, session_id)
+        not_queued(ctx, session_id)
         raise
     return created
 
@@ -212,7 +212,9 @@ def _staged(ctx: ApiContext, key: str, staging: Path) -> Path:
     return path
 
 
-def _not_queued(ctx: ApiContext, session_id: str) -> None:
+def not_queued(ctx: ApiContext, session_id: str) -> None:
+    """The caller hears the queue is down (503) and will retry: this session must not also run
+    later, when the queue is back and the stale-job sweep finds it."""
     message = "the job queue was unavailable, so this session never started; create it again"
     try:
         with ctx.db.session() as s:

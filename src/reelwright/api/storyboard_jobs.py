@@ -13,20 +13,18 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from sqlalchemy import update
-
 from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
 from reelwright.api.files_in import store_request_files
 from reelwright.api.schemas import AssetFile
-from reelwright.api.sessions import check_callback_url, check_capacity, reserve_capacity
+from reelwright.api.sessions import check_callback_url, check_capacity, not_queued, reserve_capacity
 from reelwright.api.storyboard_input import CheckedStoryboard, with_sources
 from reelwright.chat.conversation import add_message, save_draft
 from reelwright.errors import InputError
 from reelwright.request import MAX_PROMPT_CHARS, VideoRequest
 from reelwright.store.files import inputs_key
 from reelwright.store.models import AgentSession, Video, new_id
-from reelwright.store.status import CHECKPOINT_PLANNED, FAILED, VIDEO_FAILED, VIDEO_PENDING
+from reelwright.store.status import CHECKPOINT_PLANNED, VIDEO_PENDING
 
 
 @dataclass(frozen=True)
@@ -114,7 +112,7 @@ def render_storyboard(
     try:
         ctx.queue.enqueue(session_id)
     except Exception:
-        _not_queued(ctx, session_id)
+        not_queued(ctx, session_id)
         raise
     return started
 
@@ -130,20 +128,3 @@ def _copy_kept(ctx: ApiContext, kept: dict[str, str], prefix: str) -> dict[str, 
             raise ApiError(400, f"the file {name!r} this storyboard keeps is gone; upload it again")
         out[name] = dest
     return out
-
-
-def _not_queued(ctx: ApiContext, session_id: str) -> None:
-    """The caller hears the queue is down (503): this job must not run later by surprise."""
-    message = "the job queue was unavailable, so this video never started; create it again"
-    try:
-        with ctx.db.session() as s:
-            s.execute(
-                update(AgentSession).where(AgentSession.id == session_id).values(status=FAILED, error=message)
-            )
-            s.execute(
-                update(Video)
-                .where(Video.session_id == session_id)
-                .values(status=VIDEO_FAILED, failure_code="queue_unavailable", failure_message=message)
-            )
-    except Exception:  # the database is down too: the 503 for the queue still stands
-        pass

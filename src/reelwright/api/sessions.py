@@ -176,16 +176,7 @@ def create_session(
             # The prompt opens the conversation; in chat mode the agent reads it as its first message.
             add_message(s, session_id, "user", request.prompt, handled=not request.chat)
             if with_video:
-                video = Video(
-                    owner_id=owner_id,
-                    session_id=session_id,
-                    status=VIDEO_PENDING,
-                    title=row.title,
-                    folder_id=folder_id,
-                )
-                s.add(video)
-                s.flush()
-                row.video_id = video.id
+                add_pending_video(s, row, folder_id)
             s.flush()
             created = NewSession(row.id, row.status, row.video_id, row.created_at)
     except BaseException:
@@ -210,6 +201,17 @@ def _staged(ctx: ApiContext, key: str, staging: Path) -> Path:
     if path is None:  # stored a moment ago: the store lost it
         raise ApiError(503, "a file just stored could not be read back; try again")
     return path
+
+
+def add_pending_video(s: Session, row: AgentSession, folder_id: str | None) -> Video:
+    """The session's video row, made at once (the caller hands its id out before rendering)."""
+    video = Video(
+        owner_id=row.owner_id, session_id=row.id, status=VIDEO_PENDING, title=row.title, folder_id=folder_id
+    )
+    s.add(video)
+    s.flush()
+    row.video_id = video.id
+    return video
 
 
 def not_queued(ctx: ApiContext, session_id: str) -> None:

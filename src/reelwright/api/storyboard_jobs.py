@@ -17,14 +17,20 @@ from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
 from reelwright.api.files_in import store_request_files
 from reelwright.api.schemas import AssetFile
-from reelwright.api.sessions import check_callback_url, check_capacity, not_queued, reserve_capacity
+from reelwright.api.sessions import (
+    add_pending_video,
+    check_callback_url,
+    check_capacity,
+    not_queued,
+    reserve_capacity,
+)
 from reelwright.api.storyboard_input import CheckedStoryboard, with_sources
 from reelwright.chat.conversation import add_message, save_draft
 from reelwright.errors import InputError
 from reelwright.request import MAX_PROMPT_CHARS, VideoRequest
 from reelwright.store.files import inputs_key
-from reelwright.store.models import AgentSession, Video, new_id
-from reelwright.store.status import CHECKPOINT_PLANNED, VIDEO_PENDING
+from reelwright.store.models import AgentSession, new_id
+from reelwright.store.status import CHECKPOINT_PLANNED
 
 
 @dataclass(frozen=True)
@@ -95,16 +101,7 @@ def render_storyboard(
             s.flush()
             add_message(s, session_id, "user", request.prompt, handled=True)
             save_draft(s, session_id, board, board.target_duration or 0.0)
-            video = Video(
-                owner_id=owner_id,
-                session_id=session_id,
-                status=VIDEO_PENDING,
-                title=board.title,
-                folder_id=folder_id,
-            )
-            s.add(video)
-            s.flush()
-            row.video_id = video.id
+            video = add_pending_video(s, row, folder_id)
             started = StartedRender(session_id, video.id, row.status, row.created_at)
     except BaseException:
         ctx.blobs.delete_prefix(prefix)

@@ -170,6 +170,8 @@ def _group_id(item: dict[str, Any]) -> str:
 _GroupId = Annotated[str | None, Query(max_length=64, description="only this presenter's looks")]
 _Limit = Annotated[int | None, Query(ge=1, le=100, description="page size; all when omitted")]
 _Token = Annotated[str | None, Query(max_length=512, description="next_token of the previous page")]
+_AvatarType = Annotated[AvatarType | None, Query()]
+_Ownership = Annotated[Ownership | None, Query(description="public: built-in; private: yours")]
 
 
 @router.get("/v3/avatars/looks", summary="List presenter looks (the id is the avatar_id)")
@@ -177,8 +179,8 @@ def list_looks(
     ctx: Ctx,
     owner_id: OwnerId,
     group_id: _GroupId = None,
-    avatar_type: Annotated[AvatarType | None, Query()] = None,
-    ownership: Annotated[Ownership | None, Query(description="public: built-in; private: yours")] = None,
+    avatar_type: _AvatarType = None,
+    ownership: _Ownership = None,
     limit: _Limit = None,
     token: _Token = None,
 ) -> dict[str, Any]:
@@ -195,8 +197,8 @@ def list_avatar_groups(
     ctx: Ctx,
     owner_id: OwnerId,
     group_id: _GroupId = None,
-    avatar_type: Annotated[AvatarType | None, Query()] = None,
-    ownership: Annotated[Ownership | None, Query(description="public: built-in; private: yours")] = None,
+    avatar_type: _AvatarType = None,
+    ownership: _Ownership = None,
     limit: _Limit = None,
     token: _Token = None,
 ) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from reelwright.plan.duration import target_length
 from reelwright.storyboard import Orientation
 
 _NUMBER_WORDS = {
@@ -41,13 +42,6 @@ _NUMBER_WORDS = {
     "thirty-five": 35,
 }
 _NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + r")"
-_DURATION_RE = re.compile(
-    _NUM + r"[\s-]*(seconds?|secs?|s|minutes?|mins?|m|sekunden|secondes|segundos|secondi|seconden|"
-    r"minuten|minutos|minuti)\b(?![\w-]*\s*(?:ago|later))",
-    re.IGNORECASE,
-)
-_HALF_MINUTE_RE = re.compile(r"\bhalf[\s-]a[\s-]minute\b", re.IGNORECASE)
-
 _PORTRAIT_WORDS = re.compile(
     r"\b(tik ?tok|reels?|shorts|vertical|portrait|9:16|instagram stor(?:y|ies)|stories format)\b",
     re.IGNORECASE,
@@ -122,18 +116,8 @@ class PromptBrief:
 
 
 def parse_duration(text: str) -> float | None:
-    if _HALF_MINUTE_RE.search(text):
-        return 30.0
-    m = _DURATION_RE.search(text)
-    if not m:
-        return None
-    raw, unit = m.group(1).lower(), m.group(2).lower()
-    value = float(raw) if raw[0].isdigit() else float(_NUMBER_WORDS[raw])
-    if unit.startswith("m"):
-        if unit == "m" and value > 10:  # "45m" is more likely minutes-of-content nonsense than 45 minutes
-            return None
-        value *= 60
-    return value if 5 <= value <= 3600 else None
+    """The length the prompt asks the video to be; durations inside facts are not lengths."""
+    return target_length(text)
 
 
 def parse_orientation(text: str) -> Orientation | None:

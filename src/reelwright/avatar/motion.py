@@ -7,10 +7,12 @@ is deterministic for a given seed (renders are reproducible and can be split acr
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
+from reelwright.avatar.gestures import SpokenWord, word_gestures
 from reelwright.avatar.presenter import Pose
 from reelwright.voice.visemes import VISEMES
 
@@ -76,7 +78,11 @@ class PresenterTrack:
         visemes: list[tuple[float, float, str]],
         loudness: npt.NDArray[np.float32],
         seed: int = 0,
+        words: Sequence[SpokenWord] = (),
     ) -> None:
+        """``words`` (the narration's words in video seconds) time the gestures of
+        :mod:`reelwright.avatar.gestures`; without them the presenter only has its idle motion,
+        blinks and the phrase-start nods and gestures read from the loudness."""
         if fps <= 0 or n_frames < 0:
             raise ValueError(f"fps must be positive and n_frames non-negative, got {fps} and {n_frames}")
         if len(loudness) != n_frames:
@@ -102,6 +108,12 @@ class PresenterTrack:
         self._lift = 0.002 * (0.5 + 0.5 * np.sin(2 * math.pi * t / 4.0 + phase))
         self._lean = np.zeros_like(t)
         self._gestures(rng, t, onsets)
+        # Added last, and without the track's RNG, so a track without words is unchanged.
+        spoken = word_gestures(words, fps, n_frames, seed)
+        self._dy = np.clip(self._dy + spoken.head_dy, -0.01, 0.01)
+        self._tilt = np.clip(self._tilt + spoken.head_tilt, -3.5, 3.5)
+        self._brow = np.maximum(self._brow, spoken.brow)
+        self.beats, self.questions = spoken.beats, spoken.questions
 
     # -- components -------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from PIL import Image
 
 from reelwright.avatar.catalogue import get_avatar
 from reelwright.avatar.factory import make_presenter
+from reelwright.avatar.gestures import SpokenWord
 from reelwright.avatar.motion import PresenterTrack
 from reelwright.avatar.photo import PhotoLook
 from reelwright.avatar.presenter import Pose
@@ -64,6 +65,7 @@ def render_look_preview(look_id: str, out_dir: Path, photo: PhotoLook | None = N
             visemes=[(v.start, v.end, v.viseme) for v in audio.visemes],
             loudness=speech_envelope(samples, rate, FPS, n).astype(np.float32),
             seed=len(look_id),
+            words=[SpokenWord(w.word, w.start, w.end) for w in audio.words],
         )
         renderer = make_presenter(look_id, CLIP_PX, photo)
         back = backdrop(CLIP_PX)

@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image
 
 from reelwright.avatar.factory import make_presenter
+from reelwright.avatar.gestures import SpokenWord
 from reelwright.avatar.motion import PresenterTrack
 from reelwright.avatar.photo import PhotoLook
 from reelwright.avatar.presenter import Presenter
@@ -66,8 +67,15 @@ def presenter_track(board: Storyboard, timeline: Timeline, envelope: FloatArray)
             continue
         for v in scene.audio.visemes:
             cues.append((timing.to_video(v.start), timing.to_video(v.end), v.viseme))
+    # The words time the presenter's gestures (a nod on the stressed word, brows up on a question).
+    words = [SpokenWord(w.word, w.start, w.end) for w in timed_words(board, timeline)]
     return PresenterTrack(
-        fps=timeline.fps, n_frames=timeline.n_frames, visemes=cues, loudness=envelope, seed=seed_of(board)
+        fps=timeline.fps,
+        n_frames=timeline.n_frames,
+        visemes=cues,
+        loudness=envelope,
+        seed=seed_of(board),
+        words=words,
     )
 
 

@@ -39,6 +39,8 @@ PACING = Pacing(words_per_second=3.0, scene_overhead=0.75)
         ("Faça um vídeo de 45 segundos sobre a nossa loja.", 45),
         ("Maak een video van 40 seconden over onze winkel.", 40),
         ("Een filmpje over onze winkel. Houd het onder een minuut.", 60),
+        ("A video about our app. Only 30 seconds, please.", 30),
+        ("Ein Video über unser Café. Nur 30 Sekunden, bitte.", 30),
     ],
 )
 def test_a_length_that_describes_the_video_is_the_target(text: str, seconds: float) -> None:
@@ -55,6 +57,8 @@ def test_a_length_that_describes_the_video_is_the_target(text: str, seconds: flo
         "Create a video explaining that rides longer than 45 minutes cost extra.",
         "A video about the airport line. Trains leave every 15 minutes.",
         "Returns are accepted within 30 days.",
+        "Boarding takes up to 10 minutes.",
+        "Ein Video über die Linie 7. Die Fahrt dauert nur 20 Minuten.",
         "A video about our 1990s music night.",
         "Tens of thousands of riders use it. I am happy.",
         "Ein Video über unser Bike-Sharing. Die ersten 30 Minuten sind kostenlos. Fahrten über 45 Minuten "

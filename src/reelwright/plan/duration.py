@@ -135,16 +135,19 @@ _GERMAN_VIDEO_SUBJECT = re.compile(
 # The words just before a duration that make it a fact of the content.
 _FACT_BEFORE = re.compile(
     r"\b(?:first|last|next|final|initial|every|each|per|after|before|than|over|extra|additional|another|"
-    r"for|takes?|took|lasts?|spend|spent|wait|waiting|up\s+to|free|only|these|those|the|"
-    r"ersten|letzten|nächsten|alle|jede[nmrs]?|pro|nach|vor|über|als|nur|weitere|zusätzliche|bis\s+zu|"
+    r"for|takes?|took|lasts?|spend|spent|wait|waiting|free|these|those|the|"
+    r"ersten|letzten|nächsten|alle|jede[nmrs]?|pro|nach|vor|über|als|weitere|zusätzliche|"
     r"dauert|dauerte|für|"
-    r"chaque|toutes\s+les|tous\s+les|par|après|avant|plus\s+de|pendant|seulement|jusqu['’]à|à|"
+    r"chaque|toutes\s+les|tous\s+les|par|après|avant|plus\s+de|pendant|à|"
     r"primeros|primeras|últimos|últimas|próximos|cada|por|después\s+de|antes\s+de|más\s+de|durante|"
-    r"solo|sólo|hasta|"
-    r"primi|prime|ultimi|prossimi|ogni|dopo|prima\s+di|oltre|più\s+di|fino\s+a|"
-    r"primeiros|primeiras|próximas|depois\s+de|mais\s+de|só|apenas|até|"
-    r"eerste|laatste|volgende|elke|iedere|na|voor|meer\s+dan|langer\s+dan|tijdens|slechts|alleen|tot|op)"
-    r"\s*$",
+    r"primi|prime|ultimi|prossimi|ogni|dopo|prima\s+di|oltre|più\s+di|"
+    r"primeiros|primeiras|próximas|depois\s+de|mais\s+de|"
+    r"eerste|laatste|volgende|elke|iedere|na|voor|meer\s+dan|langer\s+dan|tijdens|op)"
+    # "takes up to 10 minutes", "dauert nur 5 Minuten": a qualifier may sit between. On its own
+    # ("Up to 60 seconds.", "Nur 30 Sekunden.") such a word says nothing either way.
+    r"(?:\s+(?:up\s+to|only|about|around|roughly|nearly|almost|just|under|bis\s+zu|nur|etwa|jusqu['’]à|"
+    r"seulement|environ|hasta|solo|sólo|unos|fino\s+a|circa|até|só|apenas|cerca\s+de|tot|slechts|"
+    r"ongeveer))?\s*$",
     re.I,
 )
 # The words just after it that tie it to something else than the video.
@@ -172,7 +175,8 @@ _RELATIVE_AFTER = re.compile(
 # A clause that is only settings once the length is taken out: "About 90 s.", "Max. 60 Sekunden, locker."
 _FILLER = re.compile(
     r"\b(?:and|with|a|an|the|please|keep|it|very|but|not|too|total|max|maximum|about|around|roughly|"
-    r"approximately|approx|under|less|than|at|most|long|in|of|or|so|just|only|maybe|ideally|tops|"
+    r"approximately|approx|under|less|than|at|most|long|in|of|or|so|just|only|maybe|ideally|tops|up|to|"
+    r"nur|bis|zu|seulement|jusqu|solo|sólo|hasta|fino|só|apenas|até|slechts|alleen|tot|"
     r"und|bitte|etwa|ungefähr|ca|circa|maximal|höchstens|lang|et|environ|y|e|en|unos|cerca|di|de|ongeveer|"
     r"maximaal|hooguit|por|favor|per|favore|merci|s'il|vous|plaît|alstublieft|graag|length|duration|"
     r"länge|dauer|durée|duración|durata|duração|lengte|duur)\b|[^\w\s]",

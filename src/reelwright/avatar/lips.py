@@ -34,6 +34,12 @@ class Lips:
     found: bool  # False when every measure fell back to proportions
 
 
+# The slants (degrees) at which the line where the lips meet is looked for, and how much each
+# degree of slant costs against a level line (a level line is the usual case).
+_TILTS = (0, -8, 8, -16, 16, -24, 24)
+_TILT_COST = 0.006
+
+
 def _smooth(v: F64, k: int) -> F64:
     k = max(1, k)
     out: F64 = np.convolve(np.pad(v, k, mode="edge"), np.ones(2 * k + 1) / (2 * k + 1), mode="same")[k:-k]
@@ -58,29 +64,45 @@ def find_mouth_line(rgb: npt.NDArray[np.uint8], cx: float, eye_y: float, eye_dis
         return float(min(max(guess, 0.0), h - 1.0))
     pad = max(2, round(0.2 * e))
     ya, yb = max(0, y0 - pad), min(h, y1 + pad)
-    gray = cv2.cvtColor(np.ascontiguousarray(rgb[ya:yb, x0:x1]), cv2.COLOR_RGB2GRAY)
+    # A margin on each side, so that the window turned about its centre is still all photo.
+    margin = round(0.25 * e)
+    xa, xb = max(0, x0 - margin), min(w, x1 + margin)
+    gray = cv2.cvtColor(np.ascontiguousarray(rgb[ya:yb, xa:xb]), cv2.COLOR_RGB2GRAY)
     gray = cv2.GaussianBlur(gray, (0, 0), max(0.6, e / 120))
     k = max(3, round(0.16 * e) | 1)
-    hat = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
-    # A smile's seam curves: let each column's line be a couple of rows off.
-    hat = cv2.dilate(hat, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, round(0.04 * e) | 1))))
-    rows = np.percentile(hat.astype(np.float64), 30, axis=1)[y0 - ya : y1 - ya]
-    rows = _smooth(rows, max(1, round(0.01 * e)))
-    dist = (np.arange(y0, y1) - guess) / (0.45 * e)
-    score = rows * (1.0 - 0.5 * dist * dist)
-    best = float(score.max())
-    if best <= 2.0:
-        return guess
-    strong = [
-        i
-        for i in range(1, len(score) - 1)
-        if score[i] >= 0.6 * best and score[i] >= score[i - 1] and score[i] >= score[i + 1]
-    ]
-    # The lower of two strong lines only when they are close (upper teeth between them), not
-    # a fold of the chin far below.
-    top = int(np.argmax(score))
-    low = [i for i in strong if top <= i <= top + 0.3 * e]
-    return float(y0 + (max(low) if low else top))
+    # A head tilted to one side (or a mouth pulled up on one side while speaking) puts the seam
+    # at a slant, and a slanted line darkens no single row across the mouth: the window is
+    # turned by a few angles and the angle whose best line is clearest wins, a level one
+    # preferred. With a moustache over the upper lip, its lower edge runs level across the
+    # mouth and a slanted seam below it would otherwise lose to it.
+    best_y, best_score = guess, 0.0
+    for degrees in _TILTS:
+        if degrees:
+            turn = cv2.getRotationMatrix2D((cx - xa, guess - ya), degrees, 1.0)
+            view = cv2.warpAffine(gray, turn, (gray.shape[1], gray.shape[0]), borderMode=cv2.BORDER_REPLICATE)
+        else:
+            view = gray
+        hat = cv2.morphologyEx(view, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+        # A smile's seam curves: let each column's line be a couple of rows off.
+        hat = cv2.dilate(hat, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, round(0.04 * e) | 1))))
+        rows = np.percentile(hat[:, x0 - xa : x1 - xa].astype(np.float64), 30, axis=1)[y0 - ya : y1 - ya]
+        rows = _smooth(rows, max(1, round(0.01 * e)))
+        dist = (np.arange(y0, y1) - guess) / (0.45 * e)
+        score = rows * (1.0 - 0.5 * dist * dist) * (1.0 - _TILT_COST * abs(degrees))
+        best = float(score.max())
+        if best <= max(2.0, best_score):
+            continue
+        strong = [
+            i
+            for i in range(1, len(score) - 1)
+            if score[i] >= 0.6 * best and score[i] >= score[i - 1] and score[i] >= score[i + 1]
+        ]
+        # The lower of two strong lines only when they are close (upper teeth between them), not
+        # a fold of the chin far below.
+        top = int(np.argmax(score))
+        low = [i for i in strong if top <= i <= top + 0.3 * e]
+        best_y, best_score = float(y0 + (max(low) if low else top)), best
+    return best_y
 
 
 def find_lips(rgb: npt.NDArray[np.uint8], cx: float, mouth_y: float, eye_dist: float) -> Lips:

@@ -172,11 +172,19 @@ class TalkingPhotoRenderer:
             if cheek.size
             else 150.0
         )
-        self._mouth_dark = (lip * 0.12 + np.array([22, 6, 8], np.float32) * 0.88).astype(np.float32)
-        self._mouth_tongue = (lip * 0.35 + np.array([120, 45, 50], np.float32) * 0.65).astype(np.float32)
-        self._mouth_teeth = (np.array([236, 230, 214], np.float32) * min(1.0, 0.35 + skin_l / 255)).astype(
-            np.float32
-        )
+        # A black-and-white (or faded) photo gets an inside as colourless as its face: the
+        # reds of a mouth are scaled by how far the face's own colours are from grey.
+        face_px = np.concatenate([lip_box, cheek]).astype(np.float32)
+        colour = float(np.median(face_px.max(axis=1) - face_px.min(axis=1))) if face_px.size else 40.0
+        vivid = min(1.0, colour / 20.0)
+
+        def tint(c: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+            grey = float(c @ np.array([0.3, 0.59, 0.11], np.float32))
+            return (grey + vivid * (c - grey)).astype(np.float32)
+
+        self._mouth_dark = tint(lip * 0.12 + np.array([22, 6, 8], np.float32) * 0.88)
+        self._mouth_tongue = tint(lip * 0.35 + np.array([120, 45, 50], np.float32) * 0.65)
+        self._mouth_teeth = tint(np.array([236, 230, 214], np.float32) * min(1.0, 0.35 + skin_l / 255))
         lash = []
         for ex, ey_ in self._eyes:
             patch = rgb[

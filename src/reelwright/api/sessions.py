@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
 from reelwright.api.files_in import store_request_files
+from reelwright.api.idempotent_results import made_before, note_made
 from reelwright.api.schemas import AssetFile, Base64File, UrlFile
 from reelwright.avatar.catalogue import AVATARS
 from reelwright.avatar.drawn import is_drawn
@@ -141,6 +142,9 @@ def create_session(
     ``storyboard`` (a script video) builds the storyboard from the stored files' paths; it is
     saved as the session's planned checkpoint, so the worker renders it as it is, with no planner.
     """
+    earlier = _made_by_an_earlier_try(ctx, owner_id)
+    if earlier is not None:
+        return earlier
     # The caller's own photo looks are valid avatar ids too (the catalogue lists only built-ins).
     pinned = request.avatar
     check_ids(None if owns_photo_look(ctx.db, owner_id, pinned) else pinned, request.voice, request.style)
@@ -173,6 +177,7 @@ def create_session(
                 row.title, row.checkpoint = board.title, CHECKPOINT_PLANNED
             s.add(row)
             s.flush()
+            note_made(s, "session", session_id)  # commits with the row, or neither does
             # The prompt opens the conversation; in chat mode the agent reads it as its first message.
             add_message(s, session_id, "user", request.prompt, handled=not request.chat)
             if with_video:
@@ -194,6 +199,23 @@ def create_session(
         not_queued(ctx, session_id)
         raise
     return created
+
+
+def _made_by_an_earlier_try(ctx: ApiContext, owner_id: str) -> NewSession | None:
+    """The session an earlier try of this very request (same Idempotency-Key) committed before its
+    node died unanswered; queued again, since the node may have died before queueing it (a second
+    message is harmless: a worker claims the session before running it)."""
+    session_id = made_before("session")
+    if session_id is None:
+        return None
+    with ctx.db.session() as s:
+        row = s.get(AgentSession, session_id)
+        if row is None or row.owner_id != owner_id:
+            return None  # deleted since: this try makes it anew
+        made = NewSession(row.id, row.status, row.video_id, row.created_at)
+    if made.status in ACTIVE:
+        ctx.queue.enqueue(made.session_id)
+    return made
 
 
 def _staged(ctx: ApiContext, key: str, staging: Path) -> Path:

@@ -217,6 +217,9 @@ class IdempotencyRecord(Base):
     # the request runs, so a record whose process died is free again within seconds.
     holder: Mapped[str | None] = mapped_column(String(32), nullable=True)
     lease_until: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # What the request committed ("session:<id>", "asset:<id>"), written in the same transaction:
+    # a retry after its node died unanswered answers with it instead of making another.
+    created: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
 
 class StageStat(Base):

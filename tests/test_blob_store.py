@@ -3,9 +3,12 @@ and the retention policy deleting expired videos' objects from the bucket."""
 
 from __future__ import annotations
 
+import datetime
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -15,6 +18,7 @@ from reelwright.store.blobs import BlobStore, LocalBlobStore, blob_store, stage
 from reelwright.store.db import Database, migrate
 from reelwright.store.files import inputs_key, video_key
 from reelwright.store.models import AgentSession, Asset, BrandKit, Owner, Video
+from reelwright.store.presign_clock import signing_at
 from reelwright.store.retention import DAY, apply_retention
 from tests.s3_server import S3, s3_server
 
@@ -113,6 +117,43 @@ def test_presigned_urls_download_straight_from_the_bucket(s3: S3, tmp_path: Path
     # A tampered signature, and the wrong object, are refused by the store itself.
     assert httpx.get(url.replace("video.mp4", "video.srt")).status_code == 403
     assert LocalBlobStore(tmp_path).presigned_url("x", 60, media_type="video/mp4") is None
+
+
+def test_presigned_urls_stay_the_same_across_reads_and_nodes_within_a_step(s3: S3, tmp_path: Path) -> None:
+    """Two reads, and two nodes, hand out the same URL (caches hit, clients see no change); it still
+    downloads; the next step brings a new one. A 20 s lifetime steps every 2 s."""
+    import botocore.auth
+
+    node_a, node_b = (blob_store(_s3_settings(s3, tmp_path)) for _ in range(2))
+    node_a.put_bytes("videos/v3/video.mp4", b"stable")
+
+    def url(node: BlobStore) -> str:
+        got = node.presigned_url("videos/v3/video.mp4", 20, media_type="video/mp4")
+        assert got is not None
+        return got
+
+    while time.time() % 2 > 1.0:  # start early in a step, so the three fall in the same one
+        time.sleep(0.05)
+    first, second, other_node = url(node_a), url(node_a), url(node_b)
+    assert first == second == other_node
+    query = parse_qs(urlsplit(first).query)
+    assert query["X-Amz-Expires"] == ["22"]  # the lifetime and one step: never less than asked
+    signed = datetime.datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.UTC)
+    assert signed.timestamp() % 2 == 0 and time.time() - signed.timestamp() < 2
+    assert httpx.get(first).content == b"stable"
+    time.sleep(2.1)
+    later = url(node_a)
+    assert later != first and httpx.get(later).content == b"stable"
+    assert httpx.get(first).status_code == 200  # the earlier one is still valid
+    # The pinned time is this thread's alone, and only while signing: other requests keep the clock.
+    seen: list[float] = []
+    with signing_at(1_000_000_000):
+        assert botocore.auth.get_current_datetime().year == 2001
+        thread = threading.Thread(target=lambda: seen.append(botocore.auth.get_current_datetime().year))
+        thread.start()
+        thread.join()
+    assert seen == [datetime.datetime.now(datetime.UTC).year]
+    assert botocore.auth.get_current_datetime().year == seen[0]
 
 
 def test_bad_blob_urls_say_what_is_wrong(tmp_path: Path) -> None:

@@ -126,6 +126,8 @@ def test_a_job_created_on_one_node_is_rendered_and_downloaded_from_the_other(
             # Node B hands out presigned URLs: the bytes come from the bucket, not from an API node.
             from_b = b.get(f"/v3/videos/{video_id}").json()["data"]
             assert from_b["video_url"].startswith(f"{s3.endpoint}/{s3.bucket}/"), from_b["video_url"]
+            # The same URL on every read: browser and CDN caches hit, clients see no change.
+            assert b.get(f"/v3/videos/{video_id}").json()["data"]["video_url"] == from_b["video_url"]
             direct = httpx.get(from_b["video_url"], timeout=60)
             assert direct.status_code == 200 and direct.content == whole.content
             thumb = httpx.get(from_b["thumbnail_url"], timeout=60)

@@ -79,12 +79,17 @@ class AgentSession(Base):
     checkpoint: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # Set by POST .../stop; the worker stops at its next checkpoint and clears it.
     stop_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When retention last deleted its inputs and working files: the policy finds what to delete
+    # from rows (not by listing the bucket) and visits each ended session once, or again only
+    # after it was active since.
+    files_deleted_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[int] = mapped_column(BigInteger, default=now)
     updated_at: Mapped[int] = mapped_column(BigInteger, default=now, onupdate=now)
 
     __table_args__ = (
         Index("ix_agent_sessions_owner_created", "owner_id", "created_at"),
         Index("ix_agent_sessions_status", "status"),
+        Index("ix_agent_sessions_updated", "updated_at"),  # the retention policy's query
     )
 
 

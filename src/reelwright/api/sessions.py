@@ -15,6 +15,7 @@ from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
 from reelwright.api.files_in import store_request_files
 from reelwright.api.idempotent_results import made_before, note_made
+from reelwright.api.public_base import base_for_new_job
 from reelwright.api.schemas import AssetFile, Base64File, UrlFile
 from reelwright.avatar.catalogue import AVATARS
 from reelwright.avatar.drawn import is_drawn
@@ -172,6 +173,7 @@ def create_session(
                 request=request.revised(files=tuple(file_keys)).stored(),
                 callback_id=callback_id,
                 callback_url=callback_url,
+                public_url=base_for_new_job(ctx.settings),
             )
             if board is not None:
                 row.title, row.checkpoint = board.title, CHECKPOINT_PLANNED

@@ -83,6 +83,9 @@ class AgentSession(Base):
     # from rows (not by listing the bucket) and visits each ended session once, or again only
     # after it was active since.
     files_deleted_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # The API's base URL as the node that accepted the job was configured or reached at: a worker
+    # builds the job's links (webhooks) on it without knowing the API's address itself.
+    public_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
     created_at: Mapped[int] = mapped_column(BigInteger, default=now)
     updated_at: Mapped[int] = mapped_column(BigInteger, default=now, onupdate=now)
 

@@ -206,7 +206,11 @@ def sweep_round(
         sweep_scratch(settings, grace=grace)
     except Exception:  # a disk hiccup: try again next round
         log.warning("sweeping left-over scratch files failed", exc_info=True)
-    if not take_lease(db, "retention", SWEEP_EVERY_SECONDS, holder):
+    try:
+        if not take_lease(db, "retention", SWEEP_EVERY_SECONDS, holder):
+            return False
+    except Exception:  # the database is down: the thread lives on, to try next round
+        log.warning("could not take the retention lease", exc_info=True)
         return False
     try:
         sweep_store(settings, db, blobs, grace=grace)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ from reelwright.store.status import ACTIVE, CHECKPOINT_PLANNED, FAILED, VIDEO_FA
 from reelwright.storyboard import Storyboard
 from reelwright.styles.catalogue import STYLES
 from reelwright.voice.catalogue import VOICES
+
+log = logging.getLogger("reelwright.api")
 
 
 @dataclass(frozen=True)
@@ -216,7 +219,10 @@ def _made_by_an_earlier_try(ctx: ApiContext, owner_id: str) -> NewSession | None
             return None  # deleted since: this try makes it anew
         made = NewSession(row.id, row.status, row.video_id, row.created_at)
     if made.status in ACTIVE:
-        ctx.queue.enqueue(made.session_id)
+        try:
+            ctx.queue.enqueue(made.session_id)
+        except Exception:  # it is recorded: the stale-job sweep queues it once the queue is back
+            log.warning("session %s: could not queue it again", made.session_id, exc_info=True)
     return made
 
 

@@ -3,18 +3,23 @@ and the retention policy deleting expired videos' objects from the bucket."""
 
 from __future__ import annotations
 
+import datetime
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
+from reelwright.api.leftovers import sweep_round
 from reelwright.config import Settings
 from reelwright.store.blobs import BlobStore, LocalBlobStore, blob_store, stage
 from reelwright.store.db import Database, migrate
-from reelwright.store.files import inputs_key, video_key
-from reelwright.store.models import AgentSession, Asset, BrandKit, Owner, Video
+from reelwright.store.files import inputs_key, template_key, video_key, work_key
+from reelwright.store.models import AgentSession, Asset, BrandKit, Owner, Video, VideoTemplate, new_id
+from reelwright.store.presign_clock import signing_at
 from reelwright.store.retention import DAY, apply_retention
 from tests.s3_server import S3, s3_server
 
@@ -115,6 +120,43 @@ def test_presigned_urls_download_straight_from_the_bucket(s3: S3, tmp_path: Path
     assert LocalBlobStore(tmp_path).presigned_url("x", 60, media_type="video/mp4") is None
 
 
+def test_presigned_urls_stay_the_same_across_reads_and_nodes_within_a_step(s3: S3, tmp_path: Path) -> None:
+    """Two reads, and two nodes, hand out the same URL (caches hit, clients see no change); it still
+    downloads; the next step brings a new one. A 20 s lifetime steps every 2 s."""
+    import botocore.auth
+
+    node_a, node_b = (blob_store(_s3_settings(s3, tmp_path)) for _ in range(2))
+    node_a.put_bytes("videos/v3/video.mp4", b"stable")
+
+    def url(node: BlobStore) -> str:
+        got = node.presigned_url("videos/v3/video.mp4", 20, media_type="video/mp4")
+        assert got is not None
+        return got
+
+    while time.time() % 2 > 1.0:  # start early in a step, so the three fall in the same one
+        time.sleep(0.05)
+    first, second, other_node = url(node_a), url(node_a), url(node_b)
+    assert first == second == other_node
+    query = parse_qs(urlsplit(first).query)
+    assert query["X-Amz-Expires"] == ["22"]  # the lifetime and one step: never less than asked
+    signed = datetime.datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.UTC)
+    assert signed.timestamp() % 2 == 0 and time.time() - signed.timestamp() < 2
+    assert httpx.get(first).content == b"stable"
+    time.sleep(2.1)
+    later = url(node_a)
+    assert later != first and httpx.get(later).content == b"stable"
+    assert httpx.get(first).status_code == 200  # the earlier one is still valid
+    # The pinned time is this thread's alone, and only while signing: other requests keep the clock.
+    seen: list[float] = []
+    with signing_at(1_000_000_000):
+        assert botocore.auth.get_current_datetime().year == 2001
+        thread = threading.Thread(target=lambda: seen.append(botocore.auth.get_current_datetime().year))
+        thread.start()
+        thread.join()
+    assert seen == [datetime.datetime.now(datetime.UTC).year]
+    assert botocore.auth.get_current_datetime().year == seen[0]
+
+
 def test_bad_blob_urls_say_what_is_wrong(tmp_path: Path) -> None:
     for url, words in [
         ("s3://", "expected s3://bucket"),
@@ -170,6 +212,7 @@ def test_retention_deletes_expired_videos_inputs_and_uploads_from_the_bucket(s3:
             store.put_bytes(f"{video_key(video_id)}/{name}", b"x")
     for session_id in sessions.values():
         store.put_bytes(f"{inputs_key(session_id)}/00", b"x")
+        store.put_bytes(f"{work_key(session_id)}/storyboard.json", b"{}")
         store.put_bytes(f"{inputs_key(session_id)}/m{'c' * 32}/00", b"x")
     for name in assets:
         store.put_bytes(f"assets/{name}", b"x")
@@ -185,14 +228,68 @@ def test_retention_deletes_expired_videos_inputs_and_uploads_from_the_bucket(s3:
         assert any(k.startswith(f"{prefix}videos/{ids[video]}/") for k in left) == stays, video
     for sess, stays in (("idle", False), ("busy", True), ("fresh", True)):
         assert any(k.startswith(f"{prefix}inputs/{sessions[sess]}/") for k in left) == stays, sess
+        assert any(k.startswith(f"{prefix}work/{sessions[sess]}/") for k in left) == stays, sess
     assert f"{prefix}assets/stale" not in left and {f"{prefix}assets/logo", f"{prefix}assets/new"} <= set(
         left
     )
     with db.session() as s:
         assert s.get(Video, ids["old"]) is None and s.get(Video, ids["recent"]) is not None
         assert s.get(Asset, asset_ids["stale"]) is None and s.get(Asset, asset_ids["logo"]) is not None
-    assert apply_retention(settings, db, store).videos == []  # nothing more to do
+    again = apply_retention(settings, db, store)
+    assert (again.videos, again.inputs, again.assets) == ([], [], [])  # nothing more to do
 
     # The default keeps everything.
     kept = apply_retention(Settings(data_dir=tmp_path, blob_url=settings.blob_url), db, store)
     assert (kept.videos, kept.inputs, kept.assets) == ([], [], [])
+
+
+def test_one_node_a_round_sweeps_the_bucket_listing_only_where_orphans_can_be(s3: S3, tmp_path: Path) -> None:
+    """Files no row owns (a request, a template or a job that died or was deleted) go; live ones
+    stay; the round lists each of inputs/, assets/, work/ and templates/ once, plus two listings
+    per group it deletes, however many live jobs the bucket holds; another node's round, under
+    the same lease, lists nothing."""
+    settings = _s3_settings(s3, tmp_path)
+    migrate(settings.resolved_database_url)
+    db = Database(settings.resolved_database_url)
+    store = blob_store(settings)
+    with db.session() as s:
+        owner = Owner(name="o")
+        s.add(owner)
+        s.flush()
+        live = [AgentSession(owner_id=owner.id, prompt=f"p{i}", status="reviewing") for i in range(25)]
+        template = VideoTemplate(owner_id=owner.id, name="t", storyboard={}, variables=[])
+        asset = Asset(
+            owner_id=owner.id, name="a", kind="image", mime_type="image/png", size_bytes=1, blob_key=""
+        )
+        s.add_all([*live, template, asset])
+        s.flush()
+        asset.blob_key = f"assets/{asset.id}"
+        live_ids, template_id, asset_id = [r.id for r in live], template.id, asset.id
+    kept = [f"assets/{asset_id}", f"{template_key(template_id)}/00", f"videos/{new_id()}/video.mp4"]
+    for sid in live_ids:
+        kept += [f"{inputs_key(sid)}/00", f"{work_key(sid)}/storyboard.json"]
+    orphans = [
+        f"{inputs_key(new_id())}/00",  # a create that died before its row
+        f"{work_key(new_id())}/storyboard.json",  # a deleted session's checkpoint
+        f"{template_key(new_id())}/00",  # a template that died before its row, or was deleted
+        f"assets/{new_id()}",  # an upload that died before its row
+    ]
+    for key in kept + orphans:
+        store.put_bytes(key, b"x")
+    listings: list[str] = []
+    store.client.meta.events.register(  # type: ignore[attr-defined]
+        "before-parameter-build.s3.ListObjectsV2", lambda params, **_: listings.append(params["Prefix"])
+    )
+
+    assert sweep_round(settings, db, store, holder="node-a", grace=0)
+    left = {k.removeprefix(f"{tmp_path.name}/") for k in s3.keys(f"{tmp_path.name}/")}
+    assert left == set(kept), left ^ set(kept)
+    tops = sorted({p.removeprefix(f"{tmp_path.name}/").split("/")[0] for p in listings})
+    assert tops == ["assets", "inputs", "templates", "work"]  # videos/ is never listed
+    print(f"list calls: {len(listings)} for {len(kept)} live objects and {len(orphans)} orphans")
+    assert len(listings) == 4 + 2 * len(orphans), listings
+    # Another node's round: the lease is node A's, so B lists nothing. A's next round: 4 listings.
+    listings.clear()
+    assert not sweep_round(settings, db, store, holder="node-b", grace=0)
+    assert listings == []
+    assert sweep_round(settings, db, store, holder="node-a", grace=0) and len(listings) == 4

@@ -10,9 +10,12 @@ worker is rendered by the other, which stages the draft's picture from the bucke
 from __future__ import annotations
 
 import base64
+import json
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,7 @@ from PIL import Image
 from reelwright.ingest.media import probe
 from reelwright.render.ffmpeg import ffmpeg_exe
 from tests.media import make_png
+from tests.quiet_http import QuietHTTPServer
 from tests.s3_server import S3, s3_server
 from tests.server import Server, Worker, wait_done
 from tests.services import postgres_database, redis_queue
@@ -126,6 +130,8 @@ def test_a_job_created_on_one_node_is_rendered_and_downloaded_from_the_other(
             # Node B hands out presigned URLs: the bytes come from the bucket, not from an API node.
             from_b = b.get(f"/v3/videos/{video_id}").json()["data"]
             assert from_b["video_url"].startswith(f"{s3.endpoint}/{s3.bucket}/"), from_b["video_url"]
+            # The same URL on every read: browser and CDN caches hit, clients see no change.
+            assert b.get(f"/v3/videos/{video_id}").json()["data"]["video_url"] == from_b["video_url"]
             direct = httpx.get(from_b["video_url"], timeout=60)
             assert direct.status_code == 200 and direct.content == whole.content
             thumb = httpx.get(from_b["thumbnail_url"], timeout=60)
@@ -324,3 +330,71 @@ def test_a_template_generated_on_one_node_is_shared_from_the_other(
         worker.stop()
         node_a.stop()
         node_b.stop()
+
+
+def test_a_worker_links_its_webhooks_to_the_api_node_that_accepted_the_job(
+    tmp_path: Path, shared: tuple[dict[str, str], S3]
+) -> None:
+    """The worker has no REELWRIGHT_PUBLIC_URL: the link in a job's webhook is built on the address
+    the accepting node was reached at (A, not configured) or configured with (B)."""
+    env, _s3 = shared
+    env = {**env, "REELWRIGHT_URL_ALLOWLIST": "127.0.0.1:*"}  # the webhook receiver is local
+    node_a, node_b = Server(tmp_path / "api-a", env), Server(tmp_path / "api-b", env)
+    configured_b = f"http://localhost:{node_b.port}"
+    del node_a.env["REELWRIGHT_PUBLIC_URL"]
+    node_b.env["REELWRIGHT_PUBLIC_URL"] = configured_b
+    key = node_a.key("k")
+    own = Server(tmp_path / "worker", env)
+    own.data.mkdir()
+    del own.env["REELWRIGHT_PUBLIC_URL"]
+    worker = Worker(own)
+    hooks = _Hooks()
+    try:
+        node_a.start()
+        node_b.start()
+        worker.start()
+        sessions = {}
+        for name, node in (("a", node_a), ("b", node_b)):
+            with node.client(key) as c:
+                made = c.post(
+                    "/v3/video-agents",
+                    json={"prompt": "A 5-second hello from the team", "callback_url": hooks.url},
+                )
+                assert made.status_code == 200, made.text
+                sessions[made.json()["data"]["session_id"]] = name
+        deadline = time.monotonic() + 300
+        while len(hooks.bodies) < 2:
+            assert time.monotonic() < deadline, hooks.bodies
+            time.sleep(0.5)
+        urls = {sessions[b["event_data"]["session_id"]]: b["event_data"]["url"] for b in hooks.bodies}
+        assert {b["event_type"] for b in hooks.bodies} == {"video_agent.success"}, hooks.bodies
+        assert urls["a"].startswith(node_a.base + "/files/"), urls
+        assert urls["b"].startswith(configured_b + "/files/"), urls
+        got = httpx.get(urls["a"], timeout=60)  # and the link works on the node it names
+        assert got.status_code == 200 and got.content[4:8] == b"ftyp"
+    finally:
+        worker.stop()
+        node_a.stop()
+        node_b.stop()
+        hooks.shutdown()
+
+
+class _Hooks(QuietHTTPServer):
+    """A webhook receiver that keeps every body it is sent."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        bodies = self.bodies
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server_address[1]}/hook"
+        threading.Thread(target=self.serve_forever, daemon=True).start()

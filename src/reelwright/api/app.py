@@ -26,6 +26,7 @@ from reelwright.api.idempotency import idempotency_middleware
 from reelwright.api.leftovers import start_sweeper
 from reelwright.api.metrics import Metrics, method_label, metrics_token_ok, status_label
 from reelwright.api.previews import router as previews_router
+from reelwright.api.public_base import REQUEST_BASE
 from reelwright.api.routes import (
     account,
     agents,
@@ -135,6 +136,7 @@ def create_app(
         if not re.fullmatch(r"[A-Za-z0-9_\-.:]{1,64}", rid):
             rid = secrets.token_hex(8)
         token = request_id.set(rid)
+        base = REQUEST_BASE.set(str(request.base_url))  # recorded on the jobs it creates
         started = time.perf_counter()
         try:
             response = await call_next(request)
@@ -147,6 +149,7 @@ def create_app(
             response = unavailable or JSONResponse(error_body("internal_error", "internal error"), 500)
         finally:
             request_id.reset(token)
+            REQUEST_BASE.reset(base)
         elapsed = time.perf_counter() - started
         route = getattr(request.scope.get("route"), "path", "unmatched")
         method = method_label(request.method)  # made-up methods must not grow the label set

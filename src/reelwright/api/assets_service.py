@@ -12,6 +12,7 @@ import anyio
 
 from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
+from reelwright.api.idempotent_results import made_before, note_made
 from reelwright.errors import FileRejected
 from reelwright.store.files import asset_key
 from reelwright.store.models import Asset, new_id
@@ -34,6 +35,13 @@ async def store_asset(
     ctx: ApiContext, owner_id: str, chunks: AsyncIterator[bytes], name: str | None, param: str
 ) -> Asset:
     """Stream an upload to scratch (refusing it once past the limit), check it, store it, record it."""
+    if (earlier := made_before("asset")) is not None:
+        # An earlier try of this request (same Idempotency-Key) stored it and died unanswered.
+        with ctx.db.session() as s:
+            found = s.get(Asset, earlier)
+            if found is not None and found.owner_id == owner_id:
+                s.expunge(found)
+                return found
     limit = ctx.settings.max_upload_mb * 1024 * 1024
     # Spooled in this node's scratch folder, checked there, and only then stored.
     tmp_dir = ctx.settings.scratch_dir / "uploads"
@@ -75,6 +83,8 @@ async def store_asset(
                     blob_key=key,
                 )
                 s.add(asset)
+                s.flush()
+                note_made(s, "asset", asset_id)  # commits with the row, or neither does
         except BaseException:
             ctx.blobs.delete_prefix(key)
             raise

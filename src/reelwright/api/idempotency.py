@@ -7,7 +7,10 @@ first is still being handled gets 409 ``request_in_progress``; the same key with
 
 An in-progress record is held under a lease that this process renews while the request runs; if
 the process dies (a crash, SIGKILL), the lease runs out within ``LEASE_SECONDS`` and the key is
-free again.
+free again: a retry meanwhile hears 409 with ``Retry-After``, never waits for ever. If the request
+had already committed what it made (its transaction writes that onto the record,
+:mod:`reelwright.api.idempotent_results`), a retry takes the key over at once, lease or not, and
+answers with what was made: a node killed between its commit and its answer makes nothing twice.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from starlette.concurrency import run_in_threadpool
 from reelwright.api.context import ApiContext
 from reelwright.api.deps import api_key_from
 from reelwright.api.errors import error_body
+from reelwright.api.idempotent_results import HELD, HeldKey
 from reelwright.store.db import Database
 from reelwright.store.keys import owner_for_key
 from reelwright.store.models import IdempotencyRecord, now
@@ -52,6 +56,7 @@ class _Claim:
     outcome: str  # "new" | "replay" | "in_progress" | "other_route" | "other_body"
     status_code: int = 0
     body: str = ""
+    created: str | None = None  # "new": what an earlier, unanswered try already committed
 
 
 def route_id(path: str) -> str:
@@ -142,6 +147,7 @@ def _claim(db: Database, owner_id: str, key: str, route: str, fingerprint: str, 
         "request_hash": fingerprint,
         "holder": holder,
         "lease_until": t + LEASE_SECONDS,
+        "created": None,
     }
     with db.session() as s:
         existing = s.get(IdempotencyRecord, (owner_id, key))
@@ -151,11 +157,30 @@ def _claim(db: Database, owner_id: str, key: str, route: str, fingerprint: str, 
                 if existing.lease_until is not None
                 else existing.created_at < t - LEGACY_ABANDONED_SECONDS
             )
-            if not (existing.created_at < t - REPLAY_SECONDS or lapsed):
+            expired = existing.created_at < t - REPLAY_SECONDS
+            if not expired and (not lapsed or existing.created is not None):
                 if existing.route != route:
                     return _Claim("other_route")
                 if existing.request_hash is not None and existing.request_hash != fingerprint:
                     return _Claim("other_body")
+                if existing.state == "in_progress" and existing.created is not None:
+                    # Its work committed and its answer never came (the node died, or is about to
+                    # answer: both answers name the same thing). Take it over now, keeping what it
+                    # made; of two retries, the conditional UPDATE lets one in.
+                    taken = s.execute(
+                        update(IdempotencyRecord)
+                        .where(
+                            IdempotencyRecord.owner_id == owner_id,
+                            IdempotencyRecord.key == key,
+                            IdempotencyRecord.state == "in_progress",
+                            IdempotencyRecord.holder == existing.holder,
+                        )
+                        .values(holder=holder, lease_until=t + LEASE_SECONDS)
+                        .execution_options(synchronize_session=False)
+                    )
+                    if taken.rowcount:  # type: ignore[attr-defined]
+                        return _Claim("new", created=existing.created)
+                    return _Claim("in_progress")
                 if existing.state == "in_progress":
                     return _Claim("in_progress")
                 return _Claim("replay", existing.status_code or 200, existing.body or "")
@@ -258,8 +283,11 @@ async def idempotency_middleware(
         )
     if claim.outcome != "new":
         status, code, message = _REFUSALS[claim.outcome]
-        return JSONResponse(error_body(code, message, "Idempotency-Key"), status_code=status)
+        # A claim whose node died is free within a lease: say when trying again is worth it.
+        retry = {"Retry-After": str(RENEW_SECONDS)} if claim.outcome == "in_progress" else None
+        return JSONResponse(error_body(code, message, "Idempotency-Key"), status_code=status, headers=retry)
     LEASES.hold(ctx.db, holder)
+    held = HELD.set(HeldKey(owner_id, key, holder, claim.created))
     try:
         response = await call_next(request)
         body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
@@ -267,6 +295,7 @@ async def idempotency_middleware(
         await run_in_threadpool(_release, ctx.db, owner_id, key, holder)
         raise
     finally:
+        HELD.reset(held)
         LEASES.release(holder)
     await run_in_threadpool(_finish, ctx.db, owner_id, key, holder, response.status_code, body)
     return Response(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from sqlalchemy.orm import Session
 from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
 from reelwright.api.files_in import store_request_files
+from reelwright.api.idempotent_results import made_before, note_made
+from reelwright.api.public_base import base_for_new_job
 from reelwright.api.schemas import AssetFile, Base64File, UrlFile
 from reelwright.avatar.catalogue import AVATARS
 from reelwright.avatar.drawn import is_drawn
@@ -30,6 +33,8 @@ from reelwright.store.status import ACTIVE, CHECKPOINT_PLANNED, FAILED, VIDEO_FA
 from reelwright.storyboard import Storyboard
 from reelwright.styles.catalogue import STYLES
 from reelwright.voice.catalogue import VOICES
+
+log = logging.getLogger("reelwright.api")
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,9 @@ def create_session(
     ``storyboard`` (a script video) builds the storyboard from the stored files' paths; it is
     saved as the session's planned checkpoint, so the worker renders it as it is, with no planner.
     """
+    earlier = _made_by_an_earlier_try(ctx, owner_id)
+    if earlier is not None:
+        return earlier
     # The caller's own photo looks are valid avatar ids too (the catalogue lists only built-ins).
     pinned = request.avatar
     check_ids(None if owns_photo_look(ctx.db, owner_id, pinned) else pinned, request.voice, request.style)
@@ -168,11 +176,13 @@ def create_session(
                 request=request.revised(files=tuple(file_keys)).stored(),
                 callback_id=callback_id,
                 callback_url=callback_url,
+                public_url=base_for_new_job(ctx.settings),
             )
             if board is not None:
                 row.title, row.checkpoint = board.title, CHECKPOINT_PLANNED
             s.add(row)
             s.flush()
+            note_made(s, "session", session_id)  # commits with the row, or neither does
             # The prompt opens the conversation; in chat mode the agent reads it as its first message.
             add_message(s, session_id, "user", request.prompt, handled=not request.chat)
             if with_video:
@@ -194,6 +204,26 @@ def create_session(
         not_queued(ctx, session_id)
         raise
     return created
+
+
+def _made_by_an_earlier_try(ctx: ApiContext, owner_id: str) -> NewSession | None:
+    """The session an earlier try of this very request (same Idempotency-Key) committed before its
+    node died unanswered; queued again, since the node may have died before queueing it (a second
+    message is harmless: a worker claims the session before running it)."""
+    session_id = made_before("session")
+    if session_id is None:
+        return None
+    with ctx.db.session() as s:
+        row = s.get(AgentSession, session_id)
+        if row is None or row.owner_id != owner_id:
+            return None  # deleted since: this try makes it anew
+        made = NewSession(row.id, row.status, row.video_id, row.created_at)
+    if made.status in ACTIVE:
+        try:
+            ctx.queue.enqueue(made.session_id)
+        except Exception:  # it is recorded: the stale-job sweep queues it once the queue is back
+            log.warning("session %s: could not queue it again", made.session_id, exc_info=True)
+    return made
 
 
 def _staged(ctx: ApiContext, key: str, staging: Path) -> Path:

@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
 from reelwright.api.files_in import store_request_files
+from reelwright.api.public_base import base_for_new_job
 from reelwright.api.schemas import AssetFile
 from reelwright.api.sessions import (
     add_pending_video,
@@ -95,6 +96,7 @@ def render_storyboard(
                 title=board.title,
                 callback_id=callback_id,
                 callback_url=callback_url,
+                public_url=base_for_new_job(ctx.settings),
                 checkpoint=CHECKPOINT_PLANNED,
             )
             s.add(row)

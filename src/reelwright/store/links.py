@@ -7,6 +7,8 @@ import hashlib
 import hmac
 import time
 
+from reelwright.config import Settings
+
 
 def sign(secret: bytes, path: str, expires: int) -> str:
     return hmac.new(secret, f"{path}\n{expires}".encode(), hashlib.sha256).hexdigest()
@@ -25,3 +27,17 @@ def verify(secret: bytes, path: str, expires: int, sig: str) -> bool:
     # compare_digest refuses (TypeError) a str with non-ASCII characters: compare bytes instead.
     supplied = sig.encode("utf-8", "surrogateescape")
     return expires >= time.time() and hmac.compare_digest(sign(secret, path, expires).encode(), supplied)
+
+
+def public_url_configured(settings: Settings) -> bool:
+    """Whether ``REELWRIGHT_PUBLIC_URL`` was set (not just its default)."""
+    return "public_url" in settings.model_fields_set
+
+
+def links_base(settings: Settings, recorded: str | None) -> str:
+    """The base of a job's links where they are built (a worker's webhooks): this process's own
+    ``REELWRIGHT_PUBLIC_URL`` when set, else the one the API node recorded on the job when it
+    accepted it (``agent_sessions.public_url``), else the default."""
+    if public_url_configured(settings) or not recorded:
+        return settings.public_base
+    return recorded

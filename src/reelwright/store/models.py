@@ -79,12 +79,20 @@ class AgentSession(Base):
     checkpoint: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # Set by POST .../stop; the worker stops at its next checkpoint and clears it.
     stop_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When retention last deleted its inputs and working files: the policy finds what to delete
+    # from rows (not by listing the bucket) and visits each ended session once, or again only
+    # after it was active since.
+    files_deleted_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # The API's base URL as the node that accepted the job was configured or reached at: a worker
+    # builds the job's links (webhooks) on it without knowing the API's address itself.
+    public_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
     created_at: Mapped[int] = mapped_column(BigInteger, default=now)
     updated_at: Mapped[int] = mapped_column(BigInteger, default=now, onupdate=now)
 
     __table_args__ = (
         Index("ix_agent_sessions_owner_created", "owner_id", "created_at"),
         Index("ix_agent_sessions_status", "status"),
+        Index("ix_agent_sessions_updated", "updated_at"),  # the retention policy's query
     )
 
 
@@ -217,6 +225,9 @@ class IdempotencyRecord(Base):
     # the request runs, so a record whose process died is free again within seconds.
     holder: Mapped[str | None] = mapped_column(String(32), nullable=True)
     lease_until: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # What the request committed ("session:<id>", "asset:<id>"), written in the same transaction:
+    # a retry after its node died unanswered answers with it instead of making another.
+    created: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
 
 class StageStat(Base):

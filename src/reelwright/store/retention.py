@@ -4,8 +4,12 @@ Each kind has its own age in days (0 keeps it for ever, the default):
 
 * ``video_retention_days``: a finished (completed or failed) video, counted from when it finished;
   its row and every object under ``videos/<id>/`` go.
-* ``input_retention_days``: the input files of a chat session idle this long (a chat session never
-  ends by itself; a generate session's inputs are deleted as soon as its run ends).
+* ``input_retention_days``: the input files and working files (``inputs/<id>/``, ``work/<id>/``:
+  checkpoints, drafts) of a session not running and idle this long (a chat session never ends by
+  itself; a generate session's are deleted as soon as its run ends, this catches a run that died).
+  Found from the rows, not by listing the bucket: ``files_deleted_at`` marks a session done, until
+  it is active again. Files whose session row is gone are the left-over sweep's
+  (:mod:`reelwright.api.leftovers`).
 * ``upload_retention_days``: an uploaded asset that no brand kit or photo look uses.
 
 Objects are deleted after their row, so a crash in between leaves only unreachable bytes, which
@@ -17,12 +21,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from reelwright.config import Settings
 from reelwright.store.blobs import BlobStore
 from reelwright.store.db import Database
-from reelwright.store.files import inputs_key, video_key
+from reelwright.store.files import inputs_key, video_key, work_key
 from reelwright.store.models import AgentSession, Asset, BrandKit, PhotoAvatar, Video, now
 from reelwright.store.status import ACTIVE, VIDEO_COMPLETED, VIDEO_FAILED
 
@@ -61,19 +65,30 @@ def apply_retention(settings: Settings, db: Database, blobs: BlobStore, *, at: i
             blobs.delete_prefix(video_key(video_id))
     if settings.input_retention_days > 0:
         cutoff = _cutoff(settings.input_retention_days, at)
-        stored = sorted({b.key.split("/")[1] for b in blobs.scan("inputs/") if b.key.count("/") >= 2})
-        for i in range(0, len(stored), BATCH):
+        with db.session() as s:
+            ended = s.scalars(
+                select(AgentSession.id)
+                .where(
+                    AgentSession.status.not_in(ACTIVE),
+                    AgentSession.updated_at < cutoff,
+                    or_(
+                        AgentSession.files_deleted_at.is_(None),
+                        AgentSession.files_deleted_at < AgentSession.updated_at,
+                    ),
+                )
+                .limit(BATCH)
+            ).all()
+        for session_id in ended:
+            blobs.delete_prefix(inputs_key(session_id))
+            blobs.delete_prefix(work_key(session_id))
             with db.session() as s:
-                ended = s.scalars(
-                    select(AgentSession.id).where(
-                        AgentSession.id.in_(stored[i : i + BATCH]),
-                        AgentSession.status.not_in(ACTIVE),
-                        AgentSession.updated_at < cutoff,
-                    )
-                ).all()
-            for session_id in ended:
-                blobs.delete_prefix(inputs_key(session_id))
-                done.inputs.append(session_id)
+                # updated_at kept as it is: it is the idle clock, and the session did nothing.
+                s.execute(
+                    update(AgentSession)
+                    .where(AgentSession.id == session_id)
+                    .values(files_deleted_at=now(), updated_at=AgentSession.updated_at)
+                )
+            done.inputs.append(session_id)
     if settings.upload_retention_days > 0:
         cutoff = _cutoff(settings.upload_retention_days, at)
         with db.session() as s:

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 
 from reelwright.config import Settings
 from reelwright.store.blobs import CHUNK, BlobInfo, check_key
+from reelwright.store.presign_clock import signing_at, signing_window
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -165,9 +166,10 @@ class S3BlobStore:
         }
         if filename:
             params["ResponseContentDisposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
-        return self.signer.generate_presigned_url(
-            "get_object", Params=params, ExpiresIn=max(1, min(ttl, MAX_PRESIGN_SECONDS))
-        )
+        # Signed at a stepped time: the same URL for every read (on every node) until the next step.
+        signed_at, lifetime = signing_window(ttl, MAX_PRESIGN_SECONDS)
+        with signing_at(signed_at):
+            return self.signer.generate_presigned_url("get_object", Params=params, ExpiresIn=lifetime)
 
     def scan(self, prefix: str) -> Iterator[BlobInfo]:
         full = self.prefix + prefix

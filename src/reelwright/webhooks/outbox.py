@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from reelwright.config import Settings
 from reelwright.request import VideoRequest
-from reelwright.store.links import signed_url
+from reelwright.store.links import links_base, signed_url
 from reelwright.store.models import AgentSession, ServerSecret, Video, WebhookDelivery, WebhookEndpoint
 from reelwright.webhooks.events import (
     AVATAR_VIDEO_FAIL,
@@ -43,9 +43,13 @@ def url_signing_secret(s: Session) -> bytes:
     return bytes.fromhex(row.value)
 
 
-def video_download_url(settings: Settings, secret: bytes, video_id: str) -> str:
-    """The same signed ``video_url`` that ``GET /v3/videos/{id}`` hands out (see ApiContext)."""
-    return signed_url(settings.public_base, secret, f"/files/{video_id}/video.mp4", settings.link_ttl_seconds)
+def video_download_url(
+    settings: Settings, secret: bytes, video_id: str, recorded_base: str | None = None
+) -> str:
+    """The same signed ``video_url`` that ``GET /v3/videos/{id}`` hands out (see ApiContext), on the
+    base the job recorded when it was accepted unless this process has its own (``links_base``)."""
+    base = links_base(settings, recorded_base)
+    return signed_url(base, secret, f"/files/{video_id}/video.mp4", settings.link_ttl_seconds)
 
 
 def encode_body(event_type: str, event_data: dict[str, Any]) -> str:
@@ -96,7 +100,9 @@ def enqueue_session_events(
     """
     url = None
     if session_row.status == "completed":
-        url = video_download_url(settings or Settings(), url_signing_secret(s), video_row.id)
+        url = video_download_url(
+            settings or Settings(), url_signing_secret(s), video_row.id, session_row.public_url
+        )
     bodies = {
         etype: encode_body(etype, data) for etype, data in session_events(session_row, video_row, url).items()
     }

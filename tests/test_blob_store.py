@@ -196,3 +196,17 @@ def test_retention_deletes_expired_videos_inputs_and_uploads_from_the_bucket(s3:
     # The default keeps everything.
     kept = apply_retention(Settings(data_dir=tmp_path, blob_url=settings.blob_url), db, store)
     assert (kept.videos, kept.inputs, kept.assets) == ([], [], [])
+
+
+def test_a_file_url_names_a_folder_every_node_shares(tmp_path: Path) -> None:
+    """``file:///path``: nodes with different data dirs see each other's files (a shared mount)."""
+    shared = tmp_path / "shared"
+    one = blob_store(Settings(data_dir=tmp_path / "one", blob_url=f"file://{shared}"))
+    two = blob_store(Settings(data_dir=tmp_path / "two", blob_url=f"file://{shared}"))
+    one.put_bytes("videos/v1/video.mp4", b"frames")
+    assert (shared / "videos/v1/video.mp4").read_bytes() == b"frames"
+    assert two.read_bytes("videos/v1/video.mp4") == b"frames"
+    # Plain ``file:`` stays the data dir's own folder.
+    own = blob_store(Settings(data_dir=tmp_path / "three", blob_url="file:"))
+    own.put_bytes("k", b"x")
+    assert (tmp_path / "three" / "files" / "k").read_bytes() == b"x"

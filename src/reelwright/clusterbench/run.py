@@ -150,7 +150,9 @@ def _report(
         "hand-off); scenes = rendered on every worker; join = one worker; CPU = the workers' CPU time.",
         highlight=False,
     )
-    table = Table("workers", "cores", "video", "wall", "serial", "scenes", "join", "CPU", "speed-up", "eff.")
+    table = Table(
+        "workers", "cores", "video", "wall", "serial", "scenes", "join", "CPU", "speed-up", "eff.", box=None
+    )
     for n, r in longs.items():
         speedup = base.wall / r.wall
         table.add_row(

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from reelwright.clusterbench.run import amdahl, assign_cores
-from reelwright.clusterbench.workload import LongRun
 from tests.server import free_port
 from tests.services import PG_ADMIN, REDIS_URL, postgres_database, redis_queue
 
@@ -35,14 +34,13 @@ def test_workers_get_disjoint_cores_while_the_machine_has_them() -> None:
 
 
 def test_the_extrapolation_splits_only_the_scenes() -> None:
-    one = LongRun(
-        wall=100, duration=180, scenes=4, fanned_out=True, serial=20, scene_part=72, join=8,
-        scene_seconds=70, workers_used=1,
-    )  # fmt: skip
-    assert amdahl(one, 1, 1) == pytest.approx(100)
-    assert amdahl(one, 1, 2) == pytest.approx(64)
-    assert amdahl(one, 1, 4) == pytest.approx(46)
-    assert amdahl(one, 1, 16) == pytest.approx(46)  # no more workers than scenes
+    assert amdahl(20, 72, 8, scenes=4, measured_on=1, n=1) == pytest.approx(100)
+    assert amdahl(20, 72, 8, scenes=4, measured_on=1, n=2) == pytest.approx(64)
+    assert amdahl(20, 72, 8, scenes=4, measured_on=1, n=4) == pytest.approx(46)
+    assert amdahl(20, 72, 8, scenes=4, measured_on=1, n=16) == pytest.approx(
+        46
+    )  # no more workers than scenes
+    assert amdahl(20, 36, 8, scenes=4, measured_on=2, n=4) == pytest.approx(46)
 
 
 def test_a_missing_service_is_one_line_naming_it() -> None:
@@ -82,15 +80,21 @@ def test_the_cluster_bench_runs_end_to_end(tmp_path: Path) -> None:
     out = done.stdout
     assert "blob store: a shared local folder" in out
     number = r"\s+([\d.]+)"
-    row = rf"^\s*(\d)\s+1 each\s+(\d+){number * 5}\s+([\d.]+)×\s+(\d+)%"
+    row = rf"^\s*(\d)\s+1 each\s+(\d+){number * 4}\s+([\d.]+)×\s+(\d+)%"
     rows = {int(m.group(1)): m.groups()[1:] for m in re.finditer(row, out, re.M)}
     assert set(rows) == {1, 2}, out
-    assert rows[1][6] == "1.00"
-    for n, (video, wall, serial, scenes, join, _cpu, _speedup, _eff) in rows.items():
+    assert rows[1][5] == "1.00"
+    for n, (video, wall, serial, scenes, join, _speedup, _eff) in rows.items():
         assert float(video) > 5, out
         # The parts add up to the whole (each is measured to the poll's quarter second).
         assert abs(float(serial) + float(scenes) + float(join) - float(wall)) < 0.2, (n, out)
-    assert "Extrapolation to N machines of 1 core(s)" in out
+    assert "Extrapolation to N machines of 1 core(s), from the 1-worker run's wall seconds" in out
+    assert "Extrapolation to N machines of 1 core(s), from the 1-worker run's CPU seconds" in out
+    cpu_rows = re.findall(rf"^\s*([12]){number * 4}\s+([\d.]+)×\s+(\d+)%", out, re.M)
+    assert [r[0] for r in cpu_rows] == ["1", "2"], out
+    for _n, serial, scenes, join, path, _speedup, _eff in cpu_rows:
+        assert float(serial) > 0 and float(scenes) > 0 and float(join) > 0, out
+        assert float(path) == pytest.approx(float(serial) + float(scenes) + float(join), abs=0.2)
     assert re.search(
         r"2 short jobs at once on 2 worker\(s\): .* jobs/min, latency p50 [\d.]+ s, p99 [\d.]+ s, lost 0", out
     )

@@ -160,5 +160,5 @@ class Cluster:
         for w in self.workers:
             w.check()
 
-    def cpu_seconds(self) -> float:
-        return sum(w.cpu_seconds() for w in self.workers)
+    def cpu_by_worker(self) -> list[float]:
+        return [w.cpu_seconds() for w in self.workers]

@@ -64,11 +64,11 @@ def _s(value: float) -> str:
     return "—" if math.isnan(value) else f"{value:.1f}"
 
 
-def amdahl(base: LongRun, base_workers: int, n: int) -> float:
-    """The long video's time on ``n`` workers like the baseline's: the serial part and the join run
-    once, the scenes split over the workers (no more of them than there are scenes)."""
-    width = min(n, base.scenes) if base.scenes else n
-    return base.serial + base.join + base.scene_part * min(base_workers, base.scenes or base_workers) / width
+def amdahl(serial: float, scene_part: float, join: float, scenes: int, measured_on: int, n: int) -> float:
+    """The long video's time on ``n`` workers, from a run on ``measured_on``: the serial part and
+    the join run once, the scenes split over the workers (no more of them than there are scenes)."""
+    work = scene_part * min(measured_on, scenes)
+    return serial + join + work / min(n, scenes)
 
 
 def run_cluster_bench(out: Console, options: ClusterOptions) -> tuple[dict[int, LongRun], ShortRun | None]:
@@ -146,12 +146,12 @@ def _report(
     base = longs[base_n]
     per = options.cpus_per_worker
     out.print(
-        "One long video, seconds: serial = read, plan, voice and soundtrack on one worker (created → "
-        "hand-off); scenes = rendered on every worker; join = one worker; CPU = the workers' CPU time.",
+        "One long video, wall seconds: serial = read, plan, voice and soundtrack on one worker "
+        "(created → hand-off); scenes = on every worker; join = one worker.",
         highlight=False,
     )
     table = Table(
-        "workers", "cores", "video", "wall", "serial", "scenes", "join", "CPU", "speed-up", "eff.", box=None
+        "workers", "cores", "video", "wall", "serial", "scenes", "join", "speed-up", "eff.", box=None
     )
     for n, r in longs.items():
         speedup = base.wall / r.wall
@@ -163,26 +163,45 @@ def _report(
             _s(r.serial),
             _s(r.scene_part) if r.fanned_out else "—",
             _s(r.join) if r.fanned_out else "—",
-            _s(r.cpu),
             f"{speedup:.2f}×",
             f"{speedup / (n / base_n):.0%}",
         )
     out.print(table)
+    out.print(
+        "The same in CPU seconds (the workers' and their ffmpeg processes'; scenes: the busiest "
+        "worker's): the wall time each worker alone on its cores would give, whatever else runs here.",
+        highlight=False,
+    )
+    cpu = Table("workers", "serial", "scenes", "join", "path", "speed-up", "eff.", box=None)
+    for n, r in longs.items():
+        speedup = base.cpu_path / r.cpu_path
+        cpu.add_row(
+            str(n),
+            _s(r.cpu_serial),
+            _s(r.cpu_scenes),
+            _s(r.cpu_join),
+            _s(r.cpu_path),
+            f"{speedup:.2f}×",
+            f"{speedup / (n / base_n):.0%}",
+        )
+    out.print(cpu)
     if base.fanned_out:
-        widths = sorted({1, 2, 4, 8, 16, 32} | set(longs))
-        guesses = ", ".join(
-            f"{n}: {amdahl(base, base_n, n):.0f} s ({base.wall / amdahl(base, base_n, n):.1f}×)"
-            for n in widths
-        )
-        floor = base.serial + base.join
-        out.print(
-            f"Extrapolation to N machines of {per or machine_cores} core(s) (Amdahl, from the "
-            f"{base_n}-worker run: serial {base.serial:.1f} s + join {base.join:.1f} s once, "
-            f"scenes {base.scene_part:.1f} s split over up to {base.scenes} workers): "
-            f"{guesses}; never below {floor:.0f} s "
-            f"({base.wall / floor:.1f}×).",
-            highlight=False,
-        )
+        for label, (serial, scene_part, join, total) in {
+            "wall": (base.serial, base.scene_part, base.join, base.wall),
+            "CPU": (base.cpu_serial, base.cpu_scenes, base.cpu_join, base.cpu_path),
+        }.items():
+            times = {
+                n: amdahl(serial, scene_part, join, base.scenes, base_n, n)
+                for n in sorted({1, 2, 4, 8, 16, 32} | set(longs))
+            }
+            guesses = ", ".join(f"{n}: {t:.0f} s ({total / t:.2f}×)" for n, t in times.items())
+            out.print(
+                f"Extrapolation to N machines of {per or machine_cores} core(s), from the {base_n}-worker "
+                f"run's {label} seconds (Amdahl: serial {serial:.1f} + join {join:.1f} once, scenes "
+                f"{scene_part:.1f} split over up to {base.scenes} workers): {guesses}; never below "
+                f"{serial + join:.0f} s ({total / (serial + join):.1f}×).",
+                highlight=False,
+            )
     else:
         out.print("The video was too short to fan out (REELWRIGHT_FANOUT_MIN_*): no serial/shared split.")
     if short is not None:

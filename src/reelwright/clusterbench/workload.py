@@ -78,7 +78,15 @@ class LongRun:
     join: float  # join claimed → completed (one worker)
     scene_seconds: float  # the scene renders' own times, summed
     workers_used: int
-    cpu: float = math.nan  # CPU seconds the workers used for it (with their ffmpeg processes)
+    # CPU seconds (with the ffmpeg processes): what each part would take with every worker alone
+    # on its cores, which other load on the machine distorts far less than wall time.
+    cpu_serial: float = math.nan
+    cpu_scenes: float = math.nan  # the busiest worker's, during the scenes
+    cpu_join: float = math.nan
+
+    @property
+    def cpu_path(self) -> float:
+        return self.cpu_serial + self.cpu_scenes + self.cpu_join
 
     @property
     def shared(self) -> float:
@@ -88,7 +96,9 @@ class LongRun:
 def long_video(cluster: Cluster, deck: Path, pages: int) -> LongRun:
     api = cluster.api
     key = api.key()
-    cpu_before = cluster.cpu_seconds()
+    cpu_before = cluster.cpu_by_worker()
+    cpu_handoff: list[float] | None = None
+    cpu_final: list[float] | None = None
     db_url = api.env["REELWRIGHT_DATABASE_URL"]
     engine = create_engine(db_url)
     try:
@@ -118,13 +128,16 @@ def long_video(cluster: Cluster, deck: Path, pages: int) -> LongRun:
                         status = s.scalar(
                             select(RenderFanout.status).where(RenderFanout.video_id == video_id)
                         )
+                    if status is not None and cpu_handoff is None:
+                        cpu_handoff = cluster.cpu_by_worker()
                     if status in ("finalizing", "done"):
                         finalizing_seen = time.time()
+                        cpu_final = cluster.cpu_by_worker()
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"the long video did not finish in 3 hours: {data}")
                 cluster.check()
                 time.sleep(POLL)
-            cpu = cluster.cpu_seconds() - cpu_before
+            cpu_end = cluster.cpu_by_worker()
             if data["status"] != "completed":
                 raise RuntimeError(f"the long video failed: {data.get('error') or data}")
             video_id = str(data["video_id"])
@@ -136,7 +149,11 @@ def long_video(cluster: Cluster, deck: Path, pages: int) -> LongRun:
         engine.dispose()
     duration = float(video.get("duration") or 0)
     if fan is None:  # rendered in one task: too short to fan out
-        return LongRun(wall, duration, 0, False, wall, 0.0, 0.0, 0.0, 1, cpu)
+        return LongRun(
+            wall, duration, 0, False, wall, 0.0, 0.0, 0.0, 1, _spent(cpu_before, cpu_end), 0.0, 0.0
+        )
+    cpu_handoff = cpu_handoff or cpu_end
+    cpu_final = cpu_final or cpu_end
     handoff = fan.started_at - t0
     joined = (finalizing_seen or t0 + wall) - t0
     return LongRun(
@@ -149,8 +166,14 @@ def long_video(cluster: Cluster, deck: Path, pages: int) -> LongRun:
         join=wall - joined,
         scene_seconds=sum(x.seconds or 0.0 for x in segments),
         workers_used=len({(x.worker or "").rsplit(":", 1)[0] for x in segments}),
-        cpu=cpu,
+        cpu_serial=_spent(cpu_before, cpu_handoff),
+        cpu_scenes=max(b - a for a, b in zip(cpu_handoff, cpu_final, strict=True)),
+        cpu_join=_spent(cpu_final, cpu_end),
     )
+
+
+def _spent(before: list[float], after: list[float]) -> float:
+    return sum(b - a for a, b in zip(before, after, strict=True))
 
 
 @dataclass(frozen=True)

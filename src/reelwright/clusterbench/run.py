@@ -167,9 +167,17 @@ def _report(
             f"{speedup / (n / base_n):.0%}",
         )
     out.print(table)
+    # On one core a worker's CPU seconds are the wall time it would take alone on that core; on
+    # several they are only the work done (its threads run side by side).
+    cpu_is_time = per == 1
     out.print(
         "The same in CPU seconds (the workers' and their ffmpeg processes'; scenes: the busiest "
-        "worker's): the wall time each worker alone on its cores would give, whatever else runs here.",
+        "worker's): "
+        + (
+            "the wall time each worker alone on its core would give, whatever else runs here."
+            if cpu_is_time
+            else "the work done, not a wall time: each worker has several cores."
+        ),
         highlight=False,
     )
     cpu = Table("workers", "serial", "scenes", "join", "path", "speed-up", "eff.", box=None)
@@ -186,10 +194,10 @@ def _report(
         )
     out.print(cpu)
     if base.fanned_out:
-        for label, (serial, scene_part, join, total) in {
-            "wall": (base.serial, base.scene_part, base.join, base.wall),
-            "CPU": (base.cpu_serial, base.cpu_scenes, base.cpu_join, base.cpu_path),
-        }.items():
+        sources = {"wall": (base.serial, base.scene_part, base.join, base.wall)}
+        if cpu_is_time:
+            sources["CPU"] = (base.cpu_serial, base.cpu_scenes, base.cpu_join, base.cpu_path)
+        for label, (serial, scene_part, join, total) in sources.items():
             times = {
                 n: amdahl(serial, scene_part, join, base.scenes, base_n, n)
                 for n in sorted({1, 2, 4, 8, 16, 32} | set(longs))

@@ -293,3 +293,17 @@ def test_one_node_a_round_sweeps_the_bucket_listing_only_where_orphans_can_be(s3
     assert not sweep_round(settings, db, store, holder="node-b", grace=0)
     assert listings == []
     assert sweep_round(settings, db, store, holder="node-a", grace=0) and len(listings) == 4
+
+
+def test_a_file_url_names_a_folder_every_node_shares(tmp_path: Path) -> None:
+    """``file:///path``: nodes with different data dirs see each other's files (a shared mount)."""
+    shared = tmp_path / "shared"
+    one = blob_store(Settings(data_dir=tmp_path / "one", blob_url=f"file://{shared}"))
+    two = blob_store(Settings(data_dir=tmp_path / "two", blob_url=f"file://{shared}"))
+    one.put_bytes("videos/v1/video.mp4", b"frames")
+    assert (shared / "videos/v1/video.mp4").read_bytes() == b"frames"
+    assert two.read_bytes("videos/v1/video.mp4") == b"frames"
+    # Plain ``file:`` stays the data dir's own folder.
+    own = blob_store(Settings(data_dir=tmp_path / "three", blob_url="file:"))
+    own.put_bytes("k", b"x")
+    assert (tmp_path / "three" / "files" / "k").read_bytes() == b"x"

@@ -30,7 +30,7 @@ from reelwright.render.timeline import build_timeline
 from reelwright.request import VideoRequest
 from reelwright.storyboard import BulletSlide, PageReference, PdfPage, Scene, Storyboard, TitleCard
 from reelwright.styles.catalogue import get_style
-from tests.media import _pdf_string
+from reelwright.textpdf import pdf_string
 
 CORPUS = Path(__file__).resolve().parents[1] / "src/reelwright/eval/data/corpus"
 NAV_RED = (220, 30, 30)
@@ -54,7 +54,7 @@ def _text(text: str, x: float, y: float, size: float, *, bold: bool = False, whi
         size,
         x,
         _H - y,
-        _pdf_string(text),
+        pdf_string(text),
     )
 
 

@@ -346,13 +346,88 @@ def bench(
         bool, typer.Option(help="Reuse the speech cache (default: synthesise every sentence afresh).")
     ] = False,
     resolution: Annotated[str, typer.Option(help="720p, 1080p or 4k (3840x2160).")] = "1080p",
+    cluster: Annotated[
+        bool,
+        typer.Option(
+            "--cluster",
+            help="Instead: a long video on 1, 2, … worker processes and many short jobs at once, "
+            "on a real cluster on this machine (PostgreSQL and Redis needed).",
+        ),
+    ] = False,
+    workers: Annotated[str, typer.Option(help="With --cluster: worker counts to compare.")] = "1,2",
+    minutes: Annotated[float, typer.Option(min=0.1, help="With --cluster: the long video's length.")] = 3.0,
+    pages: Annotated[
+        int, typer.Option(min=0, help="With --cluster: the deck's pages instead (8.4 s of video each).")
+    ] = 0,
+    short_jobs: Annotated[
+        int, typer.Option(min=0, help="With --cluster: 5-second jobs created at once on the most workers.")
+    ] = 20,
+    cpus_per_worker: Annotated[
+        int,
+        typer.Option(
+            min=0, help="With --cluster: cores pinned to each worker, disjoint while they last (0: none)."
+        ),
+    ] = 1,
+    database_url: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="With --cluster: PostgreSQL to make a database in (REELWRIGHT_DATABASE_URL; local)."
+        ),
+    ] = None,
+    queue_url: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="With --cluster: Redis (REELWRIGHT_QUEUE_URL; default the local one)."),
+    ] = None,
+    blob: Annotated[
+        str,
+        typer.Option(help="With --cluster: auto (S3 when moto is installed), s3 or disk (a shared folder)."),
+    ] = "auto",
 ) -> None:
-    """Render the fixed reference job and print each stage's time against the ffmpeg floor."""
+    """Render the fixed reference job and print each stage's time against the ffmpeg floor
+    (--cluster: measure the cluster's speed-up instead)."""
     from reelwright.bench import run_bench
 
+    if cluster:
+        _bench_cluster(
+            workdir, workers, minutes, pages, short_jobs, cpus_per_worker, database_url, queue_url, blob
+        )
+        return
     try:
         _output_flags(None, resolution, None, None)
         run_bench(out, workdir=workdir, seconds=seconds, warm=warm, resolution=resolution.lower())
+    except ReelwrightError as exc:
+        raise _fail(exc) from None
+
+
+def _bench_cluster(
+    workdir: Path | None,
+    workers: str,
+    minutes: float,
+    pages: int,
+    short_jobs: int,
+    cpus_per_worker: int,
+    database_url: str | None,
+    queue_url: str | None,
+    blob: str,
+) -> None:
+    from reelwright.clusterbench import ClusterOptions, parse_workers, run_cluster_bench
+    from reelwright.errors import InputError
+
+    try:
+        if blob not in ("auto", "s3", "disk"):
+            raise InputError(f"--blob: {blob!r} is not auto, s3 or disk")
+        options = ClusterOptions(
+            workers=parse_workers(workers),
+            minutes=minutes,
+            pages=pages,
+            short_jobs=short_jobs,
+            cpus_per_worker=cpus_per_worker,
+            database_url=database_url,
+            queue_url=queue_url,
+            blob=blob,  # type: ignore[arg-type]
+            workdir=workdir,
+        )
+        run_cluster_bench(out, options)
     except ReelwrightError as exc:
         raise _fail(exc) from None
 
@@ -578,13 +653,32 @@ def worker(
             "Default: REELWRIGHT_WORKER_HEALTH_PORT, 0 (off).",
         ),
     ] = None,
+    cpus: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="Run on these cores only, e.g. 0 or 0-1,3: several workers on one big machine, each "
+            "standing in for a machine of its own; threads are sized to them. "
+            "Default: REELWRIGHT_WORKER_CPUS, unset (every core).",
+        ),
+    ] = None,
 ) -> None:
     """Run workers only (another machine, same REELWRIGHT_DATABASE_URL, REELWRIGHT_QUEUE_URL and
     REELWRIGHT_BLOB_URL). SIGTERM drains: no new job; the running one finishes within
     REELWRIGHT_DRAIN_SECONDS or is handed back for another worker to resume."""
+    from reelwright.config import Settings
+    from reelwright.cores import format_cpu_list, pin_to
     from reelwright.logs import configure_logging
     from reelwright.server import run_worker
 
+    # Pinned before anything starts a thread (onnxruntime, OpenBLAS, the consumer): threads
+    # inherit the mask they are started with, and so do the ffmpeg processes.
+    spec = cpus if cpus is not None else Settings().worker_cpus
+    if spec:
+        try:
+            pinned = pin_to(spec)
+        except ValueError as exc:
+            raise _fail(ReelwrightError(f"--cpus: {exc}")) from None
+        err.print(f"worker pinned to core(s) {format_cpu_list(pinned)}", highlight=False)
     configure_logging()
     settings = _migrated_settings()
     run_worker(settings, workers, settings.worker_health_port if health_port is None else health_port)

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     worker_health_port: int = Field(
         default=0, ge=0, le=65535, description="`worker` serves /healthz and /readyz here (0: off)"
     )
+    worker_cpus: str | None = Field(
+        default=None,
+        description="`worker` runs on these cores only (0-1,3: taskset's list); unset: every core it may use",
+    )
     fanout_min_scenes: int = Field(
         default=4,
         ge=2,
@@ -79,7 +83,8 @@ class Settings(BaseSettings):
         default=None, description="a registered planner by name (`reelwright plugins`); unset: automatic"
     )
     blob_url: str | None = Field(
-        default=None, description="where files live: s3://bucket/prefix, or unset: data_dir/files"
+        default=None,
+        description="where files live: s3://bucket/prefix, file:///shared/folder, or unset: data_dir/files",
     )
     blob_public: Literal["stream", "presigned"] = Field(
         default="stream",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -60,6 +61,8 @@ def liveness(node: NodeHeartbeat) -> tuple[bool, dict[str, Any]]:
         "state": node.state(),
         "running": DRAIN.running,
         "heartbeat_age_seconds": round(age, 1),
+        # The cores it runs on (``worker --cpus``): several workers may share one machine.
+        "cores": sorted(os.sched_getaffinity(0)),
     }
 
 

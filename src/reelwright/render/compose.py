@@ -19,6 +19,7 @@ from PIL import Image
 
 from reelwright.avatar.motion import PresenterTrack
 from reelwright.avatar.presenter import Pose, Presenter
+from reelwright.cores import available_cpus
 from reelwright.render import ffmpeg
 from reelwright.render.caption_art import CaptionArt
 from reelwright.render.layout import Frame, Rect
@@ -46,14 +47,19 @@ class EncodeSettings:
         )
 
     def thread_count(self, width: int, height: int) -> int:
-        """x264's threads: as many as it would pick itself (1.5 a core), but no more than keep the
-        two encoders' frame buffers (about four frames a thread) within ENCODER_MEMORY; on a
-        many-core machine, or at 4K, x264's own choice would take a gigabyte."""
+        """x264's threads: as many as it would pick itself (1.5 a core this process may use), but no
+        more than keep the two encoders' frame buffers (about four frames a thread) within
+        ENCODER_MEMORY; on a many-core machine, or at 4K, x264's own choice would take a gigabyte.
+        On one core, one thread each: frame threads there only add latency and buffers (the
+        graph's two encoders already take turns on the core)."""
         if self.threads > 0:
             return self.threads
+        cores = available_cpus()
+        if cores == 1:
+            return 1
         frame = width * height * 3 // 2
         cap = max(2, ENCODER_MEMORY // (2 * 4 * frame))
-        return max(1, min(round(1.5 * (os.cpu_count() or 2)), cap))
+        return max(1, min(round(1.5 * cores), cap))
 
     def args(self, width: int = 1920, height: int = 1080) -> list[str]:
         return [

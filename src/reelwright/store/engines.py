@@ -1,9 +1,11 @@
 """The built-in blob stores, registered through the plugin hook: the data dir's ``files/`` folder
-(``file:``, the default) and an S3-compatible object store (``s3://bucket/prefix``)."""
+(``file:``, the default, or ``file:///path``) and an S3-compatible object store
+(``s3://bucket/prefix``)."""
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from reelwright.config import Settings
 from reelwright.hookspecs import Register, hookimpl
@@ -13,8 +15,13 @@ _clients: dict[tuple[object, ...], BlobStore] = {}
 _lock = threading.Lock()
 
 
-def _local(_url: str, settings: Settings) -> BlobStore:
-    return LocalBlobStore(settings.files_dir)
+def _local(url: str, settings: Settings) -> BlobStore:
+    """``file:`` is the data dir's own folder; ``file:///path`` a folder every process names alike
+    (a shared mount, or one machine's processes standing in for a cluster's)."""
+    path = url.split(":", 1)[1]
+    if path.startswith("//"):
+        path = path[2:]  # file:///srv/blobs → /srv/blobs (an empty host)
+    return LocalBlobStore(Path(path) if path else settings.files_dir)
 
 
 def _s3(url: str, settings: Settings) -> BlobStore:

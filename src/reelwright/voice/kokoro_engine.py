@@ -179,7 +179,7 @@ class KokoroVoices:
 
         with self._lock:
             if self._session is None:
-                from reelwright.voice.piper_engine import with_duration_output
+                from reelwright.voice.piper_engine import session_options, with_duration_output
 
                 folder = self._voices_folder()
                 own = sorted(folder.glob("kokoro*.onnx")) if folder is not None else []
@@ -189,12 +189,9 @@ class KokoroVoices:
                     self.timed = True
                 except (ValueError, IndexError, UnicodeDecodeError):
                     self.timed = False
-                options = onnxruntime.SessionOptions()
-                # As for Piper: idle spinning threads would steal a core from the encoders.
-                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-                options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+                # As for Piper: a thread per core this process may use, none spinning.
                 self._session = onnxruntime.InferenceSession(
-                    model, sess_options=options, providers=["CPUExecutionProvider"]
+                    model, sess_options=session_options(), providers=["CPUExecutionProvider"]
                 )
             return self._session
 

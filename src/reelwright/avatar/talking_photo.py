@@ -182,9 +182,26 @@ class TalkingPhotoRenderer:
             grey = float(c @ np.array([0.3, 0.59, 0.11], np.float32))
             return (grey + vivid * (c - grey)).astype(np.float32)
 
-        self._mouth_dark = tint(lip * 0.12 + np.array([22, 6, 8], np.float32) * 0.88)
-        self._mouth_tongue = tint(lip * 0.35 + np.array([120, 45, 50], np.float32) * 0.65)
+        # The cavity is the photo's own darkest mouth tones (the shadow where the lips meet, or
+        # between a smile's teeth) taken deeper and a little warmer: a mouth seen from the front
+        # is a dark red-brown, not black. Near the lips it is lit by them; its back is darkest.
+        lum = lip_box.astype(np.float32) @ np.array([0.3, 0.59, 0.11], np.float32) if lip_box.size else None
+        if lum is not None and lum.size:
+            shadow = lip_box[lum <= np.percentile(lum, 4)].astype(np.float32).mean(axis=0)
+        else:
+            shadow = lip * 0.4
+        # However bright the photo's darkest tone, the back of a mouth is in deep shadow (and a
+        # photo lit to black there gives a cavity no blacker than a shadow can be).
+        shadow_l = float(shadow @ np.array([0.3, 0.59, 0.11], np.float32))
+        shadow = shadow * (min(max(shadow_l, 40.0), 75.0) / max(shadow_l, 1.0))
+        warm = np.array([1.12, 0.86, 0.84], np.float32)
+        self._mouth_dark = tint(shadow * 0.5 * warm)  # the back
+        self._mouth_near = tint((shadow * 0.75 + lip * 0.1) * warm)  # just inside the lips
+        self._mouth_rim = tint(lip * 0.72 * warm)  # the inner, wet side of the lips
+        self._mouth_tongue = tint((lip * 0.45 + np.array([125, 52, 55], np.float32) * 0.55) * 0.8)
         self._mouth_teeth = tint(np.array([236, 230, 214], np.float32) * min(1.0, 0.35 + skin_l / 255))
+        # Edges as soft as the photo's own: a pixel or so of the portrait, at its enlargement.
+        self._soft = max(1.2, 1.1 * k)
         lash = []
         for ex, ey_ in self._eyes:
             patch = rgb[
@@ -347,9 +364,9 @@ class TalkingPhotoRenderer:
         v = np.clip((my - hi_edge) / np.maximum(gap, 1e-3), 0.0, 1.0)
         across_seam = seam + np.clip(4.0 * v - 2.0, -1.0, 1.0) - my
         src_y[ys, xs] += np.where(below, -lower, np.where(above, lift, across_seam))
-        # Coverage ramps over a few pixels at 1080p (as soft as the photo's own lip edges).
-        soft = max(1.5, 0.012 * F)
-        cover = np.clip(np.minimum(my - hi_edge, lo_edge - my) / soft + 0.15, 0.0, 1.0) * inside
+        # Coverage ramps in from each lip's edge over about a pixel of the photo (anti-aliased,
+        # as soft as the photo's own edges at this enlargement).
+        cover = np.clip(np.minimum(my - hi_edge, lo_edge - my) / self._soft + 0.3, 0.0, 1.0) * inside
         cover *= np.clip(gap, 0.0, 1.0)
         f32 = np.float32
         return ys, xs, cover.astype(f32), (v * gap).astype(f32), gap.astype(f32), nx.astype(f32)
@@ -357,33 +374,45 @@ class TalkingPhotoRenderer:
     def _paint_inside(
         self, photo: npt.NDArray[np.uint8], cover: F32, depth: F32, gap: F32, nx: F32
     ) -> npt.NDArray[np.uint8]:
-        """The inside of the mouth over the stretched seam: a dark cavity, deepest towards the
-        corners; the edges of the upper teeth in the upper lip's shadow (when the photo shows no
-        teeth of its own; teeth it shows stay where they are, with the upper jaw); the tongue's
-        lit back low in the middle. Its colours come from the photo's lips."""
+        """The inside of the mouth over the stretched seam, in the photo's own tones: darkest at
+        the back (the middle of the opening), lighter just inside the lips, where each lip's wet
+        inner side shows as a thin rim of its colour; the tongue's lit back low in a wide
+        opening; and, when the photo shows no teeth of its own, the edges of the upper teeth in
+        the upper lip's shadow (teeth it shows stay where they are, with the upper jaw)."""
         F = self._fw
         seam = photo.astype(np.float32)
         wide = np.clip(1.0 - nx * nx, 0.0, 1.0)
-        shade = (0.45 + 0.55 * wide)[..., None]
-        inside = self._mouth_dark * shade
+        above = depth  # pixels below the upper lip's edge
+        below = gap - depth  # pixels above the lower lip's edge
+        # Back to front: the deeper a pixel sits inside the opening (from both lips and the
+        # corners), the darker.
+        inner = np.minimum(above, below) / (0.5 * gap + 1.0)
+        back = (_smooth(inner * 1.6) * (0.35 + 0.65 * wide))[..., None]
+        inside = self._mouth_near * (1 - back) + self._mouth_dark * back
         # The tongue shows low in an opening of some height.
-        tongue = _smooth((depth - 0.5 * gap) / (0.3 * gap + 1.0)) * _smooth(gap / (0.08 * F)) * wide**1.5
-        inside = (
-            inside * (1 - 0.7 * tongue[..., None]) + self._mouth_tongue * (0.7 * tongue[..., None]) * shade
-        )
+        tongue = _smooth((depth - 0.55 * gap) / (0.3 * gap + 1.0)) * _smooth(gap / (0.1 * F)) * wide**1.5
+        t = (0.6 * tongue)[..., None]
+        inside = inside * (1 - t) + self._mouth_tongue * t
+        # The lips' inner sides: a rim a pixel or two of the photo wide, the lower lip's (lit
+        # from above) clearer than the upper's, none under teeth the photo shows.
+        rim_w = np.minimum(1.6 * self._soft, 0.3 * gap) + 1e-3
+        rim = 0.8 * np.clip(1.0 - below / rim_w, 0.0, 1.0) ** 1.5
         if not self._teeth:
-            # A third of a small opening, at most 3 % of the face's width; barely there while
-            # the lips only part (a slit is all shadow).
+            rim = np.maximum(rim, 0.5 * np.clip(1.0 - above / rim_w, 0.0, 1.0) ** 1.5)
+        r = (rim * np.sqrt(wide))[..., None]
+        inside = inside * (1 - r) + self._mouth_rim * r
+        if not self._teeth:
+            # The upper teeth's edges: a third of a small opening, at most 3 % of the face's
+            # width, barely there while the lips only part (a slit is all shadow), and in the
+            # upper lip's shadow: dimmer at the top and towards the corners, with soft narrow
+            # shadows between the front teeth (wider incisors, narrower to the sides).
             teeth_h = np.minimum(0.028 * F, 0.33 * gap) + 1e-3
-            teeth = np.clip((teeth_h - depth) / np.maximum(0.3 * teeth_h, 1.0), 0.0, 1.0) * wide**0.7
-            teeth *= 0.7 * _smooth(gap / (0.06 * F))
-            # In the upper lip's shadow: darkest at the top, and towards the corners; the
-            # narrow shadows between the front teeth (the incisors wider than the rest, and
-            # narrower to the sides as the arch turns away).
-            lit = 0.55 + 0.3 * _smooth(depth / (0.6 * teeth_h)) + 0.2 * wide
+            teeth = np.clip((teeth_h - depth) / np.maximum(0.45 * teeth_h, 1.0), 0.0, 1.0) * wide**0.8
+            teeth *= 0.55 * _smooth(gap / (0.07 * F)) * np.clip(depth / max(self._soft, 1.0), 0.0, 1.0)
+            lit = 0.5 + 0.25 * _smooth(depth / (0.6 * teeth_h)) + 0.2 * wide
             arch = np.sign(nx) * np.sqrt(np.abs(nx))
             between = np.abs(((arch * 3.3 + 0.5) % 1.0) - 0.5)
-            lit = (lit * (1.0 - 0.3 * np.clip(1.0 - between * 0.35 * self._mouth_hw, 0.0, 1.0)))[..., None]
+            lit = (lit * (1.0 - 0.15 * np.clip(1.0 - between * 0.25 * self._mouth_hw, 0.0, 1.0)))[..., None]
             inside = inside * (1 - teeth[..., None]) + self._mouth_teeth * lit * teeth[..., None]
         c = cover[..., None]
         out: npt.NDArray[np.uint8] = np.clip(seam * (1 - c) + inside * c + 0.5, 0, 255).astype(np.uint8)

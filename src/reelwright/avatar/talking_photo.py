@@ -111,6 +111,7 @@ class TalkingPhotoRenderer:
             darkest = np.nonzero(rows <= rows.min() + 0.1 * (rows.max() - rows.min()))[0]
             my = float(r0 + darkest.max())
             self._mouth = (cx, my)
+        self._parting = self._follow_parting(rgb)
         ey = (self._eyes[0][1] + self._eyes[1][1]) / 2
 
         # The card's coverage (anti-aliased), and the still frame (premultiplied RGBA). The bottom
@@ -187,18 +188,20 @@ class TalkingPhotoRenderer:
         # is a dark red-brown, not black. Near the lips it is lit by them; its back is darkest.
         lum = lip_box.astype(np.float32) @ np.array([0.3, 0.59, 0.11], np.float32) if lip_box.size else None
         if lum is not None and lum.size:
-            shadow = lip_box[lum <= np.percentile(lum, 4)].astype(np.float32).mean(axis=0)
+            shadow: F32 = lip_box[lum <= np.percentile(lum, 4)].astype(np.float32).mean(axis=0)
         else:
-            shadow = lip * 0.4
+            shadow = (lip * 0.4).astype(np.float32)
         # However bright the photo's darkest tone, the back of a mouth is in deep shadow (and a
         # photo lit to black there gives a cavity no blacker than a shadow can be).
         shadow_l = float(shadow @ np.array([0.3, 0.59, 0.11], np.float32))
-        shadow = shadow * (min(max(shadow_l, 40.0), 75.0) / max(shadow_l, 1.0))
-        warm = np.array([1.12, 0.86, 0.84], np.float32)
-        self._mouth_dark = tint(shadow * 0.5 * warm)  # the back
-        self._mouth_near = tint((shadow * 0.75 + lip * 0.1) * warm)  # just inside the lips
-        self._mouth_rim = tint(lip * 0.72 * warm)  # the inner, wet side of the lips
-        self._mouth_tongue = tint((lip * 0.45 + np.array([125, 52, 55], np.float32) * 0.55) * 0.8)
+        shadow = (shadow * (min(max(shadow_l, 35.0), 65.0) / max(shadow_l, 1.0))).astype(np.float32)
+        warm = np.array([1.08, 0.92, 0.9], np.float32)
+        self._mouth_dark = tint(shadow * 0.42 * warm)  # the back
+        self._mouth_near = tint((shadow * 0.62 + lip * 0.08) * warm)  # just inside the lips
+        self._mouth_rim = tint(lip * 0.45 + shadow * 0.35)  # the inner, wet side of the lips
+        self._mouth_tongue = tint(
+            ((lip * 0.45 + np.array([125, 52, 55], np.float32) * 0.55) * 0.65).astype(np.float32)
+        )
         self._mouth_teeth = tint(np.array([236, 230, 214], np.float32) * min(1.0, 0.35 + skin_l / 255))
         # Edges as soft as the photo's own: a pixel or so of the portrait, at its enlargement.
         self._soft = max(1.2, 1.1 * k)
@@ -303,15 +306,53 @@ class TalkingPhotoRenderer:
             rgb[ys, xs] = rgb[ys, xs] * (1 - la) + self._lash * la + 0.5
         return rgb
 
-    def _seam(self, x: F32) -> F32:
-        """Where the lips meet at column ``x``: through the corners and the centre, level at
-        the centre (so a smile's upturned corners are followed)."""
+    def _curve(self, x: F32) -> F32:
+        """A smooth line through the corners and the centre, level at the centre."""
         cx, m = self._mouth
         (lx, ly), (rx, ry) = self._corners
         t = np.where(x < cx, (x - cx) / min(lx - cx, -1.0), (x - cx) / max(rx - cx, 1.0))
         t = np.minimum(t, 1.3)
         rise = np.where(x < cx, np.float32(ly - m), np.float32(ry - m))
         out: F32 = (m + rise * t * t).astype(np.float32)
+        return out
+
+    def _follow_parting(self, rgb: npt.NDArray[np.uint8]) -> tuple[F32, F32]:
+        """Where the lips part, column by column: the darkest row near the smooth line through
+        the corners. A smile's upper teeth end in a line flatter than that curve, which would
+        otherwise cut through the teeth at the sides (and drop them with the jaw); a closed
+        mouth's seam wavers with the lips' shape. Returns (columns, offset from the curve),
+        smoothed, and fading to nothing at the corners."""
+        F = self._fw
+        (lx, _), (rx, _) = self._corners
+        xs = np.arange(math.ceil(lx), math.floor(rx) + 1, dtype=np.float32)
+        if xs.size < 5:
+            return xs, np.zeros_like(xs)
+        gray = cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (0, 0), max(1.0, 0.006 * F))
+        reach = max(2, round(0.045 * F))
+        base = self._curve(xs)
+        rows = np.clip(np.round(base)[None, :] + np.arange(-reach, reach + 1)[:, None], 0, rgb.shape[0] - 1)
+        cols = np.clip(xs.astype(np.int64), 0, rgb.shape[1] - 1)
+        values = gray[rows.astype(np.int64), cols[None, :]].astype(np.float32)
+        # A little cost for straying from the curve, so an even shadow keeps to it.
+        values += 0.25 * np.abs(np.arange(-reach, reach + 1, dtype=np.float32))[:, None] * 40.0 / reach
+        offset = (np.argmin(values, axis=0) - reach).astype(np.float32)
+        k = max(1, round(0.06 * F))
+        offset = np.convolve(np.pad(offset, k, mode="edge"), np.ones(2 * k + 1) / (2 * k + 1), mode="same")[
+            k:-k
+        ]
+        cx = self._mouth[0]
+        t = np.where(xs < cx, (xs - cx) / min(lx - cx, -1.0), (xs - cx) / max(rx - cx, 1.0))
+        offset *= 1.0 - _smooth((t - 0.75) / 0.25)  # the corners stay where they were found
+        offset -= np.interp(cx, xs, offset)  # and the centre (already the darkest row)
+        return xs, offset.astype(np.float32)
+
+    def _seam(self, x: F32) -> F32:
+        """Where the lips meet at column ``x``: the smooth line through the corners and the
+        centre, moved to the photo's own parting between them."""
+        xs, offset = self._parting
+        out: F32 = self._curve(x)
+        if xs.size:
+            out = (out + np.interp(x, xs, offset, left=0.0, right=0.0)).astype(np.float32)
         return out
 
     def _open_mouth(
@@ -342,7 +383,7 @@ class TalkingPhotoRenderer:
         up = 0.22 * down
         seam = self._seam(mx)
         # How far the lips part across the mouth: fully in the middle, closing to the corners.
-        across = np.clip(1.0 - nx * nx, 0.0, 1.0) ** 0.6
+        across = np.clip(1.0 - nx * nx, 0.0, 1.0) ** 0.8
         lo_edge = seam + down * across  # the lower lip's upper edge in this frame
         hi_edge = seam - up * across  # the upper lip's lower edge
         # Below: the lower lip moves as a whole (down its thickness); further down the jaw's

@@ -300,7 +300,14 @@ class TalkingPhotoRenderer:
         # What is painted over the warped photo is blended in its own small window only.
         if mouth is not None:
             ys, xs, cover, depth, gap, nx = mouth
-            rgb[ys, xs] = self._paint_inside(rgb[ys, xs], cover, depth, gap, nx)
+            # Only the opening's own box (the jaw's window is many times larger).
+            on = cover > 0
+            rows, cols = np.nonzero(on.any(axis=1))[0], np.nonzero(on.any(axis=0))[0]
+            if rows.size:
+                sub = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+                y0, x0 = ys.start or 0, xs.start or 0
+                at = (slice(y0 + rows[0], y0 + rows[-1] + 1), slice(x0 + cols[0], x0 + cols[-1] + 1))
+                rgb[at] = self._paint_inside(rgb[at], cover[sub], depth[sub], gap[sub], nx[sub])
         for ys, xs, line in lashes:
             la = line[..., None]
             rgb[ys, xs] = rgb[ys, xs] * (1 - la) + self._lash * la + 0.5

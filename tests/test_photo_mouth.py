@@ -327,7 +327,7 @@ def test_the_inside_is_the_photos_own_shadow_graded_and_the_lower_lip_survives(
         x = (lx + rx) / 2 + nx * hw
         across = (1 - nx * nx) ** 0.8
         y = float(r._seam(np.float32(x))) + (-0.22 + 0.4 * 1.22) * down * across
-        return float(opened[round(y) - 1 : round(y) + 2, round(x) - 1 : round(x) + 2].mean())
+        return float(opened[round(y) - 2 : round(y) + 3, round(x) - 4 : round(x) + 5].mean())
 
     middle = inside_at(0.0)
     assert min(inside_at(-0.6), inside_at(0.6)) >= middle - 2, (inside_at(-0.6), middle, inside_at(0.6))

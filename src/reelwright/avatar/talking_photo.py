@@ -205,6 +205,11 @@ class TalkingPhotoRenderer:
         self._mouth_teeth = tint(np.array([236, 230, 214], np.float32) * min(1.0, 0.35 + skin_l / 255))
         # Edges as soft as the photo's own: a pixel or so of the portrait, at its enlargement.
         self._soft = max(1.2, 1.1 * k)
+        # The photo's own grain (its fine detail, clipped to a few levels), laid over the
+        # inside of the mouth where it shows, so the cavity is no smoother than the picture.
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        fine = gray - cv2.GaussianBlur(gray, (0, 0), max(1.5, 1.5 * k))
+        self._grain = np.clip(0.6 * fine, -5.0, 5.0).astype(np.float32)
         lash = []
         for ex, ey_ in self._eyes:
             patch = rgb[
@@ -307,7 +312,9 @@ class TalkingPhotoRenderer:
                 sub = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
                 y0, x0 = ys.start or 0, xs.start or 0
                 at = (slice(y0 + rows[0], y0 + rows[-1] + 1), slice(x0 + cols[0], x0 + cols[-1] + 1))
-                rgb[at] = self._paint_inside(rgb[at], cover[sub], depth[sub], gap[sub], nx[sub])
+                bx, by = self._box[:2]
+                grain = self._grain[by + at[0].start : by + at[0].stop, bx + at[1].start : bx + at[1].stop]
+                rgb[at] = self._paint_inside(rgb[at], cover[sub], depth[sub], gap[sub], nx[sub], grain)
         for ys, xs, line in lashes:
             la = line[..., None]
             rgb[ys, xs] = rgb[ys, xs] * (1 - la) + self._lash * la + 0.5
@@ -420,7 +427,7 @@ class TalkingPhotoRenderer:
         return ys, xs, cover.astype(f32), (v * gap).astype(f32), gap.astype(f32), nx.astype(f32)
 
     def _paint_inside(
-        self, photo: npt.NDArray[np.uint8], cover: F32, depth: F32, gap: F32, nx: F32
+        self, photo: npt.NDArray[np.uint8], cover: F32, depth: F32, gap: F32, nx: F32, grain: F32
     ) -> npt.NDArray[np.uint8]:
         """The inside of the mouth over the stretched seam, in the photo's own tones: darkest at
         the back (the middle of the opening), lighter just inside the lips, where each lip's wet
@@ -462,6 +469,7 @@ class TalkingPhotoRenderer:
             between = np.abs(((arch * 3.3 + 0.5) % 1.0) - 0.5)
             lit = (lit * (1.0 - 0.15 * np.clip(1.0 - between * 0.25 * self._mouth_hw, 0.0, 1.0)))[..., None]
             inside = inside * (1 - teeth[..., None]) + self._mouth_teeth * lit * teeth[..., None]
+        inside = inside + grain[..., None]
         c = cover[..., None]
         out: npt.NDArray[np.uint8] = np.clip(seam * (1 - c) + inside * c + 0.5, 0, 255).astype(np.uint8)
         return out

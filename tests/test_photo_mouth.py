@@ -294,6 +294,53 @@ def test_lower_lip_and_jaw_move_down_together(renderers: dict[str, TalkingPhotoR
 
 
 @pytest.mark.parametrize("name", list(PORTRAITS))
+def test_the_inside_is_the_photos_own_shadow_graded_and_the_lower_lip_survives(
+    renderers: dict[str, TalkingPhotoRenderer], name: str
+) -> None:
+    """No pasted black shape: the inside of an open mouth is no darker than a deep shadow of the
+    photo's own darkest mouth tone, lighter next to the lips than at the back, and the lower
+    lip below it is the photo's lower lip moved down by the opening (not painted over)."""
+    r = renderers[name]
+    F = r._fw
+    mx, my = (round(v) for v in r._mouth)
+    closed = _frame(r, Pose()).astype(np.float32)
+    opened = _frame(r, Pose("ah", 1.0)).astype(np.float32)
+    luma = np.array([0.3, 0.59, 0.11], np.float32)
+    down = 0.085 * F
+    cols = slice(mx - round(0.06 * F), mx + round(0.06 * F))
+    # The photo's darkest mouth tone: the 4th percentile of the lips' box.
+    lips = closed[round(r._lip_top) : round(r._lip_bottom), mx - round(0.2 * F) : mx + round(0.2 * F)]
+    darkest = float(np.percentile(lips @ luma, 4))
+    column = (opened[my - round(0.1 * down) : my + round(1.1 * down), cols] @ luma).mean(axis=1)
+    back = float(column.min())
+    assert back >= min(0.3 * darkest, 14.0), (back, darkest)  # not near-black
+    # Graded: the middle of the opening is darker than the rows just inside each lip.
+    mid = (opened[my + round(0.4 * down) : my + round(0.6 * down), cols] @ luma).mean()
+    near_lower = (opened[my + round(0.85 * down) : my + round(0.95 * down), cols] @ luma).mean()
+    assert near_lower > mid + 4, (near_lower, mid)
+    # Darkest at the back, not at the corners: across the opening (two fifths of the way down,
+    # above any tongue) the sides are no darker than the middle.
+    (lx, _), (rx, _) = r._corners
+    hw = (rx - lx) / 2
+
+    def inside_at(nx: float) -> float:
+        x = (lx + rx) / 2 + nx * hw
+        across = (1 - nx * nx) ** 0.8
+        y = float(r._seam(np.float32(x))) + (-0.22 + 0.4 * 1.22) * down * across
+        return float(opened[round(y) - 2 : round(y) + 3, round(x) - 4 : round(x) + 5].mean())
+
+    middle = inside_at(0.0)
+    assert min(inside_at(-0.6), inside_at(0.6)) >= middle - 2, (inside_at(-0.6), middle, inside_at(0.6))
+    # The lower lip's band (the parting to the lip's lower edge) is found again, shifted down
+    # by about the opening.
+    a, b = my + 2, max(my + 5, round(r._lip_bottom))
+    ref = closed[a:b, cols]
+    errors = [np.abs(opened[a + s : b + s, cols] - ref).mean() for s in range(round(1.6 * down))]
+    shift = int(np.argmin(errors))
+    assert abs(shift - down) <= 0.2 * down + 1 and errors[shift] < 0.35 * errors[0], (shift, down)
+
+
+@pytest.mark.parametrize("name", list(PORTRAITS))
 def test_no_hard_edge_between_lips_and_the_inside(
     renderers: dict[str, TalkingPhotoRenderer], name: str
 ) -> None:

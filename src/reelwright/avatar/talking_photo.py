@@ -111,6 +111,7 @@ class TalkingPhotoRenderer:
             darkest = np.nonzero(rows <= rows.min() + 0.1 * (rows.max() - rows.min()))[0]
             my = float(r0 + darkest.max())
             self._mouth = (cx, my)
+        self._parting = self._follow_parting(rgb)
         ey = (self._eyes[0][1] + self._eyes[1][1]) / 2
 
         # The card's coverage (anti-aliased), and the still frame (premultiplied RGBA). The bottom
@@ -182,9 +183,33 @@ class TalkingPhotoRenderer:
             grey = float(c @ np.array([0.3, 0.59, 0.11], np.float32))
             return (grey + vivid * (c - grey)).astype(np.float32)
 
-        self._mouth_dark = tint(lip * 0.12 + np.array([22, 6, 8], np.float32) * 0.88)
-        self._mouth_tongue = tint(lip * 0.35 + np.array([120, 45, 50], np.float32) * 0.65)
+        # The cavity is the photo's own darkest mouth tones (the shadow where the lips meet, or
+        # between a smile's teeth) taken deeper and a little warmer: a mouth seen from the front
+        # is a dark red-brown, not black. Near the lips it is lit by them; its back is darkest.
+        lum = lip_box.astype(np.float32) @ np.array([0.3, 0.59, 0.11], np.float32) if lip_box.size else None
+        if lum is not None and lum.size:
+            shadow: F32 = lip_box[lum <= np.percentile(lum, 4)].astype(np.float32).mean(axis=0)
+        else:
+            shadow = (lip * 0.4).astype(np.float32)
+        # However bright the photo's darkest tone, the back of a mouth is in deep shadow (and a
+        # photo lit to black there gives a cavity no blacker than a shadow can be).
+        shadow_l = float(shadow @ np.array([0.3, 0.59, 0.11], np.float32))
+        shadow = (shadow * (min(max(shadow_l, 35.0), 65.0) / max(shadow_l, 1.0))).astype(np.float32)
+        warm = np.array([1.08, 0.92, 0.9], np.float32)
+        self._mouth_dark = tint(shadow * 0.42 * warm)  # the back
+        self._mouth_near = tint((shadow * 0.62 + lip * 0.08) * warm)  # just inside the lips
+        self._mouth_rim = tint(lip * 0.45 + shadow * 0.35)  # the inner, wet side of the lips
+        self._mouth_tongue = tint(
+            ((lip * 0.45 + np.array([125, 52, 55], np.float32) * 0.55) * 0.65).astype(np.float32)
+        )
         self._mouth_teeth = tint(np.array([236, 230, 214], np.float32) * min(1.0, 0.35 + skin_l / 255))
+        # Edges as soft as the photo's own: a pixel or so of the portrait, at its enlargement.
+        self._soft = max(1.2, 1.1 * k)
+        # The photo's own grain (its fine detail, clipped to a few levels), laid over the
+        # inside of the mouth where it shows, so the cavity is no smoother than the picture.
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        fine = gray - cv2.GaussianBlur(gray, (0, 0), max(1.5, 1.5 * k))
+        self._grain = np.clip(0.6 * fine, -5.0, 5.0).astype(np.float32)
         lash = []
         for ex, ey_ in self._eyes:
             patch = rgb[
@@ -280,21 +305,68 @@ class TalkingPhotoRenderer:
         # What is painted over the warped photo is blended in its own small window only.
         if mouth is not None:
             ys, xs, cover, depth, gap, nx = mouth
-            rgb[ys, xs] = self._paint_inside(rgb[ys, xs], cover, depth, gap, nx)
+            # Only the opening's own box (the jaw's window is many times larger).
+            on = cover > 0
+            rows, cols = np.nonzero(on.any(axis=1))[0], np.nonzero(on.any(axis=0))[0]
+            if rows.size:
+                sub = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+                y0, x0 = ys.start or 0, xs.start or 0
+                at = (slice(y0 + rows[0], y0 + rows[-1] + 1), slice(x0 + cols[0], x0 + cols[-1] + 1))
+                bx, by = self._box[:2]
+                grain = self._grain[by + at[0].start : by + at[0].stop, bx + at[1].start : bx + at[1].stop]
+                rgb[at] = self._paint_inside(rgb[at], cover[sub], depth[sub], gap[sub], nx[sub], grain)
         for ys, xs, line in lashes:
             la = line[..., None]
             rgb[ys, xs] = rgb[ys, xs] * (1 - la) + self._lash * la + 0.5
         return rgb
 
-    def _seam(self, x: F32) -> F32:
-        """Where the lips meet at column ``x``: through the corners and the centre, level at
-        the centre (so a smile's upturned corners are followed)."""
+    def _curve(self, x: F32) -> F32:
+        """A smooth line through the corners and the centre, level at the centre."""
         cx, m = self._mouth
         (lx, ly), (rx, ry) = self._corners
         t = np.where(x < cx, (x - cx) / min(lx - cx, -1.0), (x - cx) / max(rx - cx, 1.0))
         t = np.minimum(t, 1.3)
         rise = np.where(x < cx, np.float32(ly - m), np.float32(ry - m))
         out: F32 = (m + rise * t * t).astype(np.float32)
+        return out
+
+    def _follow_parting(self, rgb: npt.NDArray[np.uint8]) -> tuple[F32, F32]:
+        """Where the lips part, column by column: the darkest row near the smooth line through
+        the corners. A smile's upper teeth end in a line flatter than that curve, which would
+        otherwise cut through the teeth at the sides (and drop them with the jaw); a closed
+        mouth's seam wavers with the lips' shape. Returns (columns, offset from the curve),
+        smoothed, and fading to nothing at the corners."""
+        F = self._fw
+        (lx, _), (rx, _) = self._corners
+        xs = np.arange(math.ceil(lx), math.floor(rx) + 1, dtype=np.float32)
+        if xs.size < 5:
+            return xs, np.zeros_like(xs)
+        gray = cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (0, 0), max(1.0, 0.006 * F))
+        reach = max(2, round(0.045 * F))
+        base = self._curve(xs)
+        rows = np.clip(np.round(base)[None, :] + np.arange(-reach, reach + 1)[:, None], 0, rgb.shape[0] - 1)
+        cols = np.clip(xs.astype(np.int64), 0, rgb.shape[1] - 1)
+        values = gray[rows.astype(np.int64), cols[None, :]].astype(np.float32)
+        # A little cost for straying from the curve, so an even shadow keeps to it.
+        values += 0.25 * np.abs(np.arange(-reach, reach + 1, dtype=np.float32))[:, None] * 40.0 / reach
+        offset = (np.argmin(values, axis=0) - reach).astype(np.float32)
+        k = max(1, round(0.06 * F))
+        offset = np.convolve(np.pad(offset, k, mode="edge"), np.ones(2 * k + 1) / (2 * k + 1), mode="same")[
+            k:-k
+        ]
+        cx = self._mouth[0]
+        t = np.where(xs < cx, (xs - cx) / min(lx - cx, -1.0), (xs - cx) / max(rx - cx, 1.0))
+        offset *= 1.0 - _smooth((t - 0.75) / 0.25)  # the corners stay where they were found
+        offset -= np.interp(cx, xs, offset)  # and the centre (already the darkest row)
+        return xs, offset.astype(np.float32)
+
+    def _seam(self, x: F32) -> F32:
+        """Where the lips meet at column ``x``: the smooth line through the corners and the
+        centre, moved to the photo's own parting between them."""
+        xs, offset = self._parting
+        out: F32 = self._curve(x)
+        if xs.size:
+            out = (out + np.interp(x, xs, offset, left=0.0, right=0.0)).astype(np.float32)
         return out
 
     def _open_mouth(
@@ -325,7 +397,7 @@ class TalkingPhotoRenderer:
         up = 0.22 * down
         seam = self._seam(mx)
         # How far the lips part across the mouth: fully in the middle, closing to the corners.
-        across = np.clip(1.0 - nx * nx, 0.0, 1.0) ** 0.6
+        across = np.clip(1.0 - nx * nx, 0.0, 1.0) ** 0.8
         lo_edge = seam + down * across  # the lower lip's upper edge in this frame
         hi_edge = seam - up * across  # the upper lip's lower edge
         # Below: the lower lip moves as a whole (down its thickness); further down the jaw's
@@ -347,44 +419,57 @@ class TalkingPhotoRenderer:
         v = np.clip((my - hi_edge) / np.maximum(gap, 1e-3), 0.0, 1.0)
         across_seam = seam + np.clip(4.0 * v - 2.0, -1.0, 1.0) - my
         src_y[ys, xs] += np.where(below, -lower, np.where(above, lift, across_seam))
-        # Coverage ramps over a few pixels at 1080p (as soft as the photo's own lip edges).
-        soft = max(1.5, 0.012 * F)
-        cover = np.clip(np.minimum(my - hi_edge, lo_edge - my) / soft + 0.15, 0.0, 1.0) * inside
+        # Coverage ramps in from each lip's edge over about a pixel of the photo (anti-aliased,
+        # as soft as the photo's own edges at this enlargement).
+        cover = np.clip(np.minimum(my - hi_edge, lo_edge - my) / self._soft + 0.3, 0.0, 1.0) * inside
         cover *= np.clip(gap, 0.0, 1.0)
         f32 = np.float32
         return ys, xs, cover.astype(f32), (v * gap).astype(f32), gap.astype(f32), nx.astype(f32)
 
     def _paint_inside(
-        self, photo: npt.NDArray[np.uint8], cover: F32, depth: F32, gap: F32, nx: F32
+        self, photo: npt.NDArray[np.uint8], cover: F32, depth: F32, gap: F32, nx: F32, grain: F32
     ) -> npt.NDArray[np.uint8]:
-        """The inside of the mouth over the stretched seam: a dark cavity, deepest towards the
-        corners; the edges of the upper teeth in the upper lip's shadow (when the photo shows no
-        teeth of its own; teeth it shows stay where they are, with the upper jaw); the tongue's
-        lit back low in the middle. Its colours come from the photo's lips."""
+        """The inside of the mouth over the stretched seam, in the photo's own tones: darkest at
+        the back (the middle of the opening), lighter just inside the lips, where each lip's wet
+        inner side shows as a thin rim of its colour; the tongue's lit back low in a wide
+        opening; and, when the photo shows no teeth of its own, the edges of the upper teeth in
+        the upper lip's shadow (teeth it shows stay where they are, with the upper jaw)."""
         F = self._fw
         seam = photo.astype(np.float32)
         wide = np.clip(1.0 - nx * nx, 0.0, 1.0)
-        shade = (0.45 + 0.55 * wide)[..., None]
-        inside = self._mouth_dark * shade
+        above = depth  # pixels below the upper lip's edge
+        below = gap - depth  # pixels above the lower lip's edge
+        # Back to front: the deeper a pixel sits inside the opening (from both lips and the
+        # corners), the darker.
+        inner = np.minimum(above, below) / (0.5 * gap + 1.0)
+        back = (_smooth(inner * 1.6) * (0.35 + 0.65 * wide))[..., None]
+        inside = self._mouth_near * (1 - back) + self._mouth_dark * back
         # The tongue shows low in an opening of some height.
-        tongue = _smooth((depth - 0.5 * gap) / (0.3 * gap + 1.0)) * _smooth(gap / (0.08 * F)) * wide**1.5
-        inside = (
-            inside * (1 - 0.7 * tongue[..., None]) + self._mouth_tongue * (0.7 * tongue[..., None]) * shade
-        )
+        tongue = _smooth((depth - 0.55 * gap) / (0.3 * gap + 1.0)) * _smooth(gap / (0.1 * F)) * wide**1.5
+        t = (0.6 * tongue)[..., None]
+        inside = inside * (1 - t) + self._mouth_tongue * t
+        # The lips' inner sides: a rim a pixel or two of the photo wide, the lower lip's (lit
+        # from above) clearer than the upper's, none under teeth the photo shows.
+        rim_w = np.minimum(1.6 * self._soft, 0.3 * gap) + 1e-3
+        rim = 0.8 * np.clip(1.0 - below / rim_w, 0.0, 1.0) ** 1.5
         if not self._teeth:
-            # A third of a small opening, at most 3 % of the face's width; barely there while
-            # the lips only part (a slit is all shadow).
+            rim = np.maximum(rim, 0.5 * np.clip(1.0 - above / rim_w, 0.0, 1.0) ** 1.5)
+        r = (rim * np.sqrt(wide))[..., None]
+        inside = inside * (1 - r) + self._mouth_rim * r
+        if not self._teeth:
+            # The upper teeth's edges: a third of a small opening, at most 3 % of the face's
+            # width, barely there while the lips only part (a slit is all shadow), and in the
+            # upper lip's shadow: dimmer at the top and towards the corners, with soft narrow
+            # shadows between the front teeth (wider incisors, narrower to the sides).
             teeth_h = np.minimum(0.028 * F, 0.33 * gap) + 1e-3
-            teeth = np.clip((teeth_h - depth) / np.maximum(0.3 * teeth_h, 1.0), 0.0, 1.0) * wide**0.7
-            teeth *= 0.7 * _smooth(gap / (0.06 * F))
-            # In the upper lip's shadow: darkest at the top, and towards the corners; the
-            # narrow shadows between the front teeth (the incisors wider than the rest, and
-            # narrower to the sides as the arch turns away).
-            lit = 0.55 + 0.3 * _smooth(depth / (0.6 * teeth_h)) + 0.2 * wide
+            teeth = np.clip((teeth_h - depth) / np.maximum(0.45 * teeth_h, 1.0), 0.0, 1.0) * wide**0.8
+            teeth *= 0.55 * _smooth(gap / (0.07 * F)) * np.clip(depth / max(self._soft, 1.0), 0.0, 1.0)
+            lit = 0.5 + 0.25 * _smooth(depth / (0.6 * teeth_h)) + 0.2 * wide
             arch = np.sign(nx) * np.sqrt(np.abs(nx))
             between = np.abs(((arch * 3.3 + 0.5) % 1.0) - 0.5)
-            lit = (lit * (1.0 - 0.3 * np.clip(1.0 - between * 0.35 * self._mouth_hw, 0.0, 1.0)))[..., None]
+            lit = (lit * (1.0 - 0.15 * np.clip(1.0 - between * 0.25 * self._mouth_hw, 0.0, 1.0)))[..., None]
             inside = inside * (1 - teeth[..., None]) + self._mouth_teeth * lit * teeth[..., None]
+        inside = inside + grain[..., None]
         c = cover[..., None]
         out: npt.NDArray[np.uint8] = np.clip(seam * (1 - c) + inside * c + 0.5, 0, 255).astype(np.uint8)
         return out

@@ -2,8 +2,9 @@
 
 The planner chooses how much to say for an assumed speaking rate; after hearing the real narration
 the rate is corrected and the planner re-plans (cached sentences are not synthesised again). A last
-small change of speaking speed (within ±10 %) closes any remaining gap, and when the material runs
-out before the asked length, the visual scenes are held a little longer.
+small change of speaking speed (within ±10 %, a time stretch of the voiced audio) closes any
+remaining gap, and when the material runs out before the asked length, the visual scenes are held
+a little longer.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from reelwright.avatar.catalogue import get_avatar
 from reelwright.errors import InputError
 from reelwright.pipeline.publish import for_export
+from reelwright.pipeline.retime import retime_storyboard
 from reelwright.pipeline.stages import Hooks
 from reelwright.plan.base import Pacing, Planner, PlanRequest, PlanResult, explains_short_video
 from reelwright.plan.language import voice_notes
@@ -82,9 +84,8 @@ def write_script(planner: Planner, request: PlanRequest, workdir: Path, cache: P
         wanted_speech = max(1.0, target - (duration - speech))
         speed = max(0.9, min(1.1, board.voice_speed * speech / wanted_speech))
         if abs(speed - board.voice_speed) >= 0.005:
-            board = voice_storyboard(
-                board.model_copy(update={"voice_speed": round(speed, 3)}), workdir / "voice", cache
-            )
+            # Stretched, not spoken again: see pipeline/retime.py for why.
+            board = retime_storyboard(board, round(speed, 3), workdir / "voice")
             duration = _measure(board)
         break
     hooks.report("voice", 1.0)

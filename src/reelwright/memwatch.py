@@ -44,23 +44,24 @@ def tree_rss(root: int) -> tuple[int, dict[int, int]]:
     """PSS of ``root`` and of each of its descendants (by pid), in bytes."""
     own = _rss_bytes(root)
     rest: dict[int, int] = {}
-    me = _exe(root)
+    me = _cmdline(root)
     stack = _children(root)
     while stack:
         pid = stack.pop()
-        # A child still running our own executable is a fork that has not exec'd yet: its pages
-        # are ours, already counted.
-        if _exe(pid) != me:
+        # A child with our own command line is a fork that has not exec'd yet: its pages are
+        # ours, already counted. (Not the same executable: a Python started by multiprocessing,
+        # such as the file-inspection fork server and its children, is memory of its own.)
+        if _cmdline(pid) != me:
             rest[pid] = _rss_bytes(pid)
         stack.extend(_children(pid))
     return own, rest
 
 
-def _exe(pid: int) -> str:
+def _cmdline(pid: int) -> bytes:
     try:
-        return os.readlink(f"/proc/{pid}/exe")
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
-        return ""
+        return b""
 
 
 class PeakMemory:

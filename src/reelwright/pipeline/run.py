@@ -7,6 +7,7 @@ when every file exists.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from reelwright.avatar.photo import PhotoLook
 from reelwright.errors import InputError
+from reelwright.heap import release_free_memory
 from reelwright.pipeline.ingest import check_sources, read_inputs
 from reelwright.pipeline.publish import publish
 from reelwright.pipeline.render import render
@@ -150,3 +152,6 @@ def run(job: RenderJob, planner: Planner | None = None, hooks: Hooks | None = No
         )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        # What the job held goes back to the system before the process's next job (reelwright.heap).
+        gc.collect()
+        release_free_memory()

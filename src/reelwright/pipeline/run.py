@@ -102,6 +102,7 @@ def run(job: RenderJob, planner: Planner | None = None, hooks: Hooks | None = No
                 board, workdir / "voice", cache, progress=lambda f: hooks.report("voice", f)
             )
             timings["voice"] = time.perf_counter() - t
+            release_free_memory()  # synthesis's buffers, before the render's frames
         else:
             assert job.request is not None and planner is not None
             files = read_inputs(job.files)
@@ -123,6 +124,7 @@ def run(job: RenderJob, planner: Planner | None = None, hooks: Hooks | None = No
             if photo is not None and board.avatar is not None:
                 board = board.model_copy(update={"avatar": photo.id})
             timings["plan+voice"] = time.perf_counter() - t
+            release_free_memory()
             if hooks.checkpoints is not None:
                 hooks.checkpoints.planned(board, said)
 

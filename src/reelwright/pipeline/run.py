@@ -29,6 +29,7 @@ from reelwright.request import VideoRequest
 from reelwright.store.files import output_paths
 from reelwright.storyboard import Storyboard
 from reelwright.styles.brand import Brand
+from reelwright.voice.engine import forget_engines
 from reelwright.voice.stage import voice_storyboard
 
 
@@ -75,6 +76,16 @@ def default_cache_dir() -> Path:
     return Path(base) / "reelwright"
 
 
+def _make_room_for(board: Storyboard) -> None:
+    """Before rendering: synthesis's freed buffers go back to the system, and above 1080p the
+    loaded voices too (a Piper voice is ~200 MB; the next job reloads it in ~2 s, a few per cent
+    of a 4K render, which without this peaked at 1.01 GB cold against 0.83 GB with a warm cache)."""
+    if board.width * board.height > 1920 * 1080:
+        forget_engines()
+        gc.collect()
+    release_free_memory()
+
+
 def run(job: RenderJob, planner: Planner | None = None, hooks: Hooks | None = None) -> JobResult:
     hooks = hooks or Hooks()
     timings: dict[str, float] = {}
@@ -102,7 +113,7 @@ def run(job: RenderJob, planner: Planner | None = None, hooks: Hooks | None = No
                 board, workdir / "voice", cache, progress=lambda f: hooks.report("voice", f)
             )
             timings["voice"] = time.perf_counter() - t
-            release_free_memory()  # synthesis's buffers, before the render's frames
+            _make_room_for(board)
         else:
             assert job.request is not None and planner is not None
             files = read_inputs(job.files)
@@ -124,7 +135,7 @@ def run(job: RenderJob, planner: Planner | None = None, hooks: Hooks | None = No
             if photo is not None and board.avatar is not None:
                 board = board.model_copy(update={"avatar": photo.id})
             timings["plan+voice"] = time.perf_counter() - t
-            release_free_memory()
+            _make_room_for(board)
             if hooks.checkpoints is not None:
                 hooks.checkpoints.planned(board, said)
 

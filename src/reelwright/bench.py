@@ -227,7 +227,8 @@ def run_bench(
                 pipeline.RenderJob(output=folder / "bench.mp4", storyboard=sb, cache_dir=cache)
             )
             total = time.perf_counter() - t0
-            cpu = [b - a for a, b in zip(cpu0, _cpu_seconds(), strict=True)]
+        cpu = [b - a for a, b in zip(cpu0, _cpu_seconds(), strict=True)]
+        cpu[0] -= peak.own_cpu_seconds  # the memory sampler's, not the job's
         frames = round(result.duration * board.fps)
         floor = floor_seconds(frames, board.width, board.height, board.fps, folder)
 

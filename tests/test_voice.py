@@ -215,3 +215,14 @@ def test_wav_round_trip_and_decode(tmp_path: Path) -> None:
     assert _rms_db(up) == pytest.approx(_rms_db(tone), abs=0.3)
     with pytest.raises(InputError):
         decode_audio(tmp_path / "missing.mp3", 22050)
+
+
+def test_decode_stops_at_the_samples_asked_for(tmp_path: Path) -> None:
+    """A long track is decoded only as far as needed, and that part is what a whole decode gives."""
+    path = tmp_path / "tone.wav"
+    t = np.arange(44100 * 3) / 44100
+    write_wav(path, (0.3 * np.sin(2 * np.pi * 330 * t)).astype(np.float32), 44100)
+    whole = decode_audio(path, 22050)
+    part = decode_audio(path, 22050, max_samples=10000)
+    assert len(part) == 10000 and np.array_equal(part, whole[:10000])
+    assert len(decode_audio(path, 22050, max_samples=10**9)) == len(whole)

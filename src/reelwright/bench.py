@@ -10,6 +10,7 @@ that once made a job hold 2.4 GB; its peak memory is reported beside the referen
 
 from __future__ import annotations
 
+import resource
 import shutil
 import tempfile
 import time
@@ -21,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from reelwright import pipeline
+from reelwright.heap import release_free_memory
 from reelwright.memwatch import PeakMemory
 from reelwright.render import ffmpeg
 from reelwright.render.compose import EncodeSettings
@@ -148,6 +150,9 @@ def measure_memory_case(folder: Path, *, cache: Path | None = None) -> dict[str,
     """Render the memory case and return its peak memory (MB) and length (s)."""
     sb = folder / "memory-case.json"
     sb.write_text(memory_case_storyboard(folder).to_json(), encoding="utf-8")
+    # The inputs were generated here, in megabyte arrays: their freed pages go back first, so
+    # that the peak is the job's (a worker does not make its inputs).
+    release_free_memory()
     with PeakMemory() as peak:
         result = pipeline.run(
             pipeline.RenderJob(output=folder / "memory-case.mp4", storyboard=sb, cache_dir=cache)
@@ -158,6 +163,12 @@ def measure_memory_case(folder: Path, *, cache: Path | None = None) -> dict[str,
         "peak_rss_mb_python": peak.python / 2**20,
         "peak_rss_mb_ffmpeg": peak.children / 2**20,
     }
+
+
+def _cpu_seconds() -> tuple[float, float]:
+    """User + system CPU seconds of this process and of its children that have ended."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
 
 
 def floor_seconds(frames: int, width: int, height: int, fps: int, folder: Path) -> float:
@@ -179,7 +190,7 @@ def floor_seconds(frames: int, width: int, height: int, fps: int, folder: Path) 
             str(still),
             "-filter_complex",
             f"format=yuv420p,loop=loop={frames - 1}:size=1:start=0",
-            *EncodeSettings.from_env().args(width, height),
+            *EncodeSettings.from_env().args(width, height, encoders=1),
             str(folder / "floor.mp4"),
         ],
         what="measuring the floor",
@@ -208,12 +219,16 @@ def run_bench(
         sb.write_text(board.to_json(), encoding="utf-8")
         # Cold by default: the voice stage loads Piper and speaks every sentence, as a new job would.
         cache = None if warm else folder / "cold-cache"
+        release_free_memory()  # the generated inputs' arrays (see measure_memory_case)
         with PeakMemory() as peak:
+            cpu0 = _cpu_seconds()
             t0 = time.perf_counter()
             result = pipeline.run(
                 pipeline.RenderJob(output=folder / "bench.mp4", storyboard=sb, cache_dir=cache)
             )
             total = time.perf_counter() - t0
+        cpu = [b - a for a, b in zip(cpu0, _cpu_seconds(), strict=True)]
+        cpu[0] -= peak.own_cpu_seconds  # the memory sampler's, not the job's
         frames = round(result.duration * board.fps)
         floor = floor_seconds(frames, board.width, board.height, board.fps, folder)
 
@@ -228,6 +243,9 @@ def run_bench(
             "x_realtime": result.duration / total,
             "floor_seconds": floor,
             "ratio_to_floor": total / floor,
+            "cpu_seconds_python": cpu[0],
+            "cpu_seconds_children": cpu[1],
+            "cpu_per_video_second": (cpu[0] + cpu[1]) / result.duration,
             "peak_rss_mb_total": peak.total / 2**20,
             "peak_rss_mb_python": peak.python / 2**20,
             "peak_rss_mb_ffmpeg": peak.children / 2**20,
@@ -236,10 +254,14 @@ def run_bench(
             f"video {result.duration:.1f} s at {board.width}x{board.height}@{board.fps}, "
             f"preset {EncodeSettings.from_env().preset}, speech cache {'warm' if warm else 'cold'}\n"
             f"total {total:.2f} s = {figures['x_realtime']:.2f}× realtime\n"
+            f"CPU {cpu[0] + cpu[1]:.1f} s (python {cpu[0]:.1f} s, ffmpeg {cpu[1]:.1f} s) = "
+            f"{figures['cpu_per_video_second']:.3f} CPU s per video second "
+            "(a busy machine stretches the wall time, much less the CPU time)\n"
             f"floor (ffmpeg alone, {frames} frames from one still) {floor:.2f} s; "
             f"pipeline / floor = {figures['ratio_to_floor']:.2f}\n"
             f"peak memory (process tree, sampled every 100 ms): {figures['peak_rss_mb_total']:.0f} MB "
-            f"(python {figures['peak_rss_mb_python']:.0f} MB, ffmpeg {figures['peak_rss_mb_ffmpeg']:.0f} MB)",
+            f"(python {figures['peak_rss_mb_python']:.0f} MB, "
+            f"children {figures['peak_rss_mb_ffmpeg']:.0f} MB: ffmpeg, file inspection)",
             highlight=False,
         )
         case_dir = folder / "memory-case"

@@ -20,6 +20,7 @@ from PIL import Image
 from reelwright.avatar.motion import PresenterTrack
 from reelwright.avatar.presenter import Pose, Presenter
 from reelwright.cores import available_cpus
+from reelwright.heap import release_free_memory
 from reelwright.render import ffmpeg
 from reelwright.render.caption_art import CaptionArt
 from reelwright.render.layout import Frame, Rect
@@ -29,7 +30,12 @@ from reelwright.render.slides import SceneLayer
 from reelwright.render.timeline import SceneTiming
 from reelwright.storyboard import ImageScene, Scene, VideoClip
 
-ENCODER_MEMORY = 384 * 2**20  # what both encoders' frame buffers may hold together
+# What both encoders of a segment may hold together. Measured (ffmpeg n9, x264 ultrafast, two
+# encoders fed by one graph, 4K): an encoder holds about 8 frames with one thread (x264's own
+# frames and the scheduler's queue in front of it) and 3 more for each further frame thread.
+ENCODER_MEMORY = 320 * 2**20
+FRAMES_PER_ENCODER = 8
+FRAMES_PER_EXTRA_THREAD = 3
 PUSH_IN = 1.05  # how far a scene with nothing moving closes in over its length
 
 
@@ -44,24 +50,25 @@ class EncodeSettings:
         return cls(
             preset=os.environ.get("REELWRIGHT_X264_PRESET", cls.preset),
             crf=int(os.environ.get("REELWRIGHT_X264_CRF", cls.crf)),
+            threads=int(os.environ.get("REELWRIGHT_X264_THREADS", cls.threads)),
         )
 
-    def thread_count(self, width: int, height: int) -> int:
-        """x264's threads: as many as it would pick itself (1.5 a core this process may use), but no
-        more than keep the two encoders' frame buffers (about four frames a thread) within
-        ENCODER_MEMORY; on a many-core machine, or at 4K, x264's own choice would take a gigabyte.
-        On one core, one thread each: frame threads there only add latency and buffers (the
-        graph's two encoders already take turns on the core)."""
+    def thread_count(self, width: int, height: int, encoders: int = 2) -> int:
+        """x264's frame threads for each of ``encoders`` running at once: the process's share of
+        the cores, and no more than keep their frames within ENCODER_MEMORY.
+
+        The encoders of one segment already run side by side (ffmpeg gives each its own thread,
+        and the graph has its own), so one frame thread each keeps two cores busy; more threads
+        cost CPU in synchronisation (measured: 8 % more CPU for 3 threads than 1 at 4K) and memory
+        (x264's own choice, 1.5 a core, held 784 MB in two 4K encoders)."""
         if self.threads > 0:
             return self.threads
-        cores = available_cpus()
-        if cores == 1:
-            return 1
         frame = width * height * 3 // 2
-        cap = max(2, ENCODER_MEMORY // (2 * 4 * frame))
-        return max(1, min(round(1.5 * cores), cap))
+        per_encoder = ENCODER_MEMORY // (encoders * frame)
+        cap = 1 + max(0, (per_encoder - FRAMES_PER_ENCODER) // FRAMES_PER_EXTRA_THREAD)
+        return max(1, min(available_cpus() // encoders, cap))
 
-    def args(self, width: int = 1920, height: int = 1080) -> list[str]:
+    def args(self, width: int = 1920, height: int = 1080, encoders: int = 2) -> list[str]:
         return [
             "-c:v",
             "libx264",
@@ -74,7 +81,11 @@ class EncodeSettings:
             "-profile:v",
             "high",
             "-threads",
-            str(self.thread_count(width, height)),
+            str(self.thread_count(width, height, encoders)),
+            # No frames held for a threaded lookahead: it changes no decision (ultrafast looks
+            # ahead 0 frames), and each held frame is 12 MB at 4K.
+            "-x264-params",
+            "sync-lookahead=0",
         ]
 
 
@@ -92,6 +103,12 @@ class SegmentOutputs:
     plain: Path
     captioned: Path
     last_frame: Path  # raw RGBA of the final frame: the next scene crossfades from it
+
+
+def _write_raw(path: Path, pixels: np.ndarray) -> None:
+    """The pixels as a raw file, written from the array itself (``tobytes`` would copy it
+    first: 33 MB more for a 4K layer)."""
+    np.ascontiguousarray(pixels).tofile(path)
 
 
 def _raw_input(path: Path, w: int, h: int, fps: int) -> list[str]:
@@ -181,7 +198,7 @@ def _fit(img: Image.Image, tw: int, th: int, out: Path) -> None:
     img = img.resize((w, h), Image.Resampling.LANCZOS)
     left, top = (w - tw) // 2, (h - th) // 2
     img = img.crop((left, top, left + tw, top + th))
-    out.write_bytes(np.asarray(img.convert("RGBA")).tobytes())
+    out.write_bytes(img.convert("RGBA").tobytes())
 
 
 def render_segment(
@@ -253,6 +270,7 @@ def render_segment(
             )
             background = background.copy()
             background[spot.y : spot.bottom, spot.x : spot.right] = at_rest
+            del at_rest
         sprite_in = add_input(
             [
                 "-f",
@@ -278,7 +296,8 @@ def render_segment(
         bw, bh = prepare_picture_array(layer.image, Rect(0, 0, w, h), PUSH_IN, bg_path)
     else:
         bw, bh = w, h
-        bg_path.write_bytes(background.tobytes())
+        _write_raw(bg_path, background)
+    del background  # (a copy, with a presenter at rest drawn in: 33 MB at 4K held through the encode)
     bg_in = add_input(_raw_input(bg_path, bw, bh, fps))
     # Convert once, then repeat the same frame in the graph (no per-frame decode or conversion).
     graph.append(f"[{bg_in}:v]format=yuv420p,loop=loop={count - 1}:size=1:start=0,setpts=N/{fps}/TB[bg]")
@@ -287,7 +306,7 @@ def render_segment(
     for i, reveal in enumerate(r for r in reveals if r.last_frame >= first):
         rx, ry, patch = _patch_at(reveal, w, h, bw, bh)
         patch_path = stem.with_suffix(f".reveal{i:02d}.rgba")
-        patch_path.write_bytes(patch.tobytes())
+        _write_raw(patch_path, patch)
         ph_, pw_ = patch.shape[:2]
         patch_in = add_input(_raw_input(patch_path, pw_, ph_, fps))
         graph.append(f"[{patch_in}:v]format=yuv420p[revealart{i}]")
@@ -329,7 +348,7 @@ def render_segment(
 
     if motion is not None:
         motion_path = stem.with_suffix(".motion.rgba")
-        motion_path.write_bytes(motion.pixels.tobytes())
+        _write_raw(motion_path, motion.pixels)
         mh, mw = motion.pixels.shape[:2]
         motion_in = add_input(_raw_input(motion_path, mw, mh, fps))
         graph.append(
@@ -418,7 +437,7 @@ def render_segment(
     cap = "tocap"
     for i, shown in enumerate(captions):
         art_path = stem.with_suffix(f".cap{i:03d}.rgba")
-        art_path.write_bytes(shown.art.pixels.tobytes())
+        _write_raw(art_path, shown.art.pixels)
         art_in = add_input(_raw_input(art_path, shown.art.width, shown.art.height, fps))
         graph.append(f"[{art_in}:v]format=yuva420p[capart{i}]")
         graph.append(
@@ -500,6 +519,9 @@ def _run_segment(
 ) -> SegmentOutputs:
     """Run the scene's ffmpeg graph, streaming the presenter's ``frames`` (video frame numbers);
     ``read_back``: the last frame is read from the encoded plain segment afterwards."""
+    # The scene's drawing is done (its layers, reveal stages, pictures are in files now): the
+    # pages its temporaries freed go back before ffmpeg, the largest part, starts.
+    release_free_memory()
     if presenter is None:
         ffmpeg.run(args, what=what)
     else:
@@ -525,12 +547,17 @@ def read_last_frame(video: Path, out: Path) -> None:
     """The video's last frame as raw RGBA.
 
     Not a third output of the scene's graph: ffmpeg then queues every frame of the segment
-    (a 15 s 1080p scene held 1.5 GB) until the one it keeps arrives at the end.
+    (a 15 s 1080p scene held 1.5 GB) until the one it keeps arrives at the end. The segment's
+    last frame is a key frame (``render_segment`` forces one there).
     """
     ffmpeg.run(
         [
-            # From the key frame at the end; each frame decoded overwrites the file: the last stays.
-            *("-sseof", "-0.1", "-i", str(video)),
+            # Only key frames are decoded: the segment ends on one, which decodes alone, to the
+            # same pixels. (``-sseof`` alone lands on the key frame before the last 0.1 s, the
+            # segment's first as a rule, and decoded the whole segment: 12 s of CPU and 440 MB
+            # for a 3 s 4K scene.) One thread: there is one frame to decode at a time.
+            *("-threads", "1", "-skip_frame", "nokey", "-sseof", "-0.1", "-i", str(video)),
+            # Each frame decoded overwrites the file: the last stays.
             *("-update", "1", "-c:v", "rawvideo", "-pix_fmt", "rgba", "-f", "image2"),
             str(out),
         ],

@@ -23,6 +23,7 @@ from reelwright.avatar.motion import PresenterTrack
 from reelwright.avatar.photo import PhotoLook
 from reelwright.avatar.presenter import Presenter
 from reelwright.avatar.talking_photo import PHOTO_CARD_INSET
+from reelwright.heap import release_free_memory
 from reelwright.render.caption_art import CaptionArt, draw_caption
 from reelwright.render.captions import Cue, TimedWord, build_cues
 from reelwright.render.compose import (
@@ -211,7 +212,7 @@ class SceneRenderer:
         )
         presenter = self.presenter_for(index, frame)
         first = first_drawn_frame(scene, layer, timing, previous_last, last_frame_only, presenter is not None)
-        return render_segment(
+        outputs = render_segment(
             scene=scene,
             layer=layer,
             frame=frame,
@@ -235,6 +236,11 @@ class SceneRenderer:
             and self.layout(index - 1) == self.layout(index),
             last_frame_only=last_frame_only,
         )
+        # The scene's layers and frames are freed now; their pages go back before the next scene
+        # allocates its own (see reelwright.heap).
+        del layer, reveals
+        release_free_memory()
+        return outputs
 
     def previous_last_frame(self, index: int, workdir: Path) -> Path | None:
         """The last frame of the scene before ``index``, drawn here (None: nothing fades into it).

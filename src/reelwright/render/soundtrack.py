@@ -72,7 +72,7 @@ def mix_soundtrack(board: Storyboard, speech: Speech, out_wav: Path) -> Path:
     rate, total = speech.sample_rate, len(speech.samples)
     mix = speech.samples
     if board.music is not None:
-        music = decode_audio(Path(board.music.source), rate)
+        music = decode_audio(Path(board.music.source), rate, max_samples=total)
         if len(music) == 0:
             raise ValueError("music file has no audio")
         reps = int(np.ceil(total / len(music)))

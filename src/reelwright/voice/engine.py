@@ -66,3 +66,10 @@ def engine_for(voice: VoiceInfo) -> SpeechEngine:
             engine = _voice_engine(voice.engine).load(voice)
             _ENGINES[voice.id] = engine
         return engine
+
+
+def forget_engines() -> None:
+    """Unload every engine this process keeps (the next job loads them again). A Piper voice
+    holds ~200 MB, which a 4K render needs more (see pipeline.run)."""
+    with _ENGINES_LOCK:
+        _ENGINES.clear()

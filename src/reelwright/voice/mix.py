@@ -222,8 +222,11 @@ def duck_music(
     return (m * 10.0 ** (per_sample / 20.0)).astype(np.float32)
 
 
-def decode_audio(path: Path, sample_rate: int) -> FloatArray:
-    """Any audio (mp3, wav, m4a, the sound of an mp4...) -> float32 mono at ``sample_rate``."""
+def decode_audio(path: Path, sample_rate: int, max_samples: int | None = None) -> FloatArray:
+    """Any audio (mp3, wav, m4a, the sound of an mp4...) -> float32 mono at ``sample_rate``.
+
+    ``max_samples``: decoding stops once that many are in (a music track longer than the video
+    is never held whole: an hour of it would be 600 MB)."""
     import av
 
     try:
@@ -237,14 +240,22 @@ def decode_audio(path: Path, sample_rate: int) -> FloatArray:
                 raise InputError(f"{Path(path).name} has no audio track")
             stream = container.streams.audio[0]
             resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
+            have = 0
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
                     chunks.append(out.to_ndarray().reshape(-1).astype(np.float32))
-            for out in resampler.resample(None):
-                chunks.append(out.to_ndarray().reshape(-1).astype(np.float32))
+                    have += len(chunks[-1])
+                if max_samples is not None and have >= max_samples:
+                    break
+            else:
+                for out in resampler.resample(None):
+                    chunks.append(out.to_ndarray().reshape(-1).astype(np.float32))
     except av.FFmpegError as exc:
         raise InputError(f"cannot decode audio from {Path(path).name}: {exc}") from exc
-    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+    if not chunks:
+        return np.zeros(0, dtype=np.float32)
+    samples = np.concatenate(chunks)
+    return samples if max_samples is None else samples[:max_samples].copy()
 
 
 def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:

@@ -63,8 +63,9 @@ def test_threads_follow_the_cores_the_process_is_pinned_to() -> None:
     # Pinned to one core: one x264 thread per encoder, one onnxruntime thread, and the processes
     # it starts (ffmpeg) inherit the mask.
     assert seen["after"] == {"affinity": [0], "cpus": 1, "x264": 1, "onnx": 1, "child": "[0]"}
-    if machine >= 2:
-        assert seen["before"]["x264"] > 1
+    # Unpinned, the two encoders share the machine's cores (one thread each on two cores).
+    # (At 1080p the memory cap allows 15 a encoder, more than any machine here has cores for.)
+    assert seen["before"]["x264"] == max(1, machine // 2) or machine > 30
 
 
 def test_x264_threads_are_capped_by_memory_and_can_be_set() -> None:

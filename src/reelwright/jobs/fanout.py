@@ -120,10 +120,19 @@ class QueueFanOut:
             s.flush()
             for i in range(len(board.scenes)):
                 s.add(RenderSegment(video_id=job.video_id, index=i, status=PENDING, attempts=0))
-        for i in range(len(board.scenes)):
+        for i in longest_first(board):
             self.tasks.segment(job.video_id, i)
         self.tasks.watch(job.video_id)
         log.info("video %s: %d scenes queued on the cluster", job.video_id, len(board.scenes))
+
+
+def longest_first(board: Storyboard) -> list[int]:
+    """The scenes' indices, longest narration first. The queue hands tasks out in the order they
+    were queued, so queueing the long scenes first lets the short ones fill in at the end (the
+    longest-processing-time rule): in scene order, two workers' shares of a 22-scene video were
+    91 and 81 s of CPU, because a long scene queued last left one worker busy alone."""
+    spoken = [s.audio.duration if s.audio is not None else 0.0 for s in board.scenes]
+    return sorted(range(len(board.scenes)), key=lambda i: (-spoken[i], i))
 
 
 def active_fanout(db: Database, session_id: str) -> bool:

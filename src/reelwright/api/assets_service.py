@@ -12,7 +12,7 @@ import anyio
 
 from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
-from reelwright.api.idempotent_results import made_before, note_made
+from reelwright.api.idempotent_results import making, reuse
 from reelwright.errors import FileRejected
 from reelwright.store.files import asset_key
 from reelwright.store.models import Asset, new_id
@@ -35,11 +35,11 @@ async def store_asset(
     ctx: ApiContext, owner_id: str, chunks: AsyncIterator[bytes], name: str | None, param: str
 ) -> Asset:
     """Stream an upload to scratch (refusing it once past the limit), check it, store it, record it."""
-    if (earlier := made_before("asset")) is not None:
+    made = making("asset")
+    if made.earlier is not None:
         # An earlier try of this request (same Idempotency-Key) stored it and died unanswered.
         with ctx.db.session() as s:
-            found = s.get(Asset, earlier)
-            if found is not None and found.owner_id == owner_id:
+            if (found := reuse(s, made, Asset, owner_id)) is not None:
                 s.expunge(found)
                 return found
     limit = ctx.settings.max_upload_mb * 1024 * 1024
@@ -84,7 +84,7 @@ async def store_asset(
                 )
                 s.add(asset)
                 s.flush()
-                note_made(s, "asset", asset_id)  # commits with the row, or neither does
+                made.note(s, asset_id)  # commits with the row, or neither does
         except BaseException:
             ctx.blobs.delete_prefix(key)
             raise

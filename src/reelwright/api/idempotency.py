@@ -33,7 +33,7 @@ from starlette.concurrency import run_in_threadpool
 from reelwright.api.context import ApiContext
 from reelwright.api.deps import api_key_from
 from reelwright.api.errors import error_body
-from reelwright.api.idempotent_results import HELD, HeldKey
+from reelwright.api.idempotent_results import HELD, HeldKey, parse_created
 from reelwright.store.db import Database
 from reelwright.store.keys import owner_for_key
 from reelwright.store.models import IdempotencyRecord, now
@@ -287,7 +287,7 @@ async def idempotency_middleware(
         retry = {"Retry-After": str(RENEW_SECONDS)} if claim.outcome == "in_progress" else None
         return JSONResponse(error_body(code, message, "Idempotency-Key"), status_code=status, headers=retry)
     LEASES.hold(ctx.db, holder)
-    held = HELD.set(HeldKey(owner_id, key, holder, claim.created))
+    held = HELD.set(HeldKey(owner_id, key, holder, parse_created(claim.created)))
     try:
         response = await call_next(request)
         body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]

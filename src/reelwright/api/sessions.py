@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
 from reelwright.api.files_in import store_request_files
-from reelwright.api.idempotent_results import made_before, note_made
+from reelwright.api.idempotent_results import Making, making, reuse
 from reelwright.api.public_base import base_for_new_job
 from reelwright.api.schemas import AssetFile, Base64File, UrlFile
 from reelwright.avatar.catalogue import AVATARS
@@ -77,14 +77,17 @@ def check_callback_url(ctx: ApiContext, url: str | None, param: str = "callback_
         return
 
 
-def running_jobs(s: Session, owner_id: str) -> int:
-    """How many of the owner's sessions are queued or being worked on (counted against the limit)."""
-    running = s.scalar(
+def running_jobs(s: Session, owner_id: str, besides: Collection[str] = ()) -> int:
+    """How many of the owner's sessions (other than ``besides``) are queued or being worked on
+    (counted against the limit)."""
+    stmt = (
         select(func.count())
         .select_from(AgentSession)
         .where(AgentSession.owner_id == owner_id, AgentSession.status.in_(ACTIVE))
     )
-    return running or 0
+    if besides:
+        stmt = stmt.where(AgentSession.id.not_in(list(besides)))
+    return s.scalar(stmt) or 0
 
 
 def _refuse_when_full(ctx: ApiContext, running: int) -> None:
@@ -146,7 +149,8 @@ def create_session(
     ``storyboard`` (a script video) builds the storyboard from the stored files' paths; it is
     saved as the session's planned checkpoint, so the worker renders it as it is, with no planner.
     """
-    earlier = _made_by_an_earlier_try(ctx, owner_id)
+    made = making("session")
+    earlier = earlier_session(ctx, owner_id, made)
     if earlier is not None:
         return earlier
     # The caller's own photo looks are valid avatar ids too (the catalogue lists only built-ins).
@@ -182,7 +186,7 @@ def create_session(
                 row.title, row.checkpoint = board.title, CHECKPOINT_PLANNED
             s.add(row)
             s.flush()
-            note_made(s, "session", session_id)  # commits with the row, or neither does
+            made.note(s, session_id)  # commits with the row, or neither does
             # The prompt opens the conversation; in chat mode the agent reads it as its first message.
             add_message(s, session_id, "user", request.prompt, handled=not request.chat)
             if with_video:
@@ -206,24 +210,28 @@ def create_session(
     return created
 
 
-def _made_by_an_earlier_try(ctx: ApiContext, owner_id: str) -> NewSession | None:
-    """The session an earlier try of this very request (same Idempotency-Key) committed before its
-    node died unanswered; queued again, since the node may have died before queueing it (a second
-    message is harmless: a worker claims the session before running it)."""
-    session_id = made_before("session")
-    if session_id is None:
+def earlier_session(ctx: ApiContext, owner_id: str, slot: Making) -> NewSession | None:
+    """The session an earlier try of this very request (same Idempotency-Key) committed in this
+    slot before its node died unanswered; queued again, since the node may have died before
+    queueing it (a second message is harmless: a worker claims the session before running it)."""
+    if slot.earlier is None:
         return None
     with ctx.db.session() as s:
-        row = s.get(AgentSession, session_id)
-        if row is None or row.owner_id != owner_id:
-            return None  # deleted since: this try makes it anew
+        row = reuse(s, slot, AgentSession, owner_id)
+        if row is None:
+            return None
         made = NewSession(row.id, row.status, row.video_id, row.created_at)
     if made.status in ACTIVE:
-        try:
-            ctx.queue.enqueue(made.session_id)
-        except Exception:  # it is recorded: the stale-job sweep queues it once the queue is back
-            log.warning("session %s: could not queue it again", made.session_id, exc_info=True)
+        queue_again(ctx, made.session_id)
     return made
+
+
+def queue_again(ctx: ApiContext, session_id: str) -> None:
+    """Queue a recorded session once more (its node may have died before queueing it)."""
+    try:
+        ctx.queue.enqueue(session_id)
+    except Exception:  # it is recorded: the stale-job sweep queues it once the queue is back
+        log.warning("session %s: could not queue it again", session_id, exc_info=True)
 
 
 def _staged(ctx: ApiContext, key: str, staging: Path) -> Path:

@@ -10,18 +10,20 @@ the start, so the caller gets its id at once and polls it like any other video.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from reelwright.api.context import ApiContext
 from reelwright.api.errors import ApiError
 from reelwright.api.files_in import store_request_files
+from reelwright.api.idempotent_results import making
 from reelwright.api.public_base import base_for_new_job
 from reelwright.api.schemas import AssetFile
 from reelwright.api.sessions import (
+    NewSession,
     add_pending_video,
     check_callback_url,
     check_capacity,
+    earlier_session,
     not_queued,
     reserve_capacity,
 )
@@ -34,14 +36,6 @@ from reelwright.store.models import AgentSession, new_id
 from reelwright.store.status import CHECKPOINT_PLANNED
 
 
-@dataclass(frozen=True)
-class StartedRender:
-    session_id: str
-    video_id: str
-    status: str
-    created_at: int
-
-
 def render_storyboard(
     ctx: ApiContext,
     owner_id: str,
@@ -52,11 +46,15 @@ def render_storyboard(
     callback_id: str | None = None,
     api: str = "v3",
     folder_id: str | None = None,
-) -> StartedRender:
+) -> NewSession:
     """Copy the referenced assets in, record the planned session and its video, queue it.
 
     Every file the job reads is copied under its session's inputs in the blob store, and the
-    saved storyboard names each by its key: any worker stages it from there."""
+    saved storyboard names each by its key: any worker stages it from there. A retry of a request
+    whose node died after recording it (same Idempotency-Key) gets that session back."""
+    made = making("session")
+    if (earlier := earlier_session(ctx, owner_id, made)) is not None:
+        return earlier
     check_callback_url(ctx, callback_url)
     check_capacity(ctx, owner_id)
     session_id = new_id()
@@ -101,10 +99,11 @@ def render_storyboard(
             )
             s.add(row)
             s.flush()
+            made.note(s, session_id)  # commits with the row, or neither does
             add_message(s, session_id, "user", request.prompt, handled=True)
             save_draft(s, session_id, board, board.target_duration or 0.0)
             video = add_pending_video(s, row, folder_id)
-            started = StartedRender(session_id, video.id, row.status, row.created_at)
+            started = NewSession(session_id, row.status, video.id, row.created_at)
     except BaseException:
         ctx.blobs.delete_prefix(prefix)
         raise

@@ -8,7 +8,10 @@ the located face in its row, so renders never detect again.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from reelwright.avatar.catalogue import AVATARS
 from reelwright.avatar.photo import PhotoFace, PhotoLook, prepare_portrait
@@ -66,8 +69,12 @@ def create_photo_look(
     name: str,
     gender: str | None,
     scratch: Path,
+    noted: Callable[[Session, str], None] | None = None,
 ) -> PhotoAvatar:
-    """Check the portrait (one face, large enough: else :class:`InputError`), store it, record it."""
+    """Check the portrait (one face, large enough: else :class:`InputError`), store it, record it.
+
+    ``noted`` is called with the new look's id inside the transaction that records it (the API
+    writes it onto the request's Idempotency-Key there, so both commit or neither does)."""
     look_id = new_id()
     scratch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=scratch, prefix="portrait-") as tmp:
@@ -88,6 +95,8 @@ def create_photo_look(
             )
             s.add(row)
             s.flush()
+            if noted is not None:
+                noted(s, look_id)
     except BaseException:
         blobs.delete_prefix(photo_look_key(look_id))
         raise

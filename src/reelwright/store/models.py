@@ -225,9 +225,10 @@ class IdempotencyRecord(Base):
     # the request runs, so a record whose process died is free again within seconds.
     holder: Mapped[str | None] = mapped_column(String(32), nullable=True)
     lease_until: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    # What the request committed ("session:<id>", "asset:<id>"), written in the same transaction:
-    # a retry after its node died unanswered answers with it instead of making another.
-    created: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    # What the request committed, slot by slot ("session:<id>,session:<id>"), written in the same
+    # transaction as each: a retry after its node died unanswered answers with them instead of
+    # making them again.
+    created: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class StageStat(Base):

@@ -13,9 +13,17 @@ from reelwright.api.deps import Ctx, OwnerId, owned
 from reelwright.api.errors import ApiError
 from reelwright.api.fetch_slots import off_request_pool
 from reelwright.api.files_in import store_request_files
+from reelwright.api.idempotent_results import making
 from reelwright.api.pagination import list_envelope, page
 from reelwright.api.schemas import CreateAgentRequest, FileSpec
-from reelwright.api.sessions import check_capacity, check_ids, create_session, reserve_capacity, video_request
+from reelwright.api.sessions import (
+    check_capacity,
+    check_ids,
+    create_session,
+    queue_again,
+    reserve_capacity,
+    video_request,
+)
 from reelwright.chat.conversation import add_message, recent_messages
 from reelwright.request import VideoRequest
 from reelwright.store.files import inputs_key, message_inputs_key
@@ -145,6 +153,9 @@ def _send_message(
     session_id: str, body: ChatMessageRequest, owner_id: str, ctx: ApiContext
 ) -> dict[str, Any]:
     check_ids(body.avatar_id, body.voice_id, None)
+    made = making("message")
+    if (earlier := _sent_before(ctx, session_id, owner_id, made.earlier)) is not None:
+        return earlier
     with ctx.db.session() as s:
         row = owned(s, AgentSession, session_id, owner_id, "video agent session")
         if not VideoRequest.from_stored(row.prompt, row.request).chat:
@@ -178,10 +189,31 @@ def _send_message(
             if file_keys:
                 ctx.blobs.delete_prefix(prefix)
             raise ApiError(409, "the agent is already working on another message")
-        add_message(s, session_id, "user", body.message, data=extras, run_id=run_id)
+        sent = add_message(s, session_id, "user", body.message, data=extras, run_id=run_id)
+        made.note(s, sent.id)  # commits with the message, or neither does
         title = s.scalar(select(AgentSession.title).where(AgentSession.id == session_id))
     ctx.queue.enqueue(session_id)
     return {"data": {"session_id": session_id, "run_id": run_id, "title": title}}
+
+
+def _sent_before(
+    ctx: ApiContext, session_id: str, owner_id: str, message_id: str | None
+) -> dict[str, Any] | None:
+    """The answer to a message an earlier try of this request (same Idempotency-Key) committed
+    before its node died unanswered; the session is queued again in case the node died before
+    queueing it (a worker claims a session before running it, so a second message is harmless)."""
+    if message_id is None:
+        return None
+    with ctx.db.session() as s:
+        row = owned(s, AgentSession, session_id, owner_id, "video agent session")
+        sent = s.get(AgentMessage, message_id)
+        if sent is None or sent.session_id != session_id:
+            return None
+        answer = {"data": {"session_id": session_id, "run_id": sent.run_id, "title": row.title}}
+        active = row.status in ACTIVE
+    if active:
+        queue_again(ctx, session_id)
+    return answer
 
 
 @router.post("/{session_id}/stop", summary="Stop at the next checkpoint, keeping what exists")

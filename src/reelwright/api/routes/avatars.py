@@ -20,6 +20,7 @@ from reelwright.api.context import ApiContext
 from reelwright.api.deps import Ctx, OwnerId, check_link, owned
 from reelwright.api.downloads import blob_response
 from reelwright.api.errors import ApiError
+from reelwright.api.idempotent_results import making, reuse
 from reelwright.api.previews import preview_url
 from reelwright.avatar.catalogue import AVATARS, GROUPS, AvatarGroup, AvatarInfo, get_avatar
 from reelwright.avatar.drawn import is_drawn, read_description
@@ -256,6 +257,11 @@ def create_avatar(body: CreateAvatarRequest, ctx: Ctx, owner_id: OwnerId) -> dic
     if body.asset_id is None:
         raise ApiError(400, f"asset_id: required for type {body.type!r}", param="asset_id")
     asset_id = body.asset_id
+    made = making("photo_look")
+    if made.earlier is not None:  # an earlier try of this request made it, and died unanswered
+        with ctx.db.session() as s:
+            if (earlier := reuse(s, made, PhotoAvatar, owner_id)) is not None:
+                return {"data": _created_look(ctx, earlier)}
     with ctx.db.session() as s:
         asset = owned(s, Asset, asset_id, owner_id, "asset")
         kind, key = asset.kind, asset.blob_key
@@ -277,16 +283,21 @@ def create_avatar(body: CreateAvatarRequest, ctx: Ctx, owner_id: OwnerId) -> dic
                 name=body.name,
                 gender=body.gender,
                 scratch=scratch,
+                noted=made.note,
             )
         except InputError as exc:
             raise ApiError(400, str(exc), param=exc.param or "asset_id") from None
+    return {"data": _created_look(ctx, row)}
+
+
+def _created_look(ctx: ApiContext, row: PhotoAvatar) -> dict[str, Any]:
     created = _photo_look(ctx, row)
     if row.gender is None:
         created["message"] = (
             f"no gender given, so the look speaks with {row.default_voice_id!r} (the best natural voice); "
             "create it with gender female or male, or pass voice_id when rendering"
         )
-    return {"data": created}
+    return created
 
 
 def _drawn_from(ctx: ApiContext, body: CreateAvatarRequest) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from reelwright.api.context import ApiContext
 from reelwright.api.deps import Ctx, OwnerId, owned
 from reelwright.api.errors import ApiError
+from reelwright.api.idempotent_results import making, reuse
 from reelwright.api.pagination import list_envelope, page
 from reelwright.store.models import Asset, BrandKit
 from reelwright.styles.brand_kits import colour_problem
@@ -62,6 +63,12 @@ def _check_asset(s: Session, asset_id: str | None, owner_id: str, kind: str, par
 
 @router.post("", summary="Create a brand kit")
 def create_brand_kit(body: CreateBrandKitRequest, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
+    made = making("brand_kit")
+    if made.earlier is not None:  # an earlier try of this request made it, and died unanswered
+        with ctx.db.session() as s:
+            if (earlier := reuse(s, made, BrandKit, owner_id)) is not None:
+                logo = s.get(Asset, earlier.logo_asset_id) if earlier.logo_asset_id else None
+                return {"data": _kit_json(ctx, earlier, logo)}
     for param in ("primary_color", "secondary_color"):
         problem = colour_problem(getattr(body, param))
         if problem:
@@ -79,6 +86,7 @@ def create_brand_kit(body: CreateBrandKitRequest, owner_id: OwnerId, ctx: Ctx) -
         )
         s.add(kit)
         s.flush()
+        made.note(s, kit.id)  # commits with the kit, or neither does
         return {"data": _kit_json(ctx, kit, logo)}
 
 

@@ -32,11 +32,12 @@ from sqlalchemy.orm import Session
 from reelwright.api.context import ApiContext
 from reelwright.api.deps import Ctx, OwnerId
 from reelwright.api.errors import ApiError
+from reelwright.api.idempotent_results import made_earlier, making, reuse
 from reelwright.api.pagination import list_envelope, page
 from reelwright.api.routes.storyboards import video_storyboard
-from reelwright.api.sessions import running_jobs
+from reelwright.api.sessions import NewSession, running_jobs
 from reelwright.api.storyboard_input import CheckedStoryboard, check_storyboard, public_sources
-from reelwright.api.storyboard_jobs import StartedRender, render_storyboard
+from reelwright.api.storyboard_jobs import render_storyboard
 from reelwright.api.template_text import MAX_VALUE_CHARS, fill_in, variables_in
 from reelwright.store.files import template_key
 from reelwright.store.models import VideoTemplate, new_id
@@ -140,6 +141,11 @@ def _with_paths(board: dict[str, Any], paths: dict[str, str]) -> dict[str, Any]:
 
 @v3.post("", summary="Create a template from a video's storyboard or a storyboard with {{variables}}")
 def create_template(body: CreateTemplateRequest, owner_id: OwnerId, ctx: Ctx) -> dict[str, Any]:
+    made = making("template")
+    if made.earlier is not None:  # an earlier try of this request made it, and died unanswered
+        with ctx.db.session() as s:
+            if (earlier := reuse(s, made, VideoTemplate, owner_id)) is not None:
+                return {"data": template_json(ctx, earlier)}
     known: dict[str, str] = {}
     data: Any = body.storyboard
     param = "storyboard"
@@ -169,6 +175,7 @@ def create_template(body: CreateTemplateRequest, owner_id: OwnerId, ctx: Ctx) ->
             )
             s.add(row)
             s.flush()
+            made.note(s, template_id)  # commits with the row, or neither does
             return {"data": template_json(ctx, row)}
     except BaseException:
         ctx.blobs.delete_prefix(prefix)
@@ -208,7 +215,7 @@ def delete_template(template_id: str, owner_id: OwnerId, ctx: Ctx) -> dict[str, 
 
 def generate_from_template(
     ctx: ApiContext, owner_id: str, template_id: str, body: GenerateRequest, *, api: str = "v3"
-) -> StartedRender:
+) -> NewSession:
     """Fill in the variables, check the result like any storyboard from outside, and render it."""
     checked, name, values = _filled(ctx, owner_id, template_id, body)
     return render_storyboard(
@@ -316,7 +323,9 @@ def _batch(
         names = list(_owned(s, template_id, owner_id).variables)
     rows = _csv_rows(raw, names)
     with ctx.db.session() as s:
-        free = ctx.settings.max_concurrent_jobs - running_jobs(s, owner_id)
+        # The rows an earlier try of this request (same Idempotency-Key) started before its node
+        # died are not started again, so they take no more slots.
+        free = ctx.settings.max_concurrent_jobs - running_jobs(s, owner_id, besides=made_earlier("session"))
     if len(rows) > free:
         # All or nothing: a batch cut off half-way by the job limit would leave the caller guessing.
         raise ApiError(

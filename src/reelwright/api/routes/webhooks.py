@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from reelwright.api.context import ApiContext
 from reelwright.api.deps import Ctx, OwnerId, owned
 from reelwright.api.errors import ApiError
+from reelwright.api.idempotent_results import making, reuse
 from reelwright.api.pagination import list_envelope, page
 from reelwright.api.sessions import check_callback_url
 from reelwright.store.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -73,12 +74,19 @@ def _checked_events(events: list[str] | None) -> list[str]:
 
 
 def _add_endpoint(ctx: ApiContext, owner_id: str, body: WebhookEndpointCreate) -> dict[str, Any]:
+    made = making("webhook_endpoint")
+    if made.earlier is not None:
+        # An earlier try of this request made it and died unanswered: its secret was never shown.
+        with ctx.db.session() as s:
+            if (earlier := reuse(s, made, WebhookEndpoint, owner_id)) is not None:
+                return _endpoint_json(earlier, with_secret=True)
     check_callback_url(ctx, body.url, param="url")
     events = _checked_events(body.events)
     with ctx.db.session() as s:
         row = WebhookEndpoint(owner_id=owner_id, url=body.url, events=events, secret=new_secret())
         s.add(row)
         s.flush()
+        made.note(s, row.id)  # commits with the endpoint, or neither does
         return _endpoint_json(row, with_secret=True)
 
 

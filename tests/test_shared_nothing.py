@@ -10,12 +10,9 @@ worker is rendered by the other, which stages the draft's picture from the bucke
 from __future__ import annotations
 
 import base64
-import json
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +22,8 @@ from PIL import Image
 
 from reelwright.ingest.media import probe
 from reelwright.render.ffmpeg import ffmpeg_exe
+from tests.hook_receiver import HookReceiver
 from tests.media import make_png
-from tests.quiet_http import QuietHTTPServer
 from tests.s3_server import S3, s3_server
 from tests.server import Server, Worker, wait_done
 from tests.services import postgres_database, redis_queue
@@ -348,7 +345,7 @@ def test_a_worker_links_its_webhooks_to_the_api_node_that_accepted_the_job(
     own.data.mkdir()
     del own.env["REELWRIGHT_PUBLIC_URL"]
     worker = Worker(own)
-    hooks = _Hooks()
+    hooks = HookReceiver()
     try:
         node_a.start()
         node_b.start()
@@ -377,24 +374,3 @@ def test_a_worker_links_its_webhooks_to_the_api_node_that_accepted_the_job(
         node_a.stop()
         node_b.stop()
         hooks.shutdown()
-
-
-class _Hooks(QuietHTTPServer):
-    """A webhook receiver that keeps every body it is sent."""
-
-    def __init__(self) -> None:
-        self.bodies: list[dict[str, Any]] = []
-        bodies = self.bodies
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server_address[1]}/hook"
-        threading.Thread(target=self.serve_forever, daemon=True).start()

@@ -2,20 +2,20 @@
 other node: nothing is lost and nothing is done twice.
 
 Two `serve` nodes and a worker share only PostgreSQL, Redis and a moto S3 bucket. Node A is killed
-with three requests on it: an upload half sent, a create whose handler is still downloading its
-file, and (after a restart) a create that committed its session but never answered (its
-``Idempotency-Key`` record is held back by a trigger until A is dead). Each retry on node B makes
-exactly one asset or session, each session completes once (one success webhook), the bucket holds
-no object without a row, and a request A answered before dying is replayed by B."""
+with requests on it: an upload half sent and a create whose handler is still downloading its file;
+then (after a restart) three creates that committed what they made but never answered (their
+``Idempotency-Key`` records are held back by a trigger until A is dead): a prompt video
+(``/v3/video-agents``), a script video (``/v2/video/generate``) and a storyboard render
+(``/v3/videos/{id}/storyboard``). Each retry on node B makes exactly one asset, or answers at once
+with the one session and video A made; each video completes once (one success webhook), the bucket
+holds no object without a row, and a request A answered before dying is replayed by B."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import socket
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -25,6 +25,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.hook_receiver import HookReceiver
 from tests.media import make_png
 from tests.quiet_http import QuietHTTPServer
 from tests.s3_server import S3, s3_server
@@ -34,6 +35,7 @@ from tests.services import postgres_database, redis_queue
 pytestmark = pytest.mark.slow
 
 HOLD_LOCK = 7714  # the advisory lock the trigger waits on
+VOICE = "en_US-joe"
 
 
 class _Files(QuietHTTPServer):
@@ -60,28 +62,6 @@ class _Files(QuietHTTPServer):
 
         super().__init__(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server_address[1]}/slide.png"
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-
-class _Hooks(QuietHTTPServer):
-    """A webhook receiver: every event it is sent, as (event_type, session_id)."""
-
-    def __init__(self) -> None:
-        self.seen: Counter[tuple[str, str]] = Counter()
-        hooks = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                hooks.seen[(body["event_type"], body["event_data"].get("session_id", ""))] += 1
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server_address[1]}/hook"
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
 
@@ -141,12 +121,10 @@ def _wait(what: str, check: Any, timeout: float = 60) -> Any:
     return found
 
 
-def _settled(client: httpx.Client, sid: str, timeout: float = 300) -> dict[str, Any]:
+def _settled(client: httpx.Client, path: str, timeout: float = 300) -> dict[str, Any]:
+    """The session or video at ``path`` once it has completed or failed."""
     deadline = time.monotonic() + timeout
-    while (data := client.get(f"/v3/video-agents/{sid}").json()["data"])["status"] not in (
-        "completed",
-        "failed",
-    ):
+    while (data := client.get(path).json()["data"])["status"] not in ("completed", "failed"):
         assert time.monotonic() < deadline, data
         time.sleep(0.5)
     return dict(data)
@@ -164,7 +142,7 @@ def test_an_api_node_killed_mid_request_loses_nothing_and_does_nothing_twice(
     db = create_engine(env["REELWRIGHT_DATABASE_URL"], isolation_level="AUTOCOMMIT")
     png = make_png(tmp_path / "slide.png", 640, 360, "Kill a node").read_bytes()
     big = make_png(tmp_path / "big.png", 1600, 1200, "A large upload").read_bytes()
-    files, hooks = _Files(png), _Hooks()
+    files, hooks = _Files(png), HookReceiver()
 
     def create_body(prompt: str, with_file: bool) -> dict[str, Any]:
         body: dict[str, Any] = {"prompt": prompt, "callback_url": hooks.url}
@@ -176,6 +154,10 @@ def test_an_api_node_killed_mid_request_loses_nothing_and_does_nothing_twice(
         with db.connect() as c:
             rows = c.execute(text("SELECT id, video_id FROM agent_sessions WHERE prompt = :p"), {"p": prompt})
             return [(r[0], r[1]) for r in rows]
+
+    def videos(title: str) -> list[str]:
+        with db.connect() as c:
+            return list(c.execute(text("SELECT id FROM videos WHERE title = :t"), {"t": title}).scalars())
 
     try:
         node_a.start()
@@ -252,9 +234,45 @@ def test_an_api_node_killed_mid_request_loses_nothing_and_does_nothing_twice(
             fetched_sid = created.json()["data"]["session_id"]
             assert [s for s, _ in sessions(fetching)] == [fetched_sid]
 
-        # 4. A (restarted) commits a session and dies before answering: its record's last update is
-        # held back by a trigger until A is dead.
+        # 4. A (restarted) commits three creates and dies before answering any: a prompt video, a
+        # script video (/v2/video/generate) and a storyboard render of the finished video. Each
+        # record's last update is held back by a trigger until A is dead.
         node_a.start()
+        with node_b.client(key) as b:
+            fetched_video = _settled(b, f"/v3/video-agents/{fetched_sid}")["video_id"]
+            board = b.get(f"/v3/videos/{fetched_video}/storyboard").json()["data"]["storyboard"]
+        # The edit shows titles: the picture it showed went with the finished job's inputs.
+        board["scenes"] = [
+            {**scene, "visual": {"kind": "title", "heading": "Rye"}} for scene in board["scenes"]
+        ]
+        committed = "A 5-second note that our bakery now bakes rye on Sundays"
+        script_title = "Rye on Sundays, read from a script"
+        held_requests: dict[str, tuple[str, dict[str, Any]]] = {
+            "held-agent": ("/v3/video-agents", create_body(committed, False)),
+            "held-script": (
+                "/v2/video/generate",
+                {
+                    "video_inputs": [
+                        {
+                            "voice": {
+                                "type": "text",
+                                "input_text": "Rye on Sundays.",
+                                "voice_id": "en_US-joe",
+                            },
+                            "background": {"type": "color", "value": "#1e6fd9"},
+                        }
+                    ],
+                    "dimension": {"width": 640, "height": 360},
+                    "title": script_title,
+                    "callback_url": hooks.url,
+                },
+            ),
+            "held-render": (
+                f"/v3/videos/{fetched_video}/storyboard",
+                {"storyboard": {**board, "title": "Rye, edited"}, "callback_url": hooks.url},
+            ),
+        }
+        render_prompt = f"An edit of video {fetched_video}: Rye, edited"
         held = db.connect()
         held.execute(text("SELECT pg_advisory_lock(:k)"), {"k": HOLD_LOCK})
         held.execute(
@@ -266,76 +284,79 @@ def test_an_api_node_killed_mid_request_loses_nothing_and_does_nothing_twice(
         held.execute(
             text(
                 "CREATE TRIGGER hold_answer BEFORE UPDATE ON idempotency_records FOR EACH ROW "
-                "WHEN (NEW.key = 'committed' AND NEW.state = 'done') EXECUTE FUNCTION hold_answer()"
+                "WHEN (NEW.key LIKE 'held-%' AND NEW.state = 'done') EXECUTE FUNCTION hold_answer()"
             )
         )
-        committed = "A 5-second note that our bakery now bakes rye on Sundays"
         unanswered: list[int] = []
-        threading.Thread(
-            target=_post_to_dying_node,
-            args=(
-                f"{node_a.base}/v3/video-agents",
-                create_body(committed, False),
-                key,
-                "committed",
-                unanswered,
-            ),
-            daemon=True,
-        ).start()
-        waiting = _wait(
-            "node A to block on its answer",
-            lambda: held.execute(
+        for idem, (path, body) in held_requests.items():
+            threading.Thread(
+                target=_post_to_dying_node,
+                args=(f"{node_a.base}{path}", body, key, idem, unanswered),
+                daemon=True,
+            ).start()
+
+        def blocked() -> list[int] | None:
+            assert not unanswered, f"node A answered {unanswered}: a refusal, which never blocks"
+            pids = held.execute(
                 text("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = :k AND NOT granted"),
                 {"k": HOLD_LOCK},
-            ).scalar(),
-        )
-        assert len(sessions(committed)) == 1  # committed, with its record still "in progress"
+            ).scalars()
+            found = list(pids)
+            return found if len(found) == len(held_requests) else None
+
+        waiting = _wait("node A to block on its three answers", blocked, timeout=120)
+        # Each committed, with its record still "in progress".
+        assert len(sessions(committed)) == 1 and len(sessions(render_prompt)) == 1
+        assert len(videos(script_title)) == 1
         node_a.kill()
-        held.execute(text("SELECT pg_terminate_backend(:p)"), {"p": waiting})
+        for pid in waiting:
+            held.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
         held.execute(text("DROP TRIGGER hold_answer ON idempotency_records"))
         held.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": HOLD_LOCK})
         held.close()
         assert unanswered == []  # A never answered
         with node_b.client(key) as b:
-            again = b.post(
-                "/v3/video-agents",
-                json=create_body(committed, False),
-                headers={"Idempotency-Key": "committed"},
-            )
-            assert again.status_code == 200, again.text  # at once: no lease to wait out
-            committed_sid = again.json()["data"]["session_id"]
+            # At once (no lease to wait out), naming what A made, and nothing made again.
+            again = {
+                idem: b.post(path, json=body, headers={"Idempotency-Key": idem})
+                for idem, (path, body) in held_requests.items()
+            }
+            for answer in again.values():
+                assert answer.status_code == 200 and "idempotent-replayed" not in answer.headers, answer.text
+            committed_sid = again["held-agent"].json()["data"]["session_id"]
             assert [s for s, _ in sessions(committed)] == [committed_sid]
+            assert videos(script_title) == [again["held-script"].json()["data"]["video_id"]]
+            rendered = again["held-render"].json()["data"]
+            assert sessions(render_prompt) == [(rendered["session_id"], rendered["video_id"])]
 
-            for sid in (fetched_sid, committed_sid):
-                done = _settled(b, sid)
+            for sid in (committed_sid, rendered["session_id"]):
+                done = _settled(b, f"/v3/video-agents/{sid}")
                 assert done["status"] == "completed", done
-            again = b.post(
-                "/v3/video-agents",
-                json=create_body(committed, False),
-                headers={"Idempotency-Key": "committed"},
-            )
-            assert again.headers.get("idempotent-replayed") == "true"
-            assert again.json()["data"]["session_id"] == committed_sid
+            script_video = _settled(b, f"/v3/videos/{videos(script_title)[0]}")
+            assert script_video["status"] == "completed", script_video
+            for idem, (path, body) in held_requests.items():
+                replay = b.post(path, json=body, headers={"Idempotency-Key": idem})
+                assert replay.headers.get("idempotent-replayed") == "true"
+                assert replay.json() == again[idem].json()
 
         # One session, one video and one success webhook each (given time for a duplicate to show).
         time.sleep(3)
-        for prompt in (fetching, committed):
-            [(sid, video_id)] = sessions(prompt)
-            assert video_id is not None
-            assert hooks.seen[("video_agent.success", sid)] == 1, hooks.seen
-        assert sum(hooks.seen.values()) == 2, hooks.seen
         with db.connect() as c:
             assets = {r[0] for r in c.execute(text("SELECT blob_key FROM assets"))}
-            videos = c.execute(text("SELECT count(*) FROM videos")).scalar()
+            made_videos = {r[0] for r in c.execute(text("SELECT id FROM videos"))}
             live = {r[0] for r in c.execute(text("SELECT id FROM agent_sessions"))}
-        assert len(assets) == 2 and videos == 2
+        assert len(assets) == 2 and len(made_videos) == 4 and len(live) == 4
+        seen = hooks.seen("video_id")
+        for video_id in made_videos:
+            success = ("avatar_video.success", video_id) if video_id in videos(script_title) else None
+            assert seen[success or ("video_agent.success", video_id)] == 1, seen
+        assert sum(seen.values()) == 4, seen
         # Every object in the bucket belongs to a row: no half-made asset, no orphaned input.
         stored = s3.keys("rw/")
         assert {k.removeprefix("rw/") for k in stored if k.startswith("rw/assets/")} == assets, stored
         for k in stored:
             if k.startswith(("rw/inputs/", "rw/work/", "rw/videos/")):
-                owner = k.split("/")[2]
-                assert owner in live or owner in {v for _, v in sessions(fetching) + sessions(committed)}, k
+                assert k.split("/")[2] in live | made_videos, k
     finally:
         worker.stop()
         node_a.stop()

@@ -23,7 +23,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +47,7 @@ from reelwright.pipeline.segments import finish, prepare_soundtrack, render_scen
 from reelwright.request import VideoRequest
 from reelwright.store.db import Database, shared_database
 from reelwright.store.files import work_key
-from reelwright.store.models import AgentSession, RenderFanout, RenderSegment, now
+from reelwright.store.models import AgentSession, RenderFanout, RenderSegment, VoiceChunk, now
 from reelwright.storyboard import Storyboard
 from reelwright.styles.brand import Brand
 from reelwright.styles.brand_kits import load_brand
@@ -67,6 +67,8 @@ class SegmentQueue(Protocol):
     def finalize(self, video_id: str) -> None: ...
 
     def watch(self, video_id: str) -> None: ...
+
+    def voice(self, batch_id: str) -> None: ...
 
 
 def worker_name() -> str:
@@ -94,6 +96,11 @@ class QueueFanOut:
     def wants(self, board: Storyboard, duration: float) -> bool:
         s = self.job.settings
         return s.fanout and len(board.scenes) >= s.fanout_min_scenes and duration >= s.fanout_min_seconds
+
+    def voice_together(self, board: Storyboard, tts_cache: Path, progress: Callable[[float], None]) -> None:
+        from reelwright.jobs.voicing import SharedVoicing
+
+        SharedVoicing(self.job, self.tasks.voice).voice(board, tts_cache, progress)
 
     def hand_off(self, board: Storyboard, workdir: Path) -> None:
         job = self.job
@@ -184,7 +191,10 @@ def _claim_segment(db: Database, video_id: str, index: int, me: str, stale_after
 
 @contextmanager
 def _beating(
-    db: Database, settings: Settings, what: type[RenderSegment] | type[RenderFanout], *where: object
+    db: Database,
+    settings: Settings,
+    what: type[RenderSegment] | type[RenderFanout] | type[VoiceChunk],
+    *where: object,
 ) -> Iterator[None]:
     """Keep a lease fresh while the block runs."""
     stop = threading.Event()

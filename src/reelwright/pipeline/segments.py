@@ -10,6 +10,7 @@ side (who runs which task, once) is :mod:`reelwright.jobs.fanout`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,11 @@ class FanOut(Protocol):
 
     def hand_off(self, board: Storyboard, workdir: Path) -> None:
         """Build the soundtrack, store what the scene tasks need and queue them."""
+
+    def voice_together(self, board: Storyboard, tts_cache: Path, progress: Callable[[float], None]) -> None:
+        """Before the voice stage: have idle workers synthesise shares of a long script into
+        ``tts_cache`` (the speech cache), so the voice stage finds them there. Nothing for a
+        short script; a cluster of one worker voices it all here."""
 
 
 @dataclass(frozen=True)

@@ -372,7 +372,7 @@ class RenderSegment(Base):
 class VoiceChunk(Base):
     """A share of a long script's sentences, voiced by whichever worker claims it (a lease kept
     fresh by its heartbeat, as for :class:`RenderSegment`): the run that planned the video voices
-    its script together with idle workers instead of alone (see docs/decisions/0016)."""
+    its script together with idle workers instead of alone (see docs/decisions/0014)."""
 
     __tablename__ = "voice_chunks"
     batch_id: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from reelwright.clusterbench.nodes import Cluster
+from reelwright.jobs.fanout import soundtrack_index
 from reelwright.store.models import RenderFanout, RenderSegment
 from reelwright.textpdf import make_pdf
 
@@ -144,7 +145,9 @@ def long_video(cluster: Cluster, deck: Path, pages: int) -> LongRun:
             video = c.get(f"/v3/videos/{video_id}").json()["data"]
         with Session(engine) as s:
             fan = s.get(RenderFanout, video_id)
-            segments = list(s.scalars(select(RenderSegment).where(RenderSegment.video_id == video_id)))
+            parts = list(s.scalars(select(RenderSegment).where(RenderSegment.video_id == video_id)))
+            # The last row is the soundtrack (jobs.fanout.soundtrack_index), not a scene.
+            segments = [x for x in parts if fan is None or x.index != soundtrack_index(fan.n_segments)]
     finally:
         engine.dispose()
     duration = float(video.get("duration") or 0)

@@ -146,8 +146,8 @@ def _report(
     base = longs[base_n]
     per = options.cpus_per_worker
     out.print(
-        "One long video, wall seconds: serial = read, plan, voice and soundtrack on one worker "
-        "(created → hand-off); scenes = on every worker; join = one worker.",
+        "One long video, wall seconds: serial = read and plan on one worker, voice shared with idle "
+        "workers (created → hand-off); scenes and soundtrack = on every worker; join = one worker.",
         highlight=False,
     )
     table = Table(
@@ -171,7 +171,7 @@ def _report(
     # several they are only the work done (its threads run side by side).
     cpu_is_time = per == 1
     out.print(
-        "The same in CPU seconds (the workers' and their ffmpeg processes'; scenes: the busiest "
+        "The same in CPU seconds (the workers' and their ffmpeg processes'; serial and scenes: the busiest "
         "worker's): "
         + (
             "the wall time each worker alone on its core would give, whatever else runs here."

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from reelwright.clusterbench.nodes import Cluster
+from reelwright.jobs.fanout import soundtrack_index
 from reelwright.store.models import RenderFanout, RenderSegment
 from reelwright.textpdf import make_pdf
 
@@ -73,14 +74,14 @@ class LongRun:
     duration: float  # the video's length
     scenes: int
     fanned_out: bool
-    serial: float  # created → hand-off: read, plan, voice, soundtrack (one worker)
+    serial: float  # created → hand-off: read, plan, voice (shared), the narration placed
     scene_part: float  # hand-off → the join claimed: every scene rendered (all workers)
     join: float  # join claimed → completed (one worker)
     scene_seconds: float  # the scene renders' own times, summed
     workers_used: int
     # CPU seconds (with the ffmpeg processes): what each part would take with every worker alone
     # on its cores, which other load on the machine distorts far less than wall time.
-    cpu_serial: float = math.nan
+    cpu_serial: float = math.nan  # the busiest worker's, up to the hand-off
     cpu_scenes: float = math.nan  # the busiest worker's, during the scenes
     cpu_join: float = math.nan
 
@@ -144,7 +145,9 @@ def long_video(cluster: Cluster, deck: Path, pages: int) -> LongRun:
             video = c.get(f"/v3/videos/{video_id}").json()["data"]
         with Session(engine) as s:
             fan = s.get(RenderFanout, video_id)
-            segments = list(s.scalars(select(RenderSegment).where(RenderSegment.video_id == video_id)))
+            parts = list(s.scalars(select(RenderSegment).where(RenderSegment.video_id == video_id)))
+            # The last row is the soundtrack (jobs.fanout.soundtrack_index), not a scene.
+            segments = [x for x in parts if fan is None or x.index != soundtrack_index(fan.n_segments)]
     finally:
         engine.dispose()
     duration = float(video.get("duration") or 0)
@@ -166,7 +169,8 @@ def long_video(cluster: Cluster, deck: Path, pages: int) -> LongRun:
         join=wall - joined,
         scene_seconds=sum(x.seconds or 0.0 for x in segments),
         workers_used=len({(x.worker or "").rsplit(":", 1)[0] for x in segments}),
-        cpu_serial=_spent(cpu_before, cpu_handoff),
+        # Idle workers voice shares of the script before the hand-off: the busiest one's is the path.
+        cpu_serial=max(b - a for a, b in zip(cpu_before, cpu_handoff, strict=True)),
         cpu_scenes=max(b - a for a, b in zip(cpu_handoff, cpu_final, strict=True)),
         cpu_join=_spent(cpu_final, cpu_end),
     )

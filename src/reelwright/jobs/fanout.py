@@ -1,9 +1,10 @@
 """One video, many workers: a long job's scenes as separate queue tasks, joined by one last task.
 
-The run that plans and voices the job hands off (:class:`QueueFanOut`): it builds the soundtrack
-once, stores the voiced storyboard, the soundtrack and the narration's loudness in the blob
-store, writes one ``render_segments`` row per scene and queues a task per scene. Any worker takes
-a scene (:func:`run_segment`): it claims the row (a conditional update), keeps a heartbeat on it
+The run that plans and voices the job hands off (:class:`QueueFanOut`): it places the narration
+on the timeline, stores the voiced storyboard, the placed narration and its loudness in the blob
+store, writes one ``render_segments`` row per scene and one for the soundtrack (music, loudness,
+AAC: the last row), and queues a task for each. Any worker takes a scene or the soundtrack
+(:func:`run_segment`): it claims the row (a conditional update), keeps a heartbeat on it
 while it renders, uploads the two segments and marks the row done. The task that finds every
 row done queues the join (:func:`finalize`), which claims the job's ``render_fanouts`` row
 (rendering → finalizing, conditional) and completes the video in the same transaction as its
@@ -23,7 +24,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,11 +44,11 @@ from reelwright.jobs.lease import MAX_ATTEMPTS
 from reelwright.jobs.reasons import failure_reason
 from reelwright.pipeline.publish import publish
 from reelwright.pipeline.script import length_notes
-from reelwright.pipeline.segments import finish, prepare_soundtrack, render_scene
+from reelwright.pipeline.segments import build_soundtrack, finish, place_narration, render_scene
 from reelwright.request import VideoRequest
 from reelwright.store.db import Database, shared_database
 from reelwright.store.files import work_key
-from reelwright.store.models import AgentSession, RenderFanout, RenderSegment, now
+from reelwright.store.models import AgentSession, RenderFanout, RenderSegment, VoiceChunk, now
 from reelwright.storyboard import Storyboard
 from reelwright.styles.brand import Brand
 from reelwright.styles.brand_kits import load_brand
@@ -67,6 +68,8 @@ class SegmentQueue(Protocol):
     def finalize(self, video_id: str) -> None: ...
 
     def watch(self, video_id: str) -> None: ...
+
+    def voice(self, batch_id: str) -> None: ...
 
 
 def worker_name() -> str:
@@ -95,14 +98,20 @@ class QueueFanOut:
         s = self.job.settings
         return s.fanout and len(board.scenes) >= s.fanout_min_scenes and duration >= s.fanout_min_seconds
 
+    def voice_together(self, board: Storyboard, tts_cache: Path, progress: Callable[[float], None]) -> None:
+        from reelwright.jobs.voicing import SharedVoicing
+
+        SharedVoicing(self.job, self.tasks.voice).voice(board, tts_cache, progress)
+
     def hand_off(self, board: Storyboard, workdir: Path) -> None:
         job = self.job
         assert job.video_id is not None, "the video exists once voicing started"
-        soundtrack = prepare_soundtrack(board, workdir, self.brand)
+        placed = place_narration(board, workdir, self.brand)
         key = shared_key(job.session_id, job.video_id)
-        job.blobs.put_file(f"{key}/audio.m4a", soundtrack.audio)
-        job.blobs.put_file(f"{key}/envelope.npy", soundtrack.envelope)
+        job.blobs.put_file(f"{key}/speech.npz", placed.speech)
+        job.blobs.put_file(f"{key}/envelope.npy", placed.envelope)
         job.blobs.put_bytes(f"{key}/storyboard.json", board.to_json().encode("utf-8"))
+        n = len(board.scenes)
         with job.db.session() as s:
             old = s.get(RenderFanout, job.video_id)
             if old is not None:  # an earlier hand-off of this video whose planner died before queueing
@@ -113,17 +122,28 @@ class QueueFanOut:
                     video_id=job.video_id,
                     session_id=job.session_id,
                     status=RENDERING,
-                    n_segments=len(board.scenes),
+                    n_segments=n + 1,  # the scenes, then the soundtrack (soundtrack_index)
                     started_at=time.time(),
                 )
             )
             s.flush()
-            for i in range(len(board.scenes)):
+            for i in range(n + 1):
                 s.add(RenderSegment(video_id=job.video_id, index=i, status=PENDING, attempts=0))
-        for i in longest_first(board):
+        # The soundtrack first: it is as long as a long scene, and the join needs it.
+        for i in [n, *longest_first(board)]:
             self.tasks.segment(job.video_id, i)
         self.tasks.watch(job.video_id)
-        log.info("video %s: %d scenes queued on the cluster", job.video_id, len(board.scenes))
+        log.info("video %s: %d scenes and the soundtrack queued on the cluster", job.video_id, n)
+
+
+def soundtrack_index(n_segments: int) -> int:
+    """The last row of a fanned-out video is its soundtrack (music, loudness, AAC), built by any
+    worker beside the scenes; the rows before it are the scenes."""
+    return n_segments - 1
+
+
+def part_name(index: int, n_segments: int) -> str:
+    return "the soundtrack" if index == soundtrack_index(n_segments) else f"scene {index + 1}"
 
 
 def longest_first(board: Storyboard) -> list[int]:
@@ -184,7 +204,10 @@ def _claim_segment(db: Database, video_id: str, index: int, me: str, stale_after
 
 @contextmanager
 def _beating(
-    db: Database, settings: Settings, what: type[RenderSegment] | type[RenderFanout], *where: object
+    db: Database,
+    settings: Settings,
+    what: type[RenderSegment] | type[RenderFanout] | type[VoiceChunk],
+    *where: object,
 ) -> Iterator[None]:
     """Keep a lease fresh while the block runs."""
     stop = threading.Event()
@@ -202,8 +225,8 @@ def _beating(
         stop.set()
 
 
-def _stage_shared(job: JobRun, video_id: str, work: Path) -> tuple[Storyboard, Path, Path]:
-    """The voiced storyboard (with this worker's copies of its files), the loudness and soundtrack."""
+def _stage_board(job: JobRun, video_id: str, work: Path) -> Storyboard:
+    """The voiced storyboard, with this worker's copies of its files."""
     key = shared_key(job.session_id, video_id)
     work.mkdir(parents=True, exist_ok=True)
     data = job.blobs.read_bytes(f"{key}/storyboard.json")
@@ -211,11 +234,14 @@ def _stage_shared(job: JobRun, video_id: str, work: Path) -> tuple[Storyboard, P
         raise ReelwrightError("the video's planned storyboard is gone")
     import json
 
-    board = Storyboard.model_validate(job.local_files(json.loads(data)))
-    envelope, audio = work / "envelope.npy", work / "audio.m4a"
-    if not job.blobs.fetch(f"{key}/envelope.npy", envelope) or not job.blobs.fetch(f"{key}/audio.m4a", audio):
+    return Storyboard.model_validate(job.local_files(json.loads(data)))
+
+
+def _stage(job: JobRun, video_id: str, work: Path, name: str) -> Path:
+    path = work / name
+    if not job.blobs.fetch(f"{shared_key(job.session_id, video_id)}/{name}", path):
         raise ReelwrightError("the video's soundtrack is gone")
-    return board, envelope, audio
+    return path
 
 
 def _looks(job: JobRun) -> tuple[Brand | None, PhotoLook | None]:
@@ -229,12 +255,12 @@ def run_segment(settings: Settings, tasks: SegmentQueue, video_id: str, index: i
     me = worker_name()
     attempt = _claim_segment(db, video_id, index, me, settings.stale_job_seconds)
     if attempt is None:
-        log.info("video %s scene %d: done, or held by a live worker", video_id, index + 1)
+        log.info("video %s part %d: done, or held by a live worker", video_id, index + 1)
         return
     with db.session() as s:
         fan = s.get(RenderFanout, video_id)
         assert fan is not None
-        session_id = fan.session_id
+        session_id, n_segments = fan.session_id, fan.n_segments
         sess = s.get(AgentSession, session_id)
         stop_asked = sess is not None and sess.stop_requested
     job = job_for(settings, db, session_id, video_id)
@@ -243,22 +269,28 @@ def run_segment(settings: Settings, tasks: SegmentQueue, video_id: str, index: i
     if stop_asked:
         _end(job, video_id, stopped=True)
         return
+    part = part_name(index, n_segments)
     if attempt > MAX_ATTEMPTS:
-        _end(job, video_id, message=f"scene {index + 1} stopped unexpectedly {MAX_ATTEMPTS} times")
+        _end(job, video_id, message=f"{part} stopped unexpectedly {MAX_ATTEMPTS} times")
         return
     work = job.work / "fanout" / f"{video_id}-{index}-{os.getpid()}-{threading.get_ident()}"
     owned = (RenderSegment.video_id == video_id, RenderSegment.index == index, RenderSegment.worker == me)
     started = time.perf_counter()
     try:
         with _beating(db, settings, RenderSegment, *owned):
-            board, envelope, _audio = _stage_shared(job, video_id, work)
-            brand, photo = _looks(job)
-            seg = render_scene(board, envelope, index, work, brand=brand, photo=photo)
+            board = _stage_board(job, video_id, work)
             key = shared_key(session_id, video_id)
-            job.blobs.put_file(f"{key}/seg{index:04d}.plain.mp4", seg.plain)
-            job.blobs.put_file(f"{key}/seg{index:04d}.cap.mp4", seg.captioned)
+            if index == soundtrack_index(n_segments):
+                audio = build_soundtrack(board, _stage(job, video_id, work, "speech.npz"), work)
+                job.blobs.put_file(f"{key}/audio.m4a", audio)
+            else:
+                envelope = _stage(job, video_id, work, "envelope.npy")
+                brand, photo = _looks(job)
+                seg = render_scene(board, envelope, index, work, brand=brand, photo=photo)
+                job.blobs.put_file(f"{key}/seg{index:04d}.plain.mp4", seg.plain)
+                job.blobs.put_file(f"{key}/seg{index:04d}.cap.mp4", seg.captioned)
     except Exception as exc:
-        log.exception("video %s scene %d failed on %s", video_id, index + 1, me)
+        log.exception("video %s: %s failed on %s", video_id, part, me)
         with db.session() as s:
             released = s.execute(update(RenderSegment).where(*owned).values(status=PENDING, worker=None))
         if isinstance(exc, ReelwrightError) or attempt >= MAX_ATTEMPTS:
@@ -283,7 +315,7 @@ def run_segment(settings: Settings, tasks: SegmentQueue, video_id: str, index: i
         if sess is not None and total:
             # Rendering is most of the job: the scenes done move progress from where voicing left it.
             sess.progress = max(sess.progress, min(97, 25 + int(72 * (done or 0) / total)))
-    log.info("video %s scene %d rendered by %s (%d/%d)", video_id, index + 1, me, done, total)
+    log.info("video %s: %s made by %s (%d/%d)", video_id, part, me, done, total)
     if total and done == total:
         tasks.finalize(video_id)
 
@@ -323,11 +355,13 @@ def finalize(settings: Settings, video_id: str) -> None:
     owned = (RenderFanout.video_id == video_id, RenderFanout.finalizer == me)
     try:
         with _beating(db, settings, RenderFanout, *owned):
-            board, envelope, audio = _stage_shared(job, video_id, work)
+            board = _stage_board(job, video_id, work)
+            envelope = _stage(job, video_id, work, "envelope.npy")
+            audio = _stage(job, video_id, work, "audio.m4a")
             key = shared_key(session_id, video_id)
             plain: list[Path] = []
             captioned: list[Path] = []
-            for i in range(n):
+            for i in range(soundtrack_index(n)):
                 for kind, into in (("plain", plain), ("cap", captioned)):
                     path = work / f"seg{i:04d}.{kind}.mp4"
                     if not job.blobs.fetch(f"{key}/seg{i:04d}.{kind}.mp4", path):
@@ -441,7 +475,7 @@ def reconcile(settings: Settings, tasks: SegmentQueue, video_id: str) -> bool:
                 .values(status=PENDING, worker=None, updated_at=t)
             )
         if handed.rowcount:  # type: ignore[attr-defined]
-            log.warning("video %s scene %d has no live worker; queued again", video_id, index + 1)
+            log.warning("video %s part %d has no live worker; queued again", video_id, index + 1)
             tasks.segment(video_id, index)
     if (status == RENDERING and not unfinished) or (
         status == FINALIZING and (fan_beat is None or fan_beat < limit)

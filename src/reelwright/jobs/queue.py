@@ -45,6 +45,8 @@ class JobQueue:
         self._segment = self.huey.task(name="reelwright.render_segment")(self._run_segment)
         self._finalize = self.huey.task(name="reelwright.finalize_video")(self._run_finalize)
         self._watch = self.huey.task(name="reelwright.watch_video")(self._run_watch)
+        # An idle worker's share of a long script's voicing (jobs.voicing).
+        self._voice = self.huey.task(name="reelwright.voice_chunks")(self._run_voice)
         self.huey.periodic_task(crontab(minute="*"), name="reelwright.requeue_stale_jobs")(self.requeue_stale)
 
     def _run_session(self, session_id: str) -> None:
@@ -77,6 +79,17 @@ class JobQueue:
         if reconcile(self.settings, self, video_id):
             self._watch.schedule(args=(video_id,), delay=beat_seconds(self.settings))
 
+    def _run_voice(self, batch_id: str) -> None:
+        from reelwright.jobs.drain import DRAIN
+        from reelwright.jobs.voicing import help_voice
+
+        # A chunk whose worker drains away stops beating: the planning run voices it itself.
+        with DRAIN.task():
+            help_voice(self.settings, batch_id)
+
+    def voice(self, batch_id: str) -> None:
+        self._voice(batch_id)
+
     def segment(self, video_id: str, index: int) -> None:
         self._segment(video_id, index)
 
@@ -104,10 +117,12 @@ class JobQueue:
         each fanned-out video's lost scenes are handed to another worker."""
         from reelwright.jobs.fanout import active_videos, reconcile
         from reelwright.jobs.lease import requeue_stale
+        from reelwright.jobs.voicing import forget_abandoned_batches
 
         requeue_stale(self.settings, self.enqueue)
         for video_id in active_videos(self.settings):
             reconcile(self.settings, self, video_id)
+        forget_abandoned_batches(self.settings)
 
     def consumer(self, workers: int, shutdown_timeout: float | None = None) -> Any:
         """Huey's consumer; ``stop(graceful=True)`` waits ``shutdown_timeout`` for running tasks."""

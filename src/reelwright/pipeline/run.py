@@ -127,7 +127,7 @@ def run(job: RenderJob, planner: Planner | None = None, hooks: Hooks | None = No
                 # Its voice is not pinned: the planner picks one of the stand-in's gender (the
                 # photo's) in the prompt's language, as for any presenter.
                 request = request.revised(avatar=photo.stand_in(), voice=request.voice)
-            script = write_script(planner, PlanRequest(request, files), workdir, cache, hooks)
+            script = write_script(planner, PlanRequest(request, files), workdir, cache, hooks, job.fan_out)
             board, said = script.storyboard, script.messages
             note = photo.gender_note() if photo is not None and request.voice is None else None
             if note is not None:

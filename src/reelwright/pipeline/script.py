@@ -19,6 +19,7 @@ from reelwright.avatar.catalogue import get_avatar
 from reelwright.errors import InputError
 from reelwright.pipeline.publish import for_export
 from reelwright.pipeline.retime import retime_storyboard
+from reelwright.pipeline.segments import FanOut
 from reelwright.pipeline.stages import Hooks
 from reelwright.plan.base import Pacing, Planner, PlanRequest, PlanResult, explains_short_video
 from reelwright.plan.language import voice_notes
@@ -50,8 +51,18 @@ def _measure(board: Storyboard) -> float:
     return build_timeline(board, get_style(board.style).transition_seconds).duration
 
 
-def write_script(planner: Planner, request: PlanRequest, workdir: Path, cache: Path, hooks: Hooks) -> Script:
-    """Plan and voice to the asked length (stages ``plan`` and ``voice``)."""
+def write_script(
+    planner: Planner,
+    request: PlanRequest,
+    workdir: Path,
+    cache: Path,
+    hooks: Hooks,
+    fan_out: FanOut | None = None,
+) -> Script:
+    """Plan and voice to the asked length (stages ``plan`` and ``voice``).
+
+    With ``fan_out`` (a job on the cluster), idle workers voice shares of a long script first.
+    """
     hooks.check_stop()
     result = planner.plan(request, Pacing())
     said = list(result.messages)
@@ -65,6 +76,8 @@ def write_script(planner: Planner, request: PlanRequest, workdir: Path, cache: P
         def voice_progress(f: float, a: int = attempt) -> None:
             hooks.report("voice", min(1.0, (a + f) / 2))
 
+        if fan_out is not None:
+            fan_out.voice_together(board, cache / "tts", voice_progress)
         board = voice_storyboard(board, workdir / "voice", cache, progress=voice_progress)
         duration = _measure(board)
         if target is None or abs(duration - target) / target <= DURATION_TOLERANCE:

@@ -368,3 +368,19 @@ class RenderSegment(Base):
     heartbeat_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     seconds: Mapped[float | None] = mapped_column(Float, nullable=True)  # its render's wall time
     updated_at: Mapped[int] = mapped_column(BigInteger, default=now, onupdate=now)
+
+
+class VoiceChunk(Base):
+    """A share of a long script's sentences, voiced by whichever worker claims it (a lease kept
+    fresh by its heartbeat, as for :class:`RenderSegment`): the run that planned the video voices
+    its script together with idle workers instead of alone (see docs/decisions/0014)."""
+
+    __tablename__ = "voice_chunks"
+    batch_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, running, done
+    worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    heartbeat_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    updated_at: Mapped[int] = mapped_column(BigInteger, default=now, onupdate=now)

@@ -334,6 +334,25 @@ def narrate(
     )
 
 
+def sentences_of(text: str, voice_id: str) -> list[str]:
+    """The sentences :func:`narrate` synthesises for ``text``, each one a cache entry."""
+    voice = get_voice(voice_id)
+    _lead, says, _tail = _plan(spoken_form(text, voice.language))
+    return [say.sentence for say in says]
+
+
+def cache_file(cache_dir: Path, voice_id: str, speed: float, sentence: str) -> Path:
+    """Where a sentence's synthesis is cached (its name is the same on every machine)."""
+    return _cache_path(cache_dir, voice_id, speed, sentence)
+
+
+def speak_into_cache(sentence: str, voice_id: str, speed: float, cache_dir: Path) -> Path:
+    """Synthesise one sentence into the cache (unless it is there already); its cache file."""
+    voice = get_voice(voice_id)
+    _utterance(sentence, voice.id, speed, cache_dir, lambda: engine_for(voice))
+    return _cache_path(cache_dir, voice.id, speed, sentence)
+
+
 def _utterance(
     sentence: str, voice_id: str, speed: float, cache_dir: Path | None, engine: Callable[[], SpeechEngine]
 ) -> Utterance:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from reelwright.errors import InputError
 from reelwright.storyboard import SceneAudio, Storyboard
 from reelwright.voice.catalogue import get_voice
 from reelwright.voice.mix import decode_audio, write_wav
-from reelwright.voice.narrate import narrate
+from reelwright.voice.narrate import narrate, sentences_of
 
 SPEECH_RATE = 24_000  # a given recording is decoded at this rate (the voices' own)
 MAX_SPEECH_SECONDS = 300.0  # one scene's recording: longer is not a scene
@@ -32,6 +33,28 @@ def recorded_speech(source: Path, out_wav: Path) -> SceneAudio:
         )
     write_wav(out_wav, samples, SPEECH_RATE)
     return SceneAudio(path=str(out_wav), duration=duration)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence to synthesise: with the voice and speed, the unit of the speech cache."""
+
+    voice_id: str
+    speed: float
+    text: str
+
+
+def sentences_to_voice(board: Storyboard) -> list[Sentence]:
+    """Every sentence :func:`voice_storyboard` will synthesise, in order, each once."""
+    seen: dict[Sentence, None] = {}
+    for scene in board.scenes:
+        if scene.speech is not None or not scene.narration.strip():
+            continue
+        voice = get_voice(scene.voice or board.voice)
+        speed = scene.voice_speed if scene.voice_speed is not None else board.voice_speed
+        for text in sentences_of(scene.narration, voice.id):
+            seen.setdefault(Sentence(voice.id, speed, text), None)
+    return list(seen)
 
 
 def voice_storyboard(

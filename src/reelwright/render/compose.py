@@ -28,6 +28,7 @@ from reelwright.render.motion import MotionOverlay
 from reelwright.render.reveal import Reveal
 from reelwright.render.slides import SceneLayer
 from reelwright.render.timeline import SceneTiming
+from reelwright.render.yuv import I420
 from reelwright.storyboard import ImageScene, Scene, VideoClip
 
 # What both encoders of a segment may hold together. Measured (ffmpeg n9, x264 ultrafast, two
@@ -276,8 +277,8 @@ def render_segment(
                 "-f",
                 "rawvideo",
                 "-pixel_format",
-                # An opaque sprite is declared without alpha so the overlay is a plain copy.
-                "rgba" if moving_backdrop is None else "rgb0",
+                # An opaque sprite comes converted (render.yuv): no alpha, and no conversion here.
+                "rgba" if moving_backdrop is None else "yuv420p",
                 "-video_size",
                 f"{sprite_w}x{sprite_h}",
                 "-framerate",
@@ -404,8 +405,7 @@ def render_segment(
                 f"[{base}][{sprite_in}:v]overlay={sx}:{sy}:format=yuv420:alpha=premultiplied:shortest=1[scene]"
             )
         else:
-            graph.append(f"[{sprite_in}:v]format=yuv420p[sprite]")
-            graph.append(f"[{base}][sprite]overlay={sx}:{sy}:format=yuv420:shortest=1[scene]")
+            graph.append(f"[{base}][{sprite_in}:v]overlay={sx}:{sy}:format=yuv420:shortest=1[scene]")
     else:
         graph.append(f"[{base}]null[scene]")
     out = "scene" if presenter_on_top else blend_in("scene")
@@ -526,14 +526,15 @@ def _run_segment(
         ffmpeg.run(args, what=what)
     else:
         renderer, track = presenter
+        to_yuv = None if moving_backdrop is None else I420(moving_backdrop.shape[1], moving_backdrop.shape[0])
         proc = ffmpeg.Piped(args, what=what)
         try:
             for f in frames:
                 pose = track.pose_at(f)
-                if moving_backdrop is None:
+                if to_yuv is None:
                     proc.write(renderer.draw(pose))
                 else:
-                    proc.write(renderer.draw_moving(pose, moving_backdrop))
+                    proc.write(to_yuv.convert(renderer.draw_moving(pose, moving_backdrop)))
         except BaseException:
             proc.kill()
             raise

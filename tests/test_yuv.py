@@ -46,7 +46,7 @@ def _presenter_frames(size: int) -> np.ndarray:
 @pytest.mark.parametrize("size", [290, 848])
 def test_presenter_sprite_matches_ffmpegs_conversion(size: int) -> None:
     frames = _presenter_frames(size)
-    n, h, w, _ = frames.shape
+    _, h, w, _ = frames.shape
     expected = _ffmpeg_yuv420p(frames)
     conv = I420(w, h)
     got = np.stack([np.frombuffer(conv.convert(f), dtype=np.uint8).copy() for f in frames])

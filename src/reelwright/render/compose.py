@@ -10,9 +10,10 @@ segments are then joined without re-encoding. Memory stays flat whatever the vid
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ParamSpec
 
 import numpy as np
 from PIL import Image
@@ -37,6 +38,7 @@ from reelwright.storyboard import ImageScene, Scene, VideoClip
 ENCODER_MEMORY = 320 * 2**20
 FRAMES_PER_ENCODER = 8
 FRAMES_PER_EXTRA_THREAD = 3
+P = ParamSpec("P")
 PUSH_IN = 1.05  # how far a scene with nothing moving closes in over its length
 
 
@@ -202,7 +204,32 @@ def _fit(img: Image.Image, tw: int, th: int, out: Path) -> None:
     out.write_bytes(img.convert("RGBA").tobytes())
 
 
-def render_segment(
+@dataclass(frozen=True)
+class PreparedSegment:
+    """A scene's ffmpeg run, ready to start: its inputs are in files, so the caller can drop the
+    scene's layers first (a 4K layer is 33 MB that would otherwise be held through the encode)."""
+
+    args: list[str]
+    what: str
+    outputs: SegmentOutputs
+    presenter: tuple[Presenter, PresenterTrack] | None
+    moving_backdrop: np.ndarray | None
+    frames: range
+    read_back: bool
+
+    def run(self) -> SegmentOutputs:
+        return _run_segment(
+            self.args,
+            self.what,
+            self.outputs,
+            self.presenter,
+            self.moving_backdrop,
+            self.frames,
+            read_back=self.read_back,
+        )
+
+
+def prepare_segment(
     *,
     scene: Scene,
     layer: SceneLayer,
@@ -219,8 +246,9 @@ def render_segment(
     reveals: Sequence[Reveal] = (),
     presenter_stays: bool = False,
     last_frame_only: bool = False,
-) -> SegmentOutputs:
-    """Encode the scene's plain and captioned segment, and keep its last frame.
+) -> PreparedSegment:
+    """Write the inputs of the scene's plain and captioned segment (and its last frame), and
+    make the ffmpeg run that encodes them.
 
     ``last_frame_only``: draw only the scene's last frame (no encode), as the full render would
     draw it; a worker rendering the next scene crossfades from it without waiting for this one.
@@ -418,7 +446,7 @@ def render_segment(
         graph.append(
             f"[{out}]trim=end_frame={count},setpts=N/{fps}/TB,trim=start_frame={count - 1},format=rgba[last]"
         )
-        return _run_segment(
+        return PreparedSegment(
             [
                 *inputs,
                 "-filter_complex",
@@ -470,7 +498,7 @@ def render_segment(
         "-an",
         str(outputs.captioned),
     ]
-    return _run_segment(
+    return PreparedSegment(
         args,
         f"rendering scene {timing.index + 1} ({scene.id})",
         outputs,
@@ -479,6 +507,18 @@ def render_segment(
         range(timing.start_frame, timing.start_frame + n),
         read_back=True,
     )
+
+
+def _then_run(prepare: Callable[P, PreparedSegment]) -> Callable[P, SegmentOutputs]:
+    def render(*args: P.args, **kwargs: P.kwargs) -> SegmentOutputs:
+        return prepare(*args, **kwargs).run()
+
+    return render
+
+
+# Encode the scene's plain and captioned segment, and keep its last frame: prepare_segment's
+# arguments, run at once (for callers that hold no layers of their own).
+render_segment = _then_run(prepare_segment)
 
 
 def first_drawn_frame(
@@ -531,7 +571,7 @@ def _run_segment(
         try:
             for f in frames:
                 pose = track.pose_at(f)
-                if to_yuv is None:
+                if moving_backdrop is None or to_yuv is None:
                     proc.write(renderer.draw(pose))
                 else:
                     proc.write(to_yuv.convert(renderer.draw_moving(pose, moving_backdrop)))

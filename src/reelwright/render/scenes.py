@@ -31,7 +31,7 @@ from reelwright.render.compose import (
     SegmentOutputs,
     ShownCaption,
     first_drawn_frame,
-    render_segment,
+    prepare_segment,
 )
 from reelwright.render.layout import Frame, Rect, clear_of_opaque_presenter, frame_for
 from reelwright.render.motion import background_motion
@@ -212,7 +212,7 @@ class SceneRenderer:
         )
         presenter = self.presenter_for(index, frame)
         first = first_drawn_frame(scene, layer, timing, previous_last, last_frame_only, presenter is not None)
-        outputs = render_segment(
+        run = prepare_segment(
             scene=scene,
             layer=layer,
             frame=frame,
@@ -236,9 +236,10 @@ class SceneRenderer:
             and self.layout(index - 1) == self.layout(index),
             last_frame_only=last_frame_only,
         )
-        # The scene's layers and frames are freed now; their pages go back before the next scene
-        # allocates its own (see reelwright.heap).
+        # The scene's layers are in files now: freed before ffmpeg starts (33 MB each at 4K), and
+        # their pages given back (see reelwright.heap; _run_segment trims the heap).
         del layer, reveals
+        outputs = run.run()
         release_free_memory()
         return outputs
 

@@ -41,7 +41,7 @@ class I420:
         # filter gives. Chroma is linear in RGB: the average's chroma is the chroma's average.
         cv2.cvtColor(pixels, cv2.COLOR_RGBA2YUV_I420, dst=self._out)
         half = cv2.resize(pixels, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-        ycrcb = cv2.cvtColor(cv2.cvtColor(half, cv2.COLOR_RGBA2RGB), cv2.COLOR_RGB2YCrCb)
+        ycrcb: np.ndarray = cv2.cvtColor(cv2.cvtColor(half, cv2.COLOR_RGBA2RGB), cv2.COLOR_RGB2YCrCb)
         np.take(_LIMITED, ycrcb[:, :, 2], out=self._u)
         np.take(_LIMITED, ycrcb[:, :, 1], out=self._v)
         return self._view

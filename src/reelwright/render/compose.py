@@ -39,6 +39,10 @@ ENCODER_MEMORY = 320 * 2**20
 FRAMES_PER_ENCODER = 8
 FRAMES_PER_EXTRA_THREAD = 3
 P = ParamSpec("P")
+# A segment's last frame, kept for the next scene's crossfade: the decoded yuv420p itself, with an
+# opaque alpha plane for the fade. (As RGBA it was converted from yuv and back, and at 4K it was a
+# 33 MB frame in ffmpeg's heap for the rest of the next scene, against 21 MB.)
+LAST_FRAME_FORMAT = "yuva420p"
 PUSH_IN = 1.05  # how far a scene with nothing moving closes in over its length
 
 
@@ -105,7 +109,7 @@ class ShownCaption:
 class SegmentOutputs:
     plain: Path
     captioned: Path
-    last_frame: Path  # raw RGBA of the final frame: the next scene crossfades from it
+    last_frame: Path  # the final frame, raw LAST_FRAME_FORMAT: the next scene crossfades from it
 
 
 def _write_raw(path: Path, pixels: np.ndarray) -> None:
@@ -114,12 +118,12 @@ def _write_raw(path: Path, pixels: np.ndarray) -> None:
     np.ascontiguousarray(pixels).tofile(path)
 
 
-def _raw_input(path: Path, w: int, h: int, fps: int) -> list[str]:
+def _raw_input(path: Path, w: int, h: int, fps: int, pixel_format: str = "rgba") -> list[str]:
     return [
         "-f",
         "rawvideo",
         "-pixel_format",
-        "rgba",
+        pixel_format,
         "-video_size",
         f"{w}x{h}",
         "-framerate",
@@ -398,7 +402,7 @@ def prepare_segment(
         # Fading out (a crossfade) or sliding away to the left (a push). (xfade, or an overlay
         # left in the graph after the transition, costs every frame of the segment a full-frame
         # blend; split + concat costs nothing after it.)
-        prev_in = add_input(_raw_input(previous_last_frame, w, h, fps))
+        prev_in = add_input(_raw_input(previous_last_frame, w, h, fps, LAST_FRAME_FORMAT))
         tf = timing.transition_frames
         if transition == "slide":
             graph.append(
@@ -439,12 +443,13 @@ def prepare_segment(
     out = "scene" if presenter_on_top else blend_in("scene")
 
     outputs = SegmentOutputs(
-        stem.with_suffix(".plain.mp4"), stem.with_suffix(".cap.mp4"), stem.with_suffix(".last.rgba")
+        stem.with_suffix(".plain.mp4"), stem.with_suffix(".cap.mp4"), stem.with_suffix(".last.yuva")
     )
     if last_frame_only:
         # One output, no encoder: ffmpeg keeps nothing but the frame it writes.
         graph.append(
-            f"[{out}]trim=end_frame={count},setpts=N/{fps}/TB,trim=start_frame={count - 1},format=rgba[last]"
+            f"[{out}]trim=end_frame={count},setpts=N/{fps}/TB,trim=start_frame={count - 1},"
+            f"format={LAST_FRAME_FORMAT}[last]"
         )
         return PreparedSegment(
             [
@@ -584,8 +589,8 @@ def _run_segment(
     return outputs
 
 
-def read_last_frame(video: Path, out: Path) -> None:
-    """The video's last frame as raw RGBA.
+def read_last_frame(video: Path, out: Path, pix_fmt: str = LAST_FRAME_FORMAT) -> None:
+    """The video's last frame as a raw ``pix_fmt`` picture.
 
     Not a third output of the scene's graph: ffmpeg then queues every frame of the segment
     (a 15 s 1080p scene held 1.5 GB) until the one it keeps arrives at the end. The segment's
@@ -599,7 +604,7 @@ def read_last_frame(video: Path, out: Path) -> None:
             # for a 3 s 4K scene.) One thread: there is one frame to decode at a time.
             *("-threads", "1", "-skip_frame", "nokey", "-sseof", "-0.1", "-i", str(video)),
             # Each frame decoded overwrites the file: the last stays.
-            *("-update", "1", "-c:v", "rawvideo", "-pix_fmt", "rgba", "-f", "image2"),
+            *("-update", "1", "-c:v", "rawvideo", "-pix_fmt", pix_fmt, "-f", "image2"),
             str(out),
         ],
         what=f"reading the last frame of {video.name}",

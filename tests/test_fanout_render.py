@@ -152,10 +152,14 @@ def test_scene_by_scene_render_joins_without_seams(voiced: Storyboard, tmp_path:
         work.mkdir()
         drawn = scenes.previous_last_frame(i, work)
         assert drawn is not None
-        mine = np.frombuffer(drawn.read_bytes(), np.uint8).reshape(board_h, board_w, 4)
-        theirs = single_dir / f"seg{i - 1:03d}.last.rgba"
-        one_task = np.frombuffer(theirs.read_bytes(), np.uint8).reshape(board_h, board_w, 4)
-        diff = float(np.abs(mine[..., :3].astype(np.int16) - one_task[..., :3]).mean())
+        # Raw yuva420p: the Y, U and V planes, then an opaque alpha plane.
+        colour = board_w * board_h * 3 // 2
+        mine = np.frombuffer(drawn.read_bytes(), np.uint8)
+        theirs = single_dir / f"seg{i - 1:03d}.last.yuva"
+        one_task = np.frombuffer(theirs.read_bytes(), np.uint8)
+        assert len(mine) == len(one_task) == board_w * board_h * 5 // 2
+        assert (mine[colour:] == 255).all()
+        diff = float(np.abs(mine[:colour].astype(np.int16) - one_task[:colour]).mean())
         assert diff < 1.5, (i - 1, diff)
 
     a, b = probe(single.video), probe(fanned.video)

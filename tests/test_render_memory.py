@@ -97,7 +97,7 @@ def test_the_last_frame_is_read_from_the_final_key_frame_alone(tmp_path: Path) -
         what="decoding every frame",
     )
     last = tmp_path / "last.rgba"
-    read_last_frame(video, last)
+    read_last_frame(video, last, pix_fmt="rgba")
     assert last.read_bytes() == full.read_bytes()
     # Every frame is different noise: pixels close to the last frame's are the last frame's.
     got = np.frombuffer(last.read_bytes(), np.uint8).reshape(h, w, 4).astype(int)

@@ -10,9 +10,10 @@ segments are then joined without re-encoding. Memory stays flat whatever the vid
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ParamSpec
 
 import numpy as np
 from PIL import Image
@@ -28,6 +29,7 @@ from reelwright.render.motion import MotionOverlay
 from reelwright.render.reveal import Reveal
 from reelwright.render.slides import SceneLayer
 from reelwright.render.timeline import SceneTiming
+from reelwright.render.yuv import I420
 from reelwright.storyboard import ImageScene, Scene, VideoClip
 
 # What both encoders of a segment may hold together. Measured (ffmpeg n9, x264 ultrafast, two
@@ -36,6 +38,11 @@ from reelwright.storyboard import ImageScene, Scene, VideoClip
 ENCODER_MEMORY = 320 * 2**20
 FRAMES_PER_ENCODER = 8
 FRAMES_PER_EXTRA_THREAD = 3
+P = ParamSpec("P")
+# A segment's last frame, kept for the next scene's crossfade: the decoded yuv420p itself, with an
+# opaque alpha plane for the fade. (As RGBA it was converted from yuv and back, and at 4K it was a
+# 33 MB frame in ffmpeg's heap for the rest of the next scene, against 21 MB.)
+LAST_FRAME_FORMAT = "yuva420p"
 PUSH_IN = 1.05  # how far a scene with nothing moving closes in over its length
 
 
@@ -102,7 +109,7 @@ class ShownCaption:
 class SegmentOutputs:
     plain: Path
     captioned: Path
-    last_frame: Path  # raw RGBA of the final frame: the next scene crossfades from it
+    last_frame: Path  # the final frame, raw LAST_FRAME_FORMAT: the next scene crossfades from it
 
 
 def _write_raw(path: Path, pixels: np.ndarray) -> None:
@@ -111,12 +118,12 @@ def _write_raw(path: Path, pixels: np.ndarray) -> None:
     np.ascontiguousarray(pixels).tofile(path)
 
 
-def _raw_input(path: Path, w: int, h: int, fps: int) -> list[str]:
+def _raw_input(path: Path, w: int, h: int, fps: int, pixel_format: str = "rgba") -> list[str]:
     return [
         "-f",
         "rawvideo",
         "-pixel_format",
-        "rgba",
+        pixel_format,
         "-video_size",
         f"{w}x{h}",
         "-framerate",
@@ -201,7 +208,32 @@ def _fit(img: Image.Image, tw: int, th: int, out: Path) -> None:
     out.write_bytes(img.convert("RGBA").tobytes())
 
 
-def render_segment(
+@dataclass(frozen=True)
+class PreparedSegment:
+    """A scene's ffmpeg run, ready to start: its inputs are in files, so the caller can drop the
+    scene's layers first (a 4K layer is 33 MB that would otherwise be held through the encode)."""
+
+    args: list[str]
+    what: str
+    outputs: SegmentOutputs
+    presenter: tuple[Presenter, PresenterTrack] | None
+    moving_backdrop: np.ndarray | None
+    frames: range
+    read_back: bool
+
+    def run(self) -> SegmentOutputs:
+        return _run_segment(
+            self.args,
+            self.what,
+            self.outputs,
+            self.presenter,
+            self.moving_backdrop,
+            self.frames,
+            read_back=self.read_back,
+        )
+
+
+def prepare_segment(
     *,
     scene: Scene,
     layer: SceneLayer,
@@ -218,8 +250,9 @@ def render_segment(
     reveals: Sequence[Reveal] = (),
     presenter_stays: bool = False,
     last_frame_only: bool = False,
-) -> SegmentOutputs:
-    """Encode the scene's plain and captioned segment, and keep its last frame.
+) -> PreparedSegment:
+    """Write the inputs of the scene's plain and captioned segment (and its last frame), and
+    make the ffmpeg run that encodes them.
 
     ``last_frame_only``: draw only the scene's last frame (no encode), as the full render would
     draw it; a worker rendering the next scene crossfades from it without waiting for this one.
@@ -276,8 +309,8 @@ def render_segment(
                 "-f",
                 "rawvideo",
                 "-pixel_format",
-                # An opaque sprite is declared without alpha so the overlay is a plain copy.
-                "rgba" if moving_backdrop is None else "rgb0",
+                # An opaque sprite comes converted (render.yuv): no alpha, and no conversion here.
+                "rgba" if moving_backdrop is None else "yuv420p",
                 "-video_size",
                 f"{sprite_w}x{sprite_h}",
                 "-framerate",
@@ -369,7 +402,7 @@ def render_segment(
         # Fading out (a crossfade) or sliding away to the left (a push). (xfade, or an overlay
         # left in the graph after the transition, costs every frame of the segment a full-frame
         # blend; split + concat costs nothing after it.)
-        prev_in = add_input(_raw_input(previous_last_frame, w, h, fps))
+        prev_in = add_input(_raw_input(previous_last_frame, w, h, fps, LAST_FRAME_FORMAT))
         tf = timing.transition_frames
         if transition == "slide":
             graph.append(
@@ -404,21 +437,21 @@ def render_segment(
                 f"[{base}][{sprite_in}:v]overlay={sx}:{sy}:format=yuv420:alpha=premultiplied:shortest=1[scene]"
             )
         else:
-            graph.append(f"[{sprite_in}:v]format=yuv420p[sprite]")
-            graph.append(f"[{base}][sprite]overlay={sx}:{sy}:format=yuv420:shortest=1[scene]")
+            graph.append(f"[{base}][{sprite_in}:v]overlay={sx}:{sy}:format=yuv420:shortest=1[scene]")
     else:
         graph.append(f"[{base}]null[scene]")
     out = "scene" if presenter_on_top else blend_in("scene")
 
     outputs = SegmentOutputs(
-        stem.with_suffix(".plain.mp4"), stem.with_suffix(".cap.mp4"), stem.with_suffix(".last.rgba")
+        stem.with_suffix(".plain.mp4"), stem.with_suffix(".cap.mp4"), stem.with_suffix(".last.yuva")
     )
     if last_frame_only:
         # One output, no encoder: ffmpeg keeps nothing but the frame it writes.
         graph.append(
-            f"[{out}]trim=end_frame={count},setpts=N/{fps}/TB,trim=start_frame={count - 1},format=rgba[last]"
+            f"[{out}]trim=end_frame={count},setpts=N/{fps}/TB,trim=start_frame={count - 1},"
+            f"format={LAST_FRAME_FORMAT}[last]"
         )
-        return _run_segment(
+        return PreparedSegment(
             [
                 *inputs,
                 "-filter_complex",
@@ -470,7 +503,7 @@ def render_segment(
         "-an",
         str(outputs.captioned),
     ]
-    return _run_segment(
+    return PreparedSegment(
         args,
         f"rendering scene {timing.index + 1} ({scene.id})",
         outputs,
@@ -479,6 +512,18 @@ def render_segment(
         range(timing.start_frame, timing.start_frame + n),
         read_back=True,
     )
+
+
+def _then_run(prepare: Callable[P, PreparedSegment]) -> Callable[P, SegmentOutputs]:
+    def render(*args: P.args, **kwargs: P.kwargs) -> SegmentOutputs:
+        return prepare(*args, **kwargs).run()
+
+    return render
+
+
+# Encode the scene's plain and captioned segment, and keep its last frame: prepare_segment's
+# arguments, run at once (for callers that hold no layers of their own).
+render_segment = _then_run(prepare_segment)
 
 
 def first_drawn_frame(
@@ -526,14 +571,15 @@ def _run_segment(
         ffmpeg.run(args, what=what)
     else:
         renderer, track = presenter
+        to_yuv = None if moving_backdrop is None else I420(moving_backdrop.shape[1], moving_backdrop.shape[0])
         proc = ffmpeg.Piped(args, what=what)
         try:
             for f in frames:
                 pose = track.pose_at(f)
-                if moving_backdrop is None:
+                if moving_backdrop is None or to_yuv is None:
                     proc.write(renderer.draw(pose))
                 else:
-                    proc.write(renderer.draw_moving(pose, moving_backdrop))
+                    proc.write(to_yuv.convert(renderer.draw_moving(pose, moving_backdrop)))
         except BaseException:
             proc.kill()
             raise
@@ -543,8 +589,8 @@ def _run_segment(
     return outputs
 
 
-def read_last_frame(video: Path, out: Path) -> None:
-    """The video's last frame as raw RGBA.
+def read_last_frame(video: Path, out: Path, pix_fmt: str = LAST_FRAME_FORMAT) -> None:
+    """The video's last frame as a raw ``pix_fmt`` picture.
 
     Not a third output of the scene's graph: ffmpeg then queues every frame of the segment
     (a 15 s 1080p scene held 1.5 GB) until the one it keeps arrives at the end. The segment's
@@ -558,7 +604,7 @@ def read_last_frame(video: Path, out: Path) -> None:
             # for a 3 s 4K scene.) One thread: there is one frame to decode at a time.
             *("-threads", "1", "-skip_frame", "nokey", "-sseof", "-0.1", "-i", str(video)),
             # Each frame decoded overwrites the file: the last stays.
-            *("-update", "1", "-c:v", "rawvideo", "-pix_fmt", "rgba", "-f", "image2"),
+            *("-update", "1", "-c:v", "rawvideo", "-pix_fmt", pix_fmt, "-f", "image2"),
             str(out),
         ],
         what=f"reading the last frame of {video.name}",

@@ -9,6 +9,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as DbSession
 
 from reelwright.chat.conversation import add_message, latest_draft, save_draft
@@ -73,7 +76,11 @@ def completed(
             # The session stays open for revisions, each rendering a new video.
             sess.checkpoint, sess.attempts, sess.stop_requested = None, 0, False
         enqueue_session_events(s, sess, video, settings=job.settings)  # the outbox: same transaction
-    clean_up(job)
+    # The video is complete from here on: nothing after this may turn it into a failure.
+    try:
+        clean_up(job)
+    except Exception:  # a blob store hiccup: retention sweeps what is left
+        log.warning("session %s: its working files were not all removed", job.session_id, exc_info=True)
     record_stage_seconds(job.db, {**result.stage_seconds, "total": total_seconds})
 
 
@@ -153,13 +160,27 @@ def clean_up(job: JobRun) -> None:
 
 
 def record_stage_seconds(db: Database, timings: dict[str, float]) -> None:
-    """Add this job's stage durations to the shared totals behind /metrics."""
-    with db.session() as s:
-        for stage, seconds in timings.items():
-            changed = s.execute(
-                update(StageStat)
-                .where(StageStat.stage == stage)
-                .values(count=StageStat.count + 1, total_seconds=StageStat.total_seconds + seconds)
-            )
-            if not changed.rowcount:  # type: ignore[attr-defined]
-                s.add(StageStat(stage=stage, count=1, total_seconds=seconds))
+    """Add this job's stage durations to the shared totals behind /metrics.
+
+    One upsert per stage (INSERT … ON CONFLICT DO UPDATE): two workers finishing at once both
+    found no row for a new stage and both inserted it, and the loser's unique violation failed a
+    video that was already complete. The totals are statistics: if they cannot be written, the
+    job still stands, and the failure is logged."""
+    dialect = db.engine.dialect.name
+    try:
+        with db.session() as s:
+            for stage, seconds in timings.items():
+                grow = {"count": StageStat.count + 1, "total_seconds": StageStat.total_seconds + seconds}
+                first = {"stage": stage, "count": 1, "total_seconds": seconds}
+                if dialect == "postgresql":
+                    pg = postgresql_insert(StageStat).values(**first)
+                    s.execute(pg.on_conflict_do_update(index_elements=[StageStat.stage], set_=grow))
+                elif dialect == "sqlite":
+                    lite = sqlite_insert(StageStat).values(**first)
+                    s.execute(lite.on_conflict_do_update(index_elements=[StageStat.stage], set_=grow))
+                else:  # another database: update, else insert (may race; logged below)
+                    changed = s.execute(update(StageStat).where(StageStat.stage == stage).values(**grow))
+                    if not changed.rowcount:  # type: ignore[attr-defined]
+                        s.add(StageStat(**first))
+    except SQLAlchemyError:
+        log.warning("stage timings not recorded (the job itself is done)", exc_info=True)

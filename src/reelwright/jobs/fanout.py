@@ -203,7 +203,7 @@ def _claim_segment(db: Database, video_id: str, index: int, me: str, stale_after
 
 
 @contextmanager
-def _beating(
+def beating(
     db: Database,
     settings: Settings,
     what: type[RenderSegment] | type[RenderFanout] | type[VoiceChunk],
@@ -240,7 +240,7 @@ def _stage_board(job: JobRun, video_id: str, work: Path) -> Storyboard:
 def _stage(job: JobRun, video_id: str, work: Path, name: str) -> Path:
     path = work / name
     if not job.blobs.fetch(f"{shared_key(job.session_id, video_id)}/{name}", path):
-        raise ReelwrightError("the video's soundtrack is gone")
+        raise ReelwrightError(f"the video's shared {name} is gone")
     return path
 
 
@@ -277,7 +277,7 @@ def run_segment(settings: Settings, tasks: SegmentQueue, video_id: str, index: i
     owned = (RenderSegment.video_id == video_id, RenderSegment.index == index, RenderSegment.worker == me)
     started = time.perf_counter()
     try:
-        with _beating(db, settings, RenderSegment, *owned):
+        with beating(db, settings, RenderSegment, *owned):
             board = _stage_board(job, video_id, work)
             key = shared_key(session_id, video_id)
             if index == soundtrack_index(n_segments):
@@ -354,7 +354,7 @@ def finalize(settings: Settings, video_id: str) -> None:
     work = job.work / "fanout" / f"{video_id}-join-{os.getpid()}"
     owned = (RenderFanout.video_id == video_id, RenderFanout.finalizer == me)
     try:
-        with _beating(db, settings, RenderFanout, *owned):
+        with beating(db, settings, RenderFanout, *owned):
             board = _stage_board(job, video_id, work)
             envelope = _stage(job, video_id, work, "envelope.npy")
             audio = _stage(job, video_id, work, "audio.m4a")

@@ -29,6 +29,7 @@ from pathlib import Path
 from sqlalchemy import and_, delete, or_, select, update
 
 from reelwright.config import Settings
+from reelwright.jobs.fanout import beating, worker_name
 from reelwright.jobs.job import JobRun
 from reelwright.store.blobs import blob_store
 from reelwright.store.db import Database, shared_database
@@ -188,8 +189,6 @@ class SharedVoicing:
     ) -> tuple[int, int]:
         """Voice free chunks here, in order; when none is free, fetch the finished ones. How many
         chunks were voiced here and how many elsewhere."""
-        from reelwright.jobs.fanout import _beating, worker_name
-
         db, blobs, me = self.job.db, self.job.blobs, worker_name()
         stale_after = self.job.settings.stale_job_seconds
         mine: set[int] = set()
@@ -198,7 +197,7 @@ class SharedVoicing:
             index = _claim(db, batch_id, me, stale_after)
             if index is not None:
                 held = (VoiceChunk.batch_id == batch_id, VoiceChunk.index == index, VoiceChunk.worker == me)
-                with _beating(db, self.job.settings, VoiceChunk, *held):
+                with beating(db, self.job.settings, VoiceChunk, *held):
                     _voice_chunk(chunks[index], cache, None)
                 _finish(db, batch_id, index, me, done=True)
                 mine.add(index)
@@ -230,8 +229,6 @@ def _cached(cache: Path, sentence: Sentence) -> bool:
 
 def help_voice(settings: Settings, batch_id: str) -> None:
     """A helper task: voice chunks of a batch until none is left to claim, uploading each file."""
-    from reelwright.jobs.fanout import _beating, worker_name
-
     db = shared_database(settings.resolved_database_url)
     me = worker_name()
     with db.session() as s:
@@ -256,7 +253,7 @@ def help_voice(settings: Settings, batch_id: str) -> None:
             chunks = _decode(data)
         held = (VoiceChunk.batch_id == batch_id, VoiceChunk.index == index, VoiceChunk.worker == me)
         try:
-            with _beating(db, settings, VoiceChunk, *held):
+            with beating(db, settings, VoiceChunk, *held):
                 _voice_chunk(chunks[index], cache, upload)
         except Exception:
             # Handed back: the planning run voices it itself.

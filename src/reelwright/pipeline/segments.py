@@ -37,7 +37,7 @@ class FanOut(Protocol):
         """Whether this video is long enough to render scene by scene on many workers."""
 
     def hand_off(self, board: Storyboard, workdir: Path) -> None:
-        """Build the soundtrack, store what the scene tasks need and queue them."""
+        """Place the narration, store what the scene and soundtrack tasks need and queue them."""
 
     def voice_together(self, board: Storyboard, tts_cache: Path, progress: Callable[[float], None]) -> None:
         """Before the voice stage: have idle workers synthesise shares of a long script into

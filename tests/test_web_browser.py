@@ -561,6 +561,10 @@ FOCUSED = """() => {
 
 def _tab_to(page: Any, done: Any, limit: int = 60) -> list[dict[str, Any]]:
     """Press Tab until ``done(focused)``; every stop on the way must show where the focus is."""
+    # A page that reloaded itself (the session page does when the agent finishes) can already hold
+    # the element a test waited for while its stylesheet is still loading; the focus ring would
+    # then be the browser's own 1 px one. Tab only through a loaded page.
+    page.wait_for_load_state("load")
     stops = []
     for _ in range(limit):
         page.keyboard.press("Tab")

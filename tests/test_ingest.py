@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import struct
 import threading
+import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -523,3 +524,24 @@ def test_pdf_error_codes_are_not_stale(media_dir: Path) -> None:
         for _ in range(2):
             with pytest.raises(PdfError, match=problem):
                 page_count(media_dir / name)
+
+
+def test_files_are_read_side_by_side_when_asked_and_the_first_problem_by_position_is_raised(
+    media_dir: Path,
+) -> None:
+    # Two readers meet at a barrier: read one after the other, the first would wait in vain.
+    meet = threading.Barrier(2, timeout=10)
+
+    def read(index: int, path: Path, *, name: str | None, limits: Limits) -> InputFile:
+        meet.wait()
+        if index == 1:
+            time.sleep(0.3)  # the later file's problem is found first
+        return inspect_file(index, path, name=name, limits=limits)
+
+    paths = [media_dir / "pic.png", media_dir / "page.html", media_dir / "noise.bin", media_dir / "deck.pdf"]
+    with pytest.raises(FileRejected) as caught:
+        inspect_files(paths, inspect_one=read, at_once=2)
+    assert caught.value.index == 1
+    meet.reset()
+    files = inspect_files([media_dir / "pic.png", media_dir / "deck.pdf"], inspect_one=read, at_once=2)
+    assert [(f.index, f.kind) for f in files] == [(0, "image"), (1, "pdf")]

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from reelwright.api.app import api_routers, create_app
 from reelwright.config import Settings
+from reelwright.ingest.sandbox import start_in_background as start_file_readers
 from reelwright.jobs.drain import DRAIN
 from reelwright.jobs.health import serve_health
 from reelwright.jobs.lease import requeue_stale
@@ -65,6 +66,7 @@ def _drain(settings: Settings, consumer: Any) -> None:
 
 def start_workers(settings: Settings, queue: JobQueue, workers: int) -> Callable[[], None]:
     """Workers and the webhook dispatcher in this (server) process; returns what stops them."""
+    start_file_readers()  # its first job does not wait for the readers' imports
     consumer = _consumer(settings, queue, workers)
     # Huey's consumer installs its own SIGTERM/SIGINT handlers, which would take the signals away
     # from uvicorn and stop it shutting down gracefully: keep uvicorn's.
@@ -91,6 +93,7 @@ def run_worker(settings: Settings, workers: int, health_port: int = 0) -> None:
 
     SIGTERM (or SIGINT) drains: see :mod:`reelwright.jobs.drain`."""
     queue = JobQueue(settings)
+    start_file_readers()  # its first job does not wait for the readers' imports
     db = shared_database(settings.resolved_database_url)
     node = NodeHeartbeat(db, workers).start()
     health = serve_health(settings.host, health_port, node, db, queue.pending_count) if health_port else None

@@ -3,6 +3,8 @@ type passes under the limits the adversarial servers use (256 MB)."""
 
 from __future__ import annotations
 
+import multiprocessing.forkserver
+import os
 import time
 from pathlib import Path
 
@@ -89,3 +91,28 @@ def test_pdf_pages_render_in_the_sandbox_and_a_bomb_fails_the_render_in_words(tm
     with pytest.raises(RenderError) as failed:
         sandbox.render_pdf_page(bomb, 1, 640, 360, limits=generous)
     assert str(failed.value).startswith("page 1 of loop.pdf needs more than 256 MB of memory"), failed.value
+
+
+def test_the_readers_server_starts_in_the_background_and_is_ready() -> None:
+    # A worker starts it as it starts; afterwards the server has imported the parsers and answers.
+    starting = sandbox.start_in_background()
+    starting.join(60)
+    assert not starting.is_alive()
+    server_pid = multiprocessing.forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
+    assert server_pid is not None
+    os.kill(server_pid, 0)  # alive
+    assert sandbox.run_bounded(_answer, 4, limits=TIGHT) == 8
+
+
+def test_files_read_side_by_side_keep_their_order_and_the_first_problem_by_position(
+    tmp_path: Path,
+) -> None:
+    make_png(tmp_path / "a.png", 320, 240, "A")
+    (tmp_path / "b.html").write_text("<html><body>Sign in</body></html>")
+    (tmp_path / "c.bin").write_bytes(bytes(range(256)) * 64)
+    make_pdf(tmp_path / "d.pdf", [("One page", ["A point"])])
+    read = sandbox.inspect_files([tmp_path / "a.png", tmp_path / "d.pdf"])
+    assert [(f.index, f.kind) for f in read] == [(0, "image"), (1, "pdf")]
+    with pytest.raises(FileRejected) as caught:
+        sandbox.inspect_files([tmp_path / n for n in ("a.png", "b.html", "c.bin", "d.pdf")])
+    assert caught.value.index == 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import stat
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, NoReturn
@@ -126,22 +127,31 @@ def inspect_files(
     names: Sequence[str | None] | None = None,
     limits: Limits = LIMITS,
     inspect_one: Callable[..., InputFile] | None = None,
+    at_once: int = 1,
 ) -> list[InputFile]:
-    """Validate every file, in order; the first problem found is raised.
+    """Validate every file; the first problem, by position, is raised.
 
     ``names`` are the names to show the user (e.g. the original upload names) where the stored paths
     differ; indexes are 0-based, matching the ``files[i]`` parameter in errors. ``inspect_one``
-    replaces :func:`inspect_file` (the sandbox runs each file in a bounded child process).
+    replaces :func:`inspect_file` (the sandbox runs each file in a bounded child process), and
+    ``at_once`` files are then read side by side.
     """
     inspect = inspect_one or inspect_file
     if len(paths) > limits.max_files:
         raise InputError(f"too many files: {len(paths)} (at most {limits.max_files})", param="files")
     if names is not None and len(names) != len(paths):
         raise ValueError(f"got {len(names)} names for {len(paths)} files")
-    return [
-        inspect(index, path, name=names[index] if names is not None else None, limits=limits)
-        for index, path in enumerate(paths)
-    ]
+
+    def one(index: int) -> InputFile:
+        return inspect(index, paths[index], name=names[index] if names is not None else None, limits=limits)
+
+    if at_once < 2 or len(paths) < 2:
+        return [one(index) for index in range(len(paths))]
+    pool = ThreadPoolExecutor(max_workers=min(at_once, len(paths)), thread_name_prefix="reelwright-inspect")
+    try:
+        return list(pool.map(one, range(len(paths))))  # in order: the first problem by position
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def inspect_file(

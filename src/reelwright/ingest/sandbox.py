@@ -16,6 +16,7 @@ functions of :mod:`reelwright.ingest.files` do.
 from __future__ import annotations
 
 import ctypes
+import logging
 import multiprocessing
 import resource
 import signal
@@ -42,6 +43,7 @@ __all__ = [
     "run_bounded",
 ]
 
+log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 MB = 1024 * 1024
 
@@ -237,6 +239,10 @@ def inspect_file(
         raise FileRejected(index, name or Path(path).name, exc.reason) from None
 
 
+def _ready() -> bool:
+    return True
+
+
 def _inspect_one(index: int, path: str, name: str | None, limits: files.Limits) -> files.InputFile:
     return files.inspect_file(index, path, name=name, limits=limits)
 
@@ -247,8 +253,30 @@ def inspect_files(
     names: Sequence[str | None] | None = None,
     limits: files.Limits = files.LIMITS,
 ) -> list[files.InputFile]:
-    """:func:`reelwright.ingest.files.inspect_files`, each file in its own bounded child process."""
-    return files.inspect_files(paths, names=names, limits=limits, inspect_one=inspect_file)
+    """:func:`reelwright.ingest.files.inspect_files`, each file in its own bounded child process,
+    as many side by side as the sandbox lets this process run."""
+    return files.inspect_files(
+        paths, names=names, limits=limits, inspect_one=inspect_file, at_once=default_limits().concurrency
+    )
+
+
+def start_in_background() -> threading.Thread:
+    """Start the fork server the readers run under, on a thread of its own.
+
+    It imports the parsers (about 1 s of one core) once per process; a worker starts it as it
+    starts, so its first job does not wait for that while the other core idles."""
+
+    def boot() -> None:
+        # A child that does nothing: the server imports the parsers after it starts, so only a
+        # first child's answer says it is ready.
+        try:
+            run_bounded(_ready)
+        except (OSError, SandboxTripped) as exc:  # the first file's read says so again, named
+            log.warning("could not start the file readers' fork server: %s", exc)
+
+    thread = threading.Thread(target=boot, name="reelwright-reader-server", daemon=True)
+    thread.start()
+    return thread
 
 
 def render_pdf_page(

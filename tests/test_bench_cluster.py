@@ -43,6 +43,15 @@ def test_the_extrapolation_splits_only_the_scenes() -> None:
     assert amdahl(20, 36, 8, scenes=4, measured_on=2, n=4) == pytest.approx(46)
 
 
+def test_the_extrapolation_shares_the_voicing_over_its_chunks() -> None:
+    # 20 s serial of which 12 s voicing in 3 chunks: 8 s stay on one worker, 12 s split up to 3 ways.
+    assert amdahl(20, 72, 8, scenes=4, measured_on=1, n=1, voice=12, voicers=3) == pytest.approx(100)
+    assert amdahl(20, 72, 8, scenes=4, measured_on=1, n=2, voice=12, voicers=3) == pytest.approx(58)
+    assert amdahl(20, 72, 8, scenes=4, measured_on=1, n=4, voice=12, voicers=3) == pytest.approx(38)
+    # Measured on 2 workers: the voicing seen took half its one-worker time.
+    assert amdahl(14, 36, 8, scenes=4, measured_on=2, n=4, voice=6, voicers=3) == pytest.approx(38)
+
+
 def test_a_missing_service_is_one_line_naming_it() -> None:
     dead = f"127.0.0.1:{free_port()}"
     no_pg = _bench(

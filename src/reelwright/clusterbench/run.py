@@ -64,11 +64,24 @@ def _s(value: float) -> str:
     return "—" if math.isnan(value) else f"{value:.1f}"
 
 
-def amdahl(serial: float, scene_part: float, join: float, scenes: int, measured_on: int, n: int) -> float:
+def amdahl(
+    serial: float,
+    scene_part: float,
+    join: float,
+    scenes: int,
+    measured_on: int,
+    n: int,
+    *,
+    voice: float = 0.0,
+    voicers: int = 1,
+) -> float:
     """The long video's time on ``n`` workers, from a run on ``measured_on``: the serial part and
-    the join run once, the scenes split over the workers (no more of them than there are scenes)."""
+    the join run once, the scenes split over the workers (no more of them than there are scenes).
+    ``voice`` seconds of the serial part are the script voiced together, shared by up to
+    ``voicers`` workers."""
+    voice_work = voice * min(measured_on, voicers)
     work = scene_part * min(measured_on, scenes)
-    return serial + join + work / min(n, scenes)
+    return serial - voice + voice_work / min(n, voicers) + join + work / min(n, scenes)
 
 
 def run_cluster_bench(out: Console, options: ClusterOptions) -> tuple[dict[int, LongRun], ShortRun | None]:
@@ -198,16 +211,22 @@ def _report(
         if cpu_is_time:
             sources["CPU"] = (base.cpu_serial, base.cpu_scenes, base.cpu_join, base.cpu_path)
         for label, (serial, scene_part, join, total) in sources.items():
+            # The voicing's wall seconds stand for its CPU seconds too: one worker a core.
+            voice = min(base.voice, serial)
+            widest = max(base.scenes, base.voicers)
             times = {
-                n: amdahl(serial, scene_part, join, base.scenes, base_n, n)
+                n: amdahl(serial, scene_part, join, base.scenes, base_n, n, voice=voice, voicers=base.voicers)
                 for n in sorted({1, 2, 4, 8, 16, 32} | set(longs))
             }
+            floor = amdahl(
+                serial, scene_part, join, base.scenes, base_n, widest, voice=voice, voicers=base.voicers
+            )
             guesses = ", ".join(f"{n}: {t:.0f} s ({total / t:.2f}×)" for n, t in times.items())
             out.print(
                 f"Extrapolation to N machines of {per or machine_cores} core(s), from the {base_n}-worker "
-                f"run's {label} seconds (Amdahl: serial {serial:.1f} + join {join:.1f} once, scenes "
-                f"{scene_part:.1f} split over up to {base.scenes} workers): {guesses}; never below "
-                f"{serial + join:.0f} s ({total / (serial + join):.1f}×).",
+                f"run's {label} seconds (Amdahl: serial {serial - voice:.1f} + join {join:.1f} once, "
+                f"voice {voice:.1f} split over up to {base.voicers} workers, scenes {scene_part:.1f} "
+                f"over up to {base.scenes}): {guesses}; never below {floor:.0f} s ({total / floor:.1f}×).",
                 highlight=False,
             )
     else:

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from reelwright.clusterbench.nodes import Cluster
 from reelwright.jobs.fanout import soundtrack_index
-from reelwright.store.models import RenderFanout, RenderSegment
+from reelwright.jobs.voicing import MAX_HELPERS
+from reelwright.store.models import RenderFanout, RenderSegment, VoiceChunk
 from reelwright.textpdf import make_pdf
 
 SECONDS_PER_PAGE = 8.4  # measured: 22 narrated pages made a 185 s video
@@ -79,6 +80,10 @@ class LongRun:
     join: float  # join claimed → completed (one worker)
     scene_seconds: float  # the scene renders' own times, summed
     workers_used: int
+    # Within ``serial``: the script voiced together (the first chunk planned → the last voiced),
+    # and how many workers could share it (its chunks, at most the planner and its helpers).
+    voice: float = 0.0
+    voicers: int = 1
     # CPU seconds (with the ffmpeg processes): what each part would take with every worker alone
     # on its cores, which other load on the machine distorts far less than wall time.
     cpu_serial: float = math.nan  # the busiest worker's, up to the hand-off
@@ -117,12 +122,24 @@ def long_video(cluster: Cluster, deck: Path, pages: int) -> LongRun:
             created.raise_for_status()
             sid = created.json()["data"]["session_id"]
             finalizing_seen: float | None = None
+            voice_planned: float | None = None
+            voice_done: float | None = None
+            chunks = 0
             deadline = time.monotonic() + 3 * 3600
             while True:
                 data = c.get(f"/v3/video-agents/{sid}").json()["data"]
                 if data["status"] in ("completed", "failed"):
                     wall = time.time() - t0
                     break
+                if voice_done is None:
+                    with Session(engine) as s:
+                        states = list(
+                            s.scalars(select(VoiceChunk.status).where(VoiceChunk.session_id == sid))
+                        )
+                    if states and voice_planned is None:
+                        voice_planned = time.time()
+                    if states and all(state == "done" for state in states):
+                        voice_done, chunks = time.time(), len(states)
                 video_id = data.get("video_id")
                 if finalizing_seen is None and video_id:
                     with Session(engine) as s:
@@ -153,7 +170,18 @@ def long_video(cluster: Cluster, deck: Path, pages: int) -> LongRun:
     duration = float(video.get("duration") or 0)
     if fan is None:  # rendered in one task: too short to fan out
         return LongRun(
-            wall, duration, 0, False, wall, 0.0, 0.0, 0.0, 1, _spent(cpu_before, cpu_end), 0.0, 0.0
+            wall=wall,
+            duration=duration,
+            scenes=0,
+            fanned_out=False,
+            serial=wall,
+            scene_part=0.0,
+            join=0.0,
+            scene_seconds=0.0,
+            workers_used=1,
+            cpu_serial=_spent(cpu_before, cpu_end),
+            cpu_scenes=0.0,
+            cpu_join=0.0,
         )
     cpu_handoff = cpu_handoff or cpu_end
     cpu_final = cpu_final or cpu_end
@@ -169,6 +197,8 @@ def long_video(cluster: Cluster, deck: Path, pages: int) -> LongRun:
         join=wall - joined,
         scene_seconds=sum(x.seconds or 0.0 for x in segments),
         workers_used=len({(x.worker or "").rsplit(":", 1)[0] for x in segments}),
+        voice=(voice_done - voice_planned) if voice_planned is not None and voice_done is not None else 0.0,
+        voicers=max(1, min(chunks, MAX_HELPERS + 1)),
         # Idle workers voice shares of the script before the hand-off: the busiest one's is the path.
         cpu_serial=max(b - a for a, b in zip(cpu_before, cpu_handoff, strict=True)),
         cpu_scenes=max(b - a for a, b in zip(cpu_handoff, cpu_final, strict=True)),

@@ -41,6 +41,7 @@ __all__ = [
     "inspect_files",
     "render_pdf_page",
     "run_bounded",
+    "start_in_background",
 ]
 
 log = logging.getLogger(__name__)

@@ -1,10 +1,12 @@
-"""Row leases on a real SQLite file, as workers share them: of workers racing for one row exactly
-one gets it, a row whose holder stopped beating is taken over, and one it beats is not."""
+"""Row leases on a real SQLite file (and the race on PostgreSQL too), as workers share them: of
+workers racing for one row exactly one gets it, a row whose holder stopped beating is taken over,
+and one it beats is not."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,7 @@ from reelwright.jobs.row_leases import (
 )
 from reelwright.store.db import Database, migrate
 from reelwright.store.models import RenderFanout, RenderSegment, VoiceChunk, now
+from tests.services import postgres_database
 
 STALE_AFTER = 60
 
@@ -56,33 +59,47 @@ def _holder(db: Database, row: LeasedRow, key: Key) -> tuple[str, str | None, in
         return found[0], found[1], found[2]
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The database the workers share: a SQLite file, or PostgreSQL (skipped when it is down)."""
+    if request.param == "sqlite":
+        yield _database(tmp_path)
+        return
+    with postgres_database() as url:
+        migrate(url)
+        yield url
+
+
 @pytest.mark.parametrize("row", [RenderSegment, VoiceChunk], ids=["render_segments", "voice_chunks"])
-def test_of_workers_racing_for_a_row_exactly_one_gets_it(tmp_path: Path, row: LeasedRow) -> None:
-    url = _database(tmp_path)
-    key = _add_row(Database(url), row)
+def test_of_workers_racing_for_a_row_exactly_one_gets_it(shared_url: str, row: LeasedRow) -> None:
     n = 8
-    start = threading.Barrier(n)
-    won: list[tuple[str, int]] = []
+    workers = [Database(shared_url) for _ in range(n)]  # each its own engine, as another process has
+    try:
+        key = _add_row(workers[0], row)
+        start = threading.Barrier(n)
+        won: list[tuple[str, int]] = []
 
-    def worker(name: str) -> None:
-        db = Database(url)  # its own engine and connections, as another process has
-        start.wait()
-        attempt = claim(db, row, name, STALE_AFTER, *key)
-        if attempt is not None:
-            won.append((name, attempt))
+        def work(db: Database, name: str) -> None:
+            start.wait()
+            attempt = claim(db, row, name, STALE_AFTER, *key)
+            if attempt is not None:
+                won.append((name, attempt))
 
-    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert len(won) == 1, won
-    winner, attempt = won[0]
-    assert attempt == 1
-    assert _holder(Database(url), row, key) == (RUNNING, winner, 1)
-    # Its holder is alive (it claimed just now): nobody takes it, and its attempts stay one.
-    assert claim(Database(url), row, "late", STALE_AFTER, *key) is None
-    assert _holder(Database(url), row, key) == (RUNNING, winner, 1)
+        threads = [threading.Thread(target=work, args=(db, f"w{i}")) for i, db in enumerate(workers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert len(won) == 1, won
+        winner, attempt = won[0]
+        assert attempt == 1
+        assert _holder(workers[0], row, key) == (RUNNING, winner, 1)
+        # Its holder is alive (it claimed just now): nobody takes it, and its attempts stay one.
+        assert claim(workers[1], row, "late", STALE_AFTER, *key) is None
+        assert _holder(workers[0], row, key) == (RUNNING, winner, 1)
+    finally:
+        for db in workers:
+            db.engine.dispose()
 
 
 def test_a_row_whose_holder_stopped_beating_is_taken_over_once(tmp_path: Path) -> None:

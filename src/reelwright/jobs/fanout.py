@@ -21,16 +21,14 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from reelwright import pipeline
@@ -42,21 +40,22 @@ from reelwright.jobs import outcome
 from reelwright.jobs.job import JobRun
 from reelwright.jobs.lease import MAX_ATTEMPTS
 from reelwright.jobs.reasons import failure_reason
+from reelwright.jobs.row_leases import DONE, PENDING, RUNNING, beating, claim, release, stale, worker_name
 from reelwright.pipeline.publish import publish
 from reelwright.pipeline.script import length_notes
 from reelwright.pipeline.segments import build_soundtrack, finish, place_narration, render_scene
 from reelwright.request import VideoRequest
 from reelwright.store.db import Database, shared_database
 from reelwright.store.files import work_key
-from reelwright.store.models import AgentSession, RenderFanout, RenderSegment, VoiceChunk, now
+from reelwright.store.models import AgentSession, RenderFanout, RenderSegment, now
 from reelwright.storyboard import Storyboard
 from reelwright.styles.brand import Brand
 from reelwright.styles.brand_kits import load_brand
 
 log = logging.getLogger("reelwright.jobs")
 
-RENDERING, FINALIZING, DONE, FAILED = "rendering", "finalizing", "done", "failed"
-PENDING, RUNNING = "pending", "running"
+# A fan-out's own states; it ends in DONE, as its segments do (row_leases).
+RENDERING, FINALIZING, FAILED = "rendering", "finalizing", "failed"
 ACTIVE_FANOUT = (RENDERING, FINALIZING)
 
 
@@ -70,16 +69,6 @@ class SegmentQueue(Protocol):
     def watch(self, video_id: str) -> None: ...
 
     def voice(self, batch_id: str) -> None: ...
-
-
-def worker_name() -> str:
-    """Who holds a lease: this machine, process and thread (a worker process runs several threads)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"
-
-
-def beat_seconds(settings: Settings) -> float:
-    """Heartbeats come several times per stale period, so a live task never looks dead."""
-    return max(1.0, min(10.0, settings.stale_job_seconds / 4))
 
 
 def shared_key(session_id: str, video_id: str) -> str:
@@ -177,52 +166,17 @@ def job_for(settings: Settings, db: Database, session_id: str, video_id: str) ->
 
 
 def _claim_segment(db: Database, video_id: str, index: int, me: str, stale_after: int) -> int | None:
-    """Take the scene unless it is done or a live worker holds it; its attempt number, or None."""
-    t = now()
-    with db.session() as s:
-        result = s.execute(
-            update(RenderSegment)
-            .where(
-                RenderSegment.video_id == video_id,
-                RenderSegment.index == index,
-                or_(
-                    RenderSegment.status == PENDING,
-                    and_(RenderSegment.status == RUNNING, RenderSegment.heartbeat_at < t - stale_after),
-                ),
-                exists().where(RenderFanout.video_id == video_id, RenderFanout.status == RENDERING),
-            )
-            .values(status=RUNNING, worker=me, heartbeat_at=t, attempts=RenderSegment.attempts + 1)
-        )
-        if not result.rowcount:  # type: ignore[attr-defined]
-            return None
-        return s.scalar(
-            select(RenderSegment.attempts).where(
-                RenderSegment.video_id == video_id, RenderSegment.index == index
-            )
-        )
-
-
-@contextmanager
-def beating(
-    db: Database,
-    settings: Settings,
-    what: type[RenderSegment] | type[RenderFanout] | type[VoiceChunk],
-    *where: object,
-) -> Iterator[None]:
-    """Keep a lease fresh while the block runs."""
-    stop = threading.Event()
-
-    def beat() -> None:
-        while not stop.wait(beat_seconds(settings)):
-            with db.session() as s:
-                s.execute(update(what).where(*where).values(heartbeat_at=now()))  # type: ignore[arg-type]
-
-    thread = threading.Thread(target=beat, daemon=True, name="fanout-heartbeat")
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
+    """Take the scene unless it is done or a live worker holds it; its attempt number, or None.
+    Only while its video renders: a failed (or joining) video's scenes are not taken again."""
+    return claim(
+        db,
+        RenderSegment,
+        me,
+        stale_after,
+        RenderSegment.video_id == video_id,
+        RenderSegment.index == index,
+        exists().where(RenderFanout.video_id == video_id, RenderFanout.status == RENDERING),
+    )
 
 
 def _stage_board(job: JobRun, video_id: str, work: Path) -> Storyboard:
@@ -291,11 +245,10 @@ def run_segment(settings: Settings, tasks: SegmentQueue, video_id: str, index: i
                 job.blobs.put_file(f"{key}/seg{index:04d}.cap.mp4", seg.captioned)
     except Exception as exc:
         log.exception("video %s: %s failed on %s", video_id, part, me)
-        with db.session() as s:
-            released = s.execute(update(RenderSegment).where(*owned).values(status=PENDING, worker=None))
+        released = release(db, RenderSegment, *owned)
         if isinstance(exc, ReelwrightError) or attempt >= MAX_ATTEMPTS:
             _end(job, video_id, message=str(exc) if isinstance(exc, ReelwrightError) else None, exc=exc)
-        elif released.rowcount:  # type: ignore[attr-defined]
+        elif released:
             tasks.segment(video_id, index)
         return
     finally:
@@ -434,6 +387,15 @@ def _end(
         outcome.failed(job, *failure_reason(exc))
 
 
+def _lost(limit: int) -> ColumnElement[bool]:
+    """A scene no worker will render unless it is queued again: its holder stopped beating before
+    ``limit``, or it was queued before then and never taken (its message may be lost with a worker)."""
+    return or_(
+        stale(RenderSegment, limit),
+        and_(RenderSegment.status == PENDING, RenderSegment.updated_at < limit),
+    )
+
+
 def reconcile(settings: Settings, tasks: SegmentQueue, video_id: str) -> bool:
     """Hand back the scenes whose worker stopped beating (killed), queue them and, when every
     scene is done, the join. False once the video is finished (or failed)."""
@@ -446,16 +408,7 @@ def reconcile(settings: Settings, tasks: SegmentQueue, video_id: str) -> bool:
             return False
         status, fan_beat = fan.status, fan.heartbeat_at
         lost = list(
-            s.scalars(
-                select(RenderSegment.index).where(
-                    RenderSegment.video_id == video_id,
-                    or_(
-                        and_(RenderSegment.status == RUNNING, RenderSegment.heartbeat_at < limit),
-                        # Queued long ago and never taken: its message may be lost with a worker.
-                        and_(RenderSegment.status == PENDING, RenderSegment.updated_at < limit),
-                    ),
-                )
-            )
+            s.scalars(select(RenderSegment.index).where(RenderSegment.video_id == video_id, _lost(limit)))
         )
         unfinished = s.scalar(
             select(func.count()).where(RenderSegment.video_id == video_id, RenderSegment.status != DONE)
@@ -464,14 +417,7 @@ def reconcile(settings: Settings, tasks: SegmentQueue, video_id: str) -> bool:
         with db.session() as s:
             handed = s.execute(
                 update(RenderSegment)
-                .where(
-                    RenderSegment.video_id == video_id,
-                    RenderSegment.index == index,
-                    or_(
-                        and_(RenderSegment.status == RUNNING, RenderSegment.heartbeat_at < limit),
-                        and_(RenderSegment.status == PENDING, RenderSegment.updated_at < limit),
-                    ),
-                )
+                .where(RenderSegment.video_id == video_id, RenderSegment.index == index, _lost(limit))
                 .values(status=PENDING, worker=None, updated_at=t)
             )
         if handed.rowcount:  # type: ignore[attr-defined]

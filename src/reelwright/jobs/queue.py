@@ -74,7 +74,8 @@ class JobQueue:
             finalize(self.settings, video_id)
 
     def _run_watch(self, video_id: str) -> None:
-        from reelwright.jobs.fanout import beat_seconds, reconcile
+        from reelwright.jobs.fanout import reconcile
+        from reelwright.jobs.row_leases import beat_seconds
 
         if reconcile(self.settings, self, video_id):
             self._watch.schedule(args=(video_id,), delay=beat_seconds(self.settings))
@@ -99,7 +100,7 @@ class JobQueue:
     def watch(self, video_id: str) -> None:
         """Check the video's scenes every few seconds until it is finished (a lost scene is
         queued again within a stale period, not at the next minutely sweep)."""
-        from reelwright.jobs.fanout import beat_seconds
+        from reelwright.jobs.row_leases import beat_seconds
 
         self._watch.schedule(args=(video_id,), delay=beat_seconds(self.settings))
 

@@ -26,11 +26,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import delete, select, update
 
 from reelwright.config import Settings
-from reelwright.jobs.fanout import beating, worker_name
 from reelwright.jobs.job import JobRun
+from reelwright.jobs.row_leases import DONE, PENDING, beating, claim, claimable, release, worker_name
 from reelwright.store.blobs import blob_store
 from reelwright.store.db import Database, shared_database
 from reelwright.store.files import work_key
@@ -41,7 +41,6 @@ from reelwright.voice.stage import Sentence, sentences_to_voice
 
 log = logging.getLogger("reelwright.jobs")
 
-PENDING, RUNNING, DONE = "pending", "running", "done"
 WORDS_PER_SECOND = 2.6  # a natural voice's pace, to size the chunks before anything is voiced
 CHUNK_SECONDS = 12.0  # of speech per chunk: small enough to share well, large enough to be worth a task
 MAX_HELPERS = 8  # helper tasks queued for one script (each voices chunks until none is left)
@@ -83,10 +82,6 @@ def _claim(db: Database, batch_id: str, me: str, stale_after: int, index: int | 
     """Take a chunk (the given one, or the first free one) unless a live worker holds it or it is
     done; its index, or None when there is none to take."""
     t = now()
-    free = or_(
-        VoiceChunk.status == PENDING,
-        and_(VoiceChunk.status == RUNNING, VoiceChunk.heartbeat_at < t - stale_after),
-    )
     with db.session() as s:
         candidates = (
             [index]
@@ -94,31 +89,27 @@ def _claim(db: Database, batch_id: str, me: str, stale_after: int, index: int | 
             else list(
                 s.scalars(
                     select(VoiceChunk.index)
-                    .where(VoiceChunk.batch_id == batch_id, free)
+                    .where(VoiceChunk.batch_id == batch_id, claimable(VoiceChunk, t, stale_after))
                     .order_by(VoiceChunk.index)
                 )
             )
         )
     for i in candidates:
-        with db.session() as s:
-            taken = s.execute(
-                update(VoiceChunk)
-                .where(VoiceChunk.batch_id == batch_id, VoiceChunk.index == i, free)
-                .values(status=RUNNING, worker=me, heartbeat_at=t, attempts=VoiceChunk.attempts + 1)
-            )
-            if taken.rowcount:  # type: ignore[attr-defined]
-                return i
+        # Another worker may take it between the look and the claim: then try the next one.
+        chunk = (VoiceChunk.batch_id == batch_id, VoiceChunk.index == i)
+        if claim(db, VoiceChunk, me, stale_after, *chunk, at=t) is not None:
+            return i
     return None
 
 
 def _finish(db: Database, batch_id: str, index: int, me: str, *, done: bool) -> None:
     """Mark a held chunk done, or hand it back (pending) after a failure."""
+    held = (VoiceChunk.batch_id == batch_id, VoiceChunk.index == index, VoiceChunk.worker == me)
+    if not done:
+        release(db, VoiceChunk, *held)
+        return
     with db.session() as s:
-        s.execute(
-            update(VoiceChunk)
-            .where(VoiceChunk.batch_id == batch_id, VoiceChunk.index == index, VoiceChunk.worker == me)
-            .values(status=DONE if done else PENDING, worker=me if done else None)
-        )
+        s.execute(update(VoiceChunk).where(*held).values(status=DONE))
 
 
 def _voice_chunk(

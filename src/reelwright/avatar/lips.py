@@ -46,6 +46,28 @@ def _smooth(v: F64, k: int) -> F64:
     return out
 
 
+def _smile_corner(depth: F64, centre: int, faded: int, least: int) -> int:
+    """A smiling mouth's corner on one side, given where its seam has faded (``faded``, the
+    column where ``depth`` fell below a third of the centre's).
+
+    In a smile the corners are the mouth's darkest pockets, and from each a cheek crease (the
+    smile line) runs on up and out: a dark line too, a fifth to a half as deep as the pocket and
+    as deep as a third of the teeth-lit centre, so the seam followed from the centre runs on
+    into it for a few pixels. The corner is where the seam, past its deepest point on this side,
+    has lost half that depth: the pocket's end. Only ever inside ``faded`` and no nearer the
+    centre than ``least``; and only where the deepest point is out there, a pocket (where the
+    seam is deepest in the middle and fades outwards, the third of the centre's depth stands)."""
+    step = 1 if faded > centre else -1
+    side = np.arange(centre, faded + step, step)
+    deepest = side[int(np.argmax(depth[side]))]
+    if abs(deepest - centre) < least:
+        return faded
+    for x in range(int(deepest), faded, step):
+        if abs(x - centre) >= least and depth[x] < depth[deepest] / 2:
+            return x
+    return faded
+
+
 def find_mouth_line(rgb: npt.NDArray[np.uint8], cx: float, eye_y: float, eye_dist: float) -> float:
     """The height where the lips meet, between the nose and the chin.
 
@@ -159,6 +181,17 @@ def find_lips(rgb: npt.NDArray[np.uint8], cx: float, mouth_y: float, eye_dist: f
     centre_depth = float(np.median(depth[max(0, c0 - round(0.15 * e)) : c0 + round(0.15 * e) + 1]))
     if centre_depth < 4.0:  # no visible seam (flat light, a moustache over the lips)
         return fallback
+    # Teeth: bright, grey pixels in the middle of the mouth, near the seam (above it in a smile).
+    # Looked for before the corners, which a smile ends differently (see _smile_corner).
+    inner = slice(max(0, round(mx - 0.25 * e)), min(rw, round(mx + 0.25 * e)))
+    near = slice(max(0, round(my - 0.22 * e)), min(rh, round(my + 0.12 * e)))
+    skin_l = float(np.median(lum))
+    patch_l, patch_c = lum[near, inner], chroma[near, inner]
+    # Teeth are a little brighter than the skin and far greyer (lit lips are bright too, but
+    # keep their colour).
+    teeth_px = (patch_l > skin_l + 15) & (patch_c < np.median(chroma) * 0.55)
+    teeth = bool(teeth_px.mean() > 0.008) if teeth_px.size else False
+
     # A corner is where the seam has faded to a third of its depth at the centre, looking out
     # from the centre; the mouth is never narrower than 0.6 nor wider than 1.3 eye distances.
     weak = depth < centre_depth / 3
@@ -167,6 +200,9 @@ def find_lips(rgb: npt.NDArray[np.uint8], cx: float, mouth_y: float, eye_dist: f
     left = c0 - next((i for i in range(round(lo_lim), c0 + 1) if weak[c0 - i]), c0)
     right = min(right, c0 + round(hi_lim))
     left = max(left, c0 - round(hi_lim))
+    if teeth:
+        right = _smile_corner(depth, c0, right, round(lo_lim))
+        left = _smile_corner(depth, c0, left, round(lo_lim))
     if right - left < 0.6 * e:
         return fallback
 
@@ -176,16 +212,6 @@ def find_lips(rgb: npt.NDArray[np.uint8], cx: float, mouth_y: float, eye_dist: f
         ys = seam[min(inner, x) : max(inner, x) + 1]
         ys = ys[~np.isnan(ys)]
         return (float(x0 + x), float(y0 + (np.median(ys) if ys.size else my)))
-
-    # Teeth: bright, grey pixels between the corners, near the seam (above it in a smile).
-    inner = slice(max(0, round(mx - 0.25 * e)), min(rw, round(mx + 0.25 * e)))
-    near = slice(max(0, round(my - 0.22 * e)), min(rh, round(my + 0.12 * e)))
-    skin_l = float(np.median(lum))
-    patch_l, patch_c = lum[near, inner], chroma[near, inner]
-    # Teeth are a little brighter than the skin and far greyer (lit lips are bright too, but
-    # keep their colour).
-    teeth_px = (patch_l > skin_l + 15) & (patch_c < np.median(chroma) * 0.55)
-    teeth = bool(teeth_px.mean() > 0.008) if teeth_px.size else False
 
     # The lips' outer edges on the centre line: the lower lip is lit from above and shades the
     # chin below it (the strongest light-to-dark step going down); the upper lip is darker than

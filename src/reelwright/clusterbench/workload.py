@@ -138,8 +138,10 @@ def long_video(cluster: Cluster, deck: Path, pages: int) -> LongRun:
                         )
                     if states and voice_planned is None:
                         voice_planned = time.time()
-                    if states and all(state == "done" for state in states):
-                        voice_done, chunks = time.time(), len(states)
+                    chunks = max(chunks, len(states))
+                    # The planner deletes the rows as soon as the last chunk is voiced.
+                    if voice_planned is not None and all(state == "done" for state in states):
+                        voice_done = time.time()
                 video_id = data.get("video_id")
                 if finalizing_seen is None and video_id:
                     with Session(engine) as s:

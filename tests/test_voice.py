@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import wave
 from pathlib import Path
 
@@ -226,3 +227,22 @@ def test_decode_stops_at_the_samples_asked_for(tmp_path: Path) -> None:
     part = decode_audio(path, 22050, max_samples=10000)
     assert len(part) == 10000 and np.array_equal(part, whole[:10000])
     assert len(decode_audio(path, 22050, max_samples=10**9)) == len(whole)
+
+
+def test_a_voice_loaded_in_the_background_is_the_one_jobs_get(caplog: pytest.LogCaptureFixture) -> None:
+    # A worker loads the default voice as it starts; its first job then finds that engine.
+    from reelwright.voice import engine as engines
+
+    voice = default_voice_for("en")
+    engines.forget_engines()
+    loading = engines.load_in_background(voice)
+    loading.join(120)
+    assert not loading.is_alive()
+    with engines._ENGINES_LOCK:
+        loaded = engines._ENGINES.get(voice.id)
+    assert loaded is not None and engine_for(voice) is loaded
+    # A voice that cannot load is a warning here; the job that needs it fails with its own words.
+    broken = dataclasses.replace(voice, id="broken", engine="no-such-engine")  # type: ignore[arg-type]
+    with caplog.at_level("WARNING"):
+        engines.load_in_background(broken).join(30)
+    assert "could not load the voice broken" in caplog.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from typing import Protocol
@@ -10,6 +11,8 @@ import numpy as np
 import numpy.typing as npt
 
 from reelwright.voice.catalogue import VoiceInfo
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -66,6 +69,21 @@ def engine_for(voice: VoiceInfo) -> SpeechEngine:
             engine = _voice_engine(voice.engine).load(voice)
             _ENGINES[voice.id] = engine
         return engine
+
+
+def load_in_background(voice: VoiceInfo) -> threading.Thread:
+    """Load a voice's engine on a thread of its own: a worker loads the default voice as it
+    starts, so its first job (or its first share of a script voiced together) does not wait."""
+
+    def load() -> None:
+        try:
+            engine_for(voice)
+        except Exception:  # the job that needs the voice reports it, with the job's context
+            log.warning("could not load the voice %s ahead of the first job", voice.id, exc_info=True)
+
+    thread = threading.Thread(target=load, name="reelwright-voice-load", daemon=True)
+    thread.start()
+    return thread
 
 
 def forget_engines() -> None:

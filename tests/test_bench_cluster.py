@@ -113,3 +113,22 @@ def test_the_cluster_bench_runs_end_to_end(tmp_path: Path) -> None:
         "worker pinned to core(s) 0",
         "worker pinned to core(s) 1" if len(os.sched_getaffinity(0)) > 1 else "worker pinned to core(s) 0",
     ]
+
+
+def test_the_report_gives_the_extrapolation_as_a_range_from_serial_to_shared_voicing() -> None:
+    from rich.console import Console
+
+    from reelwright.clusterbench.run import ClusterOptions, _report
+    from reelwright.clusterbench.workload import LongRun
+
+    one = LongRun(
+        wall=100.0, duration=168.0, scenes=4, fanned_out=True, serial=20.0, scene_part=72.0, join=8.0,
+        scene_seconds=70.0, workers_used=1, voice=12.0, voicers=3,
+        cpu_serial=20.0, cpu_scenes=72.0, cpu_join=8.0,
+    )  # fmt: skip
+    out = Console(record=True, width=400)
+    _report(out, ClusterOptions(short_jobs=0), {1: one}, {1: False}, None, machine_cores=2)
+    text = out.export_text()
+    # On 2 workers: 58 s with the voicing shared over 2 of its 3 chunks, 64 s with it counted serial.
+    assert "2: 58–64 s (1.56–1.72×)" in text, text
+    assert "voice 12.0 once or split over up to 3 workers" in text

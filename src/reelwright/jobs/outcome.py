@@ -9,7 +9,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as DbSession
@@ -166,18 +168,20 @@ def record_stage_seconds(db: Database, timings: dict[str, float]) -> None:
     found no row for a new stage and both inserted it, and the loser's unique violation failed a
     video that was already complete. The totals are statistics: if they cannot be written, the
     job still stands, and the failure is logged."""
-    dialect = db.engine.dialect.name
+    # Both dialects' inserts take the same ON CONFLICT clause.
+    inserts: dict[str, Callable[[type[StageStat]], PgInsert | SqliteInsert]] = {
+        "postgresql": postgresql_insert,
+        "sqlite": sqlite_insert,
+    }
+    upsert = inserts.get(db.engine.dialect.name)
     try:
         with db.session() as s:
             for stage, seconds in timings.items():
                 grow = {"count": StageStat.count + 1, "total_seconds": StageStat.total_seconds + seconds}
                 first = {"stage": stage, "count": 1, "total_seconds": seconds}
-                if dialect == "postgresql":
-                    pg = postgresql_insert(StageStat).values(**first)
-                    s.execute(pg.on_conflict_do_update(index_elements=[StageStat.stage], set_=grow))
-                elif dialect == "sqlite":
-                    lite = sqlite_insert(StageStat).values(**first)
-                    s.execute(lite.on_conflict_do_update(index_elements=[StageStat.stage], set_=grow))
+                if upsert is not None:
+                    row = upsert(StageStat).values(**first)
+                    s.execute(row.on_conflict_do_update(index_elements=[StageStat.stage], set_=grow))
                 else:  # another database: update, else insert (may race; logged below)
                     changed = s.execute(update(StageStat).where(StageStat.stage == stage).values(**grow))
                     if not changed.rowcount:  # type: ignore[attr-defined]

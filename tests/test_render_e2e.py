@@ -17,7 +17,9 @@ from PIL import Image
 from reelwright import pipeline
 from reelwright.ingest.media import MediaInfo, extract_frame, probe
 from reelwright.plan.offline import OfflinePlanner
+from reelwright.render.compose import EncodeSettings
 from reelwright.render.layout import frame_for
+from reelwright.render.scenes import SceneRenderer
 from reelwright.render.timeline import build_timeline
 from reelwright.request import VideoRequest
 from reelwright.storyboard import BulletSlide, ImageScene, PdfPage, Scene, Storyboard, TitleCard, VideoClip
@@ -154,6 +156,36 @@ def test_thumbnail_and_gif(landscape: tuple[pipeline.JobResult, Path, Storyboard
             gif.seek(i)
             total_ms += gif.info.get("duration", 100)
         assert frames > 10 and total_ms <= 6000
+
+
+def test_previews_start_on_key_frames(landscape: tuple[pipeline.JobResult, Path, Storyboard]) -> None:
+    """The thumbnail and the GIF decode from a key frame at their moment, not from up to 250
+    frames before it: both moments are key frames of the plain copy, and the thumbnail is the
+    frame at its moment."""
+    import av
+
+    _, out, board = landscape
+    renderer = SceneRenderer.prepare(
+        board,
+        np.zeros(build_timeline(board, get_style(board.style).transition_seconds).n_frames),
+        EncodeSettings(),
+    )
+    wanted = set(renderer.preview_frames())
+    with av.open(str(out / "video.mp4")) as container:
+        stream = container.streams.video[0]
+        keys = {
+            round(float(p.pts * stream.time_base) * 30)
+            for p in container.demux(stream)
+            if p.is_keyframe and p.pts is not None
+        }
+    assert wanted <= keys, (wanted, sorted(keys))
+    thumb_at = renderer.moment.thumbnail
+    frame = extract_frame(out / "video.mp4", thumb_at)
+    with Image.open(out / "video.jpg") as thumb:
+        small = np.asarray(
+            frame.convert("RGB").resize(thumb.size, Image.Resampling.LANCZOS), dtype=np.float32
+        )
+        assert np.abs(np.asarray(thumb.convert("RGB"), dtype=np.float32) - small).mean() < 4
 
 
 def test_captions_burned_only_in_captioned_copy(

@@ -10,6 +10,7 @@ segments are then joined without re-encoding. Memory stays flat whatever the vid
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,6 +231,7 @@ class PreparedSegment:
     moving_backdrop: np.ndarray | None
     frames: range
     read_back: bool
+    drawing: threading.Lock  # held while the presenter draws into its buffer and it is read
 
     def run(self) -> SegmentOutputs:
         return _run_segment(
@@ -240,6 +242,7 @@ class PreparedSegment:
             self.moving_backdrop,
             self.frames,
             read_back=self.read_back,
+            drawing=self.drawing,
         )
 
 
@@ -260,13 +263,21 @@ def prepare_segment(
     reveals: Sequence[Reveal] = (),
     presenter_stays: bool = False,
     last_frame_only: bool = False,
+    drawing: threading.Lock | None = None,
+    key_frames: Sequence[int] = (),
 ) -> PreparedSegment:
     """Write the inputs of the scene's plain and captioned segment (and its last frame), and
     make the ffmpeg run that encodes them.
 
     ``last_frame_only``: draw only the scene's last frame (no encode), as the full render would
     draw it; a worker rendering the next scene crossfades from it without waiting for this one.
-    ``motion`` must then be made for the frame :func:`first_drawn_frame` names."""
+    ``motion`` must then be made for the frame :func:`first_drawn_frame` names.
+
+    ``drawing``: the lock of ``presenter``'s renderer, when another segment may be drawing with
+    it at the same time (a renderer draws into a buffer of its own). ``key_frames``: frames of
+    the segment (from 0) the plain copy starts a GOP on, so the previews read from there (the
+    thumbnail and the GIF decode from these, not from up to 250 frames before)."""
+    drawing = drawing or threading.Lock()
     n = timing.n_frames
     first = first_drawn_frame(
         scene,
@@ -308,11 +319,12 @@ def prepare_segment(
             bx, by, sprite_w, sprite_h = renderer.moving_box()
             sprite_at = (spot.x + bx, spot.y + by)
             moving_backdrop = np.ascontiguousarray(backdrop[by : by + sprite_h, bx : bx + sprite_w])
-            at_rest = np.frombuffer(renderer.draw(Pose(), backdrop), dtype=np.uint8).reshape(
-                spot.h, spot.w, 4
-            )
             background = background.copy()
-            background[spot.y : spot.bottom, spot.x : spot.right] = at_rest
+            with drawing:
+                at_rest = np.frombuffer(renderer.draw(Pose(), backdrop), dtype=np.uint8).reshape(
+                    spot.h, spot.w, 4
+                )
+                background[spot.y : spot.bottom, spot.x : spot.right] = at_rest
             del at_rest
         sprite_in = add_input(
             [
@@ -474,6 +486,7 @@ def prepare_segment(
             moving_backdrop,
             range(timing.start_frame + first, timing.start_frame + n),
             read_back=False,
+            drawing=drawing,
         )
     graph.append(f"[{out}]trim=end_frame={n},setpts=N/{fps}/TB,split=2[plain][tocap]")
     # Each caption is one still, blended in only on the frames where it shows.
@@ -500,7 +513,7 @@ def prepare_segment(
         *enc,
         # A key frame at the end, so the last frame can be read back without decoding the segment.
         "-force_key_frames",
-        f"expr:eq(n,{n - 1})",
+        "expr:" + "+".join(f"eq(n,{k})" for k in sorted({*(k for k in key_frames if 0 <= k < n), n - 1})),
         "-r",
         str(fps),
         "-an",
@@ -521,6 +534,7 @@ def prepare_segment(
         moving_backdrop,
         range(timing.start_frame, timing.start_frame + n),
         read_back=True,
+        drawing=drawing,
     )
 
 
@@ -571,6 +585,7 @@ def _run_segment(
     frames: range,
     *,
     read_back: bool,
+    drawing: threading.Lock,
 ) -> SegmentOutputs:
     """Run the scene's ffmpeg graph, streaming the presenter's ``frames`` (video frame numbers);
     ``read_back``: the last frame is read from the encoded plain segment afterwards."""
@@ -587,9 +602,12 @@ def _run_segment(
             for f in frames:
                 pose = track.pose_at(f)
                 if moving_backdrop is None or to_yuv is None:
-                    proc.write(renderer.draw(pose))
+                    with drawing:  # until written: the next draw overwrites the buffer
+                        proc.write(renderer.draw(pose))
                 else:
-                    proc.write(to_yuv.convert(renderer.draw_moving(pose, moving_backdrop)))
+                    with drawing:
+                        frame = to_yuv.convert(renderer.draw_moving(pose, moving_backdrop))
+                    proc.write(frame)
         except BaseException:
             proc.kill()
             raise

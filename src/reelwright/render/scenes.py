@@ -11,6 +11,8 @@ instead of waiting for the previous scene's task.
 from __future__ import annotations
 
 import functools
+import math
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from reelwright.render.caption_art import CaptionArt, draw_caption
 from reelwright.render.captions import Cue, TimedWord, build_cues
 from reelwright.render.compose import (
     EncodeSettings,
+    PreparedSegment,
     SegmentOutputs,
     ShownCaption,
     first_drawn_frame,
@@ -36,6 +39,7 @@ from reelwright.render.compose import (
 from reelwright.render.layout import Frame, Rect, clear_of_opaque_presenter, frame_for
 from reelwright.render.motion import background_motion
 from reelwright.render.placement import PlacedPresenter, placed_frame
+from reelwright.render.previews import Moment, representative_moment
 from reelwright.render.reveal import bullet_reveals
 from reelwright.render.slides import draw_scene_layer
 from reelwright.render.timeline import SceneTiming, Timeline, build_timeline, presenter_shown
@@ -132,6 +136,9 @@ class SceneRenderer:
     logo: Image.Image | None = None
     photo: PhotoLook | None = None
     renderers: dict[tuple[int, str], Presenter] = field(default_factory=dict)
+    # One lock a renderer: the next scene is prepared (its presenter at rest drawn) while the
+    # scene before still draws its frames with the same renderer.
+    drawing: dict[tuple[int, str], threading.Lock] = field(default_factory=dict)
     art_cache: dict[tuple[str, Rect], CaptionArt] = field(default_factory=dict)
 
     @classmethod
@@ -189,12 +196,38 @@ class SceneRenderer:
                     placement.style,
                     disc=self.style.surface,
                 )
+            self.drawing[size, how] = threading.Lock()
         return self.renderers[size, how], self.track
+
+    @functools.cached_property
+    def moment(self) -> Moment:
+        """Where the thumbnail and the GIF come from."""
+        return representative_moment(self.board, self.timeline, presenter=presenter_shown(self.board))
+
+    def preview_frames(self) -> tuple[int, int]:
+        """The frames the GIF and the thumbnail start decoding at (each its own key frame)."""
+        fps = self.timeline.fps
+        # The frame at or before the moment: a seek to it starts there and shows the next one at most.
+        return math.floor(self.moment.gif_start * fps + 1e-6), math.floor(self.moment.thumbnail * fps + 1e-6)
+
+    def drawing_lock(self, renderer: Presenter) -> threading.Lock | None:
+        """The lock of one of this video's renderers (see ``drawing``)."""
+        return next((self.drawing[k] for k, r in self.renderers.items() if r is renderer), None)
 
     def segment(
         self, index: int, workdir: Path, previous_last: Path | None, *, last_frame_only: bool = False
     ) -> SegmentOutputs:
         """Scene ``index``'s plain and captioned segment and its last frame (or only that frame)."""
+        outputs = self.prepare_scene(index, workdir, previous_last, last_frame_only=last_frame_only).run()
+        release_free_memory()
+        return outputs
+
+    def prepare_scene(
+        self, index: int, workdir: Path, previous_last: Path | None, *, last_frame_only: bool = False
+    ) -> PreparedSegment:
+        """Draw scene ``index``'s layers, captions and reveal stages into files: its ffmpeg run,
+        ready to start. ``previous_last`` is only named in the run's arguments (read when it
+        starts), so the next scene can be prepared while this one still renders."""
         board, timeline, style, logo = self.board, self.timeline, self.style, self.logo
         scene, timing = board.scenes[index], timeline.scenes[index]
         frame = self.frame(index)
@@ -241,13 +274,13 @@ class SceneRenderer:
             and index > 0
             and self.layout(index - 1) == self.layout(index),
             last_frame_only=last_frame_only,
+            drawing=None if presenter is None else self.drawing_lock(presenter[0]),
+            key_frames=[f - timing.start_frame for f in self.preview_frames()],
         )
         # The scene's layers are in files now: freed before ffmpeg starts (33 MB each at 4K), and
         # their pages given back (see reelwright.heap; _run_segment trims the heap).
         del layer, reveals
-        outputs = run.run()
-        release_free_memory()
-        return outputs
+        return run
 
     def _shows_from(self, text: str, timing: SceneTiming) -> bool:
         """Whether a cue with this text still shows at or after the scene's first frame."""

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reelwright.avatar.photo import PhotoLook
+from reelwright.heap import release_free_memory
 from reelwright.render.captions import Cue, to_srt, write_text_atomic
-from reelwright.render.compose import EncodeSettings, concat_segments, encode_audio, mux
-from reelwright.render.previews import representative_moment, write_gif, write_thumbnail
+from reelwright.render.compose import EncodeSettings, PreparedSegment, concat_segments, encode_audio, mux
+from reelwright.render.previews import write_gif, write_thumbnail
 from reelwright.render.scenes import SceneRenderer
 from reelwright.render.soundtrack import mix_soundtrack, place_speech
-from reelwright.render.timeline import presenter_shown
 from reelwright.storyboard import Storyboard
 from reelwright.styles.brand import Brand
 
@@ -62,6 +62,9 @@ def render_video(
     # Two workers run beside the scene renders: the soundtrack (mix, loudness, AAC) now, the
     # muxes and the GIF at the end. Both cores stay busy and no output waits on another.
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="reelwright-render")
+    # The next scene is drawn (layers, reveal stages, captions, a PDF page from the sandbox)
+    # while this one encodes: done between scenes, it left a core idle for 0.05-0.55 s a scene.
+    ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reelwright-prepare")
     try:
         audio = pool.submit(
             lambda: encode_audio(
@@ -70,18 +73,26 @@ def render_video(
         )
         plain_parts: list[Path] = []
         cap_parts: list[Path] = []
-        previous_last: Path | None = None
         total_frames = timeline.n_frames
+        n_scenes = len(timeline.scenes)
+        coming: Future[PreparedSegment] = ahead.submit(scenes.prepare_scene, 0, workdir, None)
         for timing in timeline.scenes:
-            seg = scenes.segment(timing.index, workdir, previous_last)
+            prepared = coming.result()
+            if timing.index + 1 < n_scenes:
+                # Its crossfade reads this scene's last frame, which exists by the time it starts.
+                coming = ahead.submit(
+                    scenes.prepare_scene, timing.index + 1, workdir, prepared.outputs.last_frame
+                )
+            seg = prepared.run()
+            release_free_memory()
             plain_parts.append(seg.plain)
             cap_parts.append(seg.captioned)
-            previous_last = seg.last_frame
             report((timing.start_frame + timing.n_frames) / total_frames * 0.92)
             lap("render.compose+encode")
         files = finish_video(scenes, plain_parts, cap_parts, audio, workdir, stem, pool, lambda: report(0.96))
         lap("render.mux+previews")
     finally:
+        ahead.shutdown(wait=True, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
     report(1.0)
     return dataclasses.replace(files, timings=timings)
@@ -116,7 +127,7 @@ def finish_video(
     )
     plain_done.result()
     # The thumbnail and GIF show a moment that says what the video is about, from the video itself.
-    moment = representative_moment(board, timeline, presenter=presenter_shown(board))
+    moment = scenes.moment  # its frames are key frames of the plain copy
     gif_done = pool.submit(
         write_gif,
         video,

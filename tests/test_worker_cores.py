@@ -74,6 +74,17 @@ def test_x264_threads_are_capped_by_memory_and_can_be_set() -> None:
     assert EncodeSettings(threads=3).thread_count(1920, 1080) == 3
 
 
+def test_the_filter_graph_gets_the_cores_the_encoders_leave() -> None:
+    settings = EncodeSettings(threads=2)
+    cores = available_cpus()
+    # Two encoders of two threads: the graph keeps one thread unless more cores are free.
+    assert settings.graph_threads(1920, 1080) == max(1, cores - 5)
+    # The last frame alone has no encoder: the graph may use every core but the feeder's.
+    assert settings.graph_threads(1920, 1080, encoders=0) == max(1, cores - 1)
+    # Pinned to few cores (2 here, as on CI), one graph thread: no slice threads fighting the encoders.
+    assert EncodeSettings().graph_threads(1920, 1080) == 1 or cores > 3
+
+
 def test_a_worker_given_cpus_0_runs_on_core_0_and_says_so(tmp_path: Path) -> None:
     with postgres_database() as db_url, redis_queue() as (queue_url, queue_name):
         env = {

@@ -87,6 +87,14 @@ class EncodeSettings:
         cap = 1 + max(0, (per_encoder - FRAMES_PER_ENCODER) // FRAMES_PER_EXTRA_THREAD)
         return max(1, min(available_cpus() // encoders, cap))
 
+    def graph_threads(self, width: int, height: int, encoders: int = 2) -> int:
+        """Threads for a segment's filter graph: the cores its encoders leave. ffmpeg's default
+        (one a core) only adds synchronisation where the encoders already keep every core busy
+        (measured on 2 cores, the reference job's five segments: 3.5 % less CPU and 4.5 % less
+        wall time with one); with cores to spare, a 4K push-in's scaling shares them."""
+        busy = encoders * self.thread_count(width, height, encoders) if encoders else 0
+        return max(1, available_cpus() - busy - 1)
+
     def args(self, width: int = 1920, height: int = 1080, encoders: int = 2) -> list[str]:
         return [
             "-c:v",
@@ -476,6 +484,7 @@ def prepare_segment(
         return PreparedSegment(
             [
                 *inputs,
+                *("-filter_complex_threads", str(settings.graph_threads(w, h, encoders=0))),
                 "-filter_complex",
                 ";".join(graph),
                 *("-map", "[last]", "-frames:v", "1", "-f", "rawvideo", str(outputs.last_frame)),
@@ -506,6 +515,7 @@ def prepare_segment(
     enc = settings.args(w, h)
     args = [
         *inputs,
+        *("-filter_complex_threads", str(settings.graph_threads(w, h))),
         "-filter_complex",
         ";".join(graph),
         "-map",

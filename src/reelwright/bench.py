@@ -23,14 +23,13 @@ from rich.table import Table
 
 from reelwright import pipeline
 from reelwright.heap import release_free_memory
-from reelwright.ingest.sandbox import start_in_background as start_file_readers
 from reelwright.memwatch import PeakMemory
 from reelwright.render import ffmpeg
 from reelwright.render.compose import EncodeSettings
 from reelwright.storyboard import BulletSlide, ImageScene, MusicTrack, PdfPage, Scene, Storyboard, TitleCard
 from reelwright.voice.catalogue import get_voice
 from reelwright.voice.engine import engine_for
-from reelwright.voice.mix import import_in_background as import_mix_libraries
+from reelwright.warmup import warm_up
 
 _NARRATION = [
     "Welcome to the quarterly update. In the next few minutes we will look at what shipped, "
@@ -228,8 +227,8 @@ def run_bench(
         # libraries imported and the voice loaded, which a worker does once as it starts (a fresh
         # process pays for them first; timed apart here).
         t = time.perf_counter()
-        start_file_readers().join()
-        import_mix_libraries().join()
+        for started in warm_up(voice=False):
+            started.join()
         readers_start = time.perf_counter() - t
         t = time.perf_counter()
         if not warm:

@@ -14,7 +14,6 @@ from fastapi import FastAPI
 
 from reelwright.api.app import api_routers, create_app
 from reelwright.config import Settings
-from reelwright.ingest.sandbox import start_in_background as start_file_readers
 from reelwright.jobs.drain import DRAIN
 from reelwright.jobs.health import serve_health
 from reelwright.jobs.lease import requeue_stale
@@ -22,9 +21,7 @@ from reelwright.jobs.queue import JobQueue
 from reelwright.jobs.worker_node import NodeHeartbeat
 from reelwright.mcp_server.http import mount_mcp
 from reelwright.store.db import shared_database
-from reelwright.voice.catalogue import default_voice_for
-from reelwright.voice.engine import load_in_background as load_voice_in_background
-from reelwright.voice.mix import import_in_background as import_mix_libraries
+from reelwright.warmup import warm_up
 from reelwright.web import mount_web
 from reelwright.web.auth import web_api_refusal
 from reelwright.webhooks.dispatcher import start_dispatcher
@@ -69,8 +66,7 @@ def _drain(settings: Settings, consumer: Any) -> None:
 
 def start_workers(settings: Settings, queue: JobQueue, workers: int) -> Callable[[], None]:
     """Workers and the webhook dispatcher in this (server) process; returns what stops them."""
-    start_file_readers()  # its first job does not wait for the readers' imports
-    import_mix_libraries()  # nor for the soundtrack's
+    warm_up(voice=False)  # its first job waits for no imports (the voice: see run_worker)
     consumer = _consumer(settings, queue, workers)
     # Huey's consumer installs its own SIGTERM/SIGINT handlers, which would take the signals away
     # from uvicorn and stop it shutting down gracefully: keep uvicorn's.
@@ -97,13 +93,9 @@ def run_worker(settings: Settings, workers: int, health_port: int = 0) -> None:
 
     SIGTERM (or SIGINT) drains: see :mod:`reelwright.jobs.drain`."""
     queue = JobQueue(settings)
-    # Its first job waits neither for the file readers' imports, the soundtrack's libraries nor
-    # the default voice (~1-2 s each); a worker that serves a fan-out joins the voicing that much
-    # sooner. (The voice not in `serve`: an API node that renders little need not hold a voice's
-    # ~200 MB from the start.)
-    start_file_readers()
-    import_mix_libraries()
-    load_voice_in_background(default_voice_for("en"))
+    # Its first job waits for no imports nor the default voice; a worker that serves a fan-out
+    # joins the voicing that much sooner.
+    warm_up(voice=True)
     db = shared_database(settings.resolved_database_url)
     node = NodeHeartbeat(db, workers).start()
     health = serve_health(settings.host, health_port, node, db, queue.pending_count) if health_port else None

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 from PIL import Image
 
+from reelwright.background import in_background
 from reelwright.errors import FileRejected, InputError, RenderError
 from reelwright.ingest import files
 
@@ -267,17 +268,11 @@ def start_in_background() -> threading.Thread:
     It imports the parsers (about 1 s of one core) once per process; a worker starts it as it
     starts, so its first job does not wait for that while the other core idles."""
 
-    def boot() -> None:
-        # A child that does nothing: the server imports the parsers after it starts, so only a
-        # first child's answer says it is ready.
-        try:
-            run_bounded(_ready)
-        except (OSError, SandboxTripped) as exc:  # the first file's read says so again, named
-            log.warning("could not start the file readers' fork server: %s", exc)
-
-    thread = threading.Thread(target=boot, name="reelwright-reader-server", daemon=True)
-    thread.start()
-    return thread
+    # A child that does nothing: the server imports the parsers after it starts, so only a first
+    # child's answer says it is ready.
+    return in_background(
+        "reelwright-reader-server", "start the file readers' fork server", lambda: run_bounded(_ready)
+    )
 
 
 def render_pdf_page(

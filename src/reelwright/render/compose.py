@@ -281,8 +281,8 @@ def prepare_segment(
     draw it; a worker rendering the next scene crossfades from it without waiting for this one.
     ``motion`` must then be made for the frame :func:`first_drawn_frame` names.
 
-    ``drawing``: the lock of ``presenter``'s renderer, when another segment may be drawing with
-    it at the same time (a renderer draws into a buffer of its own). ``key_frames``: frames of
+    ``drawing``: held while ``presenter`` draws, when another segment may be drawing with it at
+    the same time (a renderer draws into a buffer of its own). ``key_frames``: frames of
     the segment (from 0) the plain copy starts a GOP on, so the previews read from there (the
     thumbnail and the GIF decode from these, not from up to 250 frames before)."""
     drawing = drawing or threading.Lock()

@@ -136,9 +136,10 @@ class SceneRenderer:
     logo: Image.Image | None = None
     photo: PhotoLook | None = None
     renderers: dict[tuple[int, str], Presenter] = field(default_factory=dict)
-    # One lock a renderer: the next scene is prepared (its presenter at rest drawn) while the
-    # scene before still draws its frames with the same renderer.
-    drawing: dict[tuple[int, str], threading.Lock] = field(default_factory=dict)
+    # Held while a renderer draws into its buffer and the buffer is read: the next scene is
+    # prepared (its presenter at rest drawn) while the scene before still draws its frames,
+    # possibly with the same renderer.
+    drawing: threading.Lock = field(default_factory=threading.Lock)
     art_cache: dict[tuple[str, Rect], CaptionArt] = field(default_factory=dict)
 
     @classmethod
@@ -196,7 +197,6 @@ class SceneRenderer:
                     placement.style,
                     disc=self.style.surface,
                 )
-            self.drawing[size, how] = threading.Lock()
         return self.renderers[size, how], self.track
 
     @functools.cached_property
@@ -209,10 +209,6 @@ class SceneRenderer:
         fps = self.timeline.fps
         # The frame at or before the moment: a seek to it starts there and shows the next one at most.
         return math.floor(self.moment.gif_start * fps + 1e-6), math.floor(self.moment.thumbnail * fps + 1e-6)
-
-    def drawing_lock(self, renderer: Presenter) -> threading.Lock | None:
-        """The lock of one of this video's renderers (see ``drawing``)."""
-        return next((self.drawing[k] for k, r in self.renderers.items() if r is renderer), None)
 
     def segment(
         self, index: int, workdir: Path, previous_last: Path | None, *, last_frame_only: bool = False
@@ -274,7 +270,7 @@ class SceneRenderer:
             and index > 0
             and self.layout(index - 1) == self.layout(index),
             last_frame_only=last_frame_only,
-            drawing=None if presenter is None else self.drawing_lock(presenter[0]),
+            drawing=self.drawing,
             key_frames=[f - timing.start_frame for f in self.preview_frames()],
         )
         # The scene's layers are in files now: freed before ffmpeg starts (33 MB each at 4K), and

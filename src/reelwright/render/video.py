@@ -12,7 +12,7 @@ from pathlib import Path
 from reelwright.avatar.photo import PhotoLook
 from reelwright.heap import release_free_memory
 from reelwright.render.captions import Cue, to_srt, write_text_atomic
-from reelwright.render.compose import EncodeSettings, PreparedSegment, concat_segments, encode_audio, mux
+from reelwright.render.compose import EncodeSettings, concat_segments, encode_audio, mux
 from reelwright.render.previews import write_gif, write_thumbnail
 from reelwright.render.scenes import SceneRenderer
 from reelwright.render.soundtrack import mix_soundtrack, place_speech
@@ -77,27 +77,26 @@ def render_video(
         n_scenes = len(timeline.scenes)
         # Above 1080p the next scene's layers, drawn beside the encoders (and in a thread's own
         # malloc arena), raised the peak by ~100 MB (857 -> 956 MB at 4K): there the scenes are
-        # prepared in turn, on this thread, as before.
+        # prepared in turn, on this thread.
         early = board.width * board.height <= 1920 * 1080
-        coming: Future[PreparedSegment] | None = None
-        previous_last: Path | None = None
+        prepared = scenes.prepare_scene(0, workdir, None)
         for timing in timeline.scenes:
-            if coming is None:
-                prepared = scenes.prepare_scene(timing.index, workdir, previous_last)
-            else:
-                prepared = coming.result()
-            if timing.index + 1 < n_scenes and early:
-                # Its crossfade reads this scene's last frame, which exists by the time it starts.
-                coming = ahead.submit(
-                    scenes.prepare_scene, timing.index + 1, workdir, prepared.outputs.last_frame
-                )
+            following = timing.index + 1
+            # Its crossfade reads this scene's last frame, which exists by the time it starts.
+            last_frame = prepared.outputs.last_frame
+            coming = (
+                ahead.submit(scenes.prepare_scene, following, workdir, last_frame)
+                if early and following < n_scenes
+                else None
+            )
             seg = prepared.run()
-            previous_last = seg.last_frame
             release_free_memory()
             plain_parts.append(seg.plain)
             cap_parts.append(seg.captioned)
             report((timing.start_frame + timing.n_frames) / total_frames * 0.92)
             lap("render.compose+encode")
+            if following < n_scenes:
+                prepared = coming.result() if coming else scenes.prepare_scene(following, workdir, last_frame)
         files = finish_video(scenes, plain_parts, cap_parts, audio, workdir, stem, pool, lambda: report(0.96))
         lap("render.mux+previews")
     finally:

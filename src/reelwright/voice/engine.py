@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import dataclass
 from typing import Protocol
@@ -10,9 +9,8 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from reelwright.background import in_background
 from reelwright.voice.catalogue import VoiceInfo
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -74,16 +72,7 @@ def engine_for(voice: VoiceInfo) -> SpeechEngine:
 def load_in_background(voice: VoiceInfo) -> threading.Thread:
     """Load a voice's engine on a thread of its own: a worker loads the default voice as it
     starts, so its first job (or its first share of a script voiced together) does not wait."""
-
-    def load() -> None:
-        try:
-            engine_for(voice)
-        except Exception:  # the job that needs the voice reports it, with the job's context
-            log.warning("could not load the voice %s ahead of the first job", voice.id, exc_info=True)
-
-    thread = threading.Thread(target=load, name="reelwright-voice-load", daemon=True)
-    thread.start()
-    return thread
+    return in_background("reelwright-voice-load", f"load the voice {voice.id}", lambda: engine_for(voice))
 
 
 def forget_engines() -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 import itertools
-import logging
 import os
 import tempfile
 import threading
@@ -21,10 +20,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from reelwright.background import in_background
 from reelwright.errors import InputError
 
 FloatArray = npt.NDArray[np.float32]
-log = logging.getLogger(__name__)
 
 # What the soundtrack imports on first use: ~0.9 s of a core (scipy.signal alone pulls in
 # scipy.stats), which a worker's first render paid for in the middle of its scenes.
@@ -36,14 +35,9 @@ def import_in_background() -> threading.Thread:
 
     def load() -> None:
         for name in _MIX_LIBRARIES:
-            try:
-                importlib.import_module(name)
-            except ImportError:  # the render that needs it says so, with the job's context
-                log.warning("could not import %s ahead of the first job", name, exc_info=True)
+            importlib.import_module(name)
 
-    thread = threading.Thread(target=load, name="reelwright-mix-import", daemon=True)
-    thread.start()
-    return thread
+    return in_background("reelwright-mix-import", "import the mixing libraries", load)
 
 
 GATE_DBFS = -45.0  # below this a 10 ms frame counts as silence

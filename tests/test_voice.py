@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import wave
 from pathlib import Path
 
@@ -10,13 +11,15 @@ import numpy as np
 import pyloudnorm
 import pytest
 
+from reelwright.cores import available_cpus
 from reelwright.errors import InputError
 from reelwright.storyboard import SceneAudio
 from reelwright.voice import narrate as narrate_module
 from reelwright.voice.catalogue import VOICES, default_voice_for, get_voice
-from reelwright.voice.engine import SpeechEngine, engine_for
+from reelwright.voice.engine import SpeechEngine, Utterance, engine_for, sentences_at_once
 from reelwright.voice.mix import decode_audio, duck_music, normalize_loudness, speech_envelope, write_wav
-from reelwright.voice.narrate import narrate, split_sentences
+from reelwright.voice.narrate import cache_file, narrate, split_sentences
+from reelwright.voice.stage import Sentence, speak_all
 
 JOE = "en_US-joe"
 TWO_SENTENCES = "Hello there, this is a test of the voice. Revenue in Q3 2024 grew by twelve percent!"
@@ -80,6 +83,51 @@ def test_piper_is_deterministic(joe: SpeechEngine) -> None:
     assert a.words == b.words
     # Phoneme durations come from the model itself (patched output), not from an estimate.
     assert getattr(joe, "_aligned", True)
+
+
+def test_sentences_spoken_side_by_side_match_one_at_a_time(
+    joe: SpeechEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The voice stage speaks a sentence per core at once (espeak-ng behind a lock, onnxruntime
+    run from several threads): the audio and timings are those of one sentence at a time."""
+    texts = [
+        "Reelwright turns a prompt and a few slides into a narrated video.",
+        "It writes the script and picks a presenter.",
+        "Captions follow the words as they are spoken, in 2024 and after.",
+        "Everything runs offline, with no keys.",
+        "A long video comes back as fast as the cluster is wide.",
+        "That is the whole idea!",
+    ]
+    sentences = [Sentence(JOE, 1.0, t) for t in texts]
+    assert sentences_at_once(joe) == available_cpus()
+    running, most = 0, 0
+    lock = threading.Lock()
+    synthesize = joe.synthesize
+
+    def counted(sentence: str, *, speed: float = 1.0) -> Utterance:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            return synthesize(sentence, speed=speed)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(joe, "synthesize", counted)
+    order: list[str] = []
+    shares: list[float] = []
+    speak_all(sentences, tmp_path, spoken=lambda s, _path: order.append(s.text), progress=shares.append)
+    assert order == texts and shares[-1] == 1.0 and shares == sorted(shares)
+    if available_cpus() > 1:
+        assert most > 1, "the sentences were spoken one at a time"
+    monkeypatch.undo()
+    for text in texts:
+        cached = narrate_module._cache_load(cache_file(tmp_path, JOE, 1.0, text))
+        alone = joe.synthesize(text)
+        assert cached is not None and np.array_equal(cached.samples, alone.samples), text
+        assert cached.words == alone.words and cached.word_phonemes == alone.word_phonemes
 
 
 def test_speed_changes_length(joe: SpeechEngine) -> None:

@@ -36,8 +36,8 @@ from reelwright.store.db import Database, shared_database
 from reelwright.store.files import work_key
 from reelwright.store.models import VoiceChunk, now
 from reelwright.storyboard import Storyboard
-from reelwright.voice.narrate import cache_file, speak_into_cache
-from reelwright.voice.stage import Sentence, sentences_to_voice
+from reelwright.voice.narrate import cache_file
+from reelwright.voice.stage import Sentence, sentences_to_voice, speak_all
 
 log = logging.getLogger("reelwright.jobs")
 
@@ -115,10 +115,7 @@ def _finish(db: Database, batch_id: str, index: int, me: str, *, done: bool) -> 
 def _voice_chunk(
     chunk: Sequence[Sentence], cache: Path, upload: Callable[[Sentence, Path], None] | None
 ) -> None:
-    for sentence in chunk:
-        path = speak_into_cache(sentence.text, sentence.voice_id, sentence.speed, cache)
-        if upload is not None:
-            upload(sentence, path)
+    speak_all(chunk, cache, spoken=upload)
 
 
 def _blob_name(sentence: Sentence) -> str:

@@ -28,6 +28,9 @@ class Utterance:
 
 
 class SpeechEngine(Protocol):
+    """An engine may also have ``parallel`` (an int): how many sentences its ``synthesize`` may be
+    given at once from different threads. Without it sentences are spoken one at a time."""
+
     sample_rate: int
 
     def synthesize(self, sentence: str, *, speed: float = 1.0) -> Utterance:
@@ -67,6 +70,12 @@ def engine_for(voice: VoiceInfo) -> SpeechEngine:
             engine = _voice_engine(voice.engine).load(voice)
             _ENGINES[voice.id] = engine
         return engine
+
+
+def sentences_at_once(engine: SpeechEngine) -> int:
+    """How many sentences ``engine`` may synthesise at once (its ``parallel``, else 1)."""
+    parallel = getattr(engine, "parallel", 1)
+    return parallel if isinstance(parallel, int) and parallel > 1 else 1
 
 
 def load_in_background(voice: VoiceInfo) -> threading.Thread:

@@ -17,12 +17,13 @@ from sqlalchemy import select, update
 
 from reelwright.config import Settings
 from reelwright.jobs.job import JobRun
-from reelwright.jobs.voicing import SharedVoicing, chunked, estimated_seconds
+from reelwright.jobs.voicing import SharedVoicing, _blob_name, _fetch_voiced, chunked, estimated_seconds
 from reelwright.request import VideoRequest
 from reelwright.store.blobs import blob_store
 from reelwright.store.db import migrate, shared_database
 from reelwright.store.models import VoiceChunk, now
 from reelwright.storyboard import BulletSlide, Scene, Storyboard
+from reelwright.voice.narrate import cache_file
 from reelwright.voice.stage import Sentence, sentences_to_voice, voice_storyboard
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,6 +81,27 @@ def test_chunks_are_consecutive_and_about_equally_long() -> None:
     assert [s for c in chunks for s in c] == sentences  # in order, each once
     lengths = [estimated_seconds(c) for c in chunks]
     assert max(lengths) - min(lengths) <= estimated_seconds(sentences[1:2])  # within one sentence
+
+
+def test_sentences_voiced_elsewhere_are_fetched_together_and_the_gone_ones_named(tmp_path: Path) -> None:
+    blobs = blob_store(_settings(tmp_path, "planner"))
+    sentences = [Sentence("en_US-joe", 1.0, f"Sentence number {i}.") for i in range(12)]
+    cache = tmp_path / "cache"
+    for i, sentence in enumerate(sentences):
+        if i % 4 != 3:  # every fourth one never reached the store
+            blobs.put_bytes(f"voicing/b1/{_blob_name(sentence)}", f"speech {i}".encode())
+    already = cache_file(cache, "en_US-joe", 1.0, sentences[0].text)
+    already.parent.mkdir(parents=True)
+    already.write_bytes(b"spoken here")
+    gone = _fetch_voiced(blobs, "voicing/b1", sentences, cache)
+    assert gone == [s for i, s in enumerate(sentences) if i % 4 == 3]
+    assert already.read_bytes() == b"spoken here"  # a cached sentence is not fetched again
+    for i, sentence in enumerate(sentences[1:], start=1):
+        path = cache_file(cache, "en_US-joe", 1.0, sentence.text)
+        assert path.exists() == (i % 4 != 3)
+        if path.exists():
+            assert path.read_bytes() == f"speech {i}".encode()
+    assert not [p for p in cache.iterdir() if p.name.startswith(".")], "a partial file was left"
 
 
 def test_a_helper_process_voices_chunks_and_the_narration_is_the_same(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ import math
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from sqlalchemy import delete, select, update
 from reelwright.config import Settings
 from reelwright.jobs.job import JobRun
 from reelwright.jobs.row_leases import DONE, PENDING, beating, claim, claimable, release, worker_name
-from reelwright.store.blobs import blob_store
+from reelwright.store.blobs import BlobStore, blob_store
 from reelwright.store.db import Database, shared_database
 from reelwright.store.files import work_key
 from reelwright.store.models import VoiceChunk, now
@@ -45,6 +46,7 @@ WORDS_PER_SECOND = 2.6  # a natural voice's pace, to size the chunks before anyt
 CHUNK_SECONDS = 12.0  # of speech per chunk: small enough to share well, large enough to be worth a task
 MAX_HELPERS = 8  # helper tasks queued for one script (each voices chunks until none is left)
 POLL_SECONDS = 0.25
+FETCHES_AT_ONCE = 8  # sentences fetched from the blob store side by side (~100 kB each)
 
 
 def estimated_seconds(sentences: Sequence[Sentence]) -> float:
@@ -198,17 +200,34 @@ class SharedVoicing:
                             )
                         )
                     )
-                for i in sorted(finished - mine - gathered):
-                    for sentence in chunks[i]:
-                        path = cache_file(cache, sentence.voice_id, sentence.speed, sentence.text)
-                        if not path.exists() and not blobs.fetch(f"{prefix}/{_blob_name(sentence)}", path):
-                            log.warning("batch %s: a sentence voiced elsewhere is gone", batch_id)
-                            _voice_chunk([sentence], cache, None)
-                    gathered.add(i)
+                ready = sorted(finished - mine - gathered)
+                gone = _fetch_voiced(blobs, prefix, [s for i in ready for s in chunks[i]], cache)
+                if gone:
+                    log.warning("batch %s: %d sentences voiced elsewhere are gone", batch_id, len(gone))
+                    _voice_chunk(gone, cache, None)
+                gathered.update(ready)
                 if len(mine) + len(gathered) < len(chunks):
                     time.sleep(POLL_SECONDS)
             progress((len(mine) + len(gathered)) / len(chunks) * 0.95)
         return len(mine), len(gathered)
+
+
+def _fetch_voiced(
+    blobs: BlobStore, prefix: str, sentences: Sequence[Sentence], cache: Path
+) -> list[Sentence]:
+    """Fetch sentences another worker voiced into the cache, several at once (each is a round
+    trip to the blob store); those the store no longer has."""
+    wanted = [s for s in sentences if not _cached(cache, s)]
+    if not wanted:
+        return []
+
+    def fetch(sentence: Sentence) -> bool:
+        path = cache_file(cache, sentence.voice_id, sentence.speed, sentence.text)
+        return blobs.fetch(f"{prefix}/{_blob_name(sentence)}", path)
+
+    with ThreadPoolExecutor(max_workers=FETCHES_AT_ONCE, thread_name_prefix="reelwright-fetch") as pool:
+        fetched = list(pool.map(fetch, wanted))
+    return [s for s, ok in zip(wanted, fetched, strict=True) if not ok]
 
 
 def _cached(cache: Path, sentence: Sentence) -> bool:

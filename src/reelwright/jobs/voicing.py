@@ -38,7 +38,7 @@ from reelwright.store.files import work_key
 from reelwright.store.models import VoiceChunk, now
 from reelwright.storyboard import Storyboard
 from reelwright.voice.narrate import cache_file
-from reelwright.voice.stage import Sentence, sentences_to_voice, speak_all
+from reelwright.voice.stage import Sentence, is_cached, sentences_to_voice, speak_all
 
 log = logging.getLogger("reelwright.jobs")
 
@@ -114,12 +114,6 @@ def _finish(db: Database, batch_id: str, index: int, me: str, *, done: bool) -> 
         s.execute(update(VoiceChunk).where(*held).values(status=DONE))
 
 
-def _voice_chunk(
-    chunk: Sequence[Sentence], cache: Path, upload: Callable[[Sentence, Path], None] | None
-) -> None:
-    speak_all(chunk, cache, spoken=upload)
-
-
 def _blob_name(sentence: Sentence) -> str:
     return cache_file(Path(), sentence.voice_id, sentence.speed, sentence.text).name
 
@@ -134,7 +128,7 @@ class SharedVoicing:
     def voice(self, board: Storyboard, cache: Path, progress: Callable[[float], None]) -> None:
         settings = self.job.settings
         cache.mkdir(parents=True, exist_ok=True)
-        todo = [s for s in sentences_to_voice(board) if not _cached(cache, s)]
+        todo = [s for s in sentences_to_voice(board) if not is_cached(cache, s)]
         seconds = estimated_seconds(todo)
         # Only worth a round trip through the queue for a script the cluster renders scene by scene.
         if not settings.fanout or seconds < max(settings.fanout_min_seconds, 2 * CHUNK_SECONDS):
@@ -188,7 +182,7 @@ class SharedVoicing:
             if index is not None:
                 held = (VoiceChunk.batch_id == batch_id, VoiceChunk.index == index, VoiceChunk.worker == me)
                 with beating(db, self.job.settings, VoiceChunk, *held):
-                    _voice_chunk(chunks[index], cache, None)
+                    speak_all(chunks[index], cache)
                 _finish(db, batch_id, index, me, done=True)
                 mine.add(index)
             else:
@@ -204,7 +198,7 @@ class SharedVoicing:
                 gone = _fetch_voiced(blobs, prefix, [s for i in ready for s in chunks[i]], cache)
                 if gone:
                     log.warning("batch %s: %d sentences voiced elsewhere are gone", batch_id, len(gone))
-                    _voice_chunk(gone, cache, None)
+                    speak_all(gone, cache)
                 gathered.update(ready)
                 if len(mine) + len(gathered) < len(chunks):
                     time.sleep(POLL_SECONDS)
@@ -217,7 +211,7 @@ def _fetch_voiced(
 ) -> list[Sentence]:
     """Fetch sentences another worker voiced into the cache, several at once (each is a round
     trip to the blob store); those the store no longer has."""
-    wanted = [s for s in sentences if not _cached(cache, s)]
+    wanted = [s for s in sentences if not is_cached(cache, s)]
     if not wanted:
         return []
 
@@ -228,10 +222,6 @@ def _fetch_voiced(
     with ThreadPoolExecutor(max_workers=FETCHES_AT_ONCE, thread_name_prefix="reelwright-fetch") as pool:
         fetched = list(pool.map(fetch, wanted))
     return [s for s, ok in zip(wanted, fetched, strict=True) if not ok]
-
-
-def _cached(cache: Path, sentence: Sentence) -> bool:
-    return cache_file(cache, sentence.voice_id, sentence.speed, sentence.text).exists()
 
 
 def help_voice(settings: Settings, batch_id: str) -> None:
@@ -261,7 +251,7 @@ def help_voice(settings: Settings, batch_id: str) -> None:
         held = (VoiceChunk.batch_id == batch_id, VoiceChunk.index == index, VoiceChunk.worker == me)
         try:
             with beating(db, settings, VoiceChunk, *held):
-                _voice_chunk(chunks[index], cache, upload)
+                speak_all(chunks[index], cache, spoken=upload)
         except Exception:
             # Handed back: the planning run voices it itself.
             log.exception("voicing chunk %d of batch %s failed on %s; handed back", index, batch_id, me)

@@ -59,6 +59,10 @@ def sentences_to_voice(board: Storyboard) -> list[Sentence]:
     return list(seen)
 
 
+def is_cached(tts_cache: Path, sentence: Sentence) -> bool:
+    return cache_file(tts_cache, sentence.voice_id, sentence.speed, sentence.text).exists()
+
+
 def speak_all(
     sentences: Sequence[Sentence],
     tts_cache: Path,
@@ -75,11 +79,18 @@ def speak_all(
     done = 0
     for voice_id in dict.fromkeys(s.voice_id for s in todo):
         group = [s for s in todo if s.voice_id == voice_id]
-        missing = [s for s in group if not cache_file(tts_cache, s.voice_id, s.speed, s.text).exists()]
+        missing = {s for s in group if not is_cached(tts_cache, s)}
         at_once = sentences_at_once(engine_for(get_voice(voice_id))) if missing else 1
+
+        def speak(s: Sentence, missing: set[Sentence] = missing) -> Path:
+            # A cached sentence is only named, not read: narrate() reads it once, later.
+            if s in missing:
+                return speak_into_cache(s.text, s.voice_id, s.speed, tts_cache)
+            return cache_file(tts_cache, s.voice_id, s.speed, s.text)
+
         pool = ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="reelwright-speak")
         try:
-            paths = pool.map(lambda s: speak_into_cache(s.text, s.voice_id, s.speed, tts_cache), group)
+            paths = pool.map(speak, group)
             for sentence, path in zip(group, paths, strict=True):
                 done += 1
                 if spoken is not None:

@@ -25,36 +25,96 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def _rss_bytes(pid: int) -> int:
-    """Proportional set size (shared pages split between their users), else plain RSS.
+def _status_kb(pid: int, keys: tuple[str, ...]) -> dict[str, int] | None:
+    """Fields of ``/proc/PID/status`` (kB). Cheap: the kernel keeps these counters."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    found: dict[str, int] = {}
+    for line in text.splitlines():
+        key, _, rest = line.partition(":")
+        if key in keys:
+            try:
+                found[key] = int(rest.split()[0])
+            except (ValueError, IndexError):
+                continue
+    return found
 
-    PSS matters here: a child between fork and exec shares all of Python's pages, and summing
-    RSS would count them twice.
-    """
-    for name, key in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+
+def _rollup_kb(pid: int) -> dict[str, int] | None:
+    """``/proc/PID/smaps_rollup`` (kB): proportional sizes, but the kernel walks every page table
+    entry of the process to make them (~10 ms for a 700 MB render process)."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return None
+    found: dict[str, int] = {}
+    for line in text.splitlines()[1:]:
+        key, _, rest = line.partition(":")
         try:
-            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
-                if line.startswith(key):
-                    return int(line.split()[1]) * 1024
-        except (OSError, ValueError, IndexError):
+            found[key] = int(rest.split()[0])
+        except (ValueError, IndexError):
             continue
-    return 0
+    return found
 
 
-def tree_rss(root: int) -> tuple[int, dict[int, int]]:
-    """PSS of ``root`` and of each of its descendants (by pid), in bytes."""
-    own = _rss_bytes(root)
+class _Sizer:
+    """Each process's proportional set size (shared pages split between their users), at a cost
+    that does not disturb what is being measured.
+
+    Reading ``smaps_rollup`` of the render process every 100 ms took 14 % of a core (2.6 CPU-s in
+    an 18 s job on two cores), which slowed the very job being timed. So a process's anonymous
+    and shared-memory pages, its own unless it is a fork that has not exec'd (those are counted
+    apart), come from the kernel's counters in ``status`` at every sample, and only the part that
+    changes slowly, its files' pages (libraries) split among the processes mapping them, comes
+    from ``smaps_rollup``, once a second. A fork (the file-inspection server's children) shares
+    its parent's pages, so it is measured by ``smaps_rollup`` itself: such processes are small.
+    """
+
+    _FILES_EVERY = 10  # samples between two readings of a process's files' share
+
+    def __init__(self) -> None:
+        self._files: dict[int, tuple[int, int]] = {}  # pid -> (samples since read, Pss_File kB)
+
+    def size(self, pid: int, *, forked: bool) -> int:
+        if forked:
+            rollup = _rollup_kb(pid)
+            return (rollup or {}).get("Pss", 0) * 1024
+        counters = _status_kb(pid, ("RssAnon", "RssShmem", "VmRSS"))
+        if not counters:
+            return 0
+        age, files = self._files.get(pid, (self._FILES_EVERY, 0))
+        if age >= self._FILES_EVERY:
+            rollup = _rollup_kb(pid)
+            files, age = (rollup or {}).get("Pss_File", 0), 0
+        self._files[pid] = (age + 1, files)
+        if "RssAnon" not in counters:  # a kernel without the split: plain RSS
+            return counters.get("VmRSS", 0) * 1024
+        return (counters["RssAnon"] + counters.get("RssShmem", 0) + files) * 1024
+
+    def forget_all_but(self, alive: set[int]) -> None:
+        for pid in [p for p in self._files if p not in alive]:
+            del self._files[pid]
+
+
+def tree_rss(root: int, sizer: _Sizer | None = None) -> tuple[int, dict[int, int]]:
+    """Proportional set size of ``root`` and of each of its descendants (by pid), in bytes."""
+    sizer = sizer or _Sizer()
+    own = sizer.size(root, forked=False)
     rest: dict[int, int] = {}
     me = _cmdline(root)
-    stack = _children(root)
+    stack = [(pid, me) for pid in _children(root)]
     while stack:
-        pid = stack.pop()
+        pid, parent_cmdline = stack.pop()
+        cmdline = _cmdline(pid)
         # A child with our own command line is a fork that has not exec'd yet: its pages are
         # ours, already counted. (Not the same executable: a Python started by multiprocessing,
         # such as the file-inspection fork server and its children, is memory of its own.)
-        if _cmdline(pid) != me:
-            rest[pid] = _rss_bytes(pid)
-        stack.extend(_children(pid))
+        if cmdline != me:
+            rest[pid] = sizer.size(pid, forked=cmdline == parent_cmdline)
+        stack.extend((child, cmdline) for child in _children(pid))
+    sizer.forget_all_but({root, *rest})
     return own, rest
 
 
@@ -73,11 +133,12 @@ class PeakMemory:
         self.total = self.python = self.children = 0
         self.own_cpu_seconds = 0.0  # the sampling thread's CPU time, known once it has stopped
         self._last: dict[int, int] = {}
+        self._sizer = _Sizer()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="reelwright-memwatch")
 
     def _sample(self) -> None:
-        own, now = tree_rss(os.getpid())
+        own, now = tree_rss(os.getpid(), self._sizer)
         # A child is counted at the lower of two consecutive readings: one taken in the instant
         # of its exec can still see the parent's pages, and that must not pass for ffmpeg's.
         rest = sum(min(size, self._last.get(pid, 0)) for pid, size in now.items())
@@ -90,8 +151,7 @@ class PeakMemory:
         start = time.thread_time()
         while not self._stop.wait(self.interval):
             self._sample()
-        # Reading /proc costs ~3 ms a sample for a render's process tree: a figure of the job's
-        # own CPU time leaves this out.
+        # Reading /proc costs CPU (see _Sizer): a figure of the job's own CPU time leaves it out.
         self.own_cpu_seconds = time.thread_time() - start
 
     def __enter__(self) -> PeakMemory:

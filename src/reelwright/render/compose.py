@@ -586,6 +586,13 @@ def first_drawn_frame(
     return last if last >= fading and presenter_drawn and not moving else 0
 
 
+# Presenter frames are drawn a batch at a time (up to this many bytes) and then written to ffmpeg
+# together. Drawn one at a time, each between ffmpeg's threads, every frame met skia's working set
+# evicted by the encoders: 2.9 CPU-ms a frame in a render against 1.4-1.6 alone. At 1080p a
+# batch is 36 sprite frames (9 whole RGBA ones over moving media).
+_FRAMES_AT_ONCE_BYTES = 8 << 20
+
+
 def _run_segment(
     args: list[str],
     what: str,
@@ -607,17 +614,30 @@ def _run_segment(
     else:
         renderer, track = presenter
         to_yuv = None if moving_backdrop is None else I420(moving_backdrop.shape[1], moving_backdrop.shape[0])
+        frame_bytes = (
+            renderer.size * renderer.size * 4 if to_yuv is None else to_yuv.width * to_yuv.height * 3 // 2
+        )
+        at_once = max(1, min(len(frames), _FRAMES_AT_ONCE_BYTES // frame_bytes))
+        batch = np.empty(at_once * frame_bytes, dtype=np.uint8)
+        filled = 0
         proc = ffmpeg.Piped(args, what=what)
         try:
             for f in frames:
                 pose = track.pose_at(f)
-                if moving_backdrop is None or to_yuv is None:
-                    with drawing:  # until written: the next draw overwrites the buffer
-                        proc.write(renderer.draw(pose))
-                else:
-                    with drawing:
-                        frame = to_yuv.convert(renderer.draw_moving(pose, moving_backdrop))
-                    proc.write(frame)
+                slot = batch[filled * frame_bytes : (filled + 1) * frame_bytes]
+                with drawing:  # the drawn view is the renderer's buffer: the next draw overwrites it
+                    if moving_backdrop is None or to_yuv is None:
+                        slot[:] = np.frombuffer(renderer.draw(pose), dtype=np.uint8)
+                    else:
+                        slot[:] = np.frombuffer(
+                            to_yuv.convert(renderer.draw_moving(pose, moving_backdrop)), dtype=np.uint8
+                        )
+                filled += 1
+                if filled == at_once:
+                    proc.write(batch.data)
+                    filled = 0
+            if filled:
+                proc.write(batch[: filled * frame_bytes].data)
         except BaseException:
             proc.kill()
             raise

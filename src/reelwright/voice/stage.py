@@ -90,8 +90,11 @@ def speak_all(
 
         pool = ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="reelwright-speak")
         try:
-            paths = pool.map(speak, group)
-            for sentence, path in zip(group, paths, strict=True):
+            # The longest first: the last sentences to start are short ones, so the cores finish
+            # together instead of one speaking a long sentence alone at the end.
+            started = {s: pool.submit(speak, s) for s in sorted(group, key=lambda s: -len(s.text))}
+            for sentence in group:
+                path = started[sentence].result()
                 done += 1
                 if spoken is not None:
                     spoken(sentence, path)

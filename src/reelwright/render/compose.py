@@ -227,6 +227,13 @@ def _fit(img: Image.Image, tw: int, th: int, out: Path) -> None:
     out.write_bytes(img.convert("RGBA").tobytes())
 
 
+def _forced_key_frames(frames: set[int]) -> list[str]:
+    """ffmpeg's arguments that start a GOP on each of ``frames`` (of the segment, from 0)."""
+    if not frames:
+        return []
+    return ["-force_key_frames", "expr:" + "+".join(f"eq(n,{k})" for k in sorted(frames))]
+
+
 @dataclass(frozen=True)
 class PreparedSegment:
     """A scene's ffmpeg run, ready to start: its inputs are in files, so the caller can drop the
@@ -273,6 +280,7 @@ def prepare_segment(
     last_frame_only: bool = False,
     drawing: threading.Lock | None = None,
     key_frames: Sequence[int] = (),
+    keep_last_frame: bool = True,
 ) -> PreparedSegment:
     """Write the inputs of the scene's plain and captioned segment (and its last frame), and
     make the ffmpeg run that encodes them.
@@ -284,7 +292,9 @@ def prepare_segment(
     ``drawing``: held while ``presenter`` draws, when another segment may be drawing with it at
     the same time (a renderer draws into a buffer of its own). ``key_frames``: frames of
     the segment (from 0) the plain copy starts a GOP on, so the previews read from there (the
-    thumbnail and the GIF decode from these, not from up to 250 frames before)."""
+    thumbnail and the GIF decode from these, not from up to 250 frames before).
+    ``keep_last_frame``: False when no scene fades from this one (the video's last): its final
+    frame is neither a key frame nor read back."""
     drawing = drawing or threading.Lock()
     n = timing.n_frames
     first = first_drawn_frame(
@@ -513,6 +523,8 @@ def prepare_segment(
     graph.append(f"[{cap}]null[cap]")
 
     enc = settings.args(w, h)
+    # A key frame at the end, so the last frame can be read back without decoding the segment.
+    forced = {*(k for k in key_frames if 0 <= k < n), *([n - 1] if keep_last_frame else [])}
     args = [
         *inputs,
         *("-filter_complex_threads", str(settings.graph_threads(w, h))),
@@ -521,9 +533,7 @@ def prepare_segment(
         "-map",
         "[plain]",
         *enc,
-        # A key frame at the end, so the last frame can be read back without decoding the segment.
-        "-force_key_frames",
-        "expr:" + "+".join(f"eq(n,{k})" for k in sorted({*(k for k in key_frames if 0 <= k < n), n - 1})),
+        *_forced_key_frames(forced),
         "-r",
         str(fps),
         "-an",
@@ -543,7 +553,7 @@ def prepare_segment(
         presenter if sprite_in >= 0 else None,
         moving_backdrop,
         range(timing.start_frame, timing.start_frame + n),
-        read_back=True,
+        read_back=keep_last_frame,
         drawing=drawing,
     )
 

@@ -219,7 +219,13 @@ class SceneRenderer:
         return outputs
 
     def prepare_scene(
-        self, index: int, workdir: Path, previous_last: Path | None, *, last_frame_only: bool = False
+        self,
+        index: int,
+        workdir: Path,
+        previous_last: Path | None,
+        *,
+        last_frame_only: bool = False,
+        keep_last_frame: bool = True,
     ) -> PreparedSegment:
         """Draw scene ``index``'s layers, captions and reveal stages into files: its ffmpeg run,
         ready to start. ``previous_last`` is only named in the run's arguments (read when it
@@ -272,6 +278,7 @@ class SceneRenderer:
             last_frame_only=last_frame_only,
             drawing=self.drawing,
             key_frames=[f - timing.start_frame for f in self.preview_frames()],
+            keep_last_frame=keep_last_frame,
         )
         # The scene's layers are in files now: freed before ffmpeg starts (33 MB each at 4K), and
         # their pages given back (see reelwright.heap; _run_segment trims the heap).

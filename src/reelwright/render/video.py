@@ -79,13 +79,15 @@ def render_video(
         # malloc arena), raised the peak by ~100 MB (857 -> 956 MB at 4K): there the scenes are
         # prepared in turn, on this thread.
         early = board.width * board.height <= 1920 * 1080
-        prepared = scenes.prepare_scene(0, workdir, None)
+        # The video's last scene keeps no last frame: no scene fades from it.
+        prepared = scenes.prepare_scene(0, workdir, None, keep_last_frame=n_scenes > 1)
         for timing in timeline.scenes:
             following = timing.index + 1
             # Its crossfade reads this scene's last frame, which exists by the time it starts.
             last_frame = prepared.outputs.last_frame
+            keep = following + 1 < n_scenes
             coming = (
-                ahead.submit(scenes.prepare_scene, following, workdir, last_frame)
+                ahead.submit(scenes.prepare_scene, following, workdir, last_frame, keep_last_frame=keep)
                 if early and following < n_scenes
                 else None
             )
@@ -96,7 +98,11 @@ def render_video(
             report((timing.start_frame + timing.n_frames) / total_frames * 0.92)
             lap("render.compose+encode")
             if following < n_scenes:
-                prepared = coming.result() if coming else scenes.prepare_scene(following, workdir, last_frame)
+                prepared = (
+                    coming.result()
+                    if coming
+                    else scenes.prepare_scene(following, workdir, last_frame, keep_last_frame=keep)
+                )
         files = finish_video(scenes, plain_parts, cap_parts, audio, workdir, stem, pool, lambda: report(0.96))
         lap("render.mux+previews")
     finally:

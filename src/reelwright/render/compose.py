@@ -523,7 +523,8 @@ def prepare_segment(
     graph.append(f"[{cap}]null[cap]")
 
     enc = settings.args(w, h)
-    # A key frame at the end, so the last frame can be read back without decoding the segment.
+    # GOPs start where the previews read (thumbnail, GIF) and on the last frame, so that it can be
+    # read back without decoding the segment.
     forced = {*(k for k in key_frames if 0 <= k < n), *([n - 1] if keep_last_frame else [])}
     args = [
         *inputs,
@@ -629,7 +630,9 @@ def _run_segment(
         )
         at_once = max(1, min(len(frames), _FRAMES_AT_ONCE_BYTES // frame_bytes))
         batch = np.empty(at_once * frame_bytes, dtype=np.uint8)
-        filled = 0
+        # The first batches are small (1, 2, 4, ... frames): ffmpeg starts its graph and encoders
+        # on the first frame instead of idling while a whole batch is drawn.
+        filled, limit = 0, 1
         proc = ffmpeg.Piped(args, what=what)
         try:
             for f in frames:
@@ -643,9 +646,9 @@ def _run_segment(
                             to_yuv.convert(renderer.draw_moving(pose, moving_backdrop)), dtype=np.uint8
                         )
                 filled += 1
-                if filled == at_once:
-                    proc.write(batch.data)
-                    filled = 0
+                if filled == limit:
+                    proc.write(batch[: filled * frame_bytes].data)
+                    filled, limit = 0, min(at_once, limit * 2)
             if filled:
                 proc.write(batch[: filled * frame_bytes].data)
         except BaseException:

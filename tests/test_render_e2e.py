@@ -19,6 +19,7 @@ from reelwright.ingest.media import MediaInfo, extract_frame, probe
 from reelwright.plan.offline import OfflinePlanner
 from reelwright.render.compose import EncodeSettings
 from reelwright.render.layout import frame_for
+from reelwright.render.previews import loop_blend, write_gif
 from reelwright.render.scenes import SceneRenderer
 from reelwright.render.timeline import build_timeline
 from reelwright.request import VideoRequest
@@ -186,6 +187,51 @@ def test_previews_start_on_key_frames(landscape: tuple[pipeline.JobResult, Path,
             frame.convert("RGB").resize(thumb.size, Image.Resampling.LANCZOS), dtype=np.float32
         )
         assert np.abs(np.asarray(thumb.convert("RGB"), dtype=np.float32) - small).mean() < 4
+
+
+def test_gif_made_from_its_scene_is_the_videos_own(tmp_path: Path) -> None:
+    """The GIF is made from the plain segment of the scene holding its moment while later scenes
+    render; it must be the GIF the finished video gives at that moment, byte for byte."""
+    board = Storyboard(
+        title="Previews",
+        avatar="ava",
+        scenes=[
+            Scene(id="intro", narration="Hello.", presenter="full", visual=TitleCard(heading="Previews")),
+            Scene(
+                id="points",
+                narration="Three things stand out this quarter. Exports are faster, the dashboard "
+                "has a new design, and the mobile app is out, which many of you have already tried.",
+                presenter="side",
+                visual=BulletSlide(heading="This quarter", bullets=["Faster exports", "A new dashboard"]),
+            ),
+            Scene(
+                id="close",
+                narration="Thanks for watching.",
+                presenter="full",
+                visual=TitleCard(heading="Bye"),
+            ),
+        ],
+    ).with_output("720p")
+    sb = tmp_path / "in.json"
+    sb.write_text(board.to_json())
+    result = pipeline.run(pipeline.RenderJob(output=tmp_path / "video.mp4", storyboard=sb))
+    voiced = result.storyboard
+    renderer = SceneRenderer.prepare(
+        voiced,
+        np.zeros(build_timeline(voiced, get_style(voiced.style).transition_seconds).n_frames),
+        EncodeSettings(),
+    )
+    moment, fps = renderer.moment, voiced.fps
+    gif_end = moment.gif_start + moment.gif_seconds + loop_blend(moment.gif_seconds)
+    holders = [
+        t for t in renderer.timeline.scenes if t.start(fps) <= moment.gif_start and gif_end <= t.end(fps)
+    ]
+    assert [t.index for t in holders] == [1], (moment, renderer.timeline.scenes)
+    again = tmp_path / "again.gif"
+    write_gif(
+        tmp_path / "video.mp4", again, start=moment.gif_start, seconds=moment.gif_seconds, portrait=False
+    )
+    assert again.read_bytes() == (tmp_path / "video.gif").read_bytes()
 
 
 def test_captions_burned_only_in_captioned_copy(

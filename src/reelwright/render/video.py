@@ -13,9 +13,10 @@ from reelwright.avatar.photo import PhotoLook
 from reelwright.heap import release_free_memory
 from reelwright.render.captions import Cue, to_srt, write_text_atomic
 from reelwright.render.compose import EncodeSettings, concat_segments, encode_audio, mux
-from reelwright.render.previews import write_gif, write_thumbnail
+from reelwright.render.previews import loop_blend, write_gif, write_thumbnail
 from reelwright.render.scenes import SceneRenderer
 from reelwright.render.soundtrack import mix_soundtrack, place_speech
+from reelwright.render.timeline import SceneTiming
 from reelwright.storyboard import Storyboard
 from reelwright.styles.brand import Brand
 
@@ -73,6 +74,9 @@ def render_video(
         )
         plain_parts: list[Path] = []
         cap_parts: list[Path] = []
+        gif = workdir / f"{stem}.gif"
+        thumbnail = workdir / f"{stem}.jpg"
+        previews: list[Future[None]] = []
         total_frames = timeline.n_frames
         n_scenes = len(timeline.scenes)
         # Above 1080p the next scene's layers, drawn beside the encoders (and in a thread's own
@@ -95,6 +99,10 @@ def render_video(
             release_free_memory()
             plain_parts.append(seg.plain)
             cap_parts.append(seg.captioned)
+            # The previews come from the scene that holds their moment, as soon as it is encoded
+            # (its frames are the video's: the join copies them), beside the scenes still to come
+            # rather than after the whole video is muxed.
+            previews += _previews_from_segment(scenes, timing, seg.plain, gif, thumbnail, pool)
             report((timing.start_frame + timing.n_frames) / total_frames * 0.92)
             lap("render.compose+encode")
             if following < n_scenes:
@@ -103,7 +111,9 @@ def render_video(
                     if coming
                     else scenes.prepare_scene(following, workdir, last_frame, keep_last_frame=keep)
                 )
-        files = finish_video(scenes, plain_parts, cap_parts, audio, workdir, stem, pool, lambda: report(0.96))
+        files = finish_video(
+            scenes, plain_parts, cap_parts, audio, workdir, stem, pool, lambda: report(0.96), previews
+        )
         lap("render.mux+previews")
     finally:
         ahead.shutdown(wait=True, cancel_futures=True)
@@ -121,11 +131,14 @@ def finish_video(
     stem: str,
     pool: ThreadPoolExecutor,
     muxed: Callable[[], None] = lambda: None,
+    previews: list[Future[None]] | None = None,
 ) -> RenderedFiles:
     """Join the scenes' segments without re-encoding, mux the soundtrack, and write the captions,
     thumbnail and GIF: the end of a render, in one task or after a fan-out.
 
-    ``pool`` (two threads) runs the two muxes and the GIF side by side."""
+    ``pool`` (two threads) runs the two muxes and the GIF side by side. ``previews``: the GIF and
+    the thumbnail where they are already being made from a scene's segment (an empty list, or
+    None: made here from the video)."""
     board, timeline = scenes.board, scenes.timeline
     srt = workdir / f"{stem}.srt"
     write_text_atomic(srt, to_srt(scenes.cues))
@@ -140,19 +153,56 @@ def finish_video(
         mux, concat_segments(cap_parts, workdir, "captioned"), audio_path, captioned, title=board.title
     )
     plain_done.result()
-    # The thumbnail and GIF show a moment that says what the video is about, from the video itself.
-    moment = scenes.moment  # its frames are key frames of the plain copy
-    gif_done = pool.submit(
-        write_gif,
-        video,
-        gif,
-        start=moment.gif_start,
-        seconds=moment.gif_seconds,
-        portrait=board.orientation == "portrait",
-    )
     thumbnail = workdir / f"{stem}.jpg"
-    write_thumbnail(video, moment.thumbnail, thumbnail)
+    if previews:
+        previews_done = previews
+    else:
+        # The thumbnail and GIF show a moment that says what the video is about, from the video.
+        moment = scenes.moment  # its frames are key frames of the plain copy
+        previews_done = [
+            pool.submit(
+                write_gif,
+                video,
+                gif,
+                start=moment.gif_start,
+                seconds=moment.gif_seconds,
+                portrait=board.orientation == "portrait",
+            )
+        ]
+        write_thumbnail(video, moment.thumbnail, thumbnail)
     cap_done.result()
     muxed()
-    gif_done.result()
+    for done in previews_done:
+        done.result()
     return RenderedFiles(video, captioned, srt, thumbnail, gif, timeline.duration, scenes.cues, {})
+
+
+def _previews_from_segment(
+    scenes: SceneRenderer,
+    timing: SceneTiming,
+    segment: Path,
+    gif: Path,
+    thumbnail: Path,
+    pool: ThreadPoolExecutor,
+) -> list[Future[None]]:
+    """The GIF and the thumbnail, started from this scene's plain segment when the moment they
+    show lies wholly inside it: both, or none (the video's end makes them then)."""
+    board, fps = scenes.board, scenes.timeline.fps
+    moment = scenes.moment
+    start, end = timing.start(fps), timing.end(fps)
+    gif_end = moment.gif_start + moment.gif_seconds + loop_blend(moment.gif_seconds)
+    # (The thumbnail's frame must begin inside too: a seek past the segment's last frame finds none.)
+    inside = start <= moment.gif_start and gif_end <= end and start <= moment.thumbnail <= end - 1 / fps
+    if not inside:
+        return []
+    return [
+        pool.submit(
+            write_gif,
+            segment,
+            gif,
+            start=moment.gif_start - start,
+            seconds=moment.gif_seconds,
+            portrait=board.orientation == "portrait",
+        ),
+        pool.submit(write_thumbnail, segment, moment.thumbnail - start, thumbnail),
+    ]

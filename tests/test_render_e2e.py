@@ -145,6 +145,15 @@ def test_captions_ordered_and_inside(landscape: tuple[pipeline.JobResult, Path, 
     assert spoken == " ".join(s.narration for s in board.scenes)
 
 
+def _scene_renderer(board: Storyboard) -> SceneRenderer:
+    """The renderer a voiced storyboard is drawn with (its timeline, moment and preview frames)."""
+    return SceneRenderer.prepare(
+        board,
+        np.zeros(build_timeline(board, get_style(board.style).transition_seconds).n_frames),
+        EncodeSettings(),
+    )
+
+
 def test_thumbnail_and_gif(landscape: tuple[pipeline.JobResult, Path, Storyboard]) -> None:
     _, out, _ = landscape
     with Image.open(out / "video.jpg") as thumb:
@@ -166,11 +175,7 @@ def test_previews_start_on_key_frames(landscape: tuple[pipeline.JobResult, Path,
     import av
 
     _, out, board = landscape
-    renderer = SceneRenderer.prepare(
-        board,
-        np.zeros(build_timeline(board, get_style(board.style).transition_seconds).n_frames),
-        EncodeSettings(),
-    )
+    renderer = _scene_renderer(board)
     wanted = set(renderer.preview_frames())
     with av.open(str(out / "video.mp4")) as container:
         stream = container.streams.video[0]
@@ -216,11 +221,7 @@ def test_gif_made_from_its_scene_is_the_videos_own(tmp_path: Path) -> None:
     sb.write_text(board.to_json())
     result = pipeline.run(pipeline.RenderJob(output=tmp_path / "video.mp4", storyboard=sb))
     voiced = result.storyboard
-    renderer = SceneRenderer.prepare(
-        voiced,
-        np.zeros(build_timeline(voiced, get_style(voiced.style).transition_seconds).n_frames),
-        EncodeSettings(),
-    )
+    renderer = _scene_renderer(voiced)
     moment, fps = renderer.moment, voiced.fps
     gif_end = moment.gif_start + moment.gif_seconds + loop_blend(moment.gif_seconds)
     holders = [

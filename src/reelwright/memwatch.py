@@ -26,38 +26,30 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def _status_kb(pid: int, keys: tuple[str, ...]) -> dict[str, int] | None:
-    """Fields of ``/proc/PID/status`` (kB). Cheap: the kernel keeps these counters."""
+def _kb_fields(path: str) -> dict[str, int] | None:
+    """The ``Name:  1234 kB`` lines of a /proc file, by name (kB); None if it cannot be read."""
     try:
-        text = Path(f"/proc/{pid}/status").read_text()
+        text = Path(path).read_text()
     except OSError:
         return None
     found: dict[str, int] = {}
     for line in text.splitlines():
         key, _, rest = line.partition(":")
-        if key in keys:
-            try:
-                found[key] = int(rest.split()[0])
-            except (ValueError, IndexError):
-                continue
+        value = rest.split()
+        if value and value[0].isdigit():
+            found[key] = int(value[0])
     return found
+
+
+def _status_kb(pid: int) -> dict[str, int] | None:
+    """``/proc/PID/status``. Cheap: the kernel keeps these counters."""
+    return _kb_fields(f"/proc/{pid}/status")
 
 
 def _rollup_kb(pid: int) -> dict[str, int] | None:
-    """``/proc/PID/smaps_rollup`` (kB): proportional sizes, but the kernel walks every page table
+    """``/proc/PID/smaps_rollup``: proportional sizes, but the kernel walks every page table
     entry of the process to make them (~10 ms for a 700 MB render process)."""
-    try:
-        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return None
-    found: dict[str, int] = {}
-    for line in text.splitlines()[1:]:
-        key, _, rest = line.partition(":")
-        try:
-            found[key] = int(rest.split()[0])
-        except (ValueError, IndexError):
-            continue
-    return found
+    return _kb_fields(f"/proc/{pid}/smaps_rollup")
 
 
 class _Sizer:
@@ -82,7 +74,7 @@ class _Sizer:
         if forked:
             rollup = _rollup_kb(pid)
             return (rollup or {}).get("Pss", 0) * 1024
-        counters = _status_kb(pid, ("RssAnon", "RssShmem", "VmRSS"))
+        counters = _status_kb(pid)
         if not counters:
             return 0
         age, files = self._files.get(pid, (self._FILES_EVERY, 0))

@@ -132,6 +132,7 @@ class PresenterRenderer:
         self._box_surface: skia.Surface | None = None
         self._box_pixels = np.zeros((0, 0, 4), dtype=np.uint8)
         self._box_view = memoryview(b"")
+        self._box_body: tuple[skia.Image, int, int] | None = None
 
     def _mouth(self, viseme: str, openness: float) -> skia.Picture:
         """The mouth as a picture, cached per viseme and openness step. 1/64 steps are far
@@ -163,7 +164,17 @@ class PresenterRenderer:
         canvas.translate(pose.head_dx * DESIGN, pose.head_dy * DESIGN)
         canvas.rotate(pose.head_tilt, *HEAD_PIVOT)
 
-    def _paint(self, c: skia.Canvas, pose: Pose, *, breathe: bool = True) -> None:
+    def _paint(
+        self,
+        c: skia.Canvas,
+        pose: Pose,
+        *,
+        breathe: bool = True,
+        body: tuple[skia.Image, int, int] | None = None,
+    ) -> None:
+        """``body``: the torso already drawn at this canvas's pixels, and where (see
+        :meth:`draw_moving`), laid on instead of its paths; only for a torso that holds still
+        (``breathe=False``)."""
         if pose.viseme not in VISEMES:
             raise InputError(
                 f"unknown viseme {pose.viseme!r}; choose one of: {', '.join(VISEMES)}", param="viseme"
@@ -191,7 +202,13 @@ class PresenterRenderer:
                 ),
                 self._torso_paint,
             )
-        c.drawPicture(self._body)
+        if body is None:
+            c.drawPicture(self._body)
+        else:
+            c.save()
+            c.resetMatrix()
+            c.drawImage(*body)
+            c.restore()
         c.restore()
 
         c.save()
@@ -272,13 +289,39 @@ class PresenterRenderer:
                 self._box_pixels, skia.kRGBA_8888_ColorType, skia.kPremul_AlphaType
             )
             self._box_view = self._box_pixels.data.cast("B").toreadonly()
+            self._box_body = self._body_in_box(x, y, w, h)
         np.copyto(self._box_pixels, backdrop)
         c = self._box_surface.getCanvas()
         c.save()
         c.translate(-x, -y)
-        self._paint(c, pose, breathe=False)
+        self._paint(c, pose, breathe=False, body=self._box_body)
         c.restore()
         return self._box_view
+
+    def _body_in_box(self, x: int, y: int, w: int, h: int) -> tuple[skia.Image, int, int]:
+        """The torso at rest over the box's pixels, drawn once: the torso holds still in
+        :meth:`draw_moving`, and replaying its paths (clipped to the box) cost 0.9 of a frame's
+        3.0 CPU-ms at 1080p. Laid on with source-over it gives what drawing the paths there
+        gives (source-over is associative), within a few levels of rounding at its edges.
+        Cut to the torso's own pixels (a quarter of the box), with their place in it."""
+        pixels = np.zeros((h, w, 4), dtype=np.uint8)
+        surface = skia.Surface(pixels, skia.kRGBA_8888_ColorType, skia.kPremul_AlphaType)
+        c = surface.getCanvas()
+        c.translate(-x, -y)
+        c.scale(self._scale, self._scale)
+        c.drawPicture(self._body)
+        ys, xs = np.nonzero(pixels[:, :, 3])
+        if len(xs) == 0:
+            return skia.Image.fromarray(np.zeros((1, 1, 4), dtype=np.uint8)), 0, 0
+        x0, x1, y0, y1 = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
+        torso = np.ascontiguousarray(pixels[y0:y1, x0:x1])
+        return (
+            skia.Image.fromarray(
+                torso, colorType=skia.kRGBA_8888_ColorType, alphaType=skia.kPremul_AlphaType
+            ),
+            x0,
+            y0,
+        )
 
     def image(self, pose: Pose = Pose()) -> Image.Image:
         """An un-premultiplied RGBA copy of ``pose``, for thumbnails and previews."""

@@ -13,6 +13,10 @@ from reelwright.storyboard import Storyboard
 from reelwright.voice.mix import decode_audio, duck_music, normalize_loudness, speech_envelope, write_wav
 
 TARGET_LUFS = -16.0
+# With music the mix is made at the soundtrack's own AAC rate (render.compose.encode_audio): at the
+# narration's (22.05 kHz for Piper, 24 for Kokoro) the music lost everything above 11-12 kHz,
+# cymbals and air, before it was encoded at 48 kHz anyway.
+MUSIC_RATE = 48_000
 
 
 @dataclass(frozen=True)
@@ -67,11 +71,26 @@ def place_speech(board: Storyboard, timeline: Timeline) -> Speech:
     return Speech(speech, rate, envelope)
 
 
+def _resampled(samples: np.ndarray, rate: int, to: int) -> np.ndarray:
+    """``samples`` at ``rate`` as float32 at ``to`` (polyphase, band-limited), exactly
+    ``len * to / rate`` long (rounded), so the track still ends with the video."""
+    from fractions import Fraction
+
+    from scipy.signal import resample_poly
+
+    step = Fraction(to, rate)
+    out = resample_poly(samples, step.numerator, step.denominator).astype(np.float32, copy=False)
+    total = round(len(samples) * to / rate)
+    return out[:total] if len(out) >= total else np.pad(out, (0, total - len(out)))
+
+
 def mix_soundtrack(board: Storyboard, speech: Speech, out_wav: Path) -> Path:
     """Music ducked under the narration, the whole normalised to -16 LUFS, written as WAV."""
-    rate, total = speech.sample_rate, len(speech.samples)
-    mix = speech.samples
+    rate, mix = speech.sample_rate, speech.samples
     if board.music is not None:
+        if rate < MUSIC_RATE:
+            mix, rate = _resampled(mix, rate, MUSIC_RATE), MUSIC_RATE
+        total = len(mix)
         music = decode_audio(Path(board.music.source), rate, max_samples=total)
         if len(music) == 0:
             raise ValueError("music file has no audio")

@@ -18,7 +18,7 @@ stand-in for English. A ``kokoro*.onnx`` model in the folder replaces the packag
 
 Word timings are exact, as for Piper: the model predicts each phoneme's length (the ``Clip`` after
 the rounding of its duration predictor, in frames of 600 samples) without outputting it, so that
-tensor is made a graph output (piper_engine.with_duration_output) and the phonemes are aligned to
+tensor is made a graph output (onnx_wire.with_duration_output) and the phonemes are aligned to
 the written words (align.py). Should a model not have that node, timings are aligned from the
 audio instead (audio_align.py). The output is levelled with the other engines' by the narration
 mix (mix.py normalises the whole track).
@@ -179,7 +179,8 @@ class KokoroVoices:
 
         with self._lock:
             if self._session is None:
-                from reelwright.voice.piper_engine import session_options, with_duration_output
+                from reelwright.voice.onnx_wire import with_duration_output
+                from reelwright.voice.piper_engine import session_options
 
                 folder = self._voices_folder()
                 own = sorted(folder.glob("kokoro*.onnx")) if folder is not None else []

@@ -35,7 +35,11 @@ def _varint(value: int) -> bytes:
             return bytes(out)
 
 
-def _fields(buf: bytes, start: int, end: int) -> list[tuple[int, int, int, int]]:
+# (field number, wire type, payload start, payload end)
+Field = tuple[int, int, int, int]
+
+
+def _fields(buf: bytes, start: int, end: int) -> list[Field]:
     """(field number, wire type, payload start, payload end) of each field in buf[start:end]."""
     out = []
     i = start
@@ -63,16 +67,36 @@ def _length_delimited(number: int, payload: bytes) -> bytes:
     return _varint((number << 3) | 2) + _varint(len(payload)) + payload
 
 
+def _raw_field(buf: bytes, number: int, wire: int, start: int, end: int) -> bytes:
+    """A field re-emitted untouched: its key and length prefix precede ``start``."""
+    prefix = len(_varint((number << 3) | wire)) + (len(_varint(end - start)) if wire == 2 else 0)
+    return buf[start - prefix : end]
+
+
+def _model_fields(model: bytes) -> tuple[list[Field], Field]:
+    """The model's top-level fields, and its one graph among them."""
+    top = _fields(model, 0, len(model))
+    graph = [f for f in top if f[0] == 7 and f[1] == 2]
+    if len(graph) != 1:
+        raise ValueError("model has no single graph")
+    return top, graph[0]
+
+
+def _with_graph(model: bytes, top: list[Field], graph_bytes: bytes) -> bytearray:
+    """The model rebuilt with ``graph_bytes`` as its graph, every other field as it was."""
+    rebuilt = bytearray()
+    for field in top:
+        is_graph = field[0] == 7 and field[1] == 2
+        rebuilt += _length_delimited(7, graph_bytes) if is_graph else _raw_field(model, *field)
+    return rebuilt
+
+
 def with_duration_output(model: bytes, op_type: str = "Ceil") -> tuple[bytes, str]:
     """The ONNX model with the duration tensor (output of the single ``op_type`` node: ``Ceil`` in
     Piper's VITS, ``Clip`` after the rounding in Kokoro's) as an extra graph output.
     ModelProto.graph = 7; GraphProto.node = 1, .output = 12; NodeProto.output = 2, .op_type = 4;
     ValueInfoProto.name = 1."""
-    top = _fields(model, 0, len(model))
-    graph = [f for f in top if f[0] == 7 and f[1] == 2]
-    if len(graph) != 1:
-        raise ValueError("model has no single graph")
-    _, _, g_start, g_end = graph[0]
+    top, (_, _, g_start, g_end) = _model_fields(model)
     ceil_outputs: list[str] = []
     outputs: list[str] = []
     for number, wire, start, end in _fields(model, g_start, g_end):
@@ -91,34 +115,21 @@ def with_duration_output(model: bytes, op_type: str = "Ceil") -> tuple[bytes, st
     if name in outputs:
         return model, name
     graph_bytes = model[g_start:g_end] + _length_delimited(12, _length_delimited(1, name.encode()))
-    rebuilt = bytearray()
-    for field in top:
-        rebuilt += (
-            _length_delimited(7, graph_bytes)
-            if field[0] == 7 and field[1] == 2
-            else _raw_field(model, *field)
-        )
-    return bytes(rebuilt), name
+    return bytes(_with_graph(model, top, graph_bytes)), name
 
 
 @dataclass
 class _Node:
     slot: int  # its place among the graph's fields
-    fields: list[tuple[int, int, int, int]]
+    fields: list[Field]
     inputs: list[str]
     outputs: list[str]
     op_type: str
     domain: str
 
 
-def _strings(buf: bytes, fields: list[tuple[int, int, int, int]], number: int) -> list[str]:
+def _strings(buf: bytes, fields: list[Field], number: int) -> list[str]:
     return [buf[s:e].decode() for n, w, s, e in fields if n == number and w == 2]
-
-
-def _raw_field(buf: bytes, number: int, wire: int, start: int, end: int) -> bytes:
-    """A field re-emitted untouched: its key and length prefix precede ``start``."""
-    prefix = len(_varint((number << 3) | wire)) + (len(_varint(end - start)) if wire == 2 else 0)
-    return buf[start - prefix : end]
 
 
 def fuse_residual_adds(model: bytes) -> tuple[bytes, int]:
@@ -131,11 +142,8 @@ def fuse_residual_adds(model: bytes) -> tuple[bytes, int]:
     kernel time). Summed inside the convolution's output the pass is gone: 6.42 -> 5.80 CPU-s
     for the bench's 40 s of speech, the same samples within 7e-5 (float rounding, below a
     16-bit step) and the same lengths. The edit costs 0.4 s once, as the voice loads."""
-    top = _fields(model, 0, len(model))
-    graph = [f for f in top if f[0] == 7 and f[1] == 2]
-    if len(graph) != 1:
-        raise ValueError("model has no single graph")
-    graph_fields = _fields(model, graph[0][2], graph[0][3])
+    top, (_, _, g_start, g_end) = _model_fields(model)
+    graph_fields = _fields(model, g_start, g_end)
     nodes: list[_Node] = []
     graph_outputs: set[str] = set()
     for slot, (number, wire, start, end) in enumerate(graph_fields):
@@ -189,15 +197,10 @@ def fuse_residual_adds(model: bytes) -> tuple[bytes, int]:
     if not replaced:
         return model, 0
     graph_bytes = b"".join(
-        replaced.get(slot, _raw_field(model, *field)) for slot, field in enumerate(graph_fields)
+        replaced[slot] if slot in replaced else _raw_field(model, *field)
+        for slot, field in enumerate(graph_fields)
     )
-    rebuilt = bytearray()
-    for field in top:
-        rebuilt += (
-            _length_delimited(7, graph_bytes)
-            if field[0] == 7 and field[1] == 2
-            else _raw_field(model, *field)
-        )
+    rebuilt = _with_graph(model, top, graph_bytes)
     imported = {
         d for n, w, s, e in top if n == 8 and w == 2 for d in _strings(model, _fields(model, s, e), 1)
     }

@@ -300,9 +300,10 @@ class PresenterRenderer:
 
     def _body_in_box(self, x: int, y: int, w: int, h: int) -> tuple[skia.Image, int, int]:
         """The torso at rest over the box's pixels, drawn once: the torso holds still in
-        :meth:`draw_moving`, and replaying its paths (clipped to the box) cost 0.9 of a frame's
-        3.0 CPU-ms at 1080p. Laid on with source-over it gives what drawing the paths there
-        gives (source-over is associative), within a few levels of rounding at its edges.
+        :meth:`draw_moving`, and replaying its paths (clipped to the box) cost 0.24 of a frame's
+        2.71 CPU-ms at 1080p (15 interleaved rounds). Laid on with source-over it gives what
+        drawing the paths there gives (source-over is associative), within a few levels of
+        rounding at its edges.
         Cut to the torso's own pixels (a quarter of the box), with their place in it."""
         pixels = np.zeros((h, w, 4), dtype=np.uint8)
         surface = skia.Surface(pixels, skia.kRGBA_8888_ColorType, skia.kPremul_AlphaType)

@@ -29,6 +29,7 @@ from reelwright.render.layout import Frame, Rect
 from reelwright.render.motion import MotionOverlay
 from reelwright.render.reveal import Reveal
 from reelwright.render.slides import SceneLayer
+from reelwright.render.soundtrack import AAC_RATE
 from reelwright.render.timeline import SceneTiming
 from reelwright.render.yuv import I420
 from reelwright.storyboard import ImageScene, Scene, VideoClip
@@ -698,7 +699,7 @@ def encode_audio(wav: Path, out: Path) -> Path:
     rendering beside it need."""
     ffmpeg.run(
         [
-            *("-i", str(wav), "-c:a", "aac", "-aac_coder", "fast", "-b:a", "160k", "-ar", "48000"),
+            *("-i", str(wav), "-c:a", "aac", "-aac_coder", "fast", "-b:a", "160k", "-ar", str(AAC_RATE)),
             *("-f", "mp4", str(out)),
         ],
         what="encoding the soundtrack",

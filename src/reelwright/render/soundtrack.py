@@ -13,10 +13,11 @@ from reelwright.storyboard import Storyboard
 from reelwright.voice.mix import decode_audio, duck_music, normalize_loudness, speech_envelope, write_wav
 
 TARGET_LUFS = -16.0
-# With music the mix is made at the soundtrack's own AAC rate (render.compose.encode_audio): at the
-# narration's (22.05 kHz for Piper, 24 for Kokoro) the music lost everything above 11-12 kHz,
-# cymbals and air, before it was encoded at 48 kHz anyway.
-MUSIC_RATE = 48_000
+# The rate the soundtrack is encoded at (render.compose.encode_audio).
+AAC_RATE = 48_000
+# With music the mix is made at that rate: at the narration's (22.05 kHz for Piper, 24 for Kokoro)
+# the music lost everything above 11-12 kHz, cymbals and air, before it was encoded at 48 kHz.
+MUSIC_RATE = AAC_RATE
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,8 @@ def test_the_cluster_bench_runs_end_to_end(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
     assert "blob store: a shared local folder" in out
+    # The jobs go to a running cluster: each run's workers were ready and warm first.
+    assert len(re.findall(r"workers ready and warm in [\d.]+ s", out)) == 3, out
     number = r"\s+([\d.]+)"
     row = rf"^\s*(\d)\s+1 each\s+(\d+){number * 4}\s+([\d.]+)×\s+(\d+)%"
     rows = {int(m.group(1)): m.groups()[1:] for m in re.finditer(row, out, re.M)}

@@ -179,6 +179,13 @@ def test_sigterm_mid_render_hands_the_job_to_another_worker(
                 pass
             assert time.monotonic() < deadline, (tmp_path / "first.log").read_text()[-3000:]
             time.sleep(0.3)
+        # It takes work while it still loads what its first job needs, and says what that is.
+        warming = httpx.get(f"{probe}/readyz", timeout=5).json()["warming"]
+        assert set(warming) <= {"reelwright-reader-server", "reelwright-mix-import", "reelwright-voice-load"}
+        while warming:
+            assert time.monotonic() < deadline, (tmp_path / "first.log").read_text()[-3000:]
+            time.sleep(0.2)
+            warming = httpx.get(f"{probe}/readyz", timeout=5).json()["warming"]
         alive = httpx.get(f"{probe}/healthz", timeout=5).json()
         assert alive["status"] == "ok" and alive["state"] == "running"
         with server.client(key) as c:

@@ -11,6 +11,9 @@ from reelwright.voice.catalogue import default_voice_for
 from reelwright.voice.engine import load_in_background as load_voice
 from reelwright.voice.mix import import_in_background as import_mix_libraries
 
+# Every warm-up thread this process started, for its health endpoint to say what is still warming.
+_started: list[threading.Thread] = []
+
 
 def warm_up(*, voice: bool) -> list[threading.Thread]:
     """Start the worker's warm-up. ``voice``: load the default voice too (not on an API node that
@@ -18,4 +21,10 @@ def warm_up(*, voice: bool) -> list[threading.Thread]:
     started = [start_file_readers(), import_mix_libraries()]
     if voice:
         started.append(load_voice(default_voice_for("en")))
+    _started.extend(started)
     return started
+
+
+def still_warming() -> list[str]:
+    """The names of the warm-up threads still running: a job taken now waits on what they load."""
+    return [thread.name for thread in _started if thread.is_alive()]

@@ -10,10 +10,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from reelwright.clusterbench.services import free_port
+
+WORKER_START_LIMIT = 180.0  # seconds for every worker to be ready and warm (a loaded CI machine)
 
 
 def _spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -108,10 +111,30 @@ class WorkerNode:
         self.env = node_env(shared, data)
         self.cpus = cpus
         self.log = data / "worker.log"
+        self.health_port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self.proc = _spawn(["worker", *(["--cpus", self.cpus] if self.cpus else [])], self.env, self.log)
+        args = ["worker", "--health-port", str(self.health_port)]
+        self.proc = _spawn([*args, *(["--cpus", self.cpus] if self.cpus else [])], self.env, self.log)
+
+    def wait_warm(self, deadline: float) -> None:
+        """Until the worker takes work with nothing left to load (``/readyz`` ready, nothing
+        warming): a running cluster's workers started long before the job, so their start-up
+        (imports, the voice, the file readers) is not the job's time."""
+        url = f"http://127.0.0.1:{self.health_port}/readyz"
+        body: Any = None
+        while time.monotonic() < deadline:
+            self.check()
+            try:
+                answer = httpx.get(url, timeout=5)
+                body = answer.json()
+                if answer.status_code == 200 and not body.get("warming"):
+                    return
+            except (httpx.HTTPError, ValueError):
+                pass  # not listening yet
+            time.sleep(0.1)
+        raise RuntimeError(f"a worker was not ready and warm in time: {body}\n{self.log.read_text()[-2000:]}")
 
     def check(self) -> None:
         if self.proc is not None and self.proc.poll() is not None:
@@ -140,12 +163,17 @@ class Cluster:
     def __init__(self, root: Path, shared: dict[str, str], cpus: list[str | None]) -> None:
         self.api = ApiNode(root / "api", shared)
         self.workers = [WorkerNode(root / f"worker-{i + 1}", shared, c) for i, c in enumerate(cpus)]
+        self.start_seconds = math.nan  # the workers' start until every one is ready and warm
 
     def __enter__(self) -> Cluster:
         try:
-            self.api.start()
+            self.api.start()  # it migrates the database before any worker looks at it
+            t = time.monotonic()
             for w in self.workers:
                 w.start()
+            for w in self.workers:
+                w.wait_warm(t + WORKER_START_LIMIT)
+            self.start_seconds = time.monotonic() - t
         except BaseException:
             self.__exit__()
             raise

@@ -123,6 +123,11 @@ def run_cluster_bench(out: Console, options: ClusterOptions) -> tuple[dict[int, 
                 highlight=False,
             )
             nodes = run.enter_context(Cluster(root / name, shared, cpus))
+            out.print(
+                f"  workers ready and warm in {nodes.start_seconds:.1f} s (once a process, not "
+                "counted below: the jobs are given to a running cluster)",
+                highlight=False,
+            )
             return nodes, run, overlap
 
         for n in options.workers:

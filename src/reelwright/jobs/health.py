@@ -3,7 +3,9 @@ healthcheck or a load balancer's probe: no web framework, one small thread.
 
 * ``/healthz``: the process is alive and its heartbeat thread writes to the database (200), else 503.
 * ``/readyz``: it takes work: the database and the queue answer and it is not draining (200), else 503
-  with what is wrong.
+  with what is wrong. ``warming`` names what the worker still loads ahead of its first job (the
+  file readers, the mixing libraries, the default voice): it takes work meanwhile, and a job taken
+  then waits for them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from reelwright.jobs.drain import DRAIN
 from reelwright.jobs.lease import HEARTBEAT_SECONDS
 from reelwright.jobs.worker_node import NodeHeartbeat
 from reelwright.store.db import Database
+from reelwright.warmup import still_warming
 
 log = logging.getLogger("reelwright.jobs")
 
@@ -47,6 +50,7 @@ def readiness(db: Database, pending: Callable[[], int]) -> tuple[bool, dict[str,
         "queue": _probe("queue", pending),
         "draining": DRAIN.draining.is_set(),
         "running": DRAIN.running,
+        "warming": still_warming(),
     }
     ready = body["database"] == "ok" and body["queue"] == "ok" and not body["draining"]
     return ready, {"status": "ok" if ready else "unavailable", **body}

@@ -134,3 +134,26 @@ def test_the_report_gives_the_extrapolation_as_a_range_from_serial_to_shared_voi
     # On 2 workers: 58 s with the voicing shared over 2 of its 3 chunks, 64 s with it counted serial.
     assert "2: 58–64 s (1.56–1.72×)" in text, text
     assert "voice 12.0 once or split over up to 3 workers" in text
+
+
+def test_a_long_deck_repeats_no_page(tmp_path: Path) -> None:
+    """The planner says a repeated statement once: a deck that cycled its 22 topics made a
+    4-minute video when 10 minutes were asked for."""
+    import pypdfium2 as pdfium
+
+    from reelwright.clusterbench.workload import make_deck, pages_for
+
+    pages = pages_for(20)
+    pdf = pdfium.PdfDocument(make_deck(tmp_path / "deck.pdf", pages))
+    # Each page: its heading, then three bullets (long ones wrap onto a second line).
+    texts = [" ".join(page.get_textpage().get_text_range().split()) for page in pdf]
+    pdf.close()
+    lines = [part.strip() for text in texts for part in text.split("•")]
+    assert len(lines) == 4 * pages, lines[:8]
+    assert len(set(lines)) == len(lines), [x for x in lines if lines.count(x) > 1][:4]
+    assert lines[:4] == [
+        "Step 1: Wash hands",
+        "Why wash hands matters for everyone in the kitchen",
+        "How to wash hands properly every single shift",
+        "What the inspector looks for in step 1 and how to record it",
+    ]

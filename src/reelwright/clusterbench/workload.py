@@ -51,19 +51,38 @@ def pages_for(minutes: float) -> int:
     return max(2, round(minutes * 60 / SECONDS_PER_PAGE))
 
 
+# Where each round of the topics happens: a long deck repeats no statement, since the planner says
+# a repeated one once (a 10-minute deck that cycled its topics made a 4-minute video).
+_PLACES = [
+    "in the kitchen",
+    "at the bar",
+    "in the bakery",
+    "in the storeroom",
+    "at the counter",
+    "on delivery days",
+]
+
+
 def make_deck(path: Path, pages: int) -> Path:
     """A text PDF of ``pages`` pages, one kitchen-safety step each (the planner narrates each)."""
-    slides = [
-        (
-            f"Step {i}: {topic}",
-            [
-                f"Why {topic.lower()} matters for everyone in the kitchen",
-                f"How to {topic.lower()} properly every single shift",
-                "What the inspector checks and how to record it",
-            ],
+    slides = []
+    for i in range(pages):
+        topic = _TOPICS[i % len(_TOPICS)]
+        rounds = i // len(_TOPICS)
+        place = _PLACES[rounds % len(_PLACES)]
+        # The first round reads as the deck always did; later ones say where, then which round.
+        where = f" {place}" if rounds else ""
+        again = f", round {rounds // len(_PLACES) + 1}" if rounds >= len(_PLACES) else ""
+        slides.append(
+            (
+                f"Step {i + 1}: {topic}{where}",
+                [
+                    f"Why {topic.lower()} matters for everyone {place}{again}",
+                    f"How to {topic.lower()} properly every single shift{where}{again}",
+                    f"What the inspector looks for in step {i + 1} and how to record it",
+                ],
+            )
         )
-        for i, topic in enumerate((_TOPICS * math.ceil(pages / len(_TOPICS)))[:pages], 1)
-    ]
     return make_pdf(path, slides)
 
 

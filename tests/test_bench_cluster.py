@@ -157,3 +157,26 @@ def test_a_long_deck_repeats_no_page(tmp_path: Path) -> None:
         "How to wash hands properly every single shift",
         "What the inspector looks for in step 1 and how to record it",
     ]
+
+
+def test_rounds_report_each_rounds_speed_up_and_the_median_run() -> None:
+    from rich.console import Console
+
+    from reelwright.clusterbench.run import _report_rounds, median_run
+    from reelwright.clusterbench.workload import LongRun
+
+    def run(wall: float) -> LongRun:
+        return LongRun(
+            wall=wall, duration=170.0, scenes=19, fanned_out=True, serial=10.0,
+            scene_part=wall - 12.0, join=2.0, scene_seconds=150.0, workers_used=1,
+        )  # fmt: skip
+
+    ones, twos = [run(76.2), run(80.0), run(70.0)], [run(48.6), run(40.9), run(42.0)]
+    assert median_run(ones).wall == 76.2 and median_run(twos).wall == 42.0
+    assert median_run([run(50.0), run(40.0)]).wall == 40.0  # an even count: the faster middle run
+    out = Console(record=True, width=400)
+    _report_rounds(out, {1: ones, 2: twos})
+    text = out.export_text()
+    assert "2 workers against 1, round by round: 1.57×, 1.96×, 1.67× (wall seconds 76.2/48.6, 80.0/40.9" in (
+        text
+    )

@@ -355,6 +355,14 @@ def bench(
         ),
     ] = False,
     workers: Annotated[str, typer.Option(help="With --cluster: worker counts to compare.")] = "1,2",
+    rounds: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="With --cluster: run every worker count this many times, in turn (1, 2, 1, 2, …), "
+            "and report each count's median run and the speed-up of each round.",
+        ),
+    ] = 1,
     minutes: Annotated[float, typer.Option(min=0.1, help="With --cluster: the long video's length.")] = 3.0,
     pages: Annotated[
         int, typer.Option(min=0, help="With --cluster: the deck's pages instead (8.4 s of video each).")
@@ -389,7 +397,16 @@ def bench(
 
     if cluster:
         _bench_cluster(
-            workdir, workers, minutes, pages, short_jobs, cpus_per_worker, database_url, queue_url, blob
+            workdir,
+            workers,
+            rounds,
+            minutes,
+            pages,
+            short_jobs,
+            cpus_per_worker,
+            database_url,
+            queue_url,
+            blob,
         )
         return
     try:
@@ -402,6 +419,7 @@ def bench(
 def _bench_cluster(
     workdir: Path | None,
     workers: str,
+    rounds: int,
     minutes: float,
     pages: int,
     short_jobs: int,
@@ -418,6 +436,7 @@ def _bench_cluster(
             raise InputError(f"--blob: {blob!r} is not auto, s3 or disk")
         options = ClusterOptions(
             workers=parse_workers(workers),
+            rounds=rounds,
             minutes=minutes,
             pages=pages,
             short_jobs=short_jobs,

@@ -24,6 +24,10 @@ from reelwright.errors import InputError
 @dataclass(frozen=True)
 class ClusterOptions:
     workers: tuple[int, ...] = (1, 2)
+    # Each worker count run this many times, in turn: the machine's speed drifts within minutes
+    # (two identical 2-worker runs here took 40.9 and 48.6 s), and alternating lets it reach every
+    # count alike.
+    rounds: int = 1
     minutes: float = 3.0
     pages: int = 0  # 0: as many as make ``minutes`` of video
     short_jobs: int = 20
@@ -92,7 +96,7 @@ def run_cluster_bench(out: Console, options: ClusterOptions) -> tuple[dict[int, 
     cores = sorted(os.sched_getaffinity(0))
     pages = options.pages or pages_for(options.minutes)
     out.print(f"before: {load_average()}", highlight=False)
-    longs: dict[int, LongRun] = {}
+    runs: dict[int, list[LongRun]] = {n: [] for n in options.workers}
     shared_cores: dict[int, bool] = {}
     short: ShortRun | None = None
     with ExitStack() as stack:
@@ -130,12 +134,13 @@ def run_cluster_bench(out: Console, options: ClusterOptions) -> tuple[dict[int, 
             )
             return nodes, run, overlap
 
-        for n in options.workers:
-            nodes, run, overlap = cluster(f"long-{n}", n)
+        for n in (n for _ in range(options.rounds) for n in options.workers):
+            name = f"long-{n}" if options.rounds == 1 else f"long-{n}-round-{len(runs[n]) + 1}"
+            nodes, run, overlap = cluster(name, n)
             with run:
-                longs[n] = long_video(nodes, deck, pages)
+                runs[n].append(long_video(nodes, deck, pages))
             shared_cores[n] = overlap
-            r = longs[n]
+            r = runs[n][-1]
             out.print(
                 f"  {r.duration:.0f} s video, {r.scenes} scenes on {r.workers_used} worker(s): "
                 f"wall {r.wall:.1f} s; {load_average()}",
@@ -148,9 +153,33 @@ def run_cluster_bench(out: Console, options: ClusterOptions) -> tuple[dict[int, 
                 short = short_jobs(nodes, options.short_jobs)
         if options.workdir is None:
             shutil.rmtree(root, ignore_errors=True)
+    longs = {n: median_run(rs) for n, rs in runs.items()}
+    if options.rounds > 1:
+        _report_rounds(out, runs)
     _report(out, options, longs, shared_cores, short, len(cores))
     out.print(f"after: {load_average()}", highlight=False)
     return longs, short
+
+
+def median_run(runs: list[LongRun]) -> LongRun:
+    """The run with the median wall time (the faster of the middle two for an even count)."""
+    ordered = sorted(runs, key=lambda r: r.wall)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def _report_rounds(out: Console, runs: dict[int, list[LongRun]]) -> None:
+    base_n = min(runs)
+    for n, rs in runs.items():
+        if n == base_n:
+            continue
+        pairs = list(zip(runs[base_n], rs, strict=True))
+        ratios = ", ".join(f"{b.wall / r.wall:.2f}×" for b, r in pairs)
+        walls = ", ".join(f"{b.wall:.1f}/{r.wall:.1f}" for b, r in pairs)
+        out.print(
+            f"{n} workers against {base_n}, round by round: {ratios} (wall seconds {walls}); "
+            "the tables below show each count's median run.",
+            highlight=False,
+        )
 
 
 def _report(
